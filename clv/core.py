@@ -1,0 +1,257 @@
+"""Unit economics of one acquired customer: LTV, LTV:CAC and CAC payback.
+
+Conventions (README, "Conventions"):
+- A customer pays ARPU at the start of each active month; the first payment is at month 0 and is
+  not discounted. After each month the customer churns with probability ``monthly_churn``, so the
+  chance of paying in month t is ``(1 - c)^t``.
+- The monthly discount rate is ``d = (1 + annual_discount_rate)^(1/12) - 1``; a payment in month t is
+  worth ``1 / (1 + d)^t`` today. With ``q = (1 - c) / (1 + d)``:
+  ``LTV = ARPU x m x (1 - q^H) / (1 - q)`` over a horizon of H months and
+  ``LTV = ARPU x m x (1 + d) / (c + d)`` with no horizon; with d = 0 that is ``ARPU x m / c``.
+- Rates are fractions (0.05 = 5%); ARPU and CAC are in the user's currency.
+
+Every closed form here broadcasts over NumPy arrays (a grid is one call); a scalar in gives a float.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+RULE_OF_THUMB_LTV_TO_CAC = 3.0      # the common "LTV should be at least 3x CAC" rule
+TABLE_MIN_MONTHS = 36               # the month table covers at least three years ...
+TABLE_MAX_MONTHS = 600              # ... and at most fifty
+TABLE_SURVIVAL_FLOOR = 0.01         # ... and stops once fewer than 1% of customers remain
+
+
+def monthly_rate(annual_rate):
+    """The monthly rate that compounds to ``annual_rate`` over 12 months.
+
+    >>> round(monthly_rate(0.10), 6)
+    0.007974
+    """
+    out = np.power(1.0 + np.asarray(annual_rate, dtype=float), 1.0 / 12.0) - 1.0
+    return out if out.ndim else float(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    """What we assume about one acquired customer. Validated once, here; errors name the field.
+
+    >>> Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300).monthly_discount_rate
+    0.0
+    """
+
+    arpu: float                        # average revenue per customer per month, currency, >= 0
+    gross_margin: float                # fraction of revenue kept after direct costs, 0..1
+    monthly_churn: float               # fraction of customers lost per month, 0..1
+    cac: float                         # customer acquisition cost, currency, >= 0
+    annual_discount_rate: float = 0.0  # fraction per year, >= 0
+    horizon_months: int | None = None  # None: unlimited; else a positive whole number of months
+
+    def __post_init__(self):
+        _check_number("arpu", self.arpu, 0, None, "allowed.non_negative")
+        _check_number("gross_margin", self.gross_margin, 0, 1, "allowed.fraction")
+        _check_number("monthly_churn", self.monthly_churn, 0, 1, "allowed.fraction")
+        _check_number("cac", self.cac, 0, None, "allowed.non_negative")
+        _check_number("annual_discount_rate", self.annual_discount_rate, 0, None, "allowed.rate")
+        h = self.horizon_months
+        if h is not None:
+            if isinstance(h, bool) or not isinstance(h, (int, np.integer, float)) or not math.isfinite(h) \
+                    or h != int(h) or h < 1:
+                raise InputError("horizon_months", h, "allowed.horizon")
+            object.__setattr__(self, "horizon_months", int(h))
+        for name in ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+
+    @property
+    def monthly_discount_rate(self) -> float:
+        return monthly_rate(self.annual_discount_rate)
+
+    @property
+    def monthly_margin(self) -> float:
+        """Gross margin per active customer per month (ARPU x m)."""
+        return self.arpu * self.gross_margin
+
+    @classmethod
+    def from_purchases(cls, avg_order_value: float, orders_per_year: float, gross_margin: float, cac: float,
+                       annual_retention: float | None = None, lifespan_years: float | None = None,
+                       annual_discount_rate: float = 0.0, horizon_months: int | None = None) -> "Assumptions":
+        """The e-commerce form: order value x purchase frequency x margin x lifespan.
+
+        Monthly ARPU = order value x orders per year / 12. Monthly churn comes from exactly one of
+        ``annual_retention`` (churn = 1 - retention^(1/12)) or ``lifespan_years`` (churn = 1 / (12 x years)).
+
+        >>> a = Assumptions.from_purchases(60, 4, 0.3, 50, annual_retention=0.6)
+        >>> a.arpu, round(evaluate(a).ltv, 2)
+        (20.0, 143.97)
+        """
+        _check_number("avg_order_value", avg_order_value, 0, None, "allowed.non_negative")
+        _check_number("orders_per_year", orders_per_year, 0, None, "allowed.non_negative")
+        if (annual_retention is None) == (lifespan_years is None):
+            raise InputError("annual_retention", annual_retention, "allowed.one_of_retention_lifespan")
+        if annual_retention is not None:
+            _check_number("annual_retention", annual_retention, 0, 1, "allowed.fraction")
+            churn = 1.0 - float(annual_retention) ** (1.0 / 12.0)
+        else:
+            _check_number("lifespan_years", lifespan_years, 0, None, "allowed.positive")
+            if lifespan_years <= 0:
+                raise InputError("lifespan_years", lifespan_years, "allowed.positive")
+            churn = min(1.0, 1.0 / (12.0 * float(lifespan_years)))
+        return cls(arpu=float(avg_order_value) * float(orders_per_year) / 12.0, gross_margin=gross_margin,
+                   monthly_churn=churn, cac=cac, annual_discount_rate=annual_discount_rate,
+                   horizon_months=horizon_months)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What ``evaluate`` returns: the figures the calculator shows, plus the month-by-month table."""
+
+    assumptions: Assumptions
+    ltv: float                                 # gross-margin LTV per acquired customer (may be math.inf)
+    revenue_ltv: float                         # the same before margin
+    ltv_to_cac: float | None                   # LTV / CAC; inf when CAC is 0, None when both are 0
+    payback_months: float | None               # CAC / (ARPU x m); None when the margin is 0
+    payback_months_churn_adjusted: float | None  # when expected discounted margin first reaches CAC
+    expected_lifetime_months: float            # expected paid months (1 / churn with no horizon)
+    months: pd.DataFrame = field(repr=False)   # month, survival, expected_margin, discount_factor,
+    #                                            discounted_cumulative_margin, cumulative_minus_cac
+
+    @property
+    def meets_rule_of_thumb(self) -> bool:
+        return self.ltv_to_cac is not None and self.ltv_to_cac >= RULE_OF_THUMB_LTV_TO_CAC
+
+
+def ltv(arpu, gross_margin, monthly_churn, annual_discount_rate=0.0, horizon_months=None):
+    """Expected gross-margin lifetime value of one customer; broadcasts over arrays.
+
+    LTV = ARPU x m x (1 - q^H) / (1 - q) with q = (1 - c) / (1 + d); unlimited: ARPU x m x (1 + d) / (c + d).
+    Units: ARPU in currency per month; m, c fractions; annual_discount_rate a fraction per year.
+    Returns inf where c + d == 0 with no horizon (and ARPU x m > 0).
+
+    >>> round(ltv(50, 0.8, 0.05), 2), round(ltv(50, 0.8, 0.05, 0.10), 2), round(ltv(50, 0.8, 0.05, 0.10, 24), 2)
+    (800.0, 695.46, 527.64)
+    """
+    margin = np.multiply(arpu, gross_margin, dtype=float)
+    d = monthly_rate(annual_discount_rate)
+    c = np.asarray(monthly_churn, dtype=float)
+    q = (1.0 - c) / (1.0 + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if horizon_months is None:
+            value = np.where(c + d > 0, margin * (1.0 + d) / np.where(c + d > 0, c + d, 1.0),
+                             np.where(margin > 0, np.inf, 0.0))
+        else:
+            h = np.asarray(horizon_months, dtype=float)
+            value = np.where(q < 1, margin * (1.0 - q ** h) / np.where(q < 1, 1.0 - q, 1.0), margin * h)
+    return value if value.ndim else float(value)
+
+
+def ltv_to_cac(arpu, gross_margin, monthly_churn, cac, annual_discount_rate=0.0, horizon_months=None):
+    """LTV / CAC over a grid (e.g. churn x ARPU); inf where CAC is 0 and LTV > 0, nan where both are 0.
+
+    >>> grid = ltv_to_cac(np.array([[40], [50]]), 0.8, np.array([0.04, 0.05]), 300)
+    >>> np.round(grid, 3).tolist()
+    [[2.667, 2.133], [3.333, 2.667]]
+    """
+    value = np.asarray(ltv(arpu, gross_margin, monthly_churn, annual_discount_rate, horizon_months))
+    cac = np.asarray(cac, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(cac > 0, value / np.where(cac > 0, cac, 1.0), np.where(value > 0, np.inf, np.nan))
+    return out if out.ndim else float(out)
+
+
+def payback_churn_adjusted(monthly_margin, cac, monthly_churn, annual_discount_rate=0.0, horizon_months=None):
+    """Months until the expected cumulative discounted margin first reaches CAC (fractional; None: never).
+
+    The cumulative value after t months is M(t) = g x (1 - q^t) / (1 - q), g = ARPU x m; solving
+    M(t) = CAC gives t = ln(1 - CAC (1 - q) / g) / ln q, and t = CAC / g when q = 1.
+
+    >>> round(payback_churn_adjusted(40, 300, 0.05), 3), round(payback_churn_adjusted(40, 300, 0.05, 0.10), 3)
+    (9.163, 9.53)
+    """
+    g, cac, c = float(monthly_margin), float(cac), float(monthly_churn)
+    if cac <= 0:
+        return 0.0
+    if g <= 0:
+        return None
+    q = (1.0 - c) / (1.0 + monthly_rate(annual_discount_rate))
+    if q >= 1.0:
+        t = cac / g
+    else:
+        rest = 1.0 - cac * (1.0 - q) / g
+        if rest <= 0 or q <= 0:
+            return None
+        t = math.log(rest) / math.log(q)
+    return t if horizon_months is None or t <= horizon_months else None
+
+
+def expected_lifetime(monthly_churn, horizon_months=None):
+    """Expected number of paid months: 1 / c with no horizon, (1 - (1 - c)^H) / c over H months.
+
+    >>> expected_lifetime(0.05), round(expected_lifetime(0.05, 24), 2)
+    (20.0, 14.16)
+    """
+    c = float(monthly_churn)
+    if c == 0:
+        return math.inf if horizon_months is None else float(horizon_months)
+    if horizon_months is None:
+        return 1.0 / c
+    return (1.0 - (1.0 - c) ** horizon_months) / c
+
+
+def evaluate(assumptions: Assumptions) -> Result:
+    """All the calculator's figures for one set of assumptions.
+
+    >>> r = evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300))
+    >>> round(r.ltv, 2), round(r.ltv_to_cac, 3), r.payback_months, round(r.payback_months_churn_adjusted, 3)
+    (800.0, 2.667, 7.5, 9.163)
+    """
+    a = assumptions
+    value = ltv(a.arpu, a.gross_margin, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
+    revenue = ltv(a.arpu, 1.0, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
+    if a.cac > 0:
+        ratio = value / a.cac
+    else:
+        ratio = math.inf if value > 0 else None
+    g = a.monthly_margin
+    simple = (a.cac / g if g > 0 else None) if a.cac > 0 else 0.0
+    adjusted = payback_churn_adjusted(g, a.cac, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
+    return Result(assumptions=a, ltv=value, revenue_ltv=revenue, ltv_to_cac=ratio, payback_months=simple,
+                  payback_months_churn_adjusted=adjusted,
+                  expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
+                  months=month_table(a, adjusted))
+
+
+def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:
+    """Month-by-month expected cash flows of one acquired customer (payment at the start of month t)."""
+    n = table_length(a.monthly_churn, a.horizon_months, payback)
+    t = np.arange(n, dtype=float)
+    survival = (1.0 - a.monthly_churn) ** t
+    margin = a.monthly_margin * survival
+    discount = (1.0 + a.monthly_discount_rate) ** -t
+    cumulative = np.cumsum(margin * discount)
+    return pd.DataFrame({"month": t.astype(int), "survival": survival, "expected_margin": margin,
+                         "discount_factor": discount, "discounted_cumulative_margin": cumulative,
+                         "cumulative_minus_cac": cumulative - a.cac})
+
+
+def table_length(monthly_churn: float, horizon_months: int | None, payback: float | None = None) -> int:
+    """How many months a table or chart shows: the horizon, else until few customers remain."""
+    if horizon_months is not None:
+        return int(horizon_months)
+    c = float(monthly_churn)
+    until_few = math.log(TABLE_SURVIVAL_FLOOR) / math.log(1.0 - c) if 0 < c < 1 else (1 if c >= 1 else TABLE_MAX_MONTHS)
+    n = max(TABLE_MIN_MONTHS, math.ceil(until_few), math.ceil(1.5 * payback) if payback else 0)
+    return int(min(n, TABLE_MAX_MONTHS))
+
+
+def _check_number(name: str, value: object, low: float | None, high: float | None, allowed: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(name, value, allowed)
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        raise InputError(name, value, allowed)

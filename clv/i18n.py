@@ -1,0 +1,66 @@
+"""The strings catalogue: one TOML file per language in ``clv/locales``, read with ``text(key, lang)``.
+
+Keys are dotted paths into the file (``calc.ltv``). Placeholders are named (``{value}``) and filled
+with ``str.format``; sentences are never glued from pieces. A missing key falls back to English, and
+a test keeps every language file complete.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).with_name("locales")
+DEFAULT_LANG = "en"
+RTL_LANGS = frozenset({"ar"})
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All strings of one language as a flat ``{dotted.key: text}`` dict."""
+    path = LOCALES_DIR / f"{lang}.toml"
+    if not path.exists():
+        raise KeyError(f"no strings catalogue for language {lang!r}; have {languages()}")
+    with path.open("rb") as fh:
+        return _flatten(tomllib.load(fh))
+
+
+def languages() -> list[str]:
+    """Language codes that have a catalogue, English first."""
+    found = sorted(p.stem for p in LOCALES_DIR.glob("*.toml"))
+    return sorted(found, key=lambda code: code != DEFAULT_LANG)
+
+
+def has(key: str, lang: str = DEFAULT_LANG) -> bool:
+    return key in catalogue(lang) or key in catalogue(DEFAULT_LANG)
+
+
+def text(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
+    """The string ``key`` in ``lang`` with its named placeholders filled.
+
+    >>> text("errors.input", "en", field="arpu", value="-1", allowed="at least 0")
+    'arpu must be at least 0; got -1.'
+    """
+    strings = catalogue(lang) if lang in languages() else {}
+    template = strings.get(key)
+    if template is None:
+        template = catalogue(DEFAULT_LANG).get(key)
+    if template is None:
+        raise KeyError(f"no string {key!r} in the catalogue")
+    return template.format(**values) if values else template
+
+
+def is_rtl(lang: str) -> bool:
+    return lang in RTL_LANGS
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = str(value)
+    return flat
