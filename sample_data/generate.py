@@ -1,0 +1,162 @@
+"""Generate the sample data sets (seeded, reproducible): ``python sample_data/generate.py [--seed N]``.
+
+Two files, each from a documented generative process with KNOWN parameters, so that model fits can
+be checked against the truth (see sample_data/README.md):
+
+- ``transactions.csv``: an e-commerce order log from a BG/NBD "buy till you die" process (Fader,
+  Hardie & Lee 2005) in DAYS, with Gamma-Gamma order values (Fader, Hardie & Lee 2005, JMR; Colombo
+  & Jiang 1999). Customers are acquired (first purchase) between 2024-01-01 and 2025-12-31 with a
+  seasonal acquisition curve; repeat purchases follow a seasonally time-warped clock.
+- ``subscriptions.csv``: SaaS subscriptions with shifted-beta-geometric churn (Fader & Hardie 2007):
+  each subscriber's monthly churn probability theta ~ Beta(alpha, beta), constant over their life.
+
+Only numpy and pandas; randomness from ``np.random.default_rng(seed)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+SEED = 2024
+START = pd.Timestamp("2024-01-01")
+END = pd.Timestamp("2025-12-31")            # observation end (inclusive)
+N_CUSTOMERS = 10_000
+N_SUBSCRIPTIONS = 10_000
+
+# BG/NBD, time unit = days (Fader, Hardie & Lee 2005, eq. 1-4):
+# purchase rate lambda ~ Gamma(shape=r, rate=alpha); dropout prob after each repeat purchase p ~ Beta(a, b)
+BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
+# Gamma-Gamma spend: nu ~ Gamma(shape=q, rate=gamma); order value z ~ Gamma(shape=p, rate=nu)
+# so E[z | nu] = p / nu and E[z] = p * gamma / (q - 1) = 60 (currency units)
+GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
+# Seasonality: acquisition weight per calendar month (Jan..Dec), mean 1; yearly growth factor
+ACQUISITION_MONTH_WEIGHT = np.array([1.0, 0.8, 0.9, 0.9, 1.0, 0.9, 0.85, 0.9, 1.0, 1.1, 1.4, 1.6])
+ACQUISITION_GROWTH = 1.25                   # 2025 acquires 25% more per month than 2024
+# Repeat purchases run on a warped clock: rate multiplier s(t) = 1 + A cos(2 pi (t - peak) / 365.25),
+# averaging 1 over a year, so the BG/NBD parameters hold on average (A = 0 gives the exact process).
+PURCHASE_SEASONALITY = 0.15
+PURCHASE_PEAK_DAY = 330                     # late November
+PRODUCTS = ("Apparel", "Shoes", "Accessories", "Home", "Beauty")
+PRODUCT_WEIGHTS = (0.32, 0.2, 0.18, 0.17, 0.13)
+CHANNELS = ("web", "app", "marketplace", "store")
+CHANNEL_WEIGHTS = (0.45, 0.3, 0.15, 0.1)
+
+# Shifted-beta-geometric churn (Fader & Hardie 2007): theta ~ Beta(alpha, beta), monthly.
+SBG = {"alpha": 0.9, "beta": 4.5}           # mean monthly churn 0.9 / 5.4 = 16.7% in month 1, falling later
+PLANS = ("Basic", "Pro", "Business")
+PLAN_PRICES = (19.0, 49.0, 99.0)           # monthly amount, currency
+PLAN_WEIGHTS = (0.55, 0.35, 0.10)
+
+
+def _acquisition_days(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Days since START of each customer's first purchase, seasonal and growing."""
+    days = pd.date_range(START, END, freq="D")
+    weight = ACQUISITION_MONTH_WEIGHT[days.month - 1] * np.where(days.year == START.year, 1.0, ACQUISITION_GROWTH)
+    return np.sort(rng.choice(len(days), size=n, p=weight / weight.sum()))
+
+
+def _warp(total_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Operational clock tau(t) = integral of s(u) du at each day t (for the seasonal purchase rate)."""
+    t = np.arange(total_days + 1, dtype=float)
+    s = 1.0 + PURCHASE_SEASONALITY * np.cos(2 * np.pi * (t - PURCHASE_PEAK_DAY) / 365.25)
+    tau = np.concatenate([[0.0], np.cumsum((s[1:] + s[:-1]) / 2)])
+    return t, tau
+
+
+def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFrame:
+    """The order log: one row per order (customer_id, order_id, date, amount, quantity, product, channel)."""
+    rng = np.random.default_rng(seed)
+    total_days = (END - START).days
+    first = _acquisition_days(rng, n_customers)
+    lam = rng.gamma(BGNBD["r"], 1.0 / BGNBD["alpha"], n_customers)          # purchases per day
+    p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n_customers)
+    nu = rng.gamma(GAMMA_GAMMA["q"], 1.0 / GAMMA_GAMMA["gamma"], n_customers)
+    t_grid, tau_grid = _warp(total_days)
+    # simulate in operational time: start clock at tau(first), end at tau(END)
+    clock = np.interp(first, t_grid, tau_grid)
+    horizon = tau_grid[-1]
+    who, when = [np.arange(n_customers)], [clock.copy()]
+    alive = np.ones(n_customers, dtype=bool)
+    while alive.any():
+        idx = np.flatnonzero(alive)
+        clock[idx] += rng.exponential(1.0 / lam[idx])
+        bought = clock[idx] <= horizon
+        alive[idx[~bought]] = False
+        idx = idx[bought]
+        who.append(idx)
+        when.append(clock[idx].copy())
+        alive[idx[rng.random(idx.size) < p_drop[idx]]] = False           # dropout after a repeat purchase
+    cust = np.concatenate(who)
+    day = np.floor(np.interp(np.concatenate(when), tau_grid, t_grid)).astype(int).clip(0, total_days)
+    order = np.lexsort((day, cust))
+    cust, day = cust[order], day[order]
+    amount = np.maximum(np.round(rng.gamma(GAMMA_GAMMA["p"], 1.0 / nu[cust]), 2), 0.01)
+    n = cust.size
+    date = (START + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d")
+    by_date = np.argsort(day, kind="stable")
+    order_no = np.empty(n, dtype=np.int64)
+    order_no[by_date] = np.arange(1, n + 1)
+    return pd.DataFrame({
+        "customer_id": np.char.add("C", np.char.zfill((cust + 1).astype(str), 5)),
+        "order_id": np.char.add("O", np.char.zfill(order_no.astype(str), 6)),
+        "date": date,
+        "amount": amount,
+        "quantity": 1 + rng.poisson(0.4, n),
+        "product": np.asarray(PRODUCTS)[rng.choice(len(PRODUCTS), n, p=PRODUCT_WEIGHTS)],
+        "channel": np.asarray(CHANNELS)[rng.choice(len(CHANNELS), n, p=CHANNEL_WEIGHTS)],
+    }).iloc[by_date].reset_index(drop=True)
+
+
+def subscriptions(seed: int = SEED + 1, n: int = N_SUBSCRIPTIONS) -> pd.DataFrame:
+    """SaaS subscriptions: start on a day in 2024-2025; after each paid month, cancel with prob theta."""
+    rng = np.random.default_rng(seed)
+    start_day = _acquisition_days(rng, n)
+    start = START + pd.to_timedelta(start_day, unit="D")
+    theta = rng.beta(SBG["alpha"], SBG["beta"], n)
+    months_paid = rng.geometric(theta)                                  # 1, 2, ... paid months
+    end = pd.DatetimeIndex([s + pd.DateOffset(months=int(m)) for s, m in zip(start, months_paid)])
+    cancelled = end <= END
+    plan = rng.choice(len(PLANS), n, p=PLAN_WEIGHTS)
+    return pd.DataFrame({
+        "customer_id": np.char.add("S", np.char.zfill(np.arange(1, n + 1).astype(str), 5)),
+        "plan": np.asarray(PLANS)[plan],
+        "start_date": start.strftime("%Y-%m-%d"),
+        "end_date": np.where(cancelled, end.strftime("%Y-%m-%d"), ""),
+        "monthly_amount": np.asarray(PLAN_PRICES)[plan],
+    })
+
+
+def summary_example() -> pd.DataFrame:
+    """A tiny per-customer summary (the form of ``clv.data.read_summary``), in days."""
+    return pd.DataFrame({
+        "customer_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"],
+        "frequency": [0, 1, 3, 6, 2, 0, 12, 4],
+        "recency": [0, 40, 200, 310, 95, 0, 520, 150],
+        "T": [30, 120, 365, 330, 400, 15, 600, 410],
+        "monetary_value": [0.0, 35.5, 62.1, 48.0, 120.75, 0.0, 55.2, 80.0],
+    })
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    tx = transactions(args.seed)
+    tx.to_csv(args.out / "transactions.csv", index=False, float_format="%.2f")
+    subs = subscriptions(args.seed + 1)
+    subs.to_csv(args.out / "subscriptions.csv", index=False, float_format="%.2f")
+    summary_example().to_csv(args.out / "summary_example.csv", index=False, float_format="%.2f")
+    for name, df in (("transactions.csv", tx), ("subscriptions.csv", subs)):
+        size = (args.out / name).stat().st_size
+        print(f"{name}: {len(df):,} rows, {df['customer_id'].nunique():,} customers, {size / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
