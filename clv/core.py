@@ -169,7 +169,9 @@ def payback_churn_adjusted(monthly_margin, cac, monthly_churn, annual_discount_r
     """Months until the expected cumulative discounted margin first reaches CAC (fractional; None: never).
 
     The cumulative value after t months is M(t) = g x (1 - q^t) / (1 - q), g = ARPU x m; solving
-    M(t) = CAC gives t = ln(1 - CAC (1 - q) / g) / ln q, and t = CAC / g when q = 1.
+    M(t) = CAC gives t = ln(1 - CAC (1 - q) / g) / ln q, and t = CAC / g when q = 1. Within the first
+    month nobody has churned and nothing is discounted yet, so there M(t) = g x t and t = CAC / g
+    (the two agree at t = 1; beyond it M(t) <= g x t, so this payback is never shorter than CAC / g).
 
     >>> round(payback_churn_adjusted(40, 300, 0.05), 3), round(payback_churn_adjusted(40, 300, 0.05, 0.10), 3)
     (9.163, 9.53)
@@ -180,7 +182,7 @@ def payback_churn_adjusted(monthly_margin, cac, monthly_churn, annual_discount_r
     if g <= 0:
         return None
     q = (1.0 - c) / (1.0 + monthly_rate(annual_discount_rate))
-    if q >= 1.0:
+    if q >= 1.0 or cac <= g:
         t = cac / g
     else:
         rest = 1.0 - cac * (1.0 - q) / g

@@ -1,0 +1,59 @@
+"""The calculator: LTV, LTV:CAC and payback from a handful of assumptions (the home page)."""
+
+import math
+
+import streamlit as st
+
+import clv
+import ui
+from clv.charts import calculator as charts
+from clv.explain import formulas
+from ui import panels, state, widgets
+
+s = ui.page_setup("calculator")
+st.title(s.text("calc.title"))
+st.caption(s.text("calc.intro"))
+
+figures = st.container()                      # the numbers they came for, above the inputs
+inputs_col, charts_col = st.columns([2, 3], gap="large")
+with inputs_col:
+    assumptions, slots = panels.assumptions_panel(s)
+
+if assumptions is None:
+    state.write_url("calc_")
+    st.stop()
+
+result = clv.evaluate(assumptions)
+with figures:
+    cards = st.columns(5)
+    verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)
+    widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv), s.text("explain.ltv.sentence"))
+    widgets.metric(cards[1], s.text("calc.metric.ltv_to_cac"), clv.fmt.ratio(result.ltv_to_cac, digits=s.digits),
+                   s.text("explain.ltv_to_cac.sentence"), delta=verdict, delta_color=colour, delta_arrow="off")
+    widgets.metric(cards[2], s.text("calc.metric.payback"), widgets.fmt_months(result.payback_months, s),
+                   s.text("explain.payback.sentence"))
+    widgets.metric(cards[3], s.text("calc.metric.payback_adjusted"),
+                   widgets.fmt_months(result.payback_months_churn_adjusted, s), s.text("explain.payback_adjusted.sentence"))
+    widgets.metric(cards[4], s.text("calc.metric.lifetime"), widgets.fmt_months(result.expected_lifetime_months, s),
+                   s.text("explain.lifetime.sentence"))
+    if math.isinf(result.ltv):
+        st.warning(s.text("calc.infinite"), icon=":material/all_inclusive:")
+        st.button(s.text("calc.infinite_fix"), key="calc_set_horizon",
+                  on_click=state.apply, args=({"calc_horizon": 60},))
+    elif result.payback_months_churn_adjusted is None and assumptions.cac > 0:
+        st.info(s.text("calc.never_pays_back"), icon=":material/block:")
+
+with charts_col:
+    tab_payback, tab_churn, tab_map = st.tabs([s.text("calc.tab.payback"), s.text("calc.tab.churn"),
+                                               s.text("calc.tab.map")])
+    tab_payback.plotly_chart(charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
+    tab_churn.plotly_chart(charts.ltv_by_churn(result, s.lang, s.currency), key="calc_churn_chart")
+    tab_map.plotly_chart(charts.ltv_cac_map(result, s.lang, s.currency), key="calc_map_chart")
+
+with st.expander(s.text("calc.how"), expanded=False, icon=":material/function:"):
+    st.markdown(s.text("calc.conventions"))
+    for f in formulas(result):
+        st.markdown(f"**{s.text(f'explain.{f.figure}.name')}**: {s.text(f'explain.{f.figure}.sentence')}")
+        st.latex(f.worked)
+
+state.write_url("calc_")

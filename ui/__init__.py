@@ -1,0 +1,73 @@
+"""Streamlit helpers that pages share. Every page begins with ``ui.page_setup(page_key)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from clv import fmt, i18n
+
+from . import fields, inputs, state, widgets  # noqa: F401  (fields registers the inputs' table)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (script, catalogue key of its label, icon). A page appears in the menu once its script exists.
+PAGES = (
+    ("app.py", "nav.calculator", ":material/calculate:"),
+    ("pages/scenarios.py", "nav.scenarios", ":material/campaign:"),
+    ("pages/data.py", "nav.data", ":material/upload_file:"),
+    ("pages/segments.py", "nav.segments", ":material/groups:"),
+    ("pages/predictions.py", "nav.predictions", ":material/insights:"),
+    ("pages/learn.py", "nav.learn", ":material/school:"),
+    ("pages/present.py", "nav.present", ":material/slideshow:"),
+)
+
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; text-align: right; }
+[data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"] { direction: ltr; }
+</style>"""
+
+
+def page_setup(page_key: str) -> state.PageState:
+    """Page config, the shared sidebar (language, currency, page links, reset) and state from the URL.
+
+    Works whichever page a visitor opens first, so every shared link reopens what it shows.
+    """
+    state.read_url_once()
+    lang = state.get("lang")
+    st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
+                       page_icon=":material/monitoring:", layout="wide")
+    if i18n.is_rtl(lang):
+        st.html(RTL_CSS)            # our own constant style sheet; no user text goes through html
+    _sidebar(lang)
+    s = state.page_state()
+    for f, raw in state.url_notices():
+        st.toast(s.text("url.bad_value", name=f.url, value=raw[:40]), icon=":material/link_off:")
+    st.session_state[state.NOTICES] = []
+    return s
+
+
+def _sidebar(lang: str) -> None:
+    with st.sidebar:
+        st.markdown(f"### {i18n.text('app.name', lang)}")
+        for script, key, icon in PAGES:
+            if (ROOT / script).exists():
+                st.page_link(script, label=i18n.text(key, lang), icon=icon)
+        st.divider()
+        if len(state.LANG.choices) > 1:
+            widgets.choice(state.LANG, lang, widget="select", option_key=lambda code: f"languages.{code}")
+        _currency(lang)
+        if i18n.is_rtl(lang):
+            widgets.choice(state.DIGITS, lang, widget="radio")
+        st.button(i18n.text("sidebar.reset", lang), key="reset", on_click=state.reset,
+                  help=i18n.text("sidebar.reset_help", lang), icon=":material/restart_alt:")
+        st.caption(i18n.text("sidebar.privacy", lang))
+
+
+def _currency(lang: str) -> None:
+    f = state.CURRENCY
+    if f.key not in st.session_state:
+        st.session_state[f.key] = state.get(f.key)
+    value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key)
+    state.put(f.key, value)

@@ -1,0 +1,72 @@
+"""Panels more than one page draws: the assumptions panel (calculator and scenarios' baseline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import clv
+from clv.presets import presets
+
+from . import state, widgets
+from .fields import CALC, LIFESPAN, PURCHASES, RETENTION
+from .inputs import FIELD_WIDGETS, calc_assumptions
+
+F = {f.key: f for f in CALC}
+SUBSCRIPTION_FIELDS = ("calc_arpu", "calc_churn")
+PURCHASE_FIELDS = ("calc_aov", "calc_orders")
+SHARED_FIELDS = ("calc_margin", "calc_cac", "calc_discount", "calc_horizon")
+
+
+def preset_widget_values(key: str) -> dict[str, Any]:
+    """A preset's values as the calculator's widgets show them (percent fields x 100)."""
+    p = presets()[key]
+    by_core = {f.core: f for f in CALC if f.core}
+    out: dict[str, Any] = {"calc_mode": p.form}
+    for name, value in p.values.items():
+        f = by_core[name]
+        out[f.key] = value * 100.0 if f.percent else value
+    if p.form == PURCHASES:
+        out["calc_life"] = RETENTION if "annual_retention" in p.values else LIFESPAN
+    return out
+
+
+def _apply_preset() -> None:
+    chosen = st.session_state.get("calc_preset")
+    if chosen:
+        state.reset(("calc_",))
+        state.apply(preset_widget_values(chosen))
+
+
+def assumptions_panel(s: state.PageState) -> tuple[clv.Assumptions | None, dict[str, Any]]:
+    """Draw the calculator's inputs; return the assumptions (None when invalid) and a slot per field
+    for messages shown beside it. An invalid combination shows its message next to the input."""
+    slots: dict[str, Any] = {}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox(s.text("calc.preset.label"), list(presets()), index=None, key="calc_preset",
+                   format_func=lambda k: s.text(f"presets.{k}.name"), placeholder=s.text("calc.preset.placeholder"),
+                   help=s.text("calc.preset.help"))
+    right.button(s.text("calc.preset.apply"), key="calc_preset_apply", on_click=_apply_preset,
+                 disabled=not st.session_state.get("calc_preset"))
+    mode = widgets.choice(F["calc_mode"], s.lang)
+    keys = SUBSCRIPTION_FIELDS if mode != PURCHASES else PURCHASE_FIELDS
+    for key in keys:
+        widgets.paired(F[key], s.lang)
+        slots[key] = st.empty()
+    if mode == PURCHASES:
+        life = widgets.choice(F["calc_life"], s.lang)
+        key = "calc_retention" if life == RETENTION else "calc_lifespan"
+        widgets.paired(F[key], s.lang)
+        slots[key] = st.empty()
+    for key in SHARED_FIELDS:
+        widgets.paired(F[key], s.lang)
+        slots[key] = st.empty()
+    try:
+        return calc_assumptions(), slots
+    except clv.InputError as err:
+        key = FIELD_WIDGETS.get(err.field)
+        where = slots.get(key) if key else None
+        label = s.text(F[key].label_key) if key in F else None
+        widgets.show_input_error(err, s.lang, where=where, label=label)
+        return None, slots

@@ -1,0 +1,103 @@
+"""Widgets that pages share: paired slider + number field, choices, metric cards, error notices."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+import clv
+from clv import fmt, i18n
+
+from . import state
+from .state import NUMBER_SUFFIX, Field
+
+
+def _cast(f: Field, value: Any) -> Any:
+    return int(round(value)) if f.kind == "int" else float(value)
+
+
+def _slider_value(f: Field, value: Any) -> Any:
+    top = f.slider_high if f.slider_high is not None else f.high
+    return _cast(f, min(max(value, f.low), top))
+
+
+def _from_slider(f: Field) -> None:
+    value = st.session_state[f.key]
+    st.session_state[f.key + NUMBER_SUFFIX] = value
+    state.put(f.key, value)
+
+
+def _from_number(f: Field) -> None:
+    value = st.session_state[f.key + NUMBER_SUFFIX]
+    if value is None:                      # a cleared field: back to what the slider shows
+        value = st.session_state[f.key]
+        st.session_state[f.key + NUMBER_SUFFIX] = value
+    st.session_state[f.key] = _slider_value(f, value)
+    state.put(f.key, _cast(f, value))
+
+
+def paired(f: Field, lang: str, container: Any = None) -> Any:
+    """A slider for quick moves and a number field for exact values, kept in step.
+
+    The number field is the precise one: it may go past the slider's own range (the slider then
+    rests at its end). Returns the value, in the units the widget shows.
+    """
+    where = container or st
+    value = _cast(f, state.get(f.key))
+    if f.key not in st.session_state:
+        st.session_state[f.key] = _slider_value(f, value)
+    if f.key + NUMBER_SUFFIX not in st.session_state:
+        st.session_state[f.key + NUMBER_SUFFIX] = value
+    label = i18n.text(f.label_key, lang)
+    help_text = i18n.text(f.help_key, lang) if f.help_key else None
+    left, right = where.columns([3, 1], vertical_alignment="bottom")
+    top = f.slider_high if f.slider_high is not None else f.high
+    left.slider(label, _cast(f, f.low), _cast(f, top), step=_cast(f, f.step), key=f.key, format=f.fmt,
+                help=help_text, on_change=_from_slider, args=(f,))
+    right.number_input(label, _cast(f, f.low), _cast(f, f.high), step=_cast(f, f.step), key=f.key + NUMBER_SUFFIX,
+                       format=f.fmt, on_change=_from_number, args=(f,), label_visibility="collapsed")
+    state.put(f.key, _cast(f, st.session_state[f.key + NUMBER_SUFFIX]))
+    return state.get(f.key)
+
+
+def choice(f: Field, lang: str, container: Any = None, horizontal: bool = True,
+           option_key: Callable[[str], str] | None = None, widget: str = "radio") -> Any:
+    """A choice among ``f.choices`` with labels from the catalogue (``<label_key stem>.<option>``)."""
+    where = container or st
+    if f.key not in st.session_state:
+        st.session_state[f.key] = state.get(f.key)
+    stem = f.label_key.rsplit(".", 1)[0]
+    label_of = option_key or (lambda o: f"{stem}.{o}")
+    kwargs = {"format_func": lambda o: i18n.text(label_of(o), lang), "key": f.key,
+              "help": i18n.text(f.help_key, lang) if f.help_key else None}
+    if widget == "radio":
+        value = where.radio(i18n.text(f.label_key, lang), f.choices, horizontal=horizontal, **kwargs)
+    else:
+        value = where.selectbox(i18n.text(f.label_key, lang), f.choices, **kwargs)
+    state.put(f.key, value)
+    return value
+
+
+def show_input_error(err: clv.InputError, lang: str, where: Any = None, label: str | None = None) -> None:
+    """The error as one plain sentence: what is wrong, the value given, what is allowed."""
+    (where or st).error(err.message(lang, label=label), icon=":material/error:")
+
+
+def metric(where: Any, label: str, value: str, help_text: str | None = None, **kwargs: Any) -> None:
+    where.metric(label, value, help=help_text, border=True, **kwargs)
+
+
+def verdict_ltv_to_cac(ratio: float | None, lang: str) -> tuple[str, str]:
+    """The plain verdict against the 3:1 rule of thumb, and its colour."""
+    if ratio is None:
+        return i18n.text("calc.verdict.undefined", lang), "gray"
+    if ratio >= clv.RULE_OF_THUMB_LTV_TO_CAC:
+        return i18n.text("calc.verdict.healthy", lang), "green"
+    if ratio >= 1:
+        return i18n.text("calc.verdict.thin", lang), "orange"
+    return i18n.text("calc.verdict.losing", lang), "red"
+
+
+def fmt_months(value: float | None, s: state.PageState) -> str:
+    return fmt.months(value, s.lang, digits=s.digits)
