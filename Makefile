@@ -25,7 +25,7 @@ test: $(STAMP_TEST)
 	$(PY) -m pytest -q -ra
 
 bench: $(STAMP_TEST)
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

@@ -30,11 +30,11 @@ with figures:
     widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv), s.text("explain.ltv.sentence"))
     widgets.metric(cards[1], s.text("calc.metric.ltv_to_cac"), clv.fmt.ratio(result.ltv_to_cac, digits=s.digits),
                    s.text("explain.ltv_to_cac.sentence"), delta=verdict, delta_color=colour, delta_arrow="off")
-    widgets.metric(cards[2], s.text("calc.metric.payback"), widgets.fmt_months(result.payback_months, s),
+    widgets.metric(cards[2], s.text("calc.metric.payback"), clv.fmt.number(result.payback_months, 1, s.digits),
                    s.text("explain.payback.sentence"))
     widgets.metric(cards[3], s.text("calc.metric.payback_adjusted"),
-                   widgets.fmt_months(result.payback_months_churn_adjusted, s), s.text("explain.payback_adjusted.sentence"))
-    widgets.metric(cards[4], s.text("calc.metric.lifetime"), widgets.fmt_months(result.expected_lifetime_months, s),
+                   clv.fmt.number(result.payback_months_churn_adjusted, 1, s.digits), s.text("explain.payback_adjusted.sentence"))
+    widgets.metric(cards[4], s.text("calc.metric.lifetime"), clv.fmt.number(result.expected_lifetime_months, 1, s.digits),
                    s.text("explain.lifetime.sentence"))
     if math.isinf(result.ltv):
         st.warning(s.text("calc.infinite"), icon=":material/all_inclusive:")

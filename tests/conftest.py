@@ -11,3 +11,13 @@ def pytest_sessionfinish(session):
     if os.environ.get("CI") and session.exitstatus == 0 and not any("browser" in r.keywords for r in passed):
         print("\nCI: the real-browser test did not run")
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """st.cache_data outlives an AppTest: clear it so each test starts cold."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield

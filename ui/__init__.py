@@ -11,6 +11,7 @@ from clv import fmt, i18n
 from . import fields, inputs, state, widgets  # noqa: F401  (fields registers the inputs' table)
 
 ROOT = Path(__file__).resolve().parents[1]
+ICON = Path(__file__).with_name("assets") / "icon.png"   # local: a material icon would load from a font host
 
 # (script, catalogue key of its label, icon). A page appears in the menu once its script exists.
 PAGES = (
@@ -37,7 +38,7 @@ def page_setup(page_key: str) -> state.PageState:
     state.read_url_once()
     lang = state.get("lang")
     st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
-                       page_icon=":material/monitoring:", layout="wide")
+                       page_icon=str(ICON), layout="wide")
     if i18n.is_rtl(lang):
         st.html(RTL_CSS)            # our own constant style sheet; no user text goes through html
     _sidebar(lang)

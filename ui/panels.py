@@ -43,7 +43,7 @@ def assumptions_panel(s: state.PageState) -> tuple[clv.Assumptions | None, dict[
     """Draw the calculator's inputs; return the assumptions (None when invalid) and a slot per field
     for messages shown beside it. An invalid combination shows its message next to the input."""
     slots: dict[str, Any] = {}
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
     left.selectbox(s.text("calc.preset.label"), list(presets()), index=None, key="calc_preset",
                    format_func=lambda k: s.text(f"presets.{k}.name"), placeholder=s.text("calc.preset.placeholder"),
                    help=s.text("calc.preset.help"))

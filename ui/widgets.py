@@ -7,7 +7,7 @@ from typing import Any, Callable
 import streamlit as st
 
 import clv
-from clv import fmt, i18n
+from clv import i18n
 
 from . import state
 from .state import NUMBER_SUFFIX, Field
@@ -98,6 +98,3 @@ def verdict_ltv_to_cac(ratio: float | None, lang: str) -> tuple[str, str]:
         return i18n.text("calc.verdict.thin", lang), "orange"
     return i18n.text("calc.verdict.losing", lang), "red"
 
-
-def fmt_months(value: float | None, s: state.PageState) -> str:
-    return fmt.months(value, s.lang, digits=s.digits)

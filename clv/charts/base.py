@@ -32,8 +32,8 @@ def figure(title_key: str, lang: str = "en", x_key: str | None = None, y_key: st
         title={"text": i18n.text(title_key, lang, **values), "x": 0.98 if rtl else 0.02,
                "xanchor": "right" if rtl else "left"},
         template="plotly_white", colorway=list(PALETTE),
-        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 30, "t": 70, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 30, "t": 60, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0.0},
         hoverlabel={"font": {"family": FONT}},
     )
     if x_key:

@@ -1,0 +1,97 @@
+"""The calculator page through AppTest: shown figures, the URL, presets, reset, errors."""
+
+import json
+
+import pytest
+
+from tests.apptest import PAGES, app, metrics
+
+
+def test_defaults_show_the_reference_figures():
+    at = app().run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Lifetime value (LTV)"] == "$800.00"
+    assert shown["LTV : CAC"] == "2.67 : 1"
+    assert shown["CAC payback (months)"] == "7.5"
+    assert shown["Payback with churn (months)"] == "9.2"
+    assert shown["Expected lifetime (months)"] == "20.0"
+    assert dict(at.query_params) == {}                     # defaults make a clean link
+
+
+def test_link_opens_the_exact_scenario_and_widgets_update_the_url():
+    at = app(churn="10", disc="10", h="24", cur="€").run()
+    assert not at.exception
+    # churn 10%, 10% a year, 24 months: q = 0.9 / 1.0079741 = 0.892880, q^24 = 0.065929;
+    # LTV = 40 x (1 - 0.065929) / (1 - 0.892880) = 348.80
+    assert metrics(at)["Lifetime value (LTV)"] == "€348.80"
+    at.slider(key="calc_churn").set_value(2.5).run()
+    assert at.number_input(key="calc_churn_num").value == 2.5
+    assert at.query_params["churn"] == ["2.5"] or at.query_params["churn"] == "2.5"
+    at.number_input(key="calc_arpu_num").set_value(100.0).run()
+    assert at.query_params["arpu"] in ("100", ["100"])
+    # Reopen from the URL the page wrote: same figures.
+    written = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    again = app(**written).run()
+    assert metrics(again) == metrics(at)
+
+
+def test_number_field_goes_past_the_slider_range():
+    at = app().run()
+    at.number_input(key="calc_arpu_num").set_value(2000.0).run()
+    assert at.slider(key="calc_arpu").value == 500.0                       # resting at its end
+    assert metrics(at)["Lifetime value (LTV)"] == "$32,000.00"             # 2000 x 0.8 / 0.05
+
+
+def test_bad_link_values_fall_back_to_defaults_with_a_notice():
+    at = app(churn="abc", margin="250", arpu="70").run()
+    assert not at.exception
+    assert metrics(at)["Lifetime value (LTV)"] == "$1,120.00"              # arpu 70 kept, others default
+    notices = [t.value for t in at.toast]
+    assert any("abc" in n and "churn" in n for n in notices) and any("250" in n for n in notices)
+
+
+def test_purchases_form_and_preset_then_reset():
+    at = app(mode="purchases", aov="60", orders="4", margin="30", ret="60").run()
+    assert metrics(at)["Lifetime value (LTV)"] == "$143.97"                 # issue 2 reference value
+    at.selectbox(key="calc_preset").select("saas").run()
+    at.button(key="calc_preset_apply").click().run()
+    # SaaS preset: 99 x 0.78 x (1 + d) / (0.03 + d), d = 1.1^(1/12) - 1 = 0.0079741
+    #   = 77.22 x 1.0079741 / 0.0379741 = 2,049.70
+    assert metrics(at)["Lifetime value (LTV)"] == "$2,049.70"
+    assert at.query_params["arpu"] in ("99", ["99"])
+    at.sidebar.button(key="reset").click().run()
+    assert metrics(at)["Lifetime value (LTV)"] == "$800.00"
+
+
+def test_infinite_ltv_explains_and_offers_a_horizon():
+    at = app(churn="0").run()
+    assert metrics(at)["Lifetime value (LTV)"] == "∞"
+    assert "infinite" in at.warning[0].value
+    at.button(key="calc_set_horizon").click().run()
+    assert metrics(at)["Lifetime value (LTV)"] == "$2,400.00"                # 40 x 60 months
+    assert at.query_params["h"] in ("60", ["60"])
+
+
+def test_charts_show_the_current_assumptions():
+    at = app(churn="4").run()
+    charts = at.get("plotly_chart")
+    assert len(charts) == 3
+    payback = json.loads(charts[0].proto.spec)
+    # churn 4%: t = ln(1 - 300 x 0.04 / 40) / ln 0.96 = 8.737
+    marked = payback["data"][2]
+    assert marked["x"][0] == pytest.approx(8.737, abs=1e-3) and marked["y"][0] == 300
+
+
+def test_formulas_show_the_users_numbers():
+    at = app(churn="4").run()
+    latex = [e.value for e in at.get("latex")]
+    assert any("0.0400" in x and "1{,}000.00" in x for x in latex)        # 50 x 0.8 / 0.04 = 1,000
+
+
+@pytest.mark.parametrize("script", PAGES)
+def test_every_page_renders_alone_with_the_shared_sidebar(script):
+    at = app(script).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="currency").value == "$"
+    assert any(link.label == "Calculator" for link in at.sidebar.get("page_link"))

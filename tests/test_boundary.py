@@ -1,0 +1,28 @@
+"""The core never imports streamlit: a notebook user can `import clv` and get every number."""
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_clv_does_not_load_streamlit():
+    code = (
+        "import importlib, pkgutil, sys, clv\n"
+        "names = [m.name for m in pkgutil.walk_packages(clv.__path__, 'clv.')]\n"
+        "[importlib.import_module(n) for n in names]\n"
+        "print(len(names), 'streamlit' in sys.modules or any(k.startswith('streamlit.') for k in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    count, loaded = out.stdout.split()
+    assert int(count) >= 8 and loaded == "False"
+
+
+def test_pages_folder_holds_page_scripts_only():
+    for path in (ROOT / "pages").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "ui.page_setup(" in text, f"{path.name} must begin with ui.page_setup()"
+        assert "from pages" not in text and "import pages" not in text

@@ -1,0 +1,98 @@
+"""One real-browser smoke test: Playwright driving Debian's chromium against `streamlit run`."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+expect.set_options(timeout=30_000)                     # the first render is slow on a busy CI machine
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    if not Path(CHROMIUM).exists():                    # a user's machine may lack it; CI never does
+        if os.environ.get("CI"):
+            pytest.fail(f"no {CHROMIUM}: .ci/run must install chromium")
+        pytest.skip("no chromium: `sudo apt-get install chromium` (Debian/Ubuntu) to run the real-browser test")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with log.open("w") as out:                         # a file: an unread pipe can block the server
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                 "--server.address", "127.0.0.1", "--server.port", str(port),
+                                 "--server.fileWatcherType", "none"],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+    try:
+        while True:
+            assert proc.poll() is None, f"streamlit exited:\n{log.read_text()}"
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"not healthy in 60 s:\n{log.read_text()}"
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def idle(page):
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu", "--disable-background-networking",
+                                                             "--disable-component-update", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def test_smoke(app_url, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    outside = []
+    page.on("request", lambda r: r.url.startswith(app_url) or r.url.startswith("data:") or outside.append(r.url))
+    # A deep link to a page other than the home page, as the server's first visit: the shared sidebar is there.
+    page.goto(f"{app_url}/scenarios?cur=%E2%82%AC")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Currency")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Calculator")).to_be_visible()
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "scenarios.png")
+
+    page.goto(f"{app_url}/?churn=5")
+    ltv = page.get_by_test_id("stMetricValue").first
+    expect(ltv).to_have_text("$800.00")
+    idle(page)
+    churn = page.get_by_role("spinbutton", name="Monthly churn (%)")
+    churn.fill("4")
+    churn.press("Enter")
+    expect(ltv).to_have_text("$1,000.00")              # 50 x 0.8 / 0.04
+    idle(page)
+    page.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")     # one step: 4.0 -> 4.1 %
+    expect(ltv).to_have_text("$975.61")                # 40 / 0.041
+    expect(page).to_have_url(f"{app_url}/?churn=4.1")
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "calculator.png")
+    assert not outside, f"requests left the machine: {outside}"
