@@ -196,3 +196,29 @@ def page_state(values: dict[str, Any] | None = None) -> PageState:
 def core_values(prefix: str) -> dict[str, Any]:
     """The clv arguments fed by the fields under ``prefix``, in clv units."""
     return {f.core: f.to_core(get(f.key)) for f in _REGISTRY.values() if f.key.startswith(prefix) and f.core}
+
+
+def snapshot() -> dict[str, str]:
+    """Every field's non-default value by URL name: what a saved session holds."""
+    return {f.url: f.dump(get(f.key)) for f in _REGISTRY.values() if get(f.key) != f.default}
+
+
+def restore(inputs: dict[str, str]) -> tuple[int, list[str], list[str]]:
+    """Set fields from URL names and text values (a loaded session): every field not named goes back
+    to its default. Returns (restored, not allowed, unknown names)."""
+    by_url = {f.url: f for f in _REGISTRY.values()}
+    parsed, bad = {}, []
+    for name, raw in inputs.items():
+        f = by_url.get(name)
+        if f is None:
+            continue
+        try:
+            parsed[f.key] = f.parse(raw)
+        except (ValueError, TypeError):
+            bad.append(name)
+    for f in _REGISTRY.values():
+        store().pop(f.key, None)
+        st.session_state.pop(f.key, None)
+        st.session_state.pop(f.key + NUMBER_SUFFIX, None)
+    apply(parsed)
+    return len(parsed), bad, sorted(set(inputs) - set(by_url))
