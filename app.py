@@ -25,6 +25,9 @@ if assumptions is None:
 
 result = clv.evaluate(assumptions)
 with figures:
+    if not ui.workshop.revealed("calc", repr(assumptions), s.lang):
+        state.write_url("calc_")
+        st.stop()
     cards = st.columns(5)
     verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)
     widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv), s.text("explain.ltv.sentence"))

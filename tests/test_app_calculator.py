@@ -95,3 +95,15 @@ def test_every_page_renders_alone_with_the_shared_sidebar(script):
     assert not at.exception
     assert at.sidebar.selectbox(key="currency").value == "$"
     assert any(link.label == "Calculator" for link in at.sidebar.get("page_link"))
+
+
+def test_workshop_mode_hides_results_until_revealed_and_again_after_a_change():
+    at = app(ws="1").run()
+    assert not at.exception and len(at.metric) == 0 and not at.get("plotly_chart")
+    at.button(key="calc_reveal").click().run()
+    assert metrics(at)["Lifetime value (LTV)"] == "$800.00"
+    at.slider(key="calc_churn").set_value(4.0).run()
+    assert len(at.metric) == 0                                  # a new guess for new inputs
+    at.button(key="calc_reveal").click().run()
+    assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"
+    assert at.query_params["ws"] in ("1", ["1"])

@@ -8,7 +8,7 @@ import streamlit as st
 
 from clv import fmt, i18n
 
-from . import fields, inputs, session, state, widgets  # noqa: F401  (fields registers the inputs' table)
+from . import fields, inputs, session, state, widgets, workshop  # noqa: F401  (fields registers the inputs' table)
 
 ROOT = Path(__file__).resolve().parents[1]
 ICON = Path(__file__).with_name("assets") / "icon.png"   # local: a material icon would load from a font host
@@ -61,6 +61,7 @@ def _sidebar(lang: str) -> None:
         _currency(lang)
         if i18n.is_rtl(lang):
             widgets.choice(state.DIGITS, lang, widget="radio")
+        workshop.toggle(lang)
         st.button(i18n.text("sidebar.reset", lang), key="reset", on_click=state.reset,
                   help=i18n.text("sidebar.reset_help", lang), icon=":material/restart_alt:")
         session.save_and_load(lang)

@@ -185,8 +185,9 @@ LANG = Field("lang", "lang", i18n.DEFAULT_LANG, kind="choice", choices=tuple(i18
 CURRENCY = Field("currency", "cur", "$", kind="choice", choices=fmt.CURRENCIES, label_key="sidebar.currency.label")
 DIGITS = Field("digits", "digits", "western", kind="choice", choices=("western", "arabic"),
                label_key="sidebar.digits.label")
-GLOBAL_KEYS = frozenset({"lang", "currency", "digits"})
-register(LANG, CURRENCY, DIGITS)
+WORKSHOP = Field("workshop", "ws", False, kind="bool", label_key="workshop.toggle", help_key="workshop.toggle_help")
+GLOBAL_KEYS = frozenset({"lang", "currency", "digits", "workshop"})
+register(LANG, CURRENCY, DIGITS, WORKSHOP)
 
 
 def page_state(values: dict[str, Any] | None = None) -> PageState:

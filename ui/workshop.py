@@ -1,0 +1,36 @@
+"""Workshop mode: results stay hidden until the teacher reveals them, so the class can guess first.
+
+A reveal holds for the inputs it was made for; change an input and the results hide again.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from clv import i18n
+
+from . import state
+
+REVEALED = "_revealed"      # session-state key: {page: fingerprint of the inputs revealed}
+
+
+def toggle(lang: str) -> None:
+    f = state.WORKSHOP
+    if f.key not in st.session_state:
+        st.session_state[f.key] = bool(state.get(f.key))
+    st.toggle(i18n.text(f.label_key, lang), key=f.key, help=i18n.text(f.help_key, lang))
+    state.put(f.key, st.session_state[f.key])
+
+
+def _reveal(page: str, fingerprint: str) -> None:
+    st.session_state.setdefault(REVEALED, {})[page] = fingerprint
+
+
+def revealed(page: str, fingerprint: str, lang: str) -> bool:
+    """True when results may show; otherwise draw the "guess first" note and the reveal button."""
+    if not state.get("workshop") or st.session_state.get(REVEALED, {}).get(page) == fingerprint:
+        return True
+    st.info(i18n.text("workshop.hidden", lang), icon=":material/visibility_off:")
+    st.button(i18n.text("workshop.reveal", lang), key=f"{page}_reveal", type="primary", on_click=_reveal,
+              args=(page, fingerprint), icon=":material/visibility:")
+    return False
