@@ -1,0 +1,339 @@
+"""What every fitted model shares: log-parameters optimised with scipy, weights, the Hessian, a summary.
+
+A model subclass declares ``name`` (a catalogue key under ``models.names``), ``param_names`` and
+implements ``_loglik(params, data, grad)``: the *summed, weighted* log-likelihood at the natural
+parameters, and (optionally) its gradient with respect to them. The base class does the rest:
+
+- optimisation of ``theta = log(params)`` with L-BFGS-B (so every parameter stays positive), on the
+  log-likelihood per customer (sum / total weight) so that tolerances do not depend on the size of
+  the customer base;
+- the Hessian of the negative log-likelihood in log-parameter space, by central differences of the
+  analytic gradient (or of the log-likelihood itself when a model has none); the covariance of the
+  natural parameters follows by the delta method, ``Cov(p) = D Cov(theta) D`` with ``D = diag(p)``
+  (exact at the optimum, where the gradient is zero);
+- 95% confidence intervals ``exp(theta +- 1.96 se(theta))``: Wald intervals on the log scale, which stay
+  positive and are the natural ones for a log-parameterised fit;
+- ``aic = 2k - 2 LL`` and ``bic = k ln(n) - 2 LL``, with n the number of customers (the total weight).
+
+Errors are ``clv.errors.FitError`` with a catalogue key under ``models.errors``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from .. import i18n
+from ..errors import FitError, InputError
+
+Z_95 = 1.959963984540054          # two-sided 95% normal quantile
+LOG_PARAM_BOUND = 18.0            # |log(param)| above this (param > 6.6e7 or < 1.5e-8): not identified
+HESSIAN_STEP = 1e-4               # central-difference step in log-parameter space
+OPTIMISER_OPTIONS = {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}
+GRADIENT_TOLERANCE = 1e-4         # |d LL/d log p| per customer above this after optimising: not converged
+
+
+class Model:
+    """Base class of the fitted models (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma, sBG)."""
+
+    name: str = "model"               # catalogue key under models.names
+    param_names: tuple[str, ...] = ()
+    min_customers: int = 10           # fewer than this: FitError("models.errors.too_few_customers")
+
+    def __init__(self):
+        self.params: dict[str, float] | None = None
+        self.log_likelihood: float | None = None
+        self.n_customers: float | None = None
+        self.covariance: np.ndarray | None = None
+        self.hessian_ok: bool | None = None
+        self._data: dict | None = None
+
+    # ------------------------------------------------------------------ to implement
+    def _loglik(self, params: np.ndarray, data: dict, grad: bool = False):
+        """Summed weighted log-likelihood at natural ``params``; with ``grad``, (value, d/dparams or None)."""
+        raise NotImplementedError
+
+    def _initial(self, data: dict) -> np.ndarray:
+        """Starting values of the natural parameters."""
+        return np.ones(len(self.param_names))
+
+    # ------------------------------------------------------------------ shared machinery
+    @property
+    def label(self) -> str:
+        """The model's display name, e.g. 'BG/NBD'."""
+        return i18n.text(f"models.names.{self.name}")
+
+    def _require_fitted(self):
+        if self.params is None:
+            raise FitError("models.errors.not_fitted", model=self.label)
+
+    def _p(self, *names: str) -> tuple[float, ...]:
+        self._require_fitted()
+        return tuple(self.params[n] for n in names)
+
+    def _objective(self, theta: np.ndarray, data: dict, total_weight: float, has_grad: bool):
+        params = np.exp(theta)
+        if has_grad:
+            value, g = self._loglik(params, data, grad=True)
+            if not np.isfinite(value):
+                return 1e100, np.zeros_like(theta)
+            return -value / total_weight, -(np.asarray(g) * params) / total_weight
+        value = self._loglik(params, data)
+        if not np.isfinite(value):
+            return 1e100, np.zeros_like(theta)
+        return -value / total_weight, _numeric_gradient(
+            lambda t: -self._loglik(np.exp(t), data) / total_weight, theta)
+
+    def _has_grad(self, data: dict) -> bool:
+        try:
+            out = self._loglik(self._initial(data), data, grad=True)
+        except NotImplementedError:
+            return False
+        return isinstance(out, tuple) and out[1] is not None
+
+    def _fit(self, data: dict, n_customers: float):
+        """Maximise the likelihood; set params, log_likelihood, covariance. ``data`` holds arrays + 'w'."""
+        if n_customers < self.min_customers:
+            raise FitError("models.errors.too_few_customers", model=self.label, minimum=self.min_customers,
+                           count=_count(n_customers))
+        has_grad = self._has_grad(data)
+        theta0 = np.log(self._initial(data))
+        bounds = [(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * len(theta0)
+        with np.errstate(all="ignore"):
+            res = optimize.minimize(self._objective, theta0, args=(data, n_customers, has_grad), jac=True,
+                                    method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
+            theta = res.x
+            grad = res.jac
+            if not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > GRADIENT_TOLERANCE:
+                # a second start from where the first one stopped, with a derivative-free polish
+                res2 = optimize.minimize(lambda t: self._objective(t, data, n_customers, has_grad)[0], theta,
+                                         method="Nelder-Mead",
+                                         options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
+                theta = np.clip(res2.x, -LOG_PARAM_BOUND, LOG_PARAM_BOUND)
+                res = optimize.minimize(self._objective, theta, args=(data, n_customers, has_grad), jac=True,
+                                        method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
+                theta, grad = res.x, res.jac
+            value = self._loglik(np.exp(theta), data)
+        if not np.isfinite(value) or not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > GRADIENT_TOLERANCE:
+            raise FitError("models.errors.not_converged", model=self.label, reason=str(res.message))
+        at_bound = np.abs(theta) >= LOG_PARAM_BOUND - 1e-6
+        if np.any(at_bound):
+            i = int(np.argmax(at_bound))
+            raise FitError("models.errors.boundary", model=self.label, param=self.param_names[i],
+                           value=f"{math.exp(theta[i]):.3g}")
+        self.params = {n: float(v) for n, v in zip(self.param_names, np.exp(theta))}
+        self.log_likelihood = float(value)
+        self.n_customers = float(n_customers)
+        self._data = data
+        self._set_covariance(theta, data, has_grad)
+        return self
+
+    def _set_covariance(self, theta: np.ndarray, data: dict, has_grad: bool):
+        k = len(theta)
+        h = HESSIAN_STEP
+        with np.errstate(all="ignore"):
+            if has_grad:
+                def grad_neg(t):
+                    p = np.exp(t)
+                    return -np.asarray(self._loglik(p, data, grad=True)[1]) * p
+                hess = np.empty((k, k))
+                for i in range(k):
+                    e = np.zeros(k)
+                    e[i] = h
+                    hess[i] = (grad_neg(theta + e) - grad_neg(theta - e)) / (2 * h)
+            else:
+                def f(t):
+                    return -self._loglik(np.exp(t), data)
+                hess = _numeric_hessian(f, theta, 10 * h)
+        hess = (hess + hess.T) / 2
+        try:
+            eig = np.linalg.eigvalsh(hess)
+            ok = bool(np.all(np.isfinite(hess)) and eig.min() > 0)
+        except np.linalg.LinAlgError:
+            ok = False
+        self.hessian_ok = ok
+        self.log_covariance = np.linalg.inv(hess) if ok else np.full((k, k), np.nan)
+        d = np.diag(np.exp(theta))
+        self.covariance = d @ self.log_covariance @ d
+
+    @property
+    def standard_errors(self) -> dict[str, float]:
+        """Standard errors of the natural parameters (delta method from the log-parameter Hessian).
+
+        ``nan`` when the Hessian is not positive definite (``hessian_ok`` is False): the likelihood is flat
+        in some direction and the data cannot pin that parameter down.
+        """
+        self._require_fitted()
+        return {n: float(math.sqrt(v)) if v >= 0 else math.nan
+                for n, v in zip(self.param_names, np.diag(self.covariance))}
+
+    @property
+    def confidence_intervals(self) -> dict[str, tuple[float, float]]:
+        """95% intervals ``exp(log p +- 1.96 se(log p))`` (log-scale Wald; always positive)."""
+        self._require_fitted()
+        se_log = np.sqrt(np.abs(np.diag(self.log_covariance)))
+        out = {}
+        for n, s in zip(self.param_names, se_log):
+            lp = math.log(self.params[n])
+            out[n] = (math.exp(lp - Z_95 * s), math.exp(lp + Z_95 * s)) if np.isfinite(s) else (math.nan, math.nan)
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """One row per parameter: param, estimate, se, lower_95, upper_95."""
+        self._require_fitted()
+        se, ci = self.standard_errors, self.confidence_intervals
+        return pd.DataFrame({"param": list(self.param_names),
+                             "estimate": [self.params[n] for n in self.param_names],
+                             "se": [se[n] for n in self.param_names],
+                             "lower_95": [ci[n][0] for n in self.param_names],
+                             "upper_95": [ci[n][1] for n in self.param_names]})
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion, 2k - 2 LL (lower is better)."""
+        self._require_fitted()
+        return 2 * len(self.param_names) - 2 * self.log_likelihood
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, k ln(n) - 2 LL with n customers (lower is better)."""
+        self._require_fitted()
+        return len(self.param_names) * math.log(self.n_customers) - 2 * self.log_likelihood
+
+    def __repr__(self) -> str:
+        if self.params is None:
+            return f"{type(self).__name__}(not fitted)"
+        inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params.items())
+        return f"{type(self).__name__}({inner}, LL={self.log_likelihood:.1f})"
+
+
+# ---------------------------------------------------------------------- helpers shared by the models
+def _count(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def _numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    g = np.empty_like(x)
+    for i in range(len(x)):
+        e = np.zeros_like(x)
+        e[i] = h
+        g[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return g
+
+
+def _numeric_hessian(f, x: np.ndarray, h: float) -> np.ndarray:
+    k = len(x)
+    hess = np.empty((k, k))
+    f0 = f(x)
+    for i in range(k):
+        ei = np.zeros(k)
+        ei[i] = h
+        hess[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h ** 2
+        for j in range(i):
+            ej = np.zeros(k)
+            ej[j] = h
+            hess[i, j] = hess[j, i] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h * h)
+    return hess
+
+
+def as_array(name: str, values, allowed: str = "models.allowed.non_negative") -> np.ndarray:
+    """A float array from a list, Series or scalar; finite and >= 0, or InputError naming the field."""
+    arr = np.asarray(values, dtype=float)
+    if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr < 0)):
+        bad = arr[~np.isfinite(arr) | (arr < 0)].ravel()[0]
+        raise InputError(name, float(bad), allowed)
+    return arr
+
+
+def check_rfm(frequency, recency, T):
+    """Validate a (frequency, recency, T) summary: whole x >= 0, 0 <= recency <= T, recency 0 when x is 0."""
+    x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
+    tx = as_array("recency", recency)
+    big_t = as_array("T", T, "models.allowed.positive")
+    x, tx, big_t = np.broadcast_arrays(x, tx, big_t)
+    if np.any(x != np.round(x)):
+        raise InputError("frequency", float(x[x != np.round(x)][0]), "models.allowed.whole_non_negative")
+    if np.any(tx > big_t * (1 + 1e-12)):
+        i = int(np.argmax(tx > big_t * (1 + 1e-12)))
+        raise InputError("recency", float(tx.ravel()[i]), "models.allowed.recency_le_T", T=f"{big_t.ravel()[i]:g}")
+    return x, tx, big_t
+
+
+def dedupe(columns: dict[str, np.ndarray], weights=None) -> tuple[dict[str, np.ndarray], float]:
+    """Distinct rows of ``columns`` with their counts as weights 'w' (or the given weights, rows kept).
+
+    Returns the dict with 'w' added and the total weight (number of customers).
+    """
+    if weights is not None:
+        w = as_array("weights", weights)
+        out = {k: np.ascontiguousarray(v, dtype=float) for k, v in columns.items()}
+        if w.shape != next(iter(out.values())).shape:
+            w = np.broadcast_to(w, next(iter(out.values())).shape).astype(float)
+        keep = w > 0
+        out = {k: v[keep] for k, v in out.items()}
+        out["w"] = w[keep]
+        return out, float(w.sum())
+    frame = pd.DataFrame({k: np.asarray(v, dtype=float).ravel() for k, v in columns.items()})
+    counts = frame.groupby(list(columns), sort=False).size()
+    out = {k: counts.index.get_level_values(k).to_numpy(dtype=float) if len(columns) > 1
+           else counts.index.to_numpy(dtype=float) for k in columns}
+    out["w"] = counts.to_numpy(dtype=float)
+    return out, float(len(frame))
+
+
+def by_value(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``x`` and the total weight at each (for terms that depend on x only)."""
+    values, inverse = np.unique(x, return_inverse=True)
+    return values, np.bincount(inverse, weights=w, minlength=len(values))
+
+
+def log_hyp2f1(a, b, c, z):
+    """log of the Gauss hypergeometric function 2F1(a, b; c; z) for 0 <= z < 1 where it is positive.
+
+    Uses scipy's ``hyp2f1``; where that overflows or loses the sign, Euler's transformation
+    2F1(a, b; c; z) = (1 - z)^(c - a - b) 2F1(c - a, c - b; c; z) (Abramowitz & Stegun 15.3.3).
+    """
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    with np.errstate(all="ignore"):
+        direct = special.hyp2f1(a, b, c, z)
+        out = np.log(np.where(direct > 0, direct, np.nan))
+        bad = ~np.isfinite(out)
+        if np.any(bad):
+            alt = special.hyp2f1(c[bad] - a[bad], c[bad] - b[bad], c[bad], z[bad])
+            out[bad] = np.log(np.where(alt > 0, alt, np.nan)) + (c[bad] - a[bad] - b[bad]) * np.log1p(-z[bad])
+    return out
+
+
+def scalar_or_array(values: np.ndarray):
+    """A float for a 0-d result, the array otherwise (the core's convention)."""
+    values = np.asarray(values, dtype=float)
+    return float(values) if values.ndim == 0 else values
+
+
+def identical_history(model: Model, count: float, history: str):
+    raise FitError("models.errors.identical", model=model.label, count=_count(count), history=history)
+
+
+def on_unique(func, *arrays):
+    """``func(*arrays)`` evaluated once per distinct row of the broadcast arrays, mapped back.
+
+    Large customer bases repeat the same (frequency, T) many times; special functions (2F1) then run on
+    the distinct combinations only. Small inputs are passed straight through.
+    """
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in arrays))
+    shape = arrays[0].shape
+    if arrays[0].size < 5000:
+        return func(*arrays)
+    flat = [a.ravel() for a in arrays]
+    code = np.zeros(flat[0].size, dtype=np.int64)
+    for a in flat:
+        c, uniq = pd.factorize(a)
+        code, _ = pd.factorize(code * (len(uniq) + 1) + c)
+    code, first = pd.factorize(code)
+    idx = np.zeros(len(first), dtype=np.int64)
+    idx[code] = np.arange(code.size)          # any one row of each group
+    values = func(*(a[idx] for a in flat))
+    return np.asarray(values)[code].reshape(shape)

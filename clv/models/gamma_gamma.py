@@ -1,0 +1,134 @@
+"""Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV"; Fader & Hardie
+2013, "The Gamma-Gamma Model of Monetary Value").
+
+A customer's transaction values are Gamma(p, nu) with nu ~ Gamma(q, v) across customers; the average
+zbar of x transactions then has density (per customer, FH 2013 eq. 5, in logs)
+ln Gamma(px+q) - ln Gamma(px) - ln Gamma(q) + q ln v + (px-1) ln zbar + px ln x - (px+q) ln(v + x zbar).
+Units: zbar and v in currency; p, q have none. Fitted on repeat customers only (x > 0, zbar > 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from .. import i18n
+from ..errors import FitError
+from .base import Model, _count, as_array, by_value, check_rfm, scalar_or_array
+
+MIN_CORRELATION_WARNING = 0.3   # |corr(frequency, spend)| above this casts doubt on the independence assumption
+
+
+class GammaGamma(Model):
+    """Gamma-Gamma spend model; params p, q, v.
+
+    >>> m = GammaGamma().fit([1, 2, 3, 1, 5, 2, 4, 1, 2, 3, 1, 6],
+    ...                      [20.0, 35.0, 18.5, 60.0, 22.0, 41.0, 27.5, 15.0, 30.0, 52.0, 12.0, 25.0])
+    >>> m.n_customers, m.excluded
+    (12.0, 0)
+    >>> 10 < m.expected_spend(3, 30.0) < 40
+    True
+    """
+
+    name = "gamma_gamma"
+    param_names = ("p", "q", "v")
+
+    def fit(self, frequency, monetary_value, weights=None):
+        """Fit on customers with frequency > 0 and monetary_value > 0; the others are counted in ``excluded``.
+
+        ``monetary_value`` is each customer's average spend per repeat transaction (currency).
+        """
+        x = as_array("frequency", frequency, "models.allowed.whole_non_negative").ravel()
+        m = as_array("monetary_value", monetary_value).ravel()
+        w = np.ones_like(x) if weights is None else np.broadcast_to(as_array("weights", weights), x.shape).astype(float)
+        keep = (x > 0) & (m > 0) & (w > 0)
+        total = float(w.sum())
+        self.excluded = int(round(total - w[keep].sum()))
+        self.total_customers = total
+        x, m, w = x[keep], m[keep], w[keep]
+        if w.sum() < self.min_customers:
+            if np.any(x > 0) or total >= self.min_customers:
+                raise FitError("models.errors.no_spend", model=self.label, kept=_count(w.sum()), total=_count(total))
+            raise FitError("models.errors.too_few_customers", model=self.label, minimum=self.min_customers,
+                           count=_count(w.sum()))
+        if np.ptp(m) == 0:
+            raise FitError("models.errors.identical_spend", model=self.label, count=_count(w.sum()),
+                           value=f"{m[0]:g}")
+        self.frequency_spend_correlation = _weighted_corr(x, m, w)
+        xs, wx = by_value(x, w)
+        data = {"x": x, "m": m, "w": w, "xs": xs, "wx": wx,
+                "const": float(np.dot(w, special.xlogy(x, x) - np.log(m))),   # parameter-free part
+                "px_terms": float(np.dot(w, x * (np.log(m) + np.log(x)))), "W": float(w.sum())}
+        return self._fit(data, float(w.sum()))
+
+    def _initial(self, data):
+        mean = np.average(data["m"], weights=data["w"])
+        return np.array([1.0, 2.0, mean])
+
+    def _loglik(self, params, data, grad=False):
+        p, q, v = params
+        xs, wx, x, m, w = data["xs"], data["wx"], data["x"], data["m"], data["w"]
+        with np.errstate(all="ignore"):
+            log_s = np.log(v + x * m)
+            ll = (np.dot(wx, special.gammaln(p * xs + q) - special.gammaln(p * xs)) - data["W"] * special.gammaln(q)
+                  + data["W"] * q * np.log(v) + p * data["px_terms"] + data["const"]
+                  - np.dot(w, (p * x + q) * log_s))
+            if not grad:
+                return float(ll)
+            dg = special.digamma(p * xs + q)
+            g = np.array([
+                np.dot(wx, xs * (dg - special.digamma(p * xs))) + data["px_terms"] - np.dot(w, x * log_s),
+                np.dot(wx, dg) - data["W"] * special.digamma(q) + data["W"] * np.log(v) - np.dot(w, log_s),
+                data["W"] * q / v - np.dot(w, (p * x + q) / (v + x * m)),
+            ])
+        return float(ll), g
+
+    def expected_spend(self, frequency, monetary_value):
+        """E[Z | x, zbar]: conditional expected average spend per transaction (FH 2013, eq. 8; FHL 2005).
+
+        (q - 1)/(px + q - 1) x v p/(q - 1) + px/(px + q - 1) x zbar: a weighted mean of the population mean
+        v p/(q - 1) and the customer's own average. Customers with x = 0 get the population mean.
+        Requires q > 1 (otherwise the population mean is infinite: returns inf).
+        """
+        p, q, v = self._p("p", "q", "v")
+        x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
+        m = as_array("monetary_value", monetary_value)
+        if q <= 1:
+            return scalar_or_array(np.full(np.broadcast(x, m).shape, math.inf))
+        weight = p * x / (p * x + q - 1)
+        return scalar_or_array((1 - weight) * (v * p / (q - 1)) + weight * m)
+
+    @property
+    def population_mean_spend(self) -> float:
+        """E[Z] = v p / (q - 1), the mean spend per transaction across customers (inf when q <= 1)."""
+        p, q, v = self._p("p", "q", "v")
+        return v * p / (q - 1) if q > 1 else math.inf
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """Sentences for the user: customers left out, and the independence check."""
+        self._require_fitted()
+        out = []
+        if self.excluded:
+            out.append(i18n.text("models.notes.gg_excluded", lang, excluded=_count(self.excluded),
+                                 total=_count(self.total_customers)))
+        out.append(i18n.text("models.notes.gg_correlation", lang, value=f"{self.frequency_spend_correlation:.2f}"))
+        return out
+
+    @property
+    def independence_doubtful(self) -> bool:
+        """True when |corr(frequency, spend)| exceeds MIN_CORRELATION_WARNING among the fitted customers."""
+        self._require_fitted()
+        return abs(self.frequency_spend_correlation) > MIN_CORRELATION_WARNING
+
+
+def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return 0.0
+    mx, my = np.average(x, weights=w), np.average(y, weights=w)
+    cov = np.average((x - mx) * (y - my), weights=w)
+    return float(cov / math.sqrt(np.average((x - mx) ** 2, weights=w) * np.average((y - my) ** 2, weights=w)))
+
+
+__all__ = ["GammaGamma"]

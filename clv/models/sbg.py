@@ -1,0 +1,145 @@
+"""Shifted-beta-geometric (sBG) model of contract renewals (Fader & Hardie 2007, "How to Project Customer
+Retention", J. Interactive Marketing 21(1)); valuation from Fader & Hardie 2010, "Customer-Base Valuation
+in a Contractual Setting: The Perils of Ignoring Heterogeneity", Marketing Science 29(1).
+
+Each customer churns at the end of every period with probability theta ~ Beta(alpha, beta) across
+customers. Periods are the contract's renewal periods (years, months); t counts them from 0.
+- P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta), t = 1, 2, ...  (FH 2007, eq. 7)
+- S(t) = B(alpha, beta + t) / B(alpha, beta)                               (FH 2007, eq. 8)
+- r(t) = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1)          (FH 2007, eq. 9)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from ..errors import FitError, InputError
+from .base import Model, _count, scalar_or_array
+
+
+class ShiftedBetaGeometric(Model):
+    """sBG contractual retention model; params alpha, beta.
+
+    ``fit(active)``: ``active[t]`` customers of one cohort still active at the start of period t
+    (``active[0]`` is the cohort size). ``fit_cohorts`` fits several cohorts of different ages at once.
+
+    >>> m = ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+    >>> round(m.params["alpha"], 3), round(m.params["beta"], 3)
+    (0.704, 1.182)
+    >>> round(m.retention_rate(1), 3), round(m.survival(7), 3)
+    (0.627, 0.239)
+    """
+
+    name = "sbg"
+    param_names = ("alpha", "beta")
+    min_customers = 2
+
+    def fit(self, active):
+        """Fit to one cohort's active counts at the start of periods 0..n (FH 2007, eq. 6)."""
+        return self.fit_cohorts([active])
+
+    def fit_cohorts(self, cohorts):
+        """Fit to several cohorts, each a list of active counts from its start; younger cohorts are shorter.
+
+        Each cohort contributes the customers lost in each observed period, P(T = t), and its survivors
+        at the last observed period, right-censored: S(n). Counts may be fractional (weights).
+        """
+        lost_t, lost_w, surv_t, surv_w = [], [], [], []
+        total = 0.0
+        for i, active in enumerate(cohorts):
+            a = np.asarray(active, dtype=float).ravel()
+            if a.size < 2:
+                raise FitError("models.errors.cohort_short", cohort=i + 1, length=a.size)
+            if not np.all(np.isfinite(a)) or a[0] <= 0 or np.any(a < 0) or np.any(np.diff(a) > 0):
+                raise InputError(f"cohorts[{i}]", a.tolist(), "models.allowed.cohort")
+            lost = -np.diff(a)
+            t = np.arange(1, a.size)
+            lost_t.append(t[lost > 0])
+            lost_w.append(lost[lost > 0])
+            if a[-1] > 0:
+                surv_t.append(np.array([a.size - 1.0]))
+                surv_w.append(np.array([a[-1]]))
+            total += a[0]
+        data = {"lost_t": np.concatenate(lost_t), "lost_w": np.concatenate(lost_w),
+                "surv_t": np.concatenate(surv_t) if surv_t else np.zeros(0),
+                "surv_w": np.concatenate(surv_w) if surv_w else np.zeros(0)}
+        if total >= self.min_customers and (data["lost_w"].sum() == 0 or data["surv_w"].sum() == 0
+                                            and len(np.unique(data["lost_t"])) == 1):
+            # nobody churned, or everybody churned in the same period: heterogeneity is not identified
+            raise FitError("models.errors.identical", model=self.label, count=_count(total),
+                           history="no churn" if data["lost_w"].sum() == 0 else "all churned together")
+        return self._fit(data, total)
+
+    def _loglik(self, params, data, grad=False):
+        alpha, beta = params
+        with np.errstate(all="ignore"):
+            base = special.betaln(alpha, beta)
+            ll = (np.dot(data["lost_w"], special.betaln(alpha + 1, beta + data["lost_t"] - 1) - base)
+                  + np.dot(data["surv_w"], special.betaln(alpha, beta + data["surv_t"]) - base))
+        return (float(ll), None) if grad else float(ll)
+
+    # ------------------------------------------------------------------ predictions
+    def survival(self, t):
+        """S(t) = B(alpha, beta + t) / B(alpha, beta): share of a cohort still active after t periods."""
+        alpha, beta = self._p("alpha", "beta")
+        t = np.asarray(t, dtype=float)
+        return scalar_or_array(np.exp(special.betaln(alpha, beta + t) - special.betaln(alpha, beta)))
+
+    def churn_probability(self, t):
+        """P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta): share of a cohort lost in period t >= 1."""
+        alpha, beta = self._p("alpha", "beta")
+        t = np.asarray(t, dtype=float)
+        return scalar_or_array(np.exp(special.betaln(alpha + 1, beta + t - 1) - special.betaln(alpha, beta)))
+
+    def retention_rate(self, t):
+        """r(t) = (beta + t - 1) / (alpha + beta + t - 1): share of those active in period t - 1 who renew at t.
+
+        Rises with t: the cohort is sorted, as customers prone to churn leave first.
+        """
+        alpha, beta = self._p("alpha", "beta")
+        t = np.asarray(t, dtype=float)
+        return scalar_or_array((beta + t - 1) / (alpha + beta + t - 1))
+
+    def discounted_expected_lifetime(self, discount_rate):
+        """DEL = sum_{t>=0} S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1/(1 + d)) (FH 2010, eq. 5).
+
+        The expected discounted number of payments of a customer just acquired, paying at the start of
+        every period (the first payment, at t = 0, is not discounted). ``discount_rate`` d is per period.
+        Multiply by the margin per period for the expected discounted lifetime value.
+        Returns inf when d = 0 and alpha <= 1 (expected lifetime is then infinite).
+        """
+        alpha, beta = self._p("alpha", "beta")
+        return _del(alpha, beta, discount_rate)
+
+    def discounted_expected_residual_lifetime(self, discount_rate, renewals):
+        """DERL of a customer who has made ``renewals`` renewals (n - 1 in FH 2010, eq. 6), valued just before
+        the next renewal decision:
+
+        DERL = (beta + n - 1)/(alpha + beta + n - 1) x 2F1(1, beta + n; alpha + beta + n; 1/(1 + d)).
+
+        The sum over t >= n of S(t)/S(n - 1) / (1 + d)^(t - n): the next payment (made if the customer
+        renews) is not discounted, as in FH 2010. Returns inf when d = 0 and alpha <= 1.
+        """
+        alpha, beta = self._p("alpha", "beta")
+        n = np.asarray(renewals, dtype=float) + 1
+        d = np.asarray(discount_rate, dtype=float)
+        if np.any(d < 0):
+            raise InputError("discount_rate", float(np.min(d)), "models.allowed.non_negative")
+        with np.errstate(all="ignore"):
+            value = ((beta + n - 1) / (alpha + beta + n - 1)) * special.hyp2f1(1.0, beta + n, alpha + beta + n,
+                                                                               1.0 / (1.0 + d))
+            value = np.where((d == 0) & (alpha <= 1), math.inf, value)
+        return scalar_or_array(value)
+
+
+def _del(alpha: float, beta: float, discount_rate):
+    d = np.asarray(discount_rate, dtype=float)
+    if np.any(d < 0):
+        raise InputError("discount_rate", float(np.min(d)), "models.allowed.non_negative")
+    with np.errstate(all="ignore"):
+        value = special.hyp2f1(1.0, beta, alpha + beta, 1.0 / (1.0 + d))
+        value = np.where((d == 0) & (alpha <= 1), math.inf, value)
+    return scalar_or_array(value)
