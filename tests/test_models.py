@@ -301,3 +301,57 @@ def test_weighted_fit_equals_fit_on_expanded_rows(cdnow, seed):
     assert weighted.log_likelihood == pytest.approx(plain.log_likelihood, rel=1e-9)
     for k in weighted.param_names:
         assert weighted.params[k] == pytest.approx(plain.params[k], rel=1e-4)
+
+
+# ---------------------------------------------------------------------- validation
+def _holdout_summary(cdnow, occ):
+    first = occ.groupby("customer")["date"].transform("min")
+    repeat = occ[(occ["date"] > first) & (occ["date"] > pd.Timestamp("1997-09-30"))]
+    x_star = repeat.groupby("customer").size()
+    ids = np.sort(occ["customer"].unique())
+    # the published summary lists customers in id order (ID 1..2357)
+    return pd.DataFrame({"frequency_cal": cdnow["x"], "recency_cal": cdnow["t_x"], "T_cal": cdnow["T"],
+                         "frequency_holdout": x_star.reindex(ids, fill_value=0).to_numpy(),
+                         "duration_holdout": 39.0})
+
+
+def test_validation_on_cdnow(cdnow, cdnow_transactions, bgnbd, pareto):
+    from clv.models.validation import recommend, validate
+    summary = _holdout_summary(cdnow, cdnow_transactions)
+    assert summary["frequency_holdout"].sum() == 1882
+    results = [validate(bgnbd, summary), validate(pareto, summary)]
+    bg = results[0]
+    assert bg.predicted_total == pytest.approx(1653.4233, abs=0.01)
+    assert bg.total_error == pytest.approx(1653.4233 / 1882 - 1, abs=1e-6)
+    table = bg.by_frequency
+    assert table["group"].tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert table["customers"].sum() == 2357 and table.loc[0, "customers"] == (cdnow["x"] == 0).sum()
+    # the per-group means reproduce the totals
+    assert np.dot(table["customers"], table["actual"]) == pytest.approx(1882)
+    assert bg.rmse >= bg.mae > 0
+    sentence = recommend(results)
+    best = min(results, key=lambda r: r.mae)
+    assert sentence.startswith(best.model) and "fits the holdout best" in sentence
+    # with a 1% threshold no model fits: the sentence says so
+    from clv.models import validation
+    old = validation.GOOD_FIT_TOTAL_ERROR
+    try:
+        validation.GOOD_FIT_TOTAL_ERROR = 0.01
+        assert recommend(results).startswith("No model fits the holdout well")
+    finally:
+        validation.GOOD_FIT_TOTAL_ERROR = old
+
+
+def test_cumulative_tracking_on_cdnow(cdnow_transactions, bgnbd):
+    from clv.models.validation import actual_cumulative_purchases, expected_cumulative_purchases
+    occ = cdnow_transactions
+    origin = pd.Timestamp("1997-01-01")
+    weeks_since = (occ["date"] - origin).dt.days / 7
+    first = occ.groupby("customer")["date"].transform("min")
+    t0 = ((occ.loc[occ["date"] == first, "date"] - origin).dt.days / 7).to_numpy()
+    repeat_times = weeks_since[occ["date"] > first].to_numpy()
+    actual = actual_cumulative_purchases(repeat_times, 78)
+    assert actual[38] == 2457 and actual[77] == 4339          # end of week 39 (1997-09-30) and week 78
+    expected = expected_cumulative_purchases(bgnbd, t0, 78)
+    assert np.all(np.diff(expected) > 0)
+    assert abs(expected[77] / actual[77] - 1) < 0.05          # within 5% at week 78 (FHL 2005, Fig. 3)
