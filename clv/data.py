@@ -52,6 +52,7 @@ SAMPLE_VALUES = 2000               # values sampled to detect date formats and d
 DELIMITERS = (",", ";", "\t", "|")
 EXCEL_EPOCH = np.datetime64("1899-12-30")   # Excel's day 0 (with the 1900 leap-year bug folded in)
 EXCEL_SERIAL_RANGE = (1.0, 2958465.0)        # 1900-01-01 .. 9999-12-31
+EXCEL_PLAUSIBLE_SERIALS = (18264.0, 73051.0)  # 1950-01-01 .. 2100-01-01: a whole-number column here may be dates
 SANE_YEARS = (1900, 2100)          # a parsed date outside these years counts as a misread format
 ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel")
 REQUIRED_ROLES = ("customer_id", "date", "amount")
@@ -97,7 +98,7 @@ HEADER_NAMES = {
                     "رقم_العميل", "العميل", "عميل", "معرف_العميل", "كود_العميل", "الزبون", "رقم_الزبون",
                     "زبون", "المشتري", "رقم_الحساب"),
     "date": ("date", "order_date", "invoice_date", "invoicedate", "purchase_date", "transaction_date",
-             "datetime", "timestamp", "time", "created_at", "created", "day", "orderdate", "sale_date",
+             "datetime", "timestamp", "time", "ts", "created_at", "created", "day", "orderdate", "sale_date",
              "التاريخ", "تاريخ", "تاريخ_الطلب", "تاريخ_الشراء", "تاريخ_الفاتوره", "تاريخ_العمليه", "اليوم"),
     "amount": ("amount", "revenue", "sales", "total", "value", "spend", "order_value", "order_total",
                "net_amount", "amount_paid", "gross", "payment", "price", "dollars", "monetary", "sum",
@@ -813,7 +814,7 @@ class _Profile:
     text: bool
 
 
-def _profile(col) -> _Profile:
+def _profile(col, excel: bool = False) -> _Profile:
     col = _as_array(col).slice(0, PROFILE_VALUES)
     nonnull = col.drop_null()
     n = max(len(nonnull), 1)
@@ -828,7 +829,9 @@ def _profile(col) -> _Profile:
     number_share = numeric.mean()
     integer_share = (numeric & (values == np.round(values))).mean()
     if pa.types.is_floating(t) or pa.types.is_integer(t):
-        return _Profile(0.0, number_share, integer_share, distinct, False)
+        serial = numeric & (values >= EXCEL_PLAUSIBLE_SERIALS[0]) & (values <= EXCEL_PLAUSIBLE_SERIALS[1])
+        date_share = float(serial.mean()) if excel and integer_share > 0.5 else 0.0
+        return _Profile(date_share, number_share, integer_share, distinct, False)
     dates = parse_dates(nonnull)
     date_share = float((~np.isnat(dates.values)).mean())
     return _Profile(date_share, number_share, integer_share, distinct, True)
@@ -849,9 +852,9 @@ def guess_mapping(df) -> dict[str, str]:
     return _guess(table)
 
 
-def _guess(table: pa.Table) -> dict[str, str]:
+def _guess(table: pa.Table, excel: bool = False) -> dict[str, str]:
     names = table.column_names
-    profiles = {n: _profile(table[n]) for n in names}
+    profiles = {n: _profile(table[n], excel) for n in names}
     taken: set[str] = set()
     found: dict[str, str] = {}
 
@@ -862,7 +865,7 @@ def _guess(table: pa.Table) -> dict[str, str]:
             return p.number_share >= 0.5 and p.date_share < 0.5
         if role == "customer_id":
             return p.date_share < 0.5 and (p.integer_share > 0.5 or p.number_share < 0.5)
-        return True
+        return p.date_share < 0.5
 
     for role in ("date", "amount", "customer_id", "order_id", "quantity", "product", "channel"):
         scored = [(_header_score(role, n), -i, n) for i, n in enumerate(names)
@@ -908,9 +911,10 @@ def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ..
         if column not in names:
             raise DataError("data.errors.missing_column", column=column, role=role, columns=", ".join(names))
     if all(r in given for r in required):
-        return {r: given[r] for r in roles if r in given}
-    guessed = guess(table.select([n for n in names if n not in given.values()]))
-    merged = {**{k: v for k, v in guessed.items() if k not in given}, **given}
+        merged = dict(given)
+    else:
+        guessed = guess(table.select([n for n in names if n not in given.values()]))
+        merged = {**{k: v for k, v in guessed.items() if k not in given}, **given}
     used = list(merged.values())
     if len(used) != len(set(used)):
         raise DataError("data.errors.column_twice", columns=", ".join(sorted({c for c in used if used.count(c) > 1})))
@@ -1009,7 +1013,8 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     table = raw.table
     if table.num_columns < 2:
         raise DataError("data.errors.not_table_one_column")
-    used = _resolve_mapping(table, mapping, ROLES, REQUIRED_ROLES, _guess)
+    used = _resolve_mapping(table, mapping, ROLES, REQUIRED_ROLES,
+                            lambda t: _guess(t, excel=raw.file_format == "xlsx"))
     n = table.num_rows
     analysis = _analysis_date(options)
 
@@ -1028,14 +1033,14 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
         _assign(code, amount < 0, reason_of["negative_amount"])
     # exact duplicates: cheap key first (customer, date, amount), then whole rows among the candidates
     ok = code == 0
-    cust_codes = pc.dictionary_encode(cust).indices.to_numpy(zero_copy_only=False)
+    cust_codes = pc.fill_null(pc.dictionary_encode(cust).indices, -1).to_numpy(zero_copy_only=False)
     candidates = np.zeros(n, dtype=bool)
     candidates[np.flatnonzero(ok)] = _key_repeats(cust_codes[ok], dates.values[ok], amount[ok])
     _assign(code, _exact_duplicates(table, candidates), reason_of["duplicate_row"])
     _assign(code, dates.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     if options.returns == "net":
         ok = code == 0
-        buyers = np.zeros(int(cust_codes.max()) + 1 if n else 0, dtype=bool)
+        buyers = np.zeros(int(cust_codes.max()) + 1 if n else 1, dtype=bool)
         buyers[cust_codes[ok & (amount > 0)]] = True
         _assign(code, ok & (amount < 0) & ~buyers[np.where(ok, cust_codes, 0)], reason_of["return_without_purchase"])
     keep = code == 0
