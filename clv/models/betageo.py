@@ -19,6 +19,16 @@ from .base import (Model, _count, by_value, check_rfm, dedupe, identical_history
 from ..errors import FitError
 
 
+EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
+
+
+def _softplus_and_expit(d):
+    """ln(1 + e^d) and 1 / (1 + e^-d), without subnormal intermediates (error below 1e-300)."""
+    e = np.exp(-np.minimum(np.abs(d), EXP_FLOOR))
+    soft = np.maximum(d, 0.0) + np.log1p(e)
+    return soft, np.where(d >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 class _RFMModel(Model):
     """Shared input handling for the continuous-time models fitted to (frequency, recency, T)."""
 
@@ -87,10 +97,10 @@ class BetaGeo(_RFMModel):
             lt, ltx = np.log(alpha + big_t), np.log(alpha + tx)
             rx = r + x
             d = np.log(a) - np.log(b + x - 1) + rx * (lt - ltx)
-            ll += np.dot(w, np.logaddexp(0.0, d) - rx * lt)
+            soft, w4 = _softplus_and_expit(d)
+            ll += np.dot(w, soft - rx * lt)
             if not grad:
                 return float(ll)
-            w4 = special.expit(d)
             w3 = 1.0 - w4
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs)
             g = np.array([
@@ -190,10 +200,10 @@ class ModifiedBetaGeo(_RFMModel):
             lt, ltx = np.log(alpha + big_t), np.log(alpha + tx)
             rx = r + x
             d = np.log(a) - np.log(b + x) + rx * (lt - ltx)
-            ll += np.dot(w, np.logaddexp(0.0, d) - rx * lt)
+            soft, w4 = _softplus_and_expit(d)
+            ll += np.dot(w, soft - rx * lt)
             if not grad:
                 return float(ll)
-            w4 = special.expit(d)
             w3 = 1.0 - w4
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs + 1)
             g = np.array([
