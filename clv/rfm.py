@@ -28,6 +28,8 @@ lifetimes divides by ``np.timedelta64(1, freq)``, we count calendar periods (who
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -157,6 +159,20 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
             out["monetary_value_holdout"] = np.where(n_buys > 0, total / np.maximum(n_buys, 1), 0.0)
     out["duration_holdout"] = (obs_period - cal_period) / float(freq_multiplier)
     return out[out["frequency"].notna()].astype(float)
+
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def summary_sql() -> str:
+    """SQL (DuckDB dialect) giving the same per-customer summary as ``summarize(..., freq="D")`` from a
+    table ``transactions(customer_id, date, amount)``, for warehouse users; parameter
+    ``$observation_end``. Text of ``clv/sql/summary.sql``.
+
+    >>> "GROUP BY customer_id" in summary_sql()
+    True
+    """
+    return (SQL_DIR / "summary.sql").read_text(encoding="utf-8")
 
 
 def customer_summary(result, freq: str = "D", freq_multiplier: float = 1, observation_end=None) -> pd.DataFrame:
