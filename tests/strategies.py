@@ -21,3 +21,23 @@ def rfm_history(draw, max_frequency=60, max_T=100.0):
     x = draw(hs.integers(0, max_frequency))
     tx = 0.0 if x == 0 else draw(hs.floats(0.0, 1.0)) * big_t
     return float(x), tx, big_t
+
+# --- transaction logs for clv.data / clv.rfm / clv.cohorts (customer_id, date, amount) ---
+@hs.composite
+def transaction_logs(draw, max_rows=40, max_customers=6, max_days=120, allow_returns=False):
+    """A small transaction log as a DataFrame (customer_id str, date datetime64[ns], amount float):
+    few customers and days so same-day merges and repeats are common; amounts in cents, > 0 unless
+    ``allow_returns`` (then about one row in six is a return)."""
+    import pandas as pd
+
+    n = draw(hs.integers(1, max_rows))
+    customers = draw(hs.lists(hs.integers(0, max_customers - 1), min_size=n, max_size=n))
+    days = draw(hs.lists(hs.integers(0, max_days), min_size=n, max_size=n))
+    cents = draw(hs.lists(hs.integers(1, 50_000), min_size=n, max_size=n))
+    signs = draw(hs.lists(hs.sampled_from([1, 1, 1, 1, 1, -1]) if allow_returns else hs.just(1),
+                          min_size=n, max_size=n))
+    return pd.DataFrame({
+        "customer_id": [f"C{c}" for c in customers],
+        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
+        "amount": [s * c / 100 for s, c in zip(signs, cents)],
+    })
