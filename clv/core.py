@@ -9,6 +9,11 @@ Conventions (README, "Conventions"):
   ``LTV = ARPU x m x (1 - q^H) / (1 - q)`` over a horizon of H months and
   ``LTV = ARPU x m x (1 + d) / (c + d)`` with no horizon; with d = 0 that is ``ARPU x m / c``.
 - Rates are fractions (0.05 = 5%); ARPU and CAC are in the user's currency.
+- Beyond one constant churn and flat ARPU (all optional, off by default): ``first_month_churn`` (churn
+  at the end of month 0, then ``monthly_churn``), ``retention_curve = (alpha, beta)`` (shifted-beta-
+  geometric survival S(t) = B(alpha, beta + t) / B(alpha, beta), which replaces ``monthly_churn``) and
+  ``monthly_expansion`` (active customers' ARPU grows by this fraction a month). With any of them set,
+  ``evaluate`` uses the exact month-by-month engine of ``clv.scenarios.engine``.
 
 Every closed form here broadcasts over NumPy arrays (a grid is one call); a scalar in gives a float.
 """
@@ -53,6 +58,10 @@ class Assumptions:
     cac: float                         # customer acquisition cost, currency, >= 0
     annual_discount_rate: float = 0.0  # fraction per year, >= 0
     horizon_months: int | None = None  # None: unlimited; else a positive whole number of months
+    # Optional, off by default (see the module docstring):
+    first_month_churn: float | None = None           # churn at the end of month 0, 0..1; then monthly_churn
+    retention_curve: tuple[float, float] | None = None  # sBG (alpha, beta) > 0; replaces monthly_churn
+    monthly_expansion: float = 0.0                   # monthly ARPU growth of active customers, > -1
 
     def __post_init__(self):
         _check_number("arpu", self.arpu, 0, None, "allowed.non_negative")
@@ -68,6 +77,30 @@ class Assumptions:
             object.__setattr__(self, "horizon_months", int(h))
         for name in ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate"):
             object.__setattr__(self, name, float(getattr(self, name)))
+        if self.first_month_churn is not None:
+            _check_number("first_month_churn", self.first_month_churn, 0, 1, "allowed.fraction")
+            object.__setattr__(self, "first_month_churn", float(self.first_month_churn))
+        curve = self.retention_curve
+        if curve is not None:
+            try:
+                pair = tuple(curve)
+            except TypeError:
+                raise InputError("retention_curve", curve, "scenarios.allowed.retention_curve") from None
+            if len(pair) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating))
+                                     or not math.isfinite(x) or x <= 0 for x in pair):
+                raise InputError("retention_curve", curve, "scenarios.allowed.retention_curve")
+            if self.first_month_churn is not None:
+                raise InputError("first_month_churn", self.first_month_churn, "scenarios.allowed.first_month_with_curve")
+            object.__setattr__(self, "retention_curve", (float(pair[0]), float(pair[1])))
+        _check_number("monthly_expansion", self.monthly_expansion, None, None, "scenarios.allowed.expansion")
+        if self.monthly_expansion <= -1:
+            raise InputError("monthly_expansion", self.monthly_expansion, "scenarios.allowed.expansion")
+        object.__setattr__(self, "monthly_expansion", float(self.monthly_expansion))
+
+    @property
+    def uses_engine(self) -> bool:
+        """True when churn or ARPU changes with tenure, so the closed forms do not apply."""
+        return self.first_month_churn is not None or self.retention_curve is not None or self.monthly_expansion != 0
 
     @property
     def monthly_discount_rate(self) -> float:
@@ -214,6 +247,8 @@ def evaluate(assumptions: Assumptions) -> Result:
     (800.0, 2.667, 7.5, 9.163)
     """
     a = assumptions
+    if a.uses_engine:
+        return _evaluate_by_engine(a)
     value = ltv(a.arpu, a.gross_margin, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     revenue = ltv(a.arpu, 1.0, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     if a.cac > 0:
@@ -227,6 +262,32 @@ def evaluate(assumptions: Assumptions) -> Result:
                   payback_months_churn_adjusted=adjusted,
                   expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
                   months=month_table(a, adjusted))
+
+
+def _evaluate_by_engine(a: Assumptions) -> Result:
+    """``evaluate`` with first-month churn, an sBG retention curve or expansion: the month-by-month engine.
+
+    Reference (hand-worked): first month 20%, then 5%: LTV = 40 + 0.8 x 40 / 0.05 = 680; payback
+    1 + ln(1 - 260 x 0.05 / 32) / ln 0.95 = 11.163 (40 in month 0, then 32 x 0.95^(t-1)).
+
+    >>> r = evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300, first_month_churn=0.2))
+    >>> round(r.ltv, 6), round(r.payback_months_churn_adjusted, 3)
+    (680.0, 11.163)
+    >>> round(evaluate(Assumptions(50, 0.8, 0.05, 300, monthly_expansion=0.01)).ltv, 4)   # 40 / (1 - 1.01 x 0.95)
+    987.6543
+    """
+    from .scenarios.scenario import evaluate_extended   # the engine imports this module
+    figures = evaluate_extended(a)
+    value = figures["ltv"]
+    if a.cac > 0:
+        ratio = value / a.cac
+    else:
+        ratio = math.inf if value > 0 else None
+    g = a.monthly_margin
+    simple = (a.cac / g if g > 0 else None) if a.cac > 0 else 0.0
+    return Result(assumptions=a, ltv=value, revenue_ltv=figures["revenue_ltv"], ltv_to_cac=ratio,
+                  payback_months=simple, payback_months_churn_adjusted=figures["payback_months_churn_adjusted"],
+                  expected_lifetime_months=figures["expected_lifetime_months"], months=figures["months"])
 
 
 def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:

@@ -1,0 +1,24 @@
+"""Campaign what-ifs: what retention and growth campaigns do to LTV, net value and payback.
+
+A campaign (``Campaign``) reaches a share of the acquired cohort and changes its ARPU, churn, margin,
+billing plan or CAC, at a cost per reached customer. ``evaluate_scenario`` applies up to eight at once
+and evaluates them exactly over the 2^k customer segments they create (``scenario`` module docstring);
+``break_even``, ``sensitivity``, ``simulate`` and ``describe`` build on it; ``TEMPLATES`` holds named
+kinds of campaign with documented defaults. Conventions are those of ``clv.core`` (payment at the start
+of each active month, month 0 undiscounted, churn at the end of each month).
+
+>>> import clv
+>>> base = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+>>> r = evaluate_scenario(base, [Campaign("Annual", annual_billing=AnnualBilling(discount=0.15, renewal_rate=0.7))])
+>>> round(r.revenue_ltv, 6), round(r.ltv, 6)
+(1700.0, 1360.0)
+"""
+
+from .campaigns import (BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, TEMPLATES, AnnualBilling, Campaign, Template,
+                        price_change)
+from .scenario import (DRIVERS, MAX_CAMPAIGNS, CohortTotals, ScenarioResult, Simulation, break_even, compare,
+                       describe, evaluate_scenario, sensitivity, simulate, totals)
+
+__all__ = ["AnnualBilling", "Campaign", "Template", "TEMPLATES", "price_change", "evaluate_scenario",
+           "ScenarioResult", "compare", "totals", "CohortTotals", "break_even", "sensitivity", "simulate",
+           "Simulation", "describe", "DRIVERS", "MAX_CAMPAIGNS", "EFFECT_FIELDS", "COST_FIELDS", "BILLING_FIELDS"]
