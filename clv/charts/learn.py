@@ -1,0 +1,122 @@
+"""The Learn page's charts: the geometric series, discounting, the mixture effect, simulated customer
+timelines, the share still alive, and model estimates against the known truth."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import i18n
+from ..learn import MixtureEffect
+from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, figure
+
+TIMELINE_CUSTOMERS = 12          # customers drawn in the timeline chart
+
+
+def geometric_series(terms: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Bars: the chance of still paying in month t, (1 - c)^t; line: the running sum; dashed: its limit 1 / c."""
+    fig = figure("learn.charts.geometric.title", lang, "learn.charts.axis.month", "learn.charts.axis.months")
+    fig.add_bar(x=terms["month"], y=terms["term"], marker_color=PRIMARY,
+                name=i18n.text("learn.charts.geometric.term", lang))
+    fig.add_scatter(x=terms["month"], y=terms["partial_sum"], mode="lines+markers", line={"color": ACCENT, "width": 3},
+                    name=i18n.text("learn.charts.geometric.sum", lang))
+    limit = terms.attrs.get("limit", math.inf)
+    if math.isfinite(limit):
+        fig.add_hline(y=limit, line={"color": GOOD, "dash": "dash"},
+                      annotation_text=i18n.text("learn.charts.geometric.limit", lang, value=f"{limit:,.1f}"))
+    return fig
+
+
+def discounting(table: pd.DataFrame, horizon_months: int | None, lang: str = "en", currency: str = "$") -> go.Figure:
+    """Cumulative expected margin of one customer, undiscounted and discounted, the horizon marked."""
+    fig = figure("learn.charts.discounting.title", lang, "learn.charts.axis.month",
+                 "learn.charts.axis.cumulative", currency=currency)
+    fig.add_scatter(x=table["month"] + 1, y=table["cumulative"], mode="lines", line={"color": NEUTRAL, "dash": "dot"},
+                    name=i18n.text("learn.charts.discounting.plain", lang))
+    fig.add_scatter(x=table["month"] + 1, y=table["cumulative_discounted"], mode="lines",
+                    line={"color": PRIMARY, "width": 3}, name=i18n.text("learn.charts.discounting.discounted", lang))
+    if horizon_months:
+        fig.add_vline(x=horizon_months, line={"color": BAD, "dash": "dash"},
+                      annotation_text=i18n.text("learn.charts.discounting.horizon", lang, months=horizon_months))
+    return fig
+
+
+def mixture_bars(effect: MixtureEffect, lang: str = "en", currency: str = "$") -> go.Figure:
+    """The two segments' LTVs, the right LTV of the mix (average of LTVs) and the wrong one (LTV of the
+    average churn)."""
+    fig = figure("learn.charts.mixture.title", lang, None, "learn.charts.axis.ltv", currency=currency)
+    keys = ("segment_a", "segment_b", "average_ltv", "ltv_of_average")
+    values = (effect.ltv_a, effect.ltv_b, effect.average_ltv, effect.ltv_of_average_churn)
+    fig.add_bar(x=[i18n.text(f"learn.charts.mixture.{k}", lang) for k in keys], y=list(values),
+                marker_color=[NEUTRAL, NEUTRAL, GOOD, BAD], text=[f"{v:,.2f}" for v in values],
+                textposition="outside", name=i18n.text("learn.charts.axis.ltv", lang, currency=currency))
+    fig.update_yaxes(range=[0, max(values) * 1.15 if max(values) > 0 else 1])
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def mixture_churn(table: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """The mix's observed monthly churn by tenure: falling, though no customer changes."""
+    fig = figure("learn.charts.mixture_churn.title", lang, "learn.charts.axis.month", "learn.charts.axis.churn_pct")
+    fig.add_scatter(x=table["month"], y=table["churn"] * 100, mode="lines", line={"color": PRIMARY, "width": 3},
+                    name=i18n.text("learn.charts.mixture_churn.curve", lang))
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def timelines(simulated: pd.DataFrame, lang: str = "en", n_show: int = TIMELINE_CUSTOMERS) -> go.Figure:
+    """One row per simulated customer: observed span, purchase dots, and the (unseen) dropout point."""
+    unit = simulated.attrs.get("time_unit", "weeks")
+    fig = figure("learn.charts.timelines.title", lang, f"learn.charts.axis.{unit}", None)
+    shown = simulated.head(n_show)
+    labels = [i18n.text("learn.charts.timelines.customer", lang, n=int(c) + 1) for c in shown["customer"]]
+    span_x, span_y, buy_x, buy_y, drop_x, drop_y = [], [], [], [], [], []
+    for label, (_, row) in zip(labels, shown.iterrows()):
+        span_x += [0.0, float(row["T"]), None]
+        span_y += [label, label, None]
+        buy_x += [0.0, *row["purchase_times"]]
+        buy_y += [label] * (1 + len(row["purchase_times"]))
+        if not row["alive"]:
+            drop_x.append(float(row["dropout_time"]))
+            drop_y.append(label)
+    fig.add_scatter(x=span_x, y=span_y, mode="lines", line={"color": NEUTRAL, "width": 1}, hoverinfo="skip",
+                    name=i18n.text("learn.charts.timelines.observed", lang))
+    fig.add_scatter(x=buy_x, y=buy_y, mode="markers", marker={"color": PRIMARY, "size": 9},
+                    name=i18n.text("learn.charts.timelines.purchase", lang))
+    fig.add_scatter(x=drop_x, y=drop_y, mode="markers", marker={"color": BAD, "size": 14, "symbol": "x"},
+                    name=i18n.text("learn.charts.timelines.dropout", lang))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], type="category")
+    return fig
+
+
+def alive_share(t: np.ndarray, simulated_share: np.ndarray, expected_share: np.ndarray, lang: str = "en",
+                time_unit: str = "weeks") -> go.Figure:
+    """The share of customers still alive over time: the simulation and the model's formula."""
+    fig = figure("learn.charts.alive.title", lang, f"learn.charts.axis.{time_unit}", "learn.charts.axis.alive_pct")
+    fig.add_scatter(x=t, y=np.asarray(simulated_share) * 100, mode="lines", line={"color": PRIMARY, "width": 3},
+                    name=i18n.text("learn.charts.alive.simulated", lang))
+    fig.add_scatter(x=t, y=np.asarray(expected_share) * 100, mode="lines", line={"color": ACCENT, "dash": "dash"},
+                    name=i18n.text("learn.charts.alive.expected", lang))
+    fig.update_yaxes(range=[0, 105])
+    return fig
+
+
+def truth_vs_estimate(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
+    """Each parameter's estimate and 95% interval divided by its true value: 1 is a perfect estimate."""
+    fig = figure("learn.charts.truth.title", lang, None, "learn.charts.axis.ratio_to_truth")
+    ratio = comparison["estimate"] / comparison["truth"]
+    labels = [i18n.text("learn.charts.truth.param", lang, model=i18n.text(f"models.names.{m}", lang), param=p)
+              for m, p in zip(comparison["model"], comparison["param"])]
+    fig.add_scatter(x=labels, y=ratio, mode="markers",
+                    marker={"size": 12, "color": [GOOD if ok else BAD for ok in comparison["inside"]]},
+                    error_y={"type": "data", "symmetric": False,
+                             "array": comparison["upper_95"] / comparison["truth"] - ratio,
+                             "arrayminus": ratio - comparison["lower_95"] / comparison["truth"]},
+                    name=i18n.text("learn.charts.truth.estimate", lang))
+    fig.add_hline(y=1.0, line={"color": NEUTRAL, "dash": "dash"},
+                  annotation_text=i18n.text("learn.charts.truth.truth", lang))
+    fig.update_layout(showlegend=False)
+    return fig
