@@ -1,7 +1,7 @@
 """Benchmark clv.models against the `lifetimes` package (run in its own venv, as a subprocess, same run).
 
-    .venv/bin/python benchmarks/bench_models.py            # prints a markdown table
-    .venv/bin/python benchmarks/bench_models.py --quick    # CDNOW and 100,000 customers only
+    .venv/bin/python -m benchmarks.bench_models            # from the repository root; a markdown table
+    .venv/bin/python -m benchmarks.bench_models --quick    # CDNOW and 100,000 customers only
 
 The peer venv: python3.11 -m venv .venv-lifetimes && .venv-lifetimes/bin/pip install -r
 ../shared/peers/lifetimes/requirements.txt (see shared/peers/lifetimes/README.md). Without it the script
@@ -25,10 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # benchmarks are scripts, run from anywhere
+from clv.models import BetaGeo, GammaGamma, customer_lifetime_value
 
-from clv.models import BetaGeo, GammaGamma, customer_lifetime_value  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PEER_PYTHON = ROOT / ".venv-lifetimes" / "bin" / "python"
 TRUE_BGNBD = {"r": 0.25, "alpha": 30.0, "a": 0.8, "b": 2.5}     # daily units
