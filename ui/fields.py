@@ -38,3 +38,64 @@ CALC = register(
     Field("calc_lifespan", "years", 3.0, 0.1, 100.0, 0.5, slider_high=20.0, core="lifespan_years", fmt="%.1f",
           label_key="calc.lifespan.label", help_key="calc.lifespan.help"),
 )
+
+# --- Campaign scenarios: the page's own fields and one block per campaign slot ------------------------
+MAX_CAMPAIGNS = 6
+TEMPLATE_KEYS = ("repeat_purchase", "reminders", "cross_sell", "upsell", "loyalty", "annual_billing",
+                 "price_change", "cheaper_acquisition")
+EMPTY = ""                 # a free slot
+
+SCENARIOS = register(
+    Field("sc_cohort", "n", 1000, 1, 100_000_000, 100, kind="int", fmt="%d",
+          label_key="scenarios.page.cohort", help_key="scenarios.page.cohort_help"),
+    Field("sc_sens", "sens", 10.0, 1.0, 50.0, 1.0, fmt="%.0f",
+          label_key="scenarios.page.sens", help_key="scenarios.page.sens_help"),
+    Field("sc_template", "add", "loyalty", kind="choice", choices=TEMPLATE_KEYS,
+          label_key="scenarios.page.template"),
+)
+
+# (field name in clv.scenarios.Campaign or AnnualBilling, URL letter, default, low, high, step, percent)
+CAMPAIGN_NUMBERS = (
+    ("reach", "r", 100.0, 0.0, 100.0, 1.0, True),
+    ("arpu_lift", "a", 0.0, -90.0, 500.0, 1.0, True),
+    ("churn_reduction", "c", 0.0, -200.0, 100.0, 1.0, True),
+    ("margin_change", "m", 0.0, -100.0, 100.0, 0.5, True),
+    ("one_off_cost", "o", 0.0, 0.0, MONEY_HIGH, 1.0, False),
+    ("monthly_cost", "p", 0.0, 0.0, MONEY_HIGH, 0.1, False),
+    ("revenue_share_cost", "s", 0.0, 0.0, 100.0, 0.5, True),
+    ("cac_change", "q", 0.0, -100.0, 500.0, 1.0, True),
+    ("billing_discount", "d", 15.0, 0.0, 99.0, 1.0, True),
+    ("renewal_rate", "w", 70.0, 0.0, 100.0, 1.0, True),
+)
+UNCERTAIN = ("reach", "arpu_lift", "churn_reduction", "margin_change")   # effects that may take a range
+
+
+def campaign_key(slot: int, name: str) -> str:
+    return f"sc_c{slot}_{name}"
+
+
+for _slot in range(1, MAX_CAMPAIGNS + 1):
+    register(
+        Field(campaign_key(_slot, "kind"), f"c{_slot}", EMPTY, kind="choice", choices=(EMPTY, *TEMPLATE_KEYS),
+              label_key="scenarios.card.kind"),
+        Field(campaign_key(_slot, "name"), f"c{_slot}n", "", kind="text", label_key="scenarios.card.name"),
+        *(Field(campaign_key(_slot, name), f"c{_slot}{letter}", default, low, high, step, core=name, percent=pct,
+                fmt="%.1f" if pct else "%.2f", label_key=f"scenarios.card.{name}",
+                help_key=f"scenarios.card.{name}_help")
+          for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS),
+        *(Field(campaign_key(_slot, name + "_range"), f"c{_slot}{letter}x", None, low, high, kind="range",
+                core=name, percent=pct, label_key="scenarios.card.range")
+          for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS if name in UNCERTAIN),
+    )
+
+# --- Your data: how files are read (the file itself is never in the URL or a saved session) ---------
+DATA = register(
+    Field("data_dayfirst", "dayfirst", "auto", kind="choice", choices=("auto", "day", "month"),
+          label_key="datapage.dayfirst.label", help_key="datapage.dayfirst.help"),
+    Field("data_returns", "returns", "net", kind="choice", choices=("net", "set_aside"),
+          label_key="datapage.returns.label", help_key="datapage.returns.help"),
+    Field("data_inactive_days", "inactive", 180, 7, 3650, 1, kind="int", fmt="%d",
+          label_key="datapage.inactive.label", help_key="datapage.inactive.help"),
+    *(Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
+      for role in ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel")),
+)

@@ -31,7 +31,7 @@ class Field:
     low: float | None = None
     high: float | None = None
     step: float | None = None
-    kind: str = "float"      # float | int | choice | bool | text
+    kind: str = "float"      # float | int | choice | bool | text | range (a (low, high) pair or None)
     choices: tuple = ()
     label_key: str = ""      # catalogue key of the label
     help_key: str = ""       # catalogue key of the help tooltip
@@ -53,6 +53,14 @@ class Field:
             return raw == "1"
         if self.kind == "text":
             return raw[:80]
+        if self.kind == "range":
+            low, high = (self._number(part) for part in raw.split(","))
+            if low > high:
+                raise ValueError(raw)
+            return (low, high)
+        return self._number(raw)
+
+    def _number(self, raw: str) -> float | int:
         value = float(raw)
         if not math.isfinite(value) or (self.low is not None and value < self.low) or \
                 (self.high is not None and value > self.high):
@@ -63,13 +71,17 @@ class Field:
         """A widget value as the URL shows it (short: 2.5, not 2.500000)."""
         if self.kind == "bool":
             return "1" if value else "0"
+        if self.kind == "range":
+            return ",".join(f"{float(v):.10g}" for v in value)
         if self.kind in ("int", "float"):
             return f"{float(value):.10g}" if self.kind == "float" else str(int(value))
         return str(value)
 
     def to_core(self, value: Any) -> Any:
-        if self.zero_is_none and not value:
+        if value is None or (self.zero_is_none and not value):
             return None
+        if isinstance(value, tuple):
+            return tuple(v / 100.0 for v in value) if self.percent else value
         return value / 100.0 if self.percent else value
 
 

@@ -98,3 +98,50 @@ def verdict_ltv_to_cac(ratio: float | None, lang: str) -> tuple[str, str]:
         return i18n.text("calc.verdict.thin", lang), "orange"
     return i18n.text("calc.verdict.losing", lang), "red"
 
+
+
+def number(f: Field, lang: str, container: Any = None, label: str | None = None) -> Any:
+    """A single number field (compact cards), bounded by the field's table entry."""
+    where = container or st
+    if f.key not in st.session_state:
+        st.session_state[f.key] = _cast(f, state.get(f.key))
+    where.number_input(label or i18n.text(f.label_key, lang), _cast(f, f.low), _cast(f, f.high),
+                       step=_cast(f, f.step), key=f.key, format=f.fmt,
+                       help=i18n.text(f.help_key, lang) if f.help_key else None)
+    value = st.session_state[f.key]
+    if value is None:                          # a cleared field counts as its default
+        value = f.default
+    state.put(f.key, _cast(f, value))
+    return state.get(f.key)
+
+
+def text_input(f: Field, lang: str, container: Any = None, placeholder: str | None = None) -> str:
+    """A short text (a campaign's name); shown as typed, never as HTML."""
+    where = container or st
+    if f.key not in st.session_state:
+        st.session_state[f.key] = state.get(f.key)
+    where.text_input(i18n.text(f.label_key, lang), key=f.key, max_chars=80, placeholder=placeholder)
+    state.put(f.key, st.session_state[f.key])
+    return state.get(f.key)
+
+
+def value_range(f: Field, lang: str, label: str, point: float, container: Any = None) -> tuple | None:
+    """A low-high range around ``point`` (uncertainty), or None when the user keeps a single value."""
+    where = container or st
+    on_key = f.key + "_on"
+    current = state.get(f.key)
+    if on_key not in st.session_state:
+        st.session_state[on_key] = current is not None
+    on = where.checkbox(label, key=on_key)
+    if not on:
+        state.put(f.key, None)
+        st.session_state.pop(f.key, None)
+        return None
+    if current is None:
+        spread = max(abs(point) * 0.5, f.step or 1.0)
+        current = (max(f.low, point - spread), min(f.high, point + spread))
+    if f.key not in st.session_state:
+        st.session_state[f.key] = (float(current[0]), float(current[1]))
+    where.slider(label, float(f.low), float(f.high), key=f.key, format=f.fmt, label_visibility="collapsed")
+    state.put(f.key, tuple(st.session_state[f.key]))
+    return state.get(f.key)
