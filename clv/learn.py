@@ -65,7 +65,7 @@ def geometric_lifetime_terms(monthly_churn: float, n: int) -> pd.DataFrame:
     ``term`` and ``partial_sum``; ``attrs["limit"]`` is 1 / c (inf when c = 0).
 
     >>> df = geometric_lifetime_terms(0.05, 3)
-    >>> df["term"].round(4).tolist(), round(df["partial_sum"].iloc[-1], 4), df.attrs["limit"]
+    >>> df["term"].round(4).tolist(), round(float(df["partial_sum"].iloc[-1]), 4), df.attrs["limit"]
     ([1.0, 0.95, 0.9025], 2.8525, 20.0)
     """
     _check("monthly_churn", monthly_churn, 0, 1, "allowed.fraction")
@@ -283,6 +283,7 @@ class KnownTruth:
     alive_share: float                    # true share still alive at the end (a business never sees it)
     comparison: pd.DataFrame | None       # model, param, truth, estimate, lower_95, upper_95, inside
     fitted: bool                          # the models module was available
+    p_alive: np.ndarray | None = None     # the fitted BG/NBD's P(alive at T) per simulated customer
 
     @property
     def inside(self) -> int:
@@ -326,17 +327,77 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, T:
     """
     sim = simulate_bgnbd(n_customers, r, alpha, a, b, T, seed, spend=spend)
     beta_geo, gamma_gamma = models_available() if models is None else models
-    parts = []
+    parts, p_alive = [], None
     if beta_geo is not None:
-        fit = beta_geo().fit(sim["frequency"].to_numpy(), sim["recency"].to_numpy(), sim["T"].to_numpy())
+        x, tx, big_t = sim["frequency"].to_numpy(), sim["recency"].to_numpy(), sim["T"].to_numpy()
+        fit = beta_geo().fit(x, tx, big_t)
         parts.append(compare_fit(fit, {"r": r, "alpha": alpha, "a": a, "b": b}, "bgnbd"))
+        p_alive = np.asarray(fit.p_alive(x, tx, big_t), dtype=float)
     if spend is not None and gamma_gamma is not None:
         fit = gamma_gamma().fit(sim["frequency"].to_numpy(), sim["monetary_value"].to_numpy())
         parts.append(compare_fit(fit, dict(zip(("p", "q", "v"), spend)), "gamma_gamma"))
     return KnownTruth(customers=len(sim), repeat_share=float((sim["frequency"] > 0).mean()),
                       mean_frequency=float(sim["frequency"].mean()), alive_share=float(sim["alive"].mean()),
                       comparison=pd.concat(parts, ignore_index=True) if parts else None,
-                      fitted=beta_geo is not None)
+                      fitted=beta_geo is not None, p_alive=p_alive)
+
+
+# ------------------------------------------------------------------------------------------ LaTeX
+
+def tex_number(x: float | None, decimals: int = 2) -> str:
+    r"""A number for LaTeX: thousands separators braced (``1{,}000.00``), inf as infinity, None as a dash.
+
+    >>> tex_number(1000), tex_number(float("inf")), tex_number(0.04, 4)
+    ('1{,}000.00', '\\infty', '0.0400')
+    """
+    if x is None:
+        return r"\text{--}"
+    if math.isinf(x):
+        return r"\infty"
+    return f"{x:,.{decimals}f}".replace(",", "{,}")
+
+
+def churn_ltv_latex(arpu: float, gross_margin: float, monthly_churn: float) -> tuple[str, str]:
+    r"""(general, worked) LaTeX of LTV = ARPU x m x sum (1 - c)^t = ARPU x m / c (no discounting).
+
+    >>> churn_ltv_latex(50, 0.8, 0.04)[1]
+    'LTV = \\frac{50.00 \\times 0.80}{0.0400} = 1{,}000.00'
+    """
+    general = (r"E[\text{months}] = \sum_{t=0}^{\infty} (1 - c)^t = 1 + (1 - c) + (1 - c)^2 + \dots = \frac{1}{c}"
+               r"\qquad LTV = ARPU \times m \times \frac{1}{c}")
+    value = float(ltv(arpu, gross_margin, monthly_churn))
+    worked = (rf"LTV = \frac{{{tex_number(arpu)} \times {tex_number(gross_margin)}}}{{{tex_number(monthly_churn, 4)}}}"
+              rf" = {tex_number(value)}")
+    return general, worked
+
+
+def simple_formula_latex(annual_revenue: float, gross_margin: float, lifespan_years: float) -> tuple[str, str]:
+    r"""(general, worked) LaTeX of the simple formula, with order value x orders per year as one number.
+
+    >>> simple_formula_latex(600, 0.8, 20 / 12)[1]
+    'CLV = 600.00 \\times 0.80 \\times 1.67 = 800.00'
+    """
+    general = r"CLV = \text{order value} \times \text{orders per year} \times m \times \text{lifespan (years)}"
+    value = annual_revenue * gross_margin * lifespan_years
+    return general, (rf"CLV = {tex_number(annual_revenue)} \times {tex_number(gross_margin)} \times "
+                     rf"{tex_number(lifespan_years)} = {tex_number(value)}")
+
+
+def mixture_latex(arpu: float, gross_margin: float, churn_a: float, churn_b: float, share_a: float) -> tuple[str, str]:
+    r"""(general, worked) LaTeX: the average of the LTVs against the LTV of the average churn.
+
+    >>> "1{,}100.00" in mixture_latex(50, 0.8, 0.02, 0.2, 0.5)[1]
+    True
+    """
+    e = mixture_effect(arpu, gross_margin, churn_a, churn_b, share_a)
+    g = arpu * gross_margin
+    general = (r"\underbrace{w \frac{g}{c_A} + (1 - w) \frac{g}{c_B}}_{\text{right}} \;\geq\;"
+               r"\underbrace{\frac{g}{w\, c_A + (1 - w)\, c_B}}_{\text{wrong}}, \qquad g = ARPU \times m")
+    w, ca, cb = tex_number(share_a), tex_number(churn_a, 3), tex_number(churn_b, 3)
+    worked = (rf"{w} \times \frac{{{tex_number(g)}}}{{{ca}}} + {tex_number(1 - share_a)} \times "
+              rf"\frac{{{tex_number(g)}}}{{{cb}}} = {tex_number(e.average_ltv)} \qquad "
+              rf"\frac{{{tex_number(g)}}}{{{tex_number(e.average_churn, 3)}}} = {tex_number(e.ltv_of_average_churn)}")
+    return general, worked
 
 
 def _check(name: str, value: object, low: float | None, high: float | None, allowed: str) -> None:

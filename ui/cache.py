@@ -27,3 +27,17 @@ def read_upload(digest: str, filename: str, kind: str, mapping: tuple, options: 
 def sample(kind: str) -> data.LoadResult:
     """The bundled sample data (not user data: shared by all sessions)."""
     return data.load_sample(kind)
+
+
+# ---- Learn: the known-truth exercise and the buy-till-you-die lesson (pages/learn.py) -----------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, weeks: float, seed: int,
+                spend: tuple[float, float, float] | None = None):
+    """A simulated base with known parameters and the models fitted to it (``clv.learn.known_truth``).
+
+    Not user data (parameters and a seed), so cached globally: the same inputs give the same simulation,
+    so a rerun or a second workshop participant costs nothing. Returns ``clv.learn.KnownTruth``.
+    """
+    from clv import learn
+
+    return learn.known_truth(n_customers, r, alpha, a, b, weeks, seed, spend)
