@@ -41,3 +41,51 @@ def transaction_logs(draw, max_rows=40, max_customers=6, max_days=120, allow_ret
         "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
         "amount": [s * c / 100 for s, c in zip(signs, cents)],
     })
+
+# --- campaign what-ifs (clv.scenarios): baselines and campaigns that keep the total margin in 0..1 ---
+scenario_margin = hs.floats(0.2, 0.8)          # baseline margin with room for +-0.05 points per campaign
+scenario_churn = hs.floats(0.005, 0.5)
+campaign_reach = hs.floats(0.0, 1.0)
+campaign_lift = hs.floats(-0.5, 1.0)
+campaign_churn_cut = hs.floats(-0.5, 0.9)
+campaign_margin_points = hs.floats(-0.05, 0.05)
+campaign_cost = hs.floats(0.0, 20.0)
+
+
+@hs.composite
+def campaign_sets(draw, min_size=1, max_size=4, allow_annual=True):
+    """Up to ``max_size`` campaigns with distinct names (C0, C1, ...), any mix of effects and costs."""
+    from clv.scenarios import AnnualBilling, Campaign
+
+    n = draw(hs.integers(min_size, max_size))
+    out = []
+    for i in range(n):
+        annual = None
+        if allow_annual and draw(hs.integers(0, 4)) == 0:
+            annual = AnnualBilling(draw(hs.floats(0.0, 0.4)), draw(hs.floats(0.1, 0.95)))
+        out.append(Campaign(f"C{i}", reach=draw(campaign_reach), arpu_lift=draw(campaign_lift),
+                            churn_reduction=draw(campaign_churn_cut), margin_change=draw(campaign_margin_points),
+                            one_off_cost=draw(campaign_cost), monthly_cost=draw(hs.floats(0.0, 2.0)),
+                            revenue_share_cost=draw(hs.floats(0.0, 0.05)), annual_billing=annual))
+    return out
+
+
+@hs.composite
+def scenario_baselines(draw, extended=True):
+    """clv.Assumptions with a finite LTV; with ``extended``, sometimes a first-month churn, an sBG
+    curve (alpha > 1 when undiscounted) or expansion below churn."""
+    import clv
+
+    c = draw(scenario_churn)
+    d = draw(hs.sampled_from([0.0, 0.05, 0.1, 0.3]))
+    h = draw(hs.one_of(hs.none(), hs.integers(1, 400)))
+    extra = {}
+    kind = draw(hs.sampled_from(["plain", "first", "sbg", "expansion"])) if extended else "plain"
+    if kind == "first":
+        extra["first_month_churn"] = draw(hs.floats(0.0, 0.6))
+    elif kind == "sbg":
+        extra["retention_curve"] = (draw(hs.floats(1.2, 6.0)), draw(hs.floats(0.5, 40.0)))
+    elif kind == "expansion":
+        extra["monthly_expansion"] = draw(hs.floats(0.0, 0.5)) * c
+    return clv.Assumptions(arpu=draw(hs.floats(1.0, 500.0)), gross_margin=draw(scenario_margin), monthly_churn=c,
+                           cac=draw(hs.floats(0.0, 2000.0)), annual_discount_rate=d, horizon_months=h, **extra)

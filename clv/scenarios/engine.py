@@ -118,19 +118,20 @@ def survival(base: Base, seg: Segments, t) -> np.ndarray:
     return np.where(annual, yearly, monthly)
 
 
-def payments(base: Base, seg: Segments, t) -> np.ndarray:
-    """Payment per 1 of ARPU due in month t from an active customer: pay(t) x (1 + e)^t."""
+def flows(base: Base, seg: Segments, t):
+    """Undiscounted expected revenue per 1 of ARPU, and survival, in months ``t``.
+
+    Growth and survival are multiplied in logs, so growth that overflows on its own (a high expansion
+    rate over many months) still gives the finite product when survival falls faster.
+    """
     t = np.asarray(t, dtype=float)
+    s = survival(base, seg, t)
     annual = np.asarray(seg.annual)[..., None]
     price = np.asarray(seg.price, dtype=float)[..., None]
     due = np.where(annual, (t % MONTHS_PER_YEAR == 0).astype(float), 1.0) * price
-    return due * (1.0 + base.expansion) ** t
-
-
-def flows(base: Base, seg: Segments, t):
-    """Undiscounted expected revenue per 1 of ARPU, and survival, in months ``t``."""
-    s = survival(base, seg, t)
-    return payments(base, seg, t) * s, s
+    with np.errstate(all="ignore"):
+        grown = np.exp(t * np.log1p(base.expansion) + np.log(s))
+    return due * grown, s
 
 
 def sums(base: Base, seg: Segments, horizon: int | None = None, monthly_discount: float | None = None):

@@ -186,15 +186,18 @@ def _net_values(baseline, campaigns, overrides, churn_scale=1.0, clip_margin=Fal
 # month table and payback
 # ----------------------------------------------------------------------------------------------
 
-def _payback(net_discounted: np.ndarray, cac: float, horizon: int | None) -> float | None:
+def _payback(net_discounted: np.ndarray, cac: float, horizon: int | None, total: float) -> float | None:
     """First time the cumulative of ``net_discounted`` (one value per month) reaches ``cac``.
 
     Within the month it is interpolated as ``clv.core.payback_churn_adjusted`` does (exact where the
     flows are geometric): with x0, x1 this and next month's flows and q = x1 / x0,
-    s = ln(1 - need (1 - q) / x0) / ln q; linear (need / x0) when q is not a positive ratio other than 1.
+    s = ln(1 - need (1 - q) / x0) / ln q; linear (need / x0) in month 0 (as there) and when q is not a
+    positive ratio other than 1. ``total`` is the exact sum of all flows: no payback unless it exceeds CAC.
     """
     if cac <= 0:
         return 0.0
+    if not total > cac:
+        return None
     x = np.asarray(net_discounted, dtype=float)
     cum = np.cumsum(x[:-1])
     hit = np.flatnonzero(cum >= cac)
@@ -203,8 +206,8 @@ def _payback(net_discounted: np.ndarray, cac: float, horizon: int | None) -> flo
     i = int(hit[0])
     need = cac - (cum[i - 1] if i else 0.0)
     x0, x1 = x[i], x[i + 1]
-    s = need / x0 if x0 > 0 else 0.0
-    if x0 > 0 and x1 > 0 and x1 != x0:
+    s = need / x0 if x0 > 0 else 0.0          # linear in month 0: nobody has churned, nothing discounted
+    if i > 0 and x0 > 0 and x1 > 0 and x1 != x0:
         q = x1 / x0
         rest = 1.0 - need * (1.0 - q) / x0
         if rest > 0:
@@ -233,10 +236,10 @@ def _table(baseline: Assumptions, s: _Segs, cac: float, total_net: float):
     n = min(h, PAYBACK_LIMIT_MONTHS) if h is not None else TABLE_MAX_MONTHS
     (surv, revenue, margin, cost), discount = _month_flows(baseline, s, n + 1)
     net = (margin - cost) * discount
-    payback = _payback(net, cac, h)
-    if payback is None and h is None and total_net >= cac and cac > 0:
+    payback = _payback(net, cac, h, total_net)
+    if payback is None and h is None and total_net > cac > 0:
         (_, _, m2, c2), d2 = _month_flows(baseline, s, PAYBACK_LIMIT_MONTHS + 1)
-        payback = _payback((m2 - c2) * d2, cac, None)
+        payback = _payback((m2 - c2) * d2, cac, None, total_net)
     if h is not None:
         rows = n
     else:
