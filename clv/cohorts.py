@@ -21,6 +21,7 @@ import pandas as pd
 from .core import Assumptions
 from .data import read_subscriptions  # noqa: F401  (the subscription path's reader lives with the others)
 from .errors import DataError, InputError
+from .rfm import unique_ints
 
 DAYS_PER_MONTH = 365.25 / 12          # 30.4375: days in an average month
 DEFAULT_INACTIVITY_DAYS = 180         # no purchase for this long counts as churned (purchases path)
@@ -90,7 +91,7 @@ def cohort_tables(transactions: pd.DataFrame, customer_col: str = "customer_id",
     cells = n_cohorts * n_ages
     revenue = np.bincount(c_row * n_ages + age_row, weights=amount[row_ok][keep], minlength=cells)
     buy_row = buy[row_ok][keep]
-    active_key = np.unique(codes[row_ok][keep][buy_row].astype(np.int64) * n_ages + age_row[buy_row])
+    active_key = unique_ints(codes[row_ok][keep][buy_row].astype(np.int64) * n_ages + age_row[buy_row])
     active_cells = cohort[active_key // n_ages] * n_ages + active_key % n_ages
     active = np.bincount(active_cells, minlength=cells).astype(float)
     sizes = np.bincount(cohort[has], minlength=n_cohorts)
@@ -148,11 +149,11 @@ def orders_over_time(transactions: pd.DataFrame, customer_col: str = "customer_i
     buy = amount > 0
     if order_col:
         ocodes, _ = pd.factorize(transactions[order_col])
-        okey = np.unique(ocodes[buy].astype(np.int64) * n + rel[buy])
+        okey = unique_ints(ocodes[buy].astype(np.int64) * n + rel[buy])
         orders = np.bincount(okey % n, minlength=n).astype(float)
     else:
         orders = np.bincount(rel[buy], minlength=n).astype(float)
-    ckey = np.unique(codes[buy].astype(np.int64) * n + rel[buy])
+    ckey = unique_ints(codes[buy].astype(np.int64) * n + rel[buy])
     customers = np.bincount(ckey % n, minlength=n).astype(float)
     revenue = np.bincount(rel, weights=amount, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -236,7 +237,7 @@ def _per_customer(transactions, customer_col, date_col, amount_col, analysis_dat
     np.maximum.at(last, codes[buy], day[buy])
     has = first != np.iinfo(np.int64).max
     span = int(day.max() - day.min()) + 1 if day.size else 1
-    orders = np.bincount(np.unique(codes[buy].astype(np.int64) * span + (day[buy] - day.min())) // span,
+    orders = np.bincount(unique_ints(codes[buy].astype(np.int64) * span + (day[buy] - day.min())) // span,
                          minlength=n).astype(float)
     revenue = np.bincount(codes, weights=amount, minlength=n)
     churned = has & (end - last >= inactivity_days) if inactivity_days is not None else np.zeros(n, bool)

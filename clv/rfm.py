@@ -41,6 +41,17 @@ SEGMENTS = ("champions", "loyal", "potential_loyalist", "new", "promising", "nee
             "about_to_sleep", "at_risk", "cannot_lose", "hibernating", "lost")
 
 
+def unique_ints(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array, by sorting (NumPy 2.4's hash-based ``np.unique``
+    is several times slower on a million int64 keys).
+
+    >>> unique_ints(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    k = np.sort(np.asarray(keys), kind="quicksort")
+    return k[np.r_[True, k[1:] != k[:-1]]] if k.size else k
+
+
 def _periods(dates: pd.Series, freq: str) -> np.ndarray:
     """Integer period ordinals (pandas Period ordinals) of datetime values."""
     values = pd.to_datetime(dates)
@@ -148,7 +159,7 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
     hc, hp = codes[hold].astype(np.int64), periods[hold]
     ha = amounts[hold] if amounts is not None else None
     buys = ha >= 0 if ha is not None else np.ones(hc.size, bool)
-    pairs = np.unique(hc[buys] * (int(hp.max() - hp.min()) + 1 if hp.size else 1) + (hp[buys] - (hp.min() if hp.size else 0)))
+    pairs = unique_ints(hc[buys] * (int(hp.max() - hp.min()) + 1 if hp.size else 1) + (hp[buys] - (hp.min() if hp.size else 0)))
     span = int(hp.max() - hp.min()) + 1 if hp.size else 1
     out["frequency_holdout"] = np.bincount(pairs // span, minlength=len(uniques)).astype(float) if pairs.size \
         else np.zeros(len(uniques))
@@ -289,7 +300,7 @@ def rfm_table(transactions: pd.DataFrame, analysis_date=None, customer_col: str 
     np.minimum.at(first, codes, days)
     buys = amount > 0
     span = int(days.max() - days.min()) + 1
-    pairs = np.unique(codes[buys].astype(np.int64) * span + (days[buys] - days.min()))
+    pairs = unique_ints(codes[buys].astype(np.int64) * span + (days[buys] - days.min()))
     orders = np.bincount(pairs // span, minlength=n).astype(float)
     out = pd.DataFrame({
         "recency_days": (end - last).astype(float),

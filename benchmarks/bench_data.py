@@ -1,0 +1,139 @@
+"""Benchmark "Bring your own data": upload bytes -> validated per-customer summary, then RFM scores
+and cohort matrices, at 1,000,000 and 5,000,000 transactions. Prints a markdown table.
+
+Run: ``.venv/bin/python benchmarks/bench_data.py`` (``--rows 1000000`` to pick sizes, ``--seed``).
+Each measurement runs in a fresh subprocess (peak memory = that process's ru_maxrss; imports are
+done before the clock starts, as in the running app). If the peer environment ``.venv-lifetimes``
+exists (see /work/shared/peers/lifetimes/README.md), lifetimes' ``summary_data_from_transaction_data``
+is timed on the same file in that environment and the ratio printed. The machine is shared: compare
+ratios, not absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT / ".venv-lifetimes" / "bin" / "python"
+ROWS_PER_CUSTOMER = 10                      # 1,000,000 rows ~ 100,000 customers
+START = "2024-01-01"
+DAYS = 731                                  # two years
+
+
+def make_csv(path: Path, n_rows: int, seed: int) -> None:
+    """A synthetic order log: customers with gamma-distributed activity, uniform dates over two years,
+    gamma order values in cents; columns like the sample (customer_id, order_id, date, amount,
+    quantity, product, channel)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    rng = np.random.default_rng(seed)
+    n_customers = n_rows // ROWS_PER_CUSTOMER
+    weight = rng.gamma(0.8, 1.0, n_customers)
+    cust = rng.choice(n_customers, size=n_rows, p=weight / weight.sum())
+    cust[:n_customers] = np.arange(n_customers)         # every customer buys at least once
+    day = rng.integers(0, DAYS, n_rows)
+    order = np.argsort(day, kind="stable")
+    cust, day = cust[order], day[order]
+    dates = (np.datetime64(START) + day.astype("timedelta64[D]")).astype(str)
+    products = np.array(["Apparel", "Shoes", "Accessories", "Home", "Beauty"])
+    channels = np.array(["web", "app", "marketplace", "store"])
+    table = pa.table({
+        "customer_id": pa.array(np.char.add("C", np.char.zfill((cust + 1).astype(str), 6))),
+        "order_id": pa.array(np.char.add("O", np.arange(1, n_rows + 1).astype(str))),
+        "date": pa.array(dates),
+        "amount": pa.array(np.maximum(np.round(rng.gamma(6.0, 10.0, n_rows), 2), 0.01)),
+        "quantity": pa.array(1 + rng.poisson(0.4, n_rows)),
+        "product": pa.array(products[rng.integers(0, len(products), n_rows)]),
+        "channel": pa.array(channels[rng.integers(0, len(channels), n_rows)]),
+    })
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="none"))
+
+
+def measure(path: str) -> dict:
+    """In this (fresh) process: bytes -> read_transactions -> summarize; then RFM + cohorts."""
+    import resource
+
+    import clv.cohorts as cohorts
+    import clv.data as data
+    import clv.rfm as rfm
+
+    raw = Path(path).read_bytes()
+    opts = data.ReadOptions(analysis_date="2025-12-31")
+    t0 = time.perf_counter()
+    res = data.read_transactions(raw, filename=Path(path).name, options=opts)
+    t1 = time.perf_counter()
+    summary = rfm.summarize(res.transactions, "customer_id", "date", "amount", observation_end="2025-12-31")
+    t2 = time.perf_counter()
+    scores = rfm.rfm_table(res.transactions, analysis_date="2025-12-31")
+    segments = rfm.segment_table(scores)
+    tables = cohorts.cohort_tables(res.transactions)
+    trend = cohorts.orders_over_time(res.transactions)
+    t3 = time.perf_counter()
+    return {"rows": res.report.rows_read, "kept": res.report.rows_kept, "customers": len(summary),
+            "read": t1 - t0, "summarize": t2 - t1, "rfm_cohorts": t3 - t2, "segments": len(segments),
+            "cohorts": len(tables.sizes), "months": len(trend),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+PEER_CODE = r"""
+import json, resource, sys, time
+import pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+df = pd.read_csv(sys.argv[1], usecols=["customer_id", "date", "amount"])
+df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+t = time.perf_counter()
+s = summary_data_from_transaction_data(df, "customer_id", "date", "amount", observation_period_end="2025-12-31")
+print(json.dumps({"summary": time.perf_counter() - t, "customers": len(s),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(cmd: list[str]) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 5_000_000])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    lines = ["| transactions | customers | file MB | read + validate s | summarize s | bytes -> summary s "
+             "| RFM + cohorts s | peak memory MB | lifetimes summary s | lifetimes / ours (summary) "
+             "| lifetimes / ours (bytes -> summary) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.rows:
+            path = Path(tmp) / f"tx_{n}.csv"
+            make_csv(path, n, args.seed)
+            ours = _run([sys.executable, __file__, "--measure", str(path)])
+            peer = _run([str(PEER), "-c", PEER_CODE, str(path)]) if PEER.exists() else None
+            total = ours["read"] + ours["summarize"]
+            peer_cells = ("—", "—", "—") if peer is None else (
+                f"{peer['summary']:.2f}", f"{peer['summary'] / ours['summarize']:.1f}x", f"{peer['summary'] / total:.1f}x")
+            lines.append(f"| {n:,} | {ours['customers']:,} | {path.stat().st_size / 1e6:.0f} | {ours['read']:.2f} "
+                         f"| {ours['summarize']:.2f} | {total:.2f} | {ours['rfm_cohorts']:.2f} | {ours['peak_mb']:.0f} "
+                         f"| {' | '.join(peer_cells)} |")
+    print("\n".join(lines))
+    if not PEER.exists():
+        print(f"\n(lifetimes peer not found at {PEER}; see /work/shared/peers/lifetimes/README.md)")
+
+
+if __name__ == "__main__":
+    main()
