@@ -1,0 +1,157 @@
+"""Campaign what-if charts: value by scenario, the Shapley waterfall, survival and payback curves,
+the sensitivity tornado and the simulated net-value histogram.
+
+Each builder takes results from ``clv.scenarios`` and returns a plotly Figure; titles, axes and labels
+come from the catalogue (``scenarios.charts.*``) with the currency; money through ``clv.fmt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import fmt, i18n
+from ..scenarios import ScenarioResult, Simulation
+from .base import ACCENT, BAD, GOOD, NEUTRAL, PALETTE, PRIMARY, figure
+
+
+def value_bars(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
+    """Grouped bars per scenario: blended LTV and net value after campaign costs; baseline LTV as a line.
+
+    ``results`` maps a label to a result (``clv.scenarios.compare`` gives one per campaign and all together).
+    """
+    labels = list(results)
+    fig = figure("scenarios.charts.bars.title", lang, None, "scenarios.charts.axis.per_customer", currency=currency)
+    ltv = [results[k].ltv for k in labels]
+    net = [results[k].net_value for k in labels]
+    fig.add_bar(x=labels, y=ltv, name=i18n.text("scenarios.charts.bars.ltv", lang), marker_color=PRIMARY,
+                text=[fmt.money(v, currency, 0) for v in ltv], textposition="outside")
+    fig.add_bar(x=labels, y=net, name=i18n.text("scenarios.charts.bars.net_value", lang),
+                marker_color=[GOOD if (v or 0) >= 0 else BAD for v in net],
+                text=[fmt.money(v, currency, 0) for v in net], textposition="outside")
+    if labels:
+        base = results[labels[0]].baseline.ltv
+        fig.add_hline(y=base, line={"color": NEUTRAL, "dash": "dash"},
+                      annotation_text=i18n.text("scenarios.charts.bars.baseline", lang, value=fmt.money(base, currency, 0)))
+    fig.update_layout(barmode="group")
+    return fig
+
+
+def waterfall(result: ScenarioResult, lang: str = "en", currency: str = "$") -> go.Figure:
+    """From the baseline LTV to the combined scenario after campaign costs, one step per campaign
+    (its Shapley share of the net value; the steps add up exactly)."""
+    names = list(result.attribution)
+    steps = [result.attribution[n] or 0.0 for n in names]
+    base = result.baseline.ltv
+    end = base + (result.net_value or 0.0)
+    x = [i18n.text("scenarios.charts.waterfall.baseline", lang), *names,
+         i18n.text("scenarios.charts.waterfall.total", lang)]
+    fig = figure("scenarios.charts.waterfall.title", lang, None, "scenarios.charts.axis.per_customer",
+                 currency=currency)
+    fig.add_waterfall(x=x, y=[base, *steps, end], measure=["absolute", *["relative"] * len(steps), "total"],
+                      text=[fmt.money(base, currency, 0), *[fmt.money(s, currency, 0) for s in steps],
+                            fmt.money(end, currency, 0)], textposition="outside",
+                      increasing={"marker": {"color": GOOD}}, decreasing={"marker": {"color": BAD}},
+                      totals={"marker": {"color": PRIMARY}}, connector={"line": {"color": NEUTRAL}},
+                      hovertemplate=i18n.text("scenarios.charts.waterfall.hover", lang) + "<extra></extra>",
+                      showlegend=False)
+    return fig
+
+
+def _lines(results: Mapping[str, ScenarioResult], lang: str):
+    """(label, months table, colour, dash, payback, CAC): the baseline first, then each scenario."""
+    labels = list(results)
+    out = []
+    if labels:
+        b = results[labels[0]].baseline
+        m = b.months
+        out.append((i18n.text("scenarios.baseline", lang),
+                    pd.DataFrame({"month": m["month"], "survival": m["survival"],
+                                  "value": m["discounted_cumulative_margin"]}),
+                    NEUTRAL, "dash", b.payback_months_churn_adjusted, b.assumptions.cac))
+    for i, k in enumerate(labels):
+        m = results[k].months
+        out.append((k, pd.DataFrame({"month": m["month"], "survival": m["survival"],
+                                     "value": m["discounted_cumulative_net"]}),
+                    PALETTE[i % (len(PALETTE) - 1)], "solid", results[k].payback_months, results[k].cac))
+    return out
+
+
+def survival_curves(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
+    """Share of customers still active month by month: baseline (dashed) and each scenario."""
+    fig = figure("scenarios.charts.curves.survival_title", lang, "scenarios.charts.axis.months",
+                 "scenarios.charts.axis.survival", currency=currency)
+    for label, m, colour, dash, _, _ in _lines(results, lang):
+        fig.add_scatter(x=m["month"], y=m["survival"] * 100, mode="lines", name=label,
+                        line={"color": colour, "dash": dash, "width": 3})
+    fig.update_yaxes(range=[0, 102])
+    return fig
+
+
+def value_curves(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
+    """Expected cumulative discounted value per customer (after campaign costs), CAC as a line and each
+    payback marked. x is months elapsed (payments made), as in the calculator's payback chart."""
+    fig = figure("scenarios.charts.curves.value_title", lang, "scenarios.charts.axis.months",
+                 "scenarios.charts.axis.cumulative", currency=currency)
+    top, bottom = 1.0, 0.0
+    lines = _lines(results, lang)
+    for label, m, colour, dash, _, _ in lines:
+        elapsed = np.concatenate([[0], m["month"].to_numpy() + 1])
+        value = np.concatenate([[0.0], m["value"].to_numpy()])
+        top, bottom = max(top, float(np.nanmax(value))), min(bottom, float(np.nanmin(value)))
+        fig.add_scatter(x=elapsed, y=value, mode="lines", name=label, line={"color": colour, "dash": dash, "width": 3})
+    for cac in sorted({line[5] for line in lines}):
+        fig.add_hline(y=cac, line={"color": BAD, "dash": "dot"},
+                      annotation_text=i18n.text("scenarios.charts.curves.cac", lang, cac=fmt.money(cac, currency)))
+        top = max(top, 1.6 * cac)
+    for label, _, colour, _, payback, cac in lines:
+        if payback is not None:
+            fig.add_scatter(x=[payback], y=[cac], mode="markers",
+                            marker={"size": 12, "color": colour, "symbol": "diamond",
+                                    "line": {"width": 1, "color": "black"}},
+                            name=i18n.text("scenarios.charts.curves.payback", lang, name=label,
+                                           months=fmt.number(payback, 1)))
+    fig.update_yaxes(range=[bottom * 1.05, top * 1.05])
+    return fig
+
+
+def tornado(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Figure:
+    """Horizontal bars: change in LTV when each driver moves down (left colour) or up, widest on top.
+
+    ``table`` is ``clv.scenarios.sensitivity(...)``.
+    """
+    pct = float(table["change"].abs().max()) if len(table) else 0.0
+    fig = figure("scenarios.charts.tornado.title", lang, "scenarios.charts.axis.ltv_change", None,
+                 currency=currency, pct=fmt.percent(pct, 0))
+    order = list(dict.fromkeys(table["label"]))[::-1]            # widest swing at the top
+    for direction, colour, key in (("low", ACCENT, "scenarios.charts.tornado.low"),
+                                   ("high", PRIMARY, "scenarios.charts.tornado.high")):
+        rows = table[table["direction"] == direction].set_index("label").reindex(order)
+        fig.add_bar(y=order, x=rows["ltv_change"], orientation="h", marker_color=colour,
+                    name=i18n.text(key, lang, pct=fmt.percent(pct, 0)),
+                    text=[fmt.money(v, currency, 0) for v in rows["ltv_change"]], textposition="auto")
+    fig.add_vline(x=0, line={"color": NEUTRAL})
+    fig.update_layout(barmode="overlay")
+    return fig
+
+
+def histogram(sim: Simulation, lang: str = "en", currency: str = "$") -> go.Figure:
+    """Simulated net values with P10, P50 and P90 marked, zero, and the pay-off probability."""
+    fig = figure("scenarios.charts.histogram.title", lang, "scenarios.charts.axis.net_value",
+                 "scenarios.charts.axis.draws", currency=currency, n=fmt.number(sim.n))
+    fig.add_histogram(x=sim.draws, nbinsx=60, marker_color=PRIMARY, opacity=0.8,
+                      name=i18n.text("scenarios.charts.histogram.draws", lang))
+    for key, value, dash in (("p10", sim.p10, "dot"), ("p50", sim.p50, "dash"), ("p90", sim.p90, "dot")):
+        fig.add_vline(x=value, line={"color": ACCENT, "dash": dash, "width": 2},
+                      annotation_text=i18n.text(f"scenarios.charts.histogram.{key}", lang,
+                                                value=fmt.money(value, currency, 0)))
+    fig.add_vline(x=0, line={"color": BAD, "width": 2})
+    fig.add_annotation(text=i18n.text("scenarios.charts.histogram.pays_off", lang,
+                                      probability=fmt.percent(sim.probability_positive, 0)),
+                       xref="paper", yref="paper", x=0.98, y=0.95, showarrow=False, xanchor="right",
+                       font={"size": 16, "color": GOOD if sim.probability_positive >= 0.5 else BAD})
+    fig.update_layout(bargap=0.02)
+    return fig

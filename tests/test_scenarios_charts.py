@@ -1,0 +1,75 @@
+"""Campaign what-if charts: values, marked points and catalogue titles, read from fig.data / fig.layout."""
+
+import numpy as np
+import pytest
+
+import clv
+from clv import i18n
+from clv.charts import scenarios as charts
+from clv.scenarios import Campaign, compare, evaluate_scenario, sensitivity, simulate
+
+BASE = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)   # README reference
+LOYALTY = Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)
+CROSS = Campaign("Cross-sell", reach=0.15, arpu_lift=0.3)
+COMBINED = i18n.text("scenarios.combined")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return compare(BASE, [LOYALTY, CROSS])
+
+
+def test_value_bars(results):
+    fig = charts.value_bars(results, currency="€")
+    ltv, net = fig.data
+    assert list(ltv.x) == ["Loyalty", "Cross-sell", COMBINED]
+    # hand-worked: 880 / 836 / 919.6 and net 70 / 36 / 109.6 (tests/test_scenarios.py)
+    np.testing.assert_allclose(ltv.y, [880, 836, 919.6], rtol=1e-12)
+    np.testing.assert_allclose(net.y, [70, 36, 109.6], rtol=1e-10)
+    assert fig.layout.title.text == i18n.text("scenarios.charts.bars.title")
+    assert fig.layout.yaxis.title.text == i18n.text("scenarios.charts.axis.per_customer", currency="€")
+    assert fig.layout.shapes[0].y0 == pytest.approx(800) and fig.layout.barmode == "group"
+    assert ltv.text[0] == "€880"
+
+
+def test_waterfall_steps_are_the_shapley_values(results):
+    fig = charts.waterfall(results[COMBINED])
+    (trace,) = fig.data
+    assert list(trace.measure) == ["absolute", "relative", "relative", "total"]
+    np.testing.assert_allclose(trace.y, [800, 71.8, 37.8, 909.6], rtol=1e-10)   # 800 + 109.6 after costs
+    assert trace.x[0] == i18n.text("scenarios.charts.waterfall.baseline")
+
+
+def test_survival_and_value_curves_mark_cac_and_payback(results):
+    fig = charts.survival_curves(results)
+    assert [d.name for d in fig.data] == [i18n.text("scenarios.baseline"), "Loyalty", "Cross-sell", COMBINED]
+    assert fig.data[0].y[1] == pytest.approx(95.0) and fig.data[1].y[1] == pytest.approx(100 * (0.4 * 0.96 + 0.6 * 0.95))
+    fig = charts.value_curves(results)
+    assert fig.layout.shapes[0].y0 == 300                                   # CAC line
+    markers = [d for d in fig.data if d.mode == "markers"]
+    assert markers[0].x[0] == pytest.approx(clv.evaluate(BASE).payback_months_churn_adjusted)   # 9.163
+    assert markers[1].x[0] == pytest.approx(results["Loyalty"].payback_months)
+    assert all(m.y[0] == 300 for m in markers)
+    assert fig.data[0].y[0] == 0 and fig.data[0].y[1] == pytest.approx(40)  # elapsed months: (0, 0), (1, 40)
+
+
+def test_tornado_and_histogram():
+    fig = charts.tornado(sensitivity(BASE, [LOYALTY], 0.1))
+    low, high = fig.data
+    assert low.orientation == "h" and low.y[-1] == i18n.text("scenarios.drivers.monthly_churn")   # widest on top
+    assert high.x[list(high.y).index(i18n.text("scenarios.drivers.arpu"))] == pytest.approx(88, rel=1e-10)
+    assert fig.layout.title.text == i18n.text("scenarios.charts.tornado.title", pct="10%")
+    sim = simulate(BASE, [LOYALTY], {("Loyalty", "churn_reduction"): (0.0, 0.05)}, n=2000, seed=0)
+    fig = charts.histogram(sim)
+    assert len(fig.data[0].x) == 2000
+    xs = sorted(s.x0 for s in fig.layout.shapes)
+    assert xs == sorted([sim.p10, sim.p50, sim.p90, 0])
+    assert fig.layout.annotations[-1].text == i18n.text("scenarios.charts.histogram.pays_off",
+                                                         probability=clv.fmt.percent(sim.probability_positive, 0))
+
+
+def test_a_single_scenario_works():
+    one = {"Loyalty": evaluate_scenario(BASE, [LOYALTY])}
+    for build in (charts.value_bars, charts.survival_curves, charts.value_curves):
+        assert len(build(one).data) >= 1
+    assert len(charts.waterfall(one["Loyalty"]).data[0].y) == 3
