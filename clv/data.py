@@ -772,11 +772,35 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
             alt = date_part + tpart
             if alt != best_fmt:
                 parsed = pc.coalesce(parsed, _strptime(text, alt))
+    parsed = _reject_rollover(text, parsed, best_fmt, fam)
     values = pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
     low = np.datetime64(f"{SANE_YEARS[0]}-01-01", "ns")
     high = np.datetime64(f"{SANE_YEARS[1] + 1}-01-01", "ns")
     values = np.where((values >= low) & (values < high), values, np.datetime64("NaT", "ns"))
     return DateParse(values, best_fmt, chosen_dayfirst, ambiguous)
+
+
+def _reject_rollover(text: pa.Array, parsed: pa.Array, fmt: str, fam: str) -> pa.Array:
+    """Null out impossible dates that strptime rolled into the next month (31/02 -> 2 March).
+
+    Only a parsed day of 1..3 can come from a rollover, so only those rows are re-checked: the day
+    written in the text must equal the parsed day."""
+    suspicious = pc.fill_null(pc.less_equal(pc.day(parsed), 3), False).to_numpy(zero_copy_only=False)
+    if not suspicious.any():
+        return parsed
+    idx = np.flatnonzero(suspicious)
+    sub = text.take(pa.array(idx))
+    if fmt.startswith("%Y%m%d"):
+        day_text = pc.utf8_slice_codeunits(sub, 6, 8)
+    else:
+        groups = pc.extract_regex(sub, r"^\D*(?P<a>\d+)\D+(?P<b>\d+)(?:\D+(?P<c>\d+))?")
+        day_text = pc.struct_field(groups, {"ymd": "c", "dmy": "a", "mdy": "b"}.get(fam, "a"))
+    day_text = pc.if_else(pc.equal(day_text, ""), pa.scalar(None, pa.string()), day_text)
+    written = pc.cast(day_text, pa.int64()).to_numpy(zero_copy_only=False)
+    actual = pc.day(parsed.take(pa.array(idx))).to_numpy(zero_copy_only=False)
+    bad = np.zeros(len(parsed), dtype=bool)
+    bad[idx] = ~np.isclose(written.astype(float), actual.astype(float))
+    return pc.if_else(pa.array(bad), pa.scalar(None, parsed.type), parsed)
 
 
 def _swap_day_month(fmt: str) -> str:
@@ -1040,7 +1064,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     _assign(code, dates.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     if options.returns == "net":
         ok = code == 0
-        buyers = np.zeros(int(cust_codes.max()) + 1 if n else 1, dtype=bool)
+        buyers = np.zeros(max(int(cust_codes.max()) + 1 if n else 0, 1), dtype=bool)
         buyers[cust_codes[ok & (amount > 0)]] = True
         _assign(code, ok & (amount < 0) & ~buyers[np.where(ok, cust_codes, 0)], reason_of["return_without_purchase"])
     keep = code == 0
