@@ -18,6 +18,7 @@ from ui import cache, state, widgets
 s = ui.page_setup("learn")
 
 WEEKS_PER_MONTH = 52 / 12
+DEFAULT_SEED = 7                       # a typical draw: every true parameter inside its 95% interval
 TRUTH_RAN = "learn_truth_ran"          # set when the workshop exercise was first run (ui.state's store)
 CALC_FIELDS = ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate", "horizon_months")
 
@@ -255,7 +256,7 @@ with tabs["rfm"]:
 # ---------------------------------------------------------------------------------------------- buy till you die
 with tabs["btyd"]:
     st.markdown(md(s.text("learn.btyd.body")))
-    st.latex(r"\lambda \sim \text{Gamma}(r, \alpha),\quad p \sim \text{Beta}(a, b),\quad"
+    st.latex(r"\lambda \sim \text{Gamma}(r, \alpha),\quad p \sim \text{Beta}(a, b),\quad "
              r"P(\text{alive at } t) = {}_2F_1\!\left(r, a; a + b; -\tfrac{t}{\alpha}\right)")
     controls, shown_col = st.columns([1, 2], gap="large")
     with controls:
@@ -265,7 +266,7 @@ with tabs["btyd"]:
         db = st.slider(s.text("learn.btyd.b"), 0.1, 10.0, 2.4, 0.1, key="learn_btyd_b")
         n_sim = st.slider(s.text("learn.btyd.customers"), 100, 5000, 1000, 100, key="learn_btyd_n")
         weeks = st.slider(s.text("learn.btyd.weeks"), 4, 156, 52, 4, key="learn_btyd_weeks")
-        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, 1, 1, key="learn_btyd_seed")
+        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, DEFAULT_SEED, 1, key="learn_btyd_seed")
     sim = simulate_bgnbd(n_sim, r, alpha, da, db, weeks, int(seed))
     with shown_col:
         st.markdown(s.text("learn.btyd.means", rate=fmt.number(r / alpha, 3, s.digits),
@@ -334,7 +335,7 @@ def known_truth_exercise() -> None:
         c1, c2, c3 = st.columns(3)
         n = c1.number_input(s.text("learn.truth.customers"), 50, 20_000, 2000, 50, key="learn_truth_n")
         weeks = c2.number_input(s.text("learn.truth.weeks"), 4, 520, 52, 4, key="learn_truth_weeks")
-        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, 2024, 1, key="learn_truth_seed")
+        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, DEFAULT_SEED, 1, key="learn_truth_seed")
         c1, c2, c3, c4 = st.columns(4)
         r = c1.number_input(s.text("learn.btyd.r"), 0.01, 50.0, 0.25, 0.05, key="learn_truth_r")
         alpha = c2.number_input(s.text("learn.btyd.alpha"), 0.1, 1000.0, 4.0, 0.5, key="learn_truth_alpha")
