@@ -18,6 +18,13 @@ figures = st.container()                      # the numbers they came for, above
 inputs_col, charts_col = st.columns([2, 3], gap="large")
 with inputs_col:
     assumptions, slots = panels.assumptions_panel(s)
+    panels.advanced_panel(s)
+    if assumptions is not None:
+        try:
+            assumptions = panels.with_advanced(assumptions)
+        except clv.InputError as err:
+            widgets.show_input_error(err, s.lang)
+            assumptions = None
 
 if assumptions is None:
     state.write_url("calc_")
@@ -50,8 +57,12 @@ with charts_col:
     tab_payback, tab_churn, tab_map = st.tabs([s.text("calc.tab.payback"), s.text("calc.tab.churn"),
                                                s.text("calc.tab.map")])
     tab_payback.plotly_chart(charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
-    tab_churn.plotly_chart(charts.ltv_by_churn(result, s.lang, s.currency), key="calc_churn_chart")
-    tab_map.plotly_chart(charts.ltv_cac_map(result, s.lang, s.currency), key="calc_map_chart")
+    if assumptions.retention_curve is None:
+        tab_churn.plotly_chart(charts.ltv_by_churn(result, s.lang, s.currency), key="calc_churn_chart")
+        tab_map.plotly_chart(charts.ltv_cac_map(result, s.lang, s.currency), key="calc_map_chart")
+    else:
+        tab_churn.info(s.text("calc.sbg_note"))
+        tab_map.info(s.text("calc.sbg_note"))
 
 with st.expander(s.text("calc.how"), expanded=False, icon=":material/function:"):
     st.markdown(s.text("calc.conventions"))

@@ -40,6 +40,8 @@ def formulas(result: Result) -> list[Formula]:
     c = a.monthly_churn
     g = a.monthly_margin
     q = (1 - c) / (1 + d)
+    if a.uses_engine:
+        return _engine_formulas(result)
     out = []
     if a.horizon_months is None and d == 0:
         out.append(Formula("ltv", r"LTV = \frac{ARPU \times m}{c}",
@@ -72,3 +74,20 @@ def formulas(result: Result) -> list[Formula]:
                            rf"\frac{{1 - {_n(1 - c, 4)}^{{{a.horizon_months}}}}}{{{_n(c, 4)}}} = "
                            rf"{_n(result.expected_lifetime_months, 1)}"))
     return out
+
+
+def _engine_formulas(result: Result) -> list[Formula]:
+    """Churn that changes with tenure or growing ARPU: the sums the month-by-month engine evaluates."""
+    a = result.assumptions
+    s_of_t = (r"S(t) = \frac{B(\alpha, \beta + t)}{B(\alpha, \beta)}" if a.retention_curve is not None
+              else r"S(t) = (1 - c_0)(1 - c)^{t - 1}" if a.first_month_churn is not None else r"S(t) = (1 - c)^{t}")
+    return [
+        Formula("ltv", r"LTV = \sum_{t \ge 0} ARPU\,(1 + e)^{t}\, m\, S(t)\,(1 + d)^{-t},\quad " + s_of_t,
+                rf"LTV = {_n(result.ltv)}"),
+        Formula("ltv_to_cac", r"\frac{LTV}{CAC}", rf"\frac{{{_n(result.ltv)}}}{{{_n(a.cac)}}} = {_n(result.ltv_to_cac)}"),
+        Formula("payback", r"\frac{CAC}{ARPU \times m}",
+                rf"\frac{{{_n(a.cac)}}}{{{_n(a.arpu)} \times {_n(a.gross_margin)}}} = {_n(result.payback_months, 1)}"),
+        Formula("payback_adjusted", r"\min\{t : \textstyle\sum_{k < t} ARPU\,(1 + e)^{k} m\, S(k)(1 + d)^{-k} \ge CAC\}",
+                rf"t = {_n(result.payback_months_churn_adjusted, 2)}"),
+        Formula("lifetime", r"\sum_{t \ge 0} S(t)", rf"\sum_{{t \ge 0}} S(t) = {_n(result.expected_lifetime_months, 1)}"),
+    ]

@@ -73,6 +73,17 @@ def ratio(value: float | None, decimals: int = 2, digits: str = "western") -> st
     return f"{number(value, decimals, digits)} : 1"
 
 
+def times(value: float | None, decimals: int = 2, digits: str = "western") -> str:
+    """A multiple such as a return on cost.
+
+    >>> times(7.0)
+    '7.00×'
+    """
+    if value is None:
+        return NOT_DEFINED
+    return f"{number(value, decimals, digits)}×"
+
+
 def months(value: float | None, lang: str = "en", decimals: int = 1, digits: str = "western") -> str:
     """A duration in months, in words (``—`` when it never happens).
 

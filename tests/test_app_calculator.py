@@ -91,10 +91,21 @@ def test_formulas_show_the_users_numbers():
 
 @pytest.mark.parametrize("script", PAGES)
 def test_every_page_renders_alone_with_the_shared_sidebar(script):
-    at = app(script).run()
+    at = app(script, cur="€").run()
     assert not at.exception
-    assert at.sidebar.selectbox(key="currency").value == "$"
-    assert any(link.label == "Calculator" for link in at.sidebar.get("page_link"))
+    assert at.sidebar.selectbox(key="currency").value == "€"
+    labels = [link.label for link in at.sidebar.get("page_link")] + [c.value for c in at.sidebar.caption]
+    assert "Calculator" in labels
+
+
+@pytest.mark.parametrize("script", PAGES[1:])
+def test_every_page_opened_from_a_link_within_the_app(script):
+    at = app("app.py", cur="€")
+    at.switch_page(script).run()                       # the page runs with app.py as the entry point
+    assert not at.exception
+    assert at.sidebar.selectbox(key="currency").value == "€"
+    links = {link.label for link in at.sidebar.get("page_link")}
+    assert {"Calculator", "Campaign scenarios"} <= links
 
 
 def test_workshop_mode_hides_results_until_revealed_and_again_after_a_change():

@@ -78,6 +78,7 @@ def test_smoke(app_url, browser):
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Currency")).to_be_visible()
     expect(sidebar.get_by_role("link", name="Calculator")).to_be_visible()
+    expect(page.get_by_role("heading", name="Campaign scenarios")).to_be_visible()   # this page, not a fallback
     idle(page)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
 

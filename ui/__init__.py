@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from clv import fmt, i18n
 
@@ -52,9 +53,13 @@ def page_setup(page_key: str) -> state.PageState:
 def _sidebar(lang: str) -> None:
     with st.sidebar:
         st.markdown(f"### {i18n.text('app.name', lang)}")
+        linkable = _entrypoint() == ROOT / "app.py"
         for script, key, icon in PAGES:
             if (ROOT / script).exists():
-                st.page_link(script, label=i18n.text(key, lang), icon=icon)
+                if linkable:
+                    st.page_link(script, label=i18n.text(key, lang), icon=icon)
+                else:               # a page run as its own entry point (a test): links cannot resolve
+                    st.caption(i18n.text(key, lang))
         st.divider()
         if len(state.LANG.choices) > 1:
             widgets.choice(state.LANG, lang, widget="select", option_key=lambda code: f"languages.{code}")
@@ -74,3 +79,9 @@ def _currency(lang: str) -> None:
         st.session_state[f.key] = state.get(f.key)
     value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key)
     state.put(f.key, value)
+
+
+def _entrypoint() -> Path | None:
+    """The script Streamlit was started with (app.py in the app; a page itself when tested alone)."""
+    ctx = get_script_run_ctx()
+    return Path(ctx.main_script_path).resolve() if ctx and ctx.main_script_path else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from clv import data
+from clv import data, scenarios
 
 UPLOAD_ENTRIES = 4          # a few recent uploads (re-mapping a file re-reads it)
 
@@ -41,3 +41,9 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, we
     from clv import learn
 
     return learn.known_truth(n_customers, r, alpha, a, b, weeks, seed, spend)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, scope="session")
+def simulation(baseline, campaigns: tuple, ranges: tuple, n: int = 10_000, seed: int = 0):
+    """The seeded Monte Carlo of a scenario (10,000 draws): cached per input, so other widgets are instant."""
+    return scenarios.simulate(baseline, list(campaigns), dict(ranges), n=n, seed=seed)

@@ -83,8 +83,8 @@ for _slot in range(1, MAX_CAMPAIGNS + 1):
                 fmt="%.1f" if pct else "%.2f", label_key=f"scenarios.card.{name}",
                 help_key=f"scenarios.card.{name}_help")
           for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS),
-        *(Field(campaign_key(_slot, name + "_range"), f"c{_slot}{letter}x", None, low, high, kind="range",
-                core=name, percent=pct, label_key="scenarios.card.range")
+        *(Field(campaign_key(_slot, name + "_range"), f"c{_slot}{letter}x", None, low, high, step, kind="range",
+                core=name + "_range", percent=pct, fmt="%.1f", label_key="scenarios.card.range")
           for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS if name in UNCERTAIN),
     )
 
@@ -98,4 +98,20 @@ DATA = register(
           label_key="datapage.inactive.label", help_key="datapage.inactive.help"),
     *(Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
       for role in ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel")),
+)
+
+# --- Advanced baseline (calculator and scenarios): churn that falls with tenure, expansion revenue ------
+CHURN_CONSTANT, CHURN_FIRST_MONTH, CHURN_CURVE = "constant", "first_month", "curve"
+ADVANCED = register(
+    Field("calc_churn_shape", "shape", CHURN_CONSTANT, kind="choice",
+          choices=(CHURN_CONSTANT, CHURN_FIRST_MONTH, CHURN_CURVE),
+          label_key="calc.shape.label", help_key="calc.shape.help"),
+    Field("calc_first_churn", "c0", 20.0, 0.0, 100.0, 0.5, percent=True, fmt="%.1f",
+          label_key="calc.first_churn.label", help_key="calc.first_churn.help"),
+    Field("calc_sbg_alpha", "sa", 0.704, 0.001, 1000.0, 0.01, fmt="%.3f",
+          label_key="calc.sbg_alpha.label", help_key="calc.sbg_alpha.help"),
+    Field("calc_sbg_beta", "sb", 1.182, 0.001, 1000.0, 0.01, fmt="%.3f",
+          label_key="calc.sbg_beta.label", help_key="calc.sbg_beta.help"),
+    Field("calc_expansion", "exp", 0.0, -50.0, 50.0, 0.1, slider_high=5.0, percent=True, fmt="%.1f",
+          label_key="calc.expansion.label", help_key="calc.expansion.help"),
 )

@@ -10,10 +10,12 @@ import clv
 from clv.presets import presets
 
 from . import state, widgets
-from .fields import CALC, LIFESPAN, PURCHASES, RETENTION
+from dataclasses import replace
+
+from .fields import ADVANCED, CALC, CHURN_CURVE, CHURN_FIRST_MONTH, LIFESPAN, PURCHASES, RETENTION
 from .inputs import FIELD_WIDGETS, calc_assumptions
 
-F = {f.key: f for f in CALC}
+F = {f.key: f for f in (*CALC, *ADVANCED)}
 SUBSCRIPTION_FIELDS = ("calc_arpu", "calc_churn")
 PURCHASE_FIELDS = ("calc_aov", "calc_orders")
 SHARED_FIELDS = ("calc_margin", "calc_cac", "calc_discount", "calc_horizon")
@@ -70,3 +72,29 @@ def assumptions_panel(s: state.PageState) -> tuple[clv.Assumptions | None, dict[
         label = s.text(F[key].label_key) if key in F else None
         widgets.show_input_error(err, s.lang, where=where, label=label)
         return None, slots
+
+
+def advanced_panel(s: state.PageState) -> None:
+    """Churn that falls with tenure and expansion revenue (off by default)."""
+    with st.expander(s.text("calc.advanced"), icon=":material/tune:",
+                     expanded=state.get("calc_churn_shape") != "constant" or state.get("calc_expansion") != 0):
+        shape = widgets.choice(F["calc_churn_shape"], s.lang, horizontal=False)
+        if shape == CHURN_FIRST_MONTH:
+            widgets.paired(F["calc_first_churn"], s.lang)
+        elif shape == CHURN_CURVE:
+            left, right = st.columns(2)
+            widgets.number(F["calc_sbg_alpha"], s.lang, left)
+            widgets.number(F["calc_sbg_beta"], s.lang, right)
+            st.caption(s.text("calc.sbg_note"))
+        widgets.paired(F["calc_expansion"], s.lang)
+
+
+def with_advanced(a: clv.Assumptions) -> clv.Assumptions:
+    """The assumptions with the advanced baseline applied; raises ``clv.InputError``."""
+    shape = state.get("calc_churn_shape")
+    changes = {"monthly_expansion": state.get("calc_expansion") / 100.0}
+    if shape == CHURN_FIRST_MONTH:
+        changes["first_month_churn"] = state.get("calc_first_churn") / 100.0
+    elif shape == CHURN_CURVE:
+        changes["retention_curve"] = (state.get("calc_sbg_alpha"), state.get("calc_sbg_beta"))
+    return replace(a, **changes)

@@ -80,7 +80,11 @@ def choice(f: Field, lang: str, container: Any = None, horizontal: bool = True,
 
 
 def show_input_error(err: clv.InputError, lang: str, where: Any = None, label: str | None = None) -> None:
-    """The error as one plain sentence: what is wrong, the value given, what is allowed."""
+    """The error as one plain sentence: what is wrong, the value given, what is allowed. The field is
+    named by its widget label when one of the page's inputs feeds it."""
+    if label is None:
+        f = next((f for f in state.fields().values() if f.core == err.field and f.label_key), None)
+        label = i18n.text(f.label_key, lang) if f else None
     (where or st).error(err.message(lang, label=label), icon=":material/error:")
 
 
@@ -145,3 +149,16 @@ def value_range(f: Field, lang: str, label: str, point: float, container: Any = 
     where.slider(label, float(f.low), float(f.high), key=f.key, format=f.fmt, label_visibility="collapsed")
     state.put(f.key, tuple(st.session_state[f.key]))
     return state.get(f.key)
+
+
+def number_columns(table, s: state.PageState) -> dict:
+    """Column formats for a table of figures: money with the currency, ratios and months plainly."""
+    money = {i18n.text(f"tables.scenario.{c}", s.lang) for c in ("ltv", "ltv_change", "campaign_cost", "net_value",
+                                                                    "cohort_net_value")}
+    config = {}
+    for column in table.columns:
+        if column in money:
+            config[column] = st.column_config.NumberColumn(column, format=f"{s.currency} %,.2f")
+        elif table[column].dtype.kind == "f":
+            config[column] = st.column_config.NumberColumn(column, format="%.2f")
+    return config

@@ -8,10 +8,28 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import fmt, i18n
-from ..core import RULE_OF_THUMB_LTV_TO_CAC, Result, ltv, ltv_to_cac
+from dataclasses import replace
+
+from ..core import RULE_OF_THUMB_LTV_TO_CAC, Assumptions, Result, evaluate, ltv
+
 from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, SEQUENTIAL, figure
 
 GRID_POINTS = 200           # points per axis of the LTV:CAC map
+ENGINE_CHURN_POINTS = 50    # churn points when tenure churn or expansion needs the month-by-month engine
+
+
+def ltv_per_unit_arpu(a: Assumptions, churn: np.ndarray) -> np.ndarray:
+    """LTV per 1 of ARPU at each (long-run) monthly churn, other assumptions fixed.
+
+    LTV is proportional to ARPU, so a churn x ARPU grid is an outer product. Closed form when churn is
+    constant and ARPU flat; otherwise the month-by-month engine at each churn (``ENGINE_CHURN_POINTS``).
+    """
+    if not a.uses_engine:
+        return np.asarray(ltv(1.0, a.gross_margin, churn, a.annual_discount_rate, a.horizon_months), dtype=float)
+    if a.retention_curve is not None:
+        raise ValueError("churn is not a driver of a retention-curve baseline")
+    unit = replace(a, arpu=1.0, cac=0.0)
+    return np.array([evaluate(replace(unit, monthly_churn=float(c))).ltv for c in churn])
 HEATMAP_CAP = 2 * RULE_OF_THUMB_LTV_TO_CAC   # colours saturate at 6:1; hover shows the true value
 
 
@@ -42,8 +60,8 @@ def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Fi
     """LTV as a function of monthly churn, other assumptions fixed, with the current point marked."""
     a = result.assumptions
     top = max(0.20, 3 * a.monthly_churn)
-    churn = np.linspace(0.002, min(top, 1.0), GRID_POINTS)
-    values = ltv(a.arpu, a.gross_margin, churn, a.annual_discount_rate, a.horizon_months)
+    churn = np.linspace(0.002, min(top, 1.0), ENGINE_CHURN_POINTS if a.uses_engine else GRID_POINTS)
+    values = a.arpu * ltv_per_unit_arpu(a, churn)
     fig = figure("charts.ltv_churn.title", lang, "charts.axis.churn_pct", "charts.axis.ltv", currency=currency)
     fig.add_scatter(x=churn * 100, y=values, mode="lines", line={"color": PRIMARY, "width": 3},
                     name=i18n.text("charts.ltv_churn.curve", lang))
@@ -62,10 +80,13 @@ def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Fi
 def ltv_cac_map(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
     """LTV:CAC over monthly churn x ARPU (200 x 200, one vectorised call), the 3:1 line and the current point."""
     a = result.assumptions
-    churn = np.linspace(0.005, min(max(0.15, 2 * a.monthly_churn), 1.0), GRID_POINTS)
+    churn = np.linspace(0.005, min(max(0.15, 2 * a.monthly_churn), 1.0),
+                        ENGINE_CHURN_POINTS if a.uses_engine else GRID_POINTS)
     arpu_top = max(2 * a.arpu, 10.0)
     arpu = np.linspace(arpu_top / GRID_POINTS, arpu_top, GRID_POINTS)
-    z = ltv_to_cac(arpu[:, None], a.gross_margin, churn[None, :], a.cac, a.annual_discount_rate, a.horizon_months)
+    values = arpu[:, None] * ltv_per_unit_arpu(a, churn)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = values / a.cac if a.cac > 0 else np.where(values > 0, np.inf, np.nan)
     fig = figure("charts.map.title", lang, "charts.axis.churn_pct", "charts.axis.arpu", currency=currency)
     shown = np.minimum(np.nan_to_num(z, nan=0.0, posinf=HEATMAP_CAP), HEATMAP_CAP)
     fig.add_heatmap(x=churn * 100, y=arpu, z=shown, customdata=z, colorscale=SEQUENTIAL, zmin=0, zmax=HEATMAP_CAP,

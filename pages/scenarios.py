@@ -1,0 +1,145 @@
+"""Campaign scenarios: a baseline, the campaigns under consideration, and what each is worth."""
+
+import streamlit as st
+
+import clv
+import ui
+from clv import fmt, scenarios
+from clv.charts import scenarios as scenario_charts
+from clv.export import safe_csv
+from clv.tables import scenario_table
+from ui import cache, panels, state, widgets
+from ui import scenarios as slots
+from ui.fields import CAMPAIGN_NUMBERS, MAX_CAMPAIGNS, SCENARIOS, UNCERTAIN, campaign_key
+
+s = ui.page_setup("scenarios")
+F = {f.key: f for f in SCENARIOS}
+ALL = state.fields()
+st.title(s.text("scenarios.page.title"))
+st.caption(s.text("scenarios.page.intro"))
+
+# --- Baseline: the calculator's assumptions (shared state) -------------------------------------------
+with st.expander(s.text("scenarios.page.baseline"), icon=":material/tune:"):
+    baseline, _ = panels.assumptions_panel(s)
+    panels.advanced_panel(s)
+if baseline is None:
+    st.error(s.text("scenarios.page.baseline_invalid"))
+    state.write_url("calc_", "sc_")
+    st.stop()
+try:
+    baseline = panels.with_advanced(baseline)
+    base_result = clv.evaluate(baseline)
+except clv.InputError as err:
+    widgets.show_input_error(err, s.lang)
+    state.write_url("calc_", "sc_")
+    st.stop()
+st.caption(s.text("scenarios.page.baseline_line", ltv=s.money(base_result.ltv),
+                  ratio=fmt.ratio(base_result.ltv_to_cac, digits=s.digits),
+                  churn=fmt.percent(baseline.monthly_churn, 1, s.digits), arpu=s.money(baseline.arpu)))
+
+# --- Campaign cards ------------------------------------------------------------------------------
+st.subheader(s.text("scenarios.page.campaigns"))
+add_left, add_right = st.columns([3, 1], vertical_alignment="bottom")
+widgets.choice(F["sc_template"], s.lang, add_left, widget="select",
+               option_key=lambda k: f"scenarios.templates.{k}.name")
+add_right.button(s.text("scenarios.page.add"), key="sc_add", on_click=slots.add, icon=":material/add:",
+                 disabled=slots.free_slot() is None, help=s.text("scenarios.page.add_help", max=MAX_CAMPAIGNS))
+if slots.free_slot() is None:
+    st.caption(s.text("scenarios.page.full", max=MAX_CAMPAIGNS))
+
+cards, taken = [], set()
+active = slots.active_slots()
+if not active:
+    st.info(s.text("scenarios.page.empty"), icon=":material/lightbulb:")
+columns = st.columns(2) if active else []
+for position, slot in enumerate(active):
+    kind = state.get(campaign_key(slot, "kind"))
+    with columns[position % 2].container(border=True):
+        head, remove = st.columns([3, 2], vertical_alignment="center")
+        head.markdown(f"**{slots.display_name(slot, s.lang)}**")       # markdown escapes nothing risky: no HTML
+        remove.button(s.text("scenarios.page.remove"), key=f"sc_remove_{slot}", on_click=slots.remove, args=(slot,),
+                      icon=":material/delete:")
+        st.caption(scenarios.TEMPLATES[kind].description(s.lang))
+        widgets.text_input(ALL[campaign_key(slot, "name")], s.lang,
+                           placeholder=scenarios.TEMPLATES[kind].name(s.lang))
+        shown = [n for n, *_ in CAMPAIGN_NUMBERS if kind == "annual_billing" or n not in ("billing_discount",
+                                                                                          "renewal_rate")]
+        grid = st.columns(4)
+        for i, name in enumerate(shown):
+            widgets.number(ALL[campaign_key(slot, name)], s.lang, grid[i % 4])
+        with st.expander(s.text("scenarios.page.uncertain"), icon=":material/casino:"):
+            st.caption(s.text("scenarios.page.uncertain_help"))
+            for name in UNCERTAIN:
+                f = ALL[campaign_key(slot, name + "_range")]
+                widgets.value_range(f, s.lang, s.text(f"scenarios.card.{name}"), state.get(campaign_key(slot, name)))
+        card = slots.card(slot, s.lang, taken)
+        if card.error is not None:
+            widgets.show_input_error(card.error, s.lang)
+        cards.append(card)
+
+campaigns = [c.campaign for c in cards if c.campaign is not None]
+if not campaigns or len(campaigns) < len(cards):
+    state.write_url("calc_", "sc_")
+    st.stop()
+
+# --- Results ---------------------------------------------------------------------------------------
+try:
+    results = scenarios.compare(baseline, campaigns, s.lang)
+except clv.InputError as err:
+    widgets.show_input_error(err, s.lang)
+    state.write_url("calc_", "sc_")
+    st.stop()
+combined = list(results.values())[-1]
+cohort = widgets.number(F["sc_cohort"], s.lang)
+
+st.subheader(s.text("scenarios.page.results"))
+if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
+    row = st.columns(5)
+    widgets.metric(row[0], s.text("scenarios.page.metric.ltv"), s.money(combined.ltv),
+                   s.text("scenarios.page.metric.ltv_help"),
+                   delta=s.money(combined.ltv_change) if combined.ltv_change is not None else None, delta_arrow="auto")
+    widgets.metric(row[1], s.text("scenarios.page.metric.net"), s.money(combined.net_value),
+                   s.text("scenarios.page.metric.net_help"))
+    widgets.metric(row[2], s.text("scenarios.page.metric.roi"), fmt.times(combined.roi, digits=s.digits),
+                   s.text("scenarios.page.metric.roi_help"))
+    widgets.metric(row[3], s.text("scenarios.page.metric.ltv_to_cac"), fmt.ratio(combined.ltv_to_cac, digits=s.digits),
+                   s.text("scenarios.page.metric.ltv_to_cac_help"))
+    widgets.metric(row[4], s.text("scenarios.page.metric.payback"),
+                   fmt.number(combined.payback_months, 1, s.digits), s.text("scenarios.page.metric.payback_help"))
+    cohort_totals = scenarios.totals(combined, cohort)
+    st.caption(s.text("scenarios.page.cohort_line", n=fmt.number(cohort, 0, s.digits),
+                      net=s.money(cohort_totals.net_value, 0), cost=s.money(cohort_totals.campaign_cost, 0)))
+
+    for card in cards:
+        alone = results[card.campaign.name]
+        st.markdown("- " + scenarios.describe(alone, card.campaign, s.lang, s.currency))
+
+    table = scenario_table(results, cohort, s.lang)
+    st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s))
+    st.download_button(s.text("scenarios.page.download"), safe_csv(table), file_name="clv-scenarios.csv",
+                       mime="text/csv", key="sc_download", on_click="ignore", icon=":material/download:")
+
+    with_baseline = {s.text("tables.scenario.baseline"): clv.scenarios.evaluate_scenario(baseline, []), **results}
+    tab_value, tab_waterfall, tab_curves, tab_tornado, tab_risk = st.tabs([
+        s.text("scenarios.page.tab.value"), s.text("scenarios.page.tab.waterfall"), s.text("scenarios.page.tab.curves"),
+        s.text("scenarios.page.tab.tornado"), s.text("scenarios.page.tab.risk")])
+    tab_value.plotly_chart(scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
+    tab_waterfall.plotly_chart(scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
+    tab_curves.plotly_chart(scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
+    tab_curves.plotly_chart(scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
+    with tab_tornado:
+        pct = widgets.number(F["sc_sens"], s.lang) / 100.0
+        table_sens = scenarios.sensitivity(baseline, campaigns, pct, s.lang)
+        st.plotly_chart(scenario_charts.tornado(table_sens, s.lang, s.currency), key="sc_tornado")
+    with tab_risk:
+        ranges = {key: value for card in cards for key, value in card.ranges.items()}
+        if not ranges:
+            st.info(s.text("scenarios.page.no_ranges"), icon=":material/casino:")
+        else:
+            sim = cache.simulation(baseline, tuple(campaigns), tuple(sorted(ranges.items())))
+            st.markdown(s.text("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
+                               p90=s.money(sim.p90), probability=fmt.percent(sim.probability_positive, 0, s.digits),
+                               n=fmt.number(sim.n, 0, s.digits)))
+            st.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
+
+state.write_url("calc_", "sc_")

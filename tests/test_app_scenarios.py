@@ -1,0 +1,72 @@
+"""The scenarios page through AppTest: campaigns built with the widgets, figures shown, the URL."""
+
+import json
+
+import pytest
+
+from tests.apptest import app, metrics
+
+
+def add(at, template):
+    at.selectbox(key="sc_template").select(template).run()
+    at.button(key="sc_add").click().run()
+    return at
+
+
+def test_empty_page_invites_a_campaign():
+    at = app("pages/scenarios.py").run()
+    assert not at.exception
+    assert "No campaign yet" in at.info[0].value
+    assert "LTV $800.00" in " ".join(c.value for c in at.caption)
+
+
+def test_loyalty_reference_values_through_the_widgets():
+    at = add(app("pages/scenarios.py").run(), "loyalty")
+    # Turn the template into the issue's reference: reach 40%, churn cut 20%, 1 a month, no revenue share.
+    at.number_input(key="sc_c1_revenue_share_cost").set_value(0.0).run()
+    at.number_input(key="sc_c1_reach").set_value(40.0).run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["LTV with campaigns"] == "$880.00"              # 0.4 x 1000 + 0.6 x 800
+    assert shown["Net value"] == "$70.00"                        # 880 - 0.4 x 1 x 25 months - 800
+    assert shown["ROI"] == "7.00×"                                # 70 / 10
+    sentence = at.markdown[-1].value if "breaks even" in at.markdown[-1].value else \
+        next(m.value for m in at.markdown if "breaks even" in m.value)
+    assert "adds $70.00 per customer" in sentence and "2.5%" in sentence
+    assert at.query_params["c1"] in ("loyalty", ["loyalty"])
+
+
+def test_two_campaigns_attribution_and_link_round_trip():
+    at = add(add(app("pages/scenarios.py").run(), "loyalty"), "cross_sell")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Scenario"]) == ["Baseline", "Loyalty programme", "Cross-sell", "All campaigns together"]
+    chart = json.loads(at.get("plotly_chart")[1].proto.spec)      # the waterfall: steps add up to the total
+    y = chart["data"][0]["y"]
+    assert y[0] + sum(y[1:-1]) == pytest.approx(y[-1], rel=1e-9)
+    # Reopen the page from the URL it wrote: the same figures.
+    written = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    again = app("pages/scenarios.py", **written).run()
+    assert metrics(again) == metrics(at)
+    assert again.dataframe[0].value.equals(table)
+
+
+def test_remove_and_invalid_input_message():
+    at = add(app("pages/scenarios.py").run(), "annual_billing")
+    assert metrics(at)                                           # figures shown
+    at.button(key="sc_remove_1").click().run()
+    assert not at.metric and "No campaign yet" in at.info[0].value
+    # A margin change that pushes the margin above 100% is named beside the card, not a traceback.
+    at = add(app("pages/scenarios.py", margin="99").run(), "cross_sell")
+    at.number_input(key="sc_c1_margin_change").set_value(5.0).run()
+    assert not at.exception and not at.metric
+    assert at.error[0].value.startswith("Margin change (points) must be such that the total gross margin stays")
+
+
+def test_uncertainty_simulation_and_tornado():
+    at = add(app("pages/scenarios.py").run(), "loyalty")
+    at.checkbox(key="sc_c1_churn_reduction_range_on").check().run()
+    assert not at.exception
+    risk = next(m.value for m in at.markdown if "simulated draws" in m.value)
+    assert "10,000 simulated draws" in risk and "Chance the scenario pays off" in risk
+    assert at.query_params["c1cx"] in ("10,30", ["10,30"])       # 20% +/- 50%, kept in the link

@@ -1,0 +1,92 @@
+"""Campaign slots on the scenarios page: their fields -> ``clv.scenarios.Campaign``; add and remove."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+import clv
+from clv import scenarios
+
+from . import state
+from .fields import CAMPAIGN_NUMBERS, EMPTY, MAX_CAMPAIGNS, UNCERTAIN, campaign_key
+
+PERCENT = {name: pct for name, _, _, _, _, _, pct in CAMPAIGN_NUMBERS}
+
+
+def active_slots() -> list[int]:
+    return [i for i in range(1, MAX_CAMPAIGNS + 1) if state.get(campaign_key(i, "kind")) != EMPTY]
+
+
+def free_slot() -> int | None:
+    return next((i for i in range(1, MAX_CAMPAIGNS + 1) if state.get(campaign_key(i, "kind")) == EMPTY), None)
+
+
+def template_values(slot: int, kind: str) -> dict:
+    """A template's defaults as the card's widgets show them (percent fields x 100)."""
+    c = scenarios.TEMPLATES[kind].defaults
+    values = {campaign_key(slot, "kind"): kind, campaign_key(slot, "name"): ""}
+    for name in ("reach", "arpu_lift", "churn_reduction", "margin_change", "one_off_cost", "monthly_cost",
+                 "revenue_share_cost", "cac_change"):
+        v = getattr(c, name)
+        values[campaign_key(slot, name)] = round(v * 100.0, 10) if PERCENT[name] else v
+    if c.annual_billing is not None:
+        values[campaign_key(slot, "billing_discount")] = round(c.annual_billing.discount * 100, 10)
+        values[campaign_key(slot, "renewal_rate")] = round(c.annual_billing.renewal_rate * 100, 10)
+    return values
+
+
+def add(kind: str | None = None) -> None:
+    """on_click: put a template's campaign into the first free slot."""
+    slot = free_slot()
+    kind = kind or state.get("sc_template")
+    if slot is not None and kind in scenarios.TEMPLATES:
+        state.reset((campaign_key(slot, ""),))
+        state.apply(template_values(slot, kind))
+
+
+def remove(slot: int) -> None:
+    """on_click: empty a slot (its fields back to their defaults)."""
+    state.reset((campaign_key(slot, ""),))
+    for name in UNCERTAIN:
+        st.session_state.pop(campaign_key(slot, name + "_range") + "_on", None)
+
+
+@dataclass(frozen=True)
+class Card:
+    slot: int
+    kind: str
+    campaign: clv.scenarios.Campaign | None      # None when an input is not allowed
+    error: clv.InputError | None
+    ranges: dict                                  # (campaign name, field) -> (low, high), clv units
+
+
+def display_name(slot: int, lang: str) -> str:
+    name = (state.get(campaign_key(slot, "name")) or "").strip()
+    return name or scenarios.TEMPLATES[state.get(campaign_key(slot, "kind"))].name(lang)
+
+
+def card(slot: int, lang: str, taken: set[str]) -> Card:
+    """The slot's campaign from its fields (core units). Names are made unique with a number."""
+    kind = state.get(campaign_key(slot, "kind"))
+    name, n = display_name(slot, lang), 2
+    while name in taken:
+        name, n = f"{display_name(slot, lang)} ({n})", n + 1
+    taken.add(name)
+    values = state.core_values(campaign_key(slot, ""))
+    billing = None
+    try:
+        if kind == "annual_billing":
+            billing = scenarios.AnnualBilling(discount=values["billing_discount"], renewal_rate=values["renewal_rate"])
+        fields = {k: values[k] for k in ("reach", "arpu_lift", "churn_reduction", "margin_change", "one_off_cost",
+                                         "monthly_cost", "revenue_share_cost", "cac_change")}
+        campaign = scenarios.Campaign(name, annual_billing=billing, **fields)
+    except clv.InputError as err:
+        return Card(slot, kind, None, err, {})
+    ranges = {}
+    for field in UNCERTAIN:
+        r = values.get(field + "_range")
+        if r is not None and r[0] < r[1]:
+            ranges[(name, field)] = r
+    return Card(slot, kind, campaign, None, ranges)
