@@ -265,7 +265,8 @@ class _Raw:
     delimiter: str | None = None
     sheet: str | None = None
     has_header: bool = True
-    malformed: list = field(default_factory=list)      # (row number or None, raw text)
+    malformed: list = field(default_factory=list)      # (data row number, raw text)
+    row_numbers: np.ndarray | None = None               # data row number of each table row (None: i + 1)
 
 
 def _read_bytes(source) -> tuple[bytes, str | None]:
@@ -446,8 +447,22 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
         if "UTF8" in str(err) or "utf8" in str(err).lower():
             raise DataError("data.errors.not_table", name=filename or "the file") from None
         raise DataError("data.errors.unreadable", name=filename or "the file", detail=str(err)[:200]) from None
+    row_numbers = None
+    if malformed:                       # number rows as in the file (pyarrow skipped the malformed ones)
+        body = utf8.decode("utf-8").splitlines()[1 if has_header else 0:]
+        data_lines = [ln for ln in body if ln.strip()]
+        used: set[int] = set()
+        located = []
+        for _, raw_text in malformed:
+            pos = next((i for i, ln in enumerate(data_lines) if i not in used and ln == raw_text), None)
+            if pos is not None:
+                used.add(pos)
+            located.append((None if pos is None else pos + 1, raw_text))
+        malformed = located
+        skip = np.array(sorted(p for p, _ in located if p is not None), dtype=np.int64)
+        row_numbers = np.delete(np.arange(1, table.num_rows + len(malformed) + 1), skip - 1)[:table.num_rows]
     return _Raw(table=table, file_format="csv", encoding=codec, delimiter=delim, has_header=has_header,
-                malformed=malformed)
+                malformed=malformed, row_numbers=row_numbers)
 
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
@@ -949,18 +964,19 @@ def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ..
 # Set-aside bookkeeping
 # ----------------------------------------------------------------------------------------------
 
-def _raw_rows(table: pa.Table, idx: np.ndarray) -> pd.DataFrame:
+def _raw_rows(table: pa.Table, idx: np.ndarray, row_numbers: np.ndarray | None = None) -> pd.DataFrame:
     sub = table.take(pa.array(idx, type=pa.int64())).to_pandas()
-    sub.insert(0, "row", idx + 1)
+    sub.insert(0, "row", (idx + 1) if row_numbers is None else row_numbers[idx])
     return sub
 
 
 def _report_parts(table: pa.Table, reason_code: np.ndarray, reasons: tuple[str, ...], malformed: list,
-                  ) -> tuple[tuple[SetAside, ...], pd.DataFrame]:
+                  row_numbers: np.ndarray | None = None) -> tuple[tuple[SetAside, ...], pd.DataFrame]:
     """SetAside entries and the full set-aside table. ``reason_code`` is 0 for kept, i for reasons[i]."""
     entries, frames = [], []
     if malformed:
-        mal = pd.DataFrame({"row": [m[0] for m in malformed], "raw": [m[1] for m in malformed]})
+        mal = pd.DataFrame({"row": pd.array([m[0] for m in malformed], dtype="Int64"),
+                            "raw": [m[1] for m in malformed]})
         mal["reason"] = "malformed_row"
         entries.append(SetAside("malformed_row", len(mal), mal.head(EXAMPLES_PER_REASON).reset_index(drop=True)))
         frames.append(mal)
@@ -970,7 +986,7 @@ def _report_parts(table: pa.Table, reason_code: np.ndarray, reasons: tuple[str, 
         idx = np.flatnonzero(reason_code == i)
         if idx.size == 0:
             continue
-        rows = _raw_rows(table, idx)
+        rows = _raw_rows(table, idx, row_numbers)
         rows["reason"] = reason
         entries.append(SetAside(reason, int(idx.size), rows.head(EXAMPLES_PER_REASON).reset_index(drop=True)))
         frames.append(rows)
@@ -1068,7 +1084,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
         buyers[cust_codes[ok & (amount > 0)]] = True
         _assign(code, ok & (amount < 0) & ~buyers[np.where(ok, cust_codes, 0)], reason_of["return_without_purchase"])
     keep = code == 0
-    entries, set_aside = _report_parts(table, code, TRANSACTION_REASONS, raw.malformed)
+    entries, set_aside = _report_parts(table, code, TRANSACTION_REASONS, raw.malformed, raw.row_numbers)
     rows_kept = int(keep.sum())
     report = LoadReport(
         rows_read=n + len(raw.malformed), rows_kept=rows_kept, file_format=raw.file_format, encoding=raw.encoding,
@@ -1143,7 +1159,7 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     ids = cust.to_pandas()
     _assign(code, (ids.duplicated(keep="first") & ids.notna()).to_numpy(), reason_of["duplicate_customer"])
     keep = code == 0
-    entries, set_aside = _report_parts(table, code, SUMMARY_REASONS, raw.malformed)
+    entries, set_aside = _report_parts(table, code, SUMMARY_REASONS, raw.malformed, raw.row_numbers)
     report = LoadReport(rows_read=n + len(raw.malformed), rows_kept=int(keep.sum()), file_format=raw.file_format,
                         encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
                         has_header=raw.has_header, set_aside_reasons=entries, set_aside=set_aside)
@@ -1225,7 +1241,7 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     _assign(code, dup, reason_of["duplicate_row"])
     _assign(code, start.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     keep = code == 0
-    entries, set_aside = _report_parts(table, code, SUBSCRIPTION_REASONS, raw.malformed)
+    entries, set_aside = _report_parts(table, code, SUBSCRIPTION_REASONS, raw.malformed, raw.row_numbers)
     report = LoadReport(rows_read=n + len(raw.malformed), rows_kept=int(keep.sum()), file_format=raw.file_format,
                         encoding=raw.encoding, delimiter=raw.delimiter, decimal=decimal,
                         date_format=start.date_format, dayfirst=start.dayfirst, date_ambiguous=start.ambiguous,

@@ -164,6 +164,8 @@ def test_messy_keeps_the_right_rows_and_explains_the_rest():
     assert aside.loc["duplicate_row", "row"] == 4                  # the second of two identical rows
     assert aside.loc["unreadable_date", "date"] == "2024-13-45"
     assert aside.loc["malformed_row", "raw"] == "C5,2024-03-06,25.00,ok,EXTRA,FIELDS"
+    # rows are numbered as in the file (data rows, header excluded), around the skipped malformed line
+    assert aside["row"].tolist() == [4, 6, 7, 8, 9, 11, 12, 13]
     ex = {s.reason: s.examples for s in res.report.set_aside_reasons}
     assert ex["zero_amount"]["amount"].tolist() == ["0"]
     assert res.report.lines()[0] == "Read 14 rows; kept 6."
