@@ -659,7 +659,7 @@ def parse_amounts(col, decimal: str | None = None, delimiter: str | None = None)
         return np.where(np.isfinite(values), values, np.nan), "."
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
-    if decimal in (None, "."):
+    if decimal == "." or (decimal is None and delimiter != ";"):   # ";" files often mean "1.234" = 1234
         try:
             values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
             return np.where(np.isfinite(values), values, np.nan), "."

@@ -187,10 +187,12 @@ def summary_sql() -> str:
 
 
 def customer_summary(result, freq: str = "D", freq_multiplier: float = 1, observation_end=None) -> pd.DataFrame:
-    """``summarize`` for a ``clv.data.LoadResult`` (customer_id, date, amount), observation ending at the
-    report's analysis date unless given. Days by default."""
+    """``summarize`` for a ``clv.data.LoadResult`` (customer_id, date, amount). Observation ends at
+    ``observation_end`` if given, else at the last transaction date (as lifetimes does; the report's
+    analysis date, by default today, would age every customer for the time since the export). Days
+    by default."""
     tx = result.transactions
-    end = observation_end if observation_end is not None else result.report.analysis_date
+    end = observation_end
     return summarize(tx, "customer_id", "date", "amount", freq=freq, freq_multiplier=freq_multiplier,
                      observation_end=end)
 

@@ -141,3 +141,12 @@ def test_every_row_is_kept_or_set_aside_with_a_reason(rows, returns):
         assert (tx["amount"] > 0).all()
     s = summarize(tx, "customer_id", "date", "amount", observation_end="2024-12-31")
     assert (s["recency"] <= s["T"]).all()
+
+
+def test_semicolon_file_with_thousands_dots_reads_whole_amounts():
+    # "1.500" in a ;-separated (European) file is one thousand five hundred, not one and a half
+    csv = b"customer_id;date;amount\nA;2024-01-05;1.500\nB;2024-01-06;2.250\nA;2024-01-07;750\n"
+    res = read_transactions(csv, options=ReadOptions(analysis_date="2024-12-31"))
+    assert (res.transactions["amount"].tolist(), res.report.decimal) == ([1500.0, 2250.0, 750.0], ",")
+    forced = read_transactions(csv, options=ReadOptions(analysis_date="2024-12-31", decimal="."))
+    assert forced.transactions["amount"].tolist() == [1.5, 2.25, 750.0]
