@@ -7,6 +7,7 @@ import ui
 from clv import fmt, scenarios
 from clv.charts import scenarios as scenario_charts
 from clv.export import safe_csv
+from clv.report import scenario_report
 from clv.tables import scenario_table
 from ui import cache, panels, state, widgets
 from ui import scenarios as slots
@@ -116,8 +117,12 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
 
     table = scenario_table(results, cohort, s.lang)
     st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s))
-    st.download_button(s.text("scenarios.page.download"), safe_csv(table), file_name="clv-scenarios.csv",
-                       mime="text/csv", key="sc_download", on_click="ignore", icon=":material/download:")
+    left, right = st.columns(2)
+    left.download_button(s.text("scenarios.page.download"), safe_csv(table), file_name="clv-scenarios.csv",
+                         mime="text/csv", key="sc_download", on_click="ignore", icon=":material/download:")
+    right.download_button(s.text("report.download"), lambda: scenario_report(results, s.lang, s.currency, cohort).encode(),
+                          file_name="clv-report.html", mime="text/html", key="sc_report", on_click="ignore",
+                          icon=":material/description:", help=s.text("report.download_help"))
 
     with_baseline = {s.text("tables.scenario.baseline"): clv.scenarios.evaluate_scenario(baseline, []), **results}
     tab_value, tab_waterfall, tab_curves, tab_tornado, tab_risk = st.tabs([

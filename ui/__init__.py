@@ -31,17 +31,21 @@ RTL_CSS = """<style>
 </style>"""
 
 
-def page_setup(page_key: str) -> state.PageState:
+def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     """Page config, the shared sidebar (language, currency, page links, reset) and state from the URL.
 
     Works whichever page a visitor opens first, so every shared link reopens what it shows.
+    ``presenting``: the sidebar starts collapsed and figures are set in large type (projector view).
     """
     state.read_url_once()
     lang = state.get("lang")
     st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
-                       page_icon=str(ICON), layout="wide")
+                       page_icon=str(ICON), layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     if i18n.is_rtl(lang):
-        st.html(RTL_CSS)            # our own constant style sheet; no user text goes through html
+        st.html(RTL_CSS)            # our own constant style sheets; no user text goes through html
+    if presenting:
+        st.html(PRESENT_CSS)
     _sidebar(lang)
     s = state.page_state()
     for f, raw in state.url_notices():
@@ -50,16 +54,19 @@ def page_setup(page_key: str) -> state.PageState:
     return s
 
 
+PRESENT_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: 3.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.35rem; }
+</style>"""
+
+
 def _sidebar(lang: str) -> None:
     with st.sidebar:
         st.markdown(f"### {i18n.text('app.name', lang)}")
-        linkable = _entrypoint() == ROOT / "app.py"
         for script, key, icon in PAGES:
             if (ROOT / script).exists():
-                if linkable:
-                    st.page_link(script, label=i18n.text(key, lang), icon=icon)
-                else:               # a page run as its own entry point (a test): links cannot resolve
-                    st.caption(i18n.text(key, lang))
+                page_link(script, i18n.text(key, lang), icon)
         st.divider()
         if len(state.LANG.choices) > 1:
             widgets.choice(state.LANG, lang, widget="select", option_key=lambda code: f"languages.{code}")
@@ -85,3 +92,12 @@ def _entrypoint() -> Path | None:
     """The script Streamlit was started with (app.py in the app; a page itself when tested alone)."""
     ctx = get_script_run_ctx()
     return Path(ctx.main_script_path).resolve() if ctx and ctx.main_script_path else None
+
+
+def page_link(script: str, label: str, icon: str | None = None) -> None:
+    """A link to another page; as plain text when a page runs as its own entry point (a test alone),
+    where links to other pages cannot resolve."""
+    if _entrypoint() == ROOT / "app.py":
+        st.page_link(script, label=label, icon=icon)
+    else:
+        st.caption(label)

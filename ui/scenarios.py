@@ -90,3 +90,13 @@ def card(slot: int, lang: str, taken: set[str]) -> Card:
         if r is not None and r[0] < r[1]:
             ranges[(name, field)] = r
     return Card(slot, kind, campaign, None, ranges)
+
+
+def current(lang: str) -> tuple[clv.Assumptions, list[Card]]:
+    """The scenario the page state describes, without drawing anything (the presentation view).
+    Raises ``clv.InputError`` when the baseline is not valid."""
+    from . import inputs, panels
+
+    baseline = panels.with_advanced(inputs.calc_assumptions())
+    taken: set[str] = set()
+    return baseline, [card(slot, lang, taken) for slot in active_slots()]

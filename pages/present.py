@@ -1,0 +1,63 @@
+"""Presentation view: the chosen scenarios in large type with the key figures and three charts."""
+
+import streamlit as st
+
+import clv
+import ui
+from clv import fmt, scenarios
+from clv.charts import scenarios as scenario_charts
+from clv.report import scenario_report
+from ui import scenarios as slots
+from ui import state
+
+PROJECTOR_FONT = 20          # chart text size for a projector
+
+s = ui.page_setup("present", presenting=True)
+try:
+    baseline, cards = slots.current(s.lang)
+    base_result = clv.evaluate(baseline)
+except clv.InputError as err:
+    st.error(err.message(s.lang))
+    state.write_url("calc_", "sc_")
+    st.stop()
+
+st.title(s.text("present.title"))
+st.markdown(s.text("present.baseline", ltv=s.money(base_result.ltv, 0),
+                   ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
+                   payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits)))
+campaigns = [c.campaign for c in cards if c.campaign is not None]
+if not campaigns:
+    st.info(s.text("present.empty"), icon=":material/slideshow:")
+    ui.page_link("pages/scenarios.py", s.text("nav.scenarios"), ":material/campaign:")
+    state.write_url("calc_", "sc_")
+    st.stop()
+
+try:
+    results = scenarios.compare(baseline, campaigns, s.lang)
+except clv.InputError as err:
+    st.error(err.message(s.lang))
+    state.write_url("calc_", "sc_")
+    st.stop()
+
+if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
+    columns = st.columns(len(results))
+    for column, (name, r) in zip(columns, results.items()):
+        with column.container(border=True):
+            st.subheader(name)
+            st.metric(s.text("scenarios.page.metric.ltv"), s.money(r.ltv, 0))
+            st.metric(s.text("scenarios.page.metric.net"), s.money(r.net_value, 0))
+            st.metric(s.text("scenarios.page.metric.roi"), fmt.times(r.roi, 1, s.digits))
+    for card in cards:
+        st.markdown("- " + scenarios.describe(results[card.campaign.name], card.campaign, s.lang, s.currency))
+    combined = list(results.values())[-1]
+    left, right = st.columns(2)
+    for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),
+                            (right, scenario_charts.waterfall(combined, s.lang, s.currency), "present_waterfall")):
+        fig.update_layout(font={"size": PROJECTOR_FONT}, height=560)
+        where.plotly_chart(fig, key=key)
+    st.download_button(s.text("report.download"),
+                       lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort")).encode(),
+                       file_name="clv-report.html", mime="text/html", key="present_report", on_click="ignore",
+                       icon=":material/description:", help=s.text("report.download_help"))
+
+state.write_url("calc_", "sc_")
