@@ -301,6 +301,11 @@ def _file_format(data: bytes, filename: str | None) -> str:
         raise DataError("data.errors.unsupported_format", name=filename or "?", ext=ext or "zip")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataError("data.errors.unsupported_format", name=filename or "?", ext=ext or "xls")
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:1] in (b"{", b"["):
+        raise DataError("data.errors.unsupported_format", name=filename or "This file", ext=ext or "json")
+    if start[:1] == b"<":
+        raise DataError("data.errors.unsupported_format", name=filename or "This file", ext=ext or "html")
     if ext in ("xlsx", "xlsm", "parquet", "pq"):
         raise DataError("data.errors.not_table", name=filename)     # the extension promises a format it lacks
     if ext in ("xls", "json", "pdf", "doc", "docx", "zip", "gz", "xml", "ods", "numbers", "sav", "dta"):
@@ -313,7 +318,7 @@ def _read_raw(source, filename, options: ReadOptions) -> _Raw:
     filename = filename or name
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data[:SNIFF_BYTES]) and \
             not re.search(rb"[^\s\x00]", data[SNIFF_BYTES:]):
-        raise DataError("data.errors.empty", name=filename or "the file")
+        raise DataError("data.errors.empty", name=filename or "This file")
     fmt = _file_format(data, filename)
     if fmt == "xlsx":
         return _read_xlsx(data, options.sheet, filename)
@@ -328,24 +333,24 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            raise DataError("data.errors.encoding", name=filename or "the file", encoding=encoding) from None
+            raise DataError("data.errors.encoding", name=filename or "This file", encoding=encoding) from None
         return text, encoding, text.encode("utf-8")
     if data[:3] == b"\xef\xbb\xbf":
         body = data[3:]
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
-            raise DataError("data.errors.not_table", name=filename or "the file") from None
+            raise DataError("data.errors.not_table", name=filename or "This file") from None
         return None, "utf-8-sig", body
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise DataError("data.errors.not_table", name=filename or "the file") from None
+            raise DataError("data.errors.not_table", name=filename or "This file") from None
         return text, "utf-16", text.encode("utf-8")
     head = data[:SNIFF_BYTES]
     if b"\x00" in head:
-        raise DataError("data.errors.not_table", name=filename or "the file")
+        raise DataError("data.errors.not_table", name=filename or "This file")
     try:
         data.decode("utf-8")
         return None, "utf-8", data
@@ -361,7 +366,7 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
     else:
         text, codec = latin, "latin-1"
     if _control_share(text[:SNIFF_BYTES]) > 0.01:
-        raise DataError("data.errors.not_table", name=filename or "the file")
+        raise DataError("data.errors.not_table", name=filename or "This file")
     return text, codec, text.encode("utf-8")
 
 
@@ -417,7 +422,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
     if truncated and len(lines) > 1 and len(head.splitlines()) <= 60:
         lines = lines[:-1]                                  # the last sniffed line may be cut short
     if not lines:
-        raise DataError("data.errors.empty", name=filename or "the file")
+        raise DataError("data.errors.empty", name=filename or "This file")
     delim = _sniff_delimiter(lines)
     first = next(csv.reader([lines[0]], delimiter=delim))
     if len(first) > MAX_COLUMNS:
@@ -425,7 +430,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
     has_header = sum(_looks_like_value(c) for c in first) == 0
     names = _column_names(first) if has_header else [f"column_{i}" for i in range(1, len(first) + 1)]
     if has_header and len(lines) == 1:
-        raise DataError("data.errors.no_rows", name=filename or "the file")
+        raise DataError("data.errors.no_rows", name=filename or "This file")
     malformed: list = []
 
     def on_invalid(row):
@@ -445,8 +450,11 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
     except pa.ArrowInvalid as err:
         if "UTF8" in str(err) or "utf8" in str(err).lower():
-            raise DataError("data.errors.not_table", name=filename or "the file") from None
-        raise DataError("data.errors.unreadable", name=filename or "the file", detail=str(err)[:200]) from None
+            raise DataError("data.errors.not_table", name=filename or "This file") from None
+        raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
+    if table.num_rows == 0 and malformed:
+        raise DataError("data.errors.all_malformed", count=len(malformed), columns=len(names),
+                        example=malformed[0][1][:120])
     row_numbers = None
     if malformed:                       # number rows as in the file (pyarrow skipped the malformed ones)
         body = utf8.decode("utf-8").splitlines()[1 if has_header else 0:]
@@ -469,7 +477,7 @@ def sheet_names(source, filename: str | None = None) -> list[str]:
     """The sheet names of an .xlsx workbook, in order (pass one to ``ReadOptions(sheet=...)``)."""
     data, name = _read_bytes(source)
     if _file_format(data, filename or name) != "xlsx":
-        raise DataError("data.errors.not_excel", name=filename or name or "the file")
+        raise DataError("data.errors.not_excel", name=filename or name or "This file")
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -485,7 +493,7 @@ def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for corrupt workbooks
-        raise DataError("data.errors.unreadable", name=filename or "the file", detail=str(err)[:200]) from None
+        raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
     try:
         names = list(wb.sheetnames)
         if sheet is None:
@@ -503,7 +511,7 @@ def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
     finally:
         wb.close()
     if not rows:
-        raise DataError("data.errors.empty", name=f"{filename or 'the workbook'} [{ws_name}]")
+        raise DataError("data.errors.empty", name=f"{filename or 'This workbook'} [{ws_name}]")
     width = max(len(r) for r in rows)
     if width > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=width, limit=MAX_COLUMNS)
@@ -514,7 +522,7 @@ def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
     names_ = _column_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
     body = rows[1:] if has_header else rows
     if not body:
-        raise DataError("data.errors.no_rows", name=filename or "the workbook")
+        raise DataError("data.errors.no_rows", name=filename or "This workbook")
     arrays = [_excel_column([r[j] for r in body]) for j in range(width)]
     return _Raw(table=pa.table(arrays, names=names_), file_format="xlsx", sheet=ws_name, has_header=has_header)
 
@@ -549,11 +557,11 @@ def _read_parquet(data: bytes, filename) -> _Raw:
     try:
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError) as err:
-        raise DataError("data.errors.unreadable", name=filename or "the file", detail=str(err)[:200]) from None
+        raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
     if table.num_columns > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=table.num_columns, limit=MAX_COLUMNS)
     if table.num_rows == 0:
-        raise DataError("data.errors.no_rows", name=filename or "the file")
+        raise DataError("data.errors.no_rows", name=filename or "This file")
     table = table.rename_columns(_column_names([str(n) for n in table.column_names]))
     return _Raw(table=table.combine_chunks(), file_format="parquet")
 
@@ -563,7 +571,7 @@ def _frame_raw(df: pd.DataFrame) -> _Raw:
     if df.shape[1] > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=df.shape[1], limit=MAX_COLUMNS)
     if len(df) == 0:
-        raise DataError("data.errors.no_rows", name="the table")
+        raise DataError("data.errors.no_rows", name="This table")
     df = df.reset_index(drop=True)
     df.columns = _column_names([str(c) for c in df.columns])
     arrays = []

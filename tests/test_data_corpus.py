@@ -98,6 +98,8 @@ ERRORS = [
     ("no_customer.csv", {}, "data.errors.no_customer"),
     ("single_customer.csv", {}, "data.errors.single_customer"),
     ("all_invalid.csv", {}, "data.errors.no_valid_rows"),
+    ("all_malformed.csv", {}, "data.errors.all_malformed"),
+    ("export.json", {}, "data.errors.unsupported_format"),
     ("utf8.csv", {"mapping": {"customer_id": "client"}}, "data.errors.missing_column"),
     ("utf8.csv", {"mapping": {"customer": "customer_id"}}, "data.errors.unknown_role"),
     ("utf8.csv", {"mapping": {"customer_id": "amount", "date": "date", "amount": "amount"}},

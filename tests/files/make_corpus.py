@@ -120,6 +120,8 @@ def main() -> None:
     write("no_customer.csv", "date,amount\n2024-01-05,10.50\n2024-01-06,20.25\n2024-01-07,30.75\n")
     write("one_column.txt", "just some notes\nabout our customers\nnothing tabular here\n")
     write("too_many_columns.csv", ",".join(f"c{i}" for i in range(250)) + "\n" + ",".join("1" for _ in range(250)) + "\n")
+    write("all_malformed.csv", "customer_id,date,amount\nC1,2024-01-05,10,x\nC2,2024-01-06,20,y\n")
+    write("export.json", '[{"customer_id": "C1", "date": "2024-01-05", "amount": 10}]\n')
     write("summary_mixed.csv", "\n".join([
         "customer_id,frequency,recency,T,monetary_value",
         "A1,0,0,30,0",
@@ -161,6 +163,7 @@ def _excel_files() -> None:
     for c, (y, m, d), v in BASE[:4]:
         ws2.append([c, datetime(y + 1, m, d), v])
     buf = io.BytesIO()
+    _fixed_times(wb)
     wb.save(buf)
     write("two_sheets.xlsx", buf.getvalue())
     wb = openpyxl.Workbook()
@@ -171,8 +174,16 @@ def _excel_files() -> None:
         serial = (datetime(y, m, d) - datetime(1899, 12, 30)).days
         ws.append([c, serial, v])
     buf = io.BytesIO()
+    _fixed_times(wb)
     wb.save(buf)
     write("excel_serial.xlsx", buf.getvalue())
+
+
+def _fixed_times(wb) -> None:
+    """Fixed document times, so regenerating gives the same workbook content."""
+    from datetime import datetime
+
+    wb.properties.created = wb.properties.modified = datetime(2024, 1, 1)
 
 
 def _parquet_file() -> None:
