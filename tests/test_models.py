@@ -355,3 +355,33 @@ def test_cumulative_tracking_on_cdnow(cdnow_transactions, bgnbd):
     expected = expected_cumulative_purchases(bgnbd, t0, 78)
     assert np.all(np.diff(expected) > 0)
     assert abs(expected[77] / actual[77] - 1) < 0.05          # within 5% at week 78 (FHL 2005, Fig. 3)
+
+
+@pytest.mark.parametrize("model_cls", [BetaGeo, ModifiedBetaGeo])
+def test_analytic_gradient_matches_central_differences(cdnow, model_cls):
+    # the fast likelihood (preallocated buffers, einsum sums) against its own value, away from the optimum
+    m = model_cls().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    for point in (np.array([0.3, 5.0, 0.9, 2.0]), np.array([1.2, 20.0, 0.4, 6.0])):
+        _, g = m._loglik(point, m._data, grad=True)
+        h = 1e-6 * point
+        numeric = [(m._loglik(point + np.eye(4)[i] * h[i], m._data) - m._loglik(point - np.eye(4)[i] * h[i], m._data))
+                   / (2 * h[i]) for i in range(4)]
+        assert np.allclose(g, numeric, rtol=1e-5, atol=1e-3)
+
+
+def test_gamma_gamma_gradient_matches_central_differences(gamma_gamma):
+    point = np.array([4.0, 2.5, 20.0])
+    _, g = gamma_gamma._loglik(point, gamma_gamma._data, grad=True)
+    h = 1e-6 * point
+    numeric = [(gamma_gamma._loglik(point + np.eye(3)[i] * h[i], gamma_gamma._data)
+                - gamma_gamma._loglik(point - np.eye(3)[i] * h[i], gamma_gamma._data)) / (2 * h[i]) for i in range(3)]
+    assert np.allclose(g, numeric, rtol=1e-5, atol=1e-3)
+
+
+def test_dedupe_merges_equal_rows_and_keeps_totals():
+    from clv.models.base import dedupe
+    x = np.array([0, 1, 1, 2, 1, 0, 2.5])
+    tx = np.array([0, 3, 3, 4, 3, 0, 1e9])
+    out, n = dedupe({"x": x, "tx": tx})
+    rows = sorted(zip(out["x"], out["tx"], out["w"]))
+    assert n == 7 and rows == [(0, 0, 2), (1, 3, 3), (2, 4, 1), (2.5, 1e9, 1)]

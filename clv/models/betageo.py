@@ -15,7 +15,7 @@ import numpy as np
 from scipy import special
 
 from .base import (Model, _count, by_value, check_rfm, dedupe, identical_history, log_hyp2f1, on_unique,
-                   scalar_or_array)
+                   scalar_or_array, wdot)
 from ..errors import FitError
 
 
@@ -27,6 +27,62 @@ def _softplus_and_expit(d):
     e = np.exp(-np.minimum(np.abs(d), EXP_FLOOR))
     soft = np.maximum(d, 0.0) + np.log1p(e)
     return soft, np.where(d >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _row_terms(r, alpha, a, b, x, tx, big_t, w, shift, ws, grad):
+    """The per-row part of the BG/NBD (shift -1) and MBG/NBD (shift 0) log-likelihood, summed with weights.
+
+    sum w [softplus(d) - (r+x) ln(alpha+T)], d = ln a - ln(b+x+shift) + (r+x) (ln(alpha+T) - ln(alpha+t_x)),
+    and with ``grad`` its derivatives (r, alpha, a, b). Every intermediate lives in the preallocated rows
+    of ``ws`` (operations with ``out=``): fresh 50,000-row temporaries cost page faults on every call,
+    which made the likelihood three times slower than its arithmetic.
+    """
+    lt, ltx, rx, d, e, t = ws
+    np.add(big_t, alpha, out=lt)
+    np.log(lt, out=lt)
+    np.add(tx, alpha, out=ltx)
+    np.log(ltx, out=ltx)
+    np.add(x, r, out=rx)
+    np.subtract(lt, ltx, out=d)
+    d *= rx
+    np.add(x, b + shift, out=t)
+    np.log(t, out=t)
+    d -= t
+    d += np.log(a)
+    # softplus(d) = max(d, 0) + ln(1 + e), e = exp(-|d|) floored at exp(-EXP_FLOOR) (no subnormals)
+    np.abs(d, out=e)
+    np.minimum(e, EXP_FLOOR, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    ll = wdot(w, np.log1p(e, out=t))
+    ll += wdot(w, np.maximum(d, 0.0, out=t))
+    ll -= float(np.einsum("i,i,i->", w, rx, lt))
+    if not grad:
+        return ll, None
+    # w4 = expit(d): 1 / (1 + e) where d >= 0, e / (1 + e) where d < 0; then w4 times the weights
+    np.add(e, 1.0, out=t)
+    np.reciprocal(t, out=t)
+    np.multiply(e, t, out=t, where=d < 0)
+    np.multiply(t, w, out=e)                                   # e <- w x w4
+    g_r = -wdot(w, lt) + wdot(e, lt) - wdot(e, ltx)            # -sum w (w3 lt + w4 ltx)
+    np.add(big_t, alpha, out=lt)
+    np.reciprocal(lt, out=lt)                                  # 1 / (alpha + T)
+    np.add(tx, alpha, out=ltx)
+    np.reciprocal(ltx, out=ltx)                                # 1 / (alpha + t_x)
+    g_alpha = -(float(np.einsum("i,i,i->", w, rx, lt)) - float(np.einsum("i,i,i->", e, rx, lt))
+                + float(np.einsum("i,i,i->", e, rx, ltx)))
+    g_a = float(e.sum()) / a
+    np.add(x, b + shift, out=t)
+    g_b = -float(np.einsum("i,i->", e, np.reciprocal(t, out=t)))
+    return ll, np.array([g_r, g_alpha, g_a, g_b])
+
+
+def _workspace(data: dict, key: str, n: int) -> np.ndarray:
+    """Scratch rows for ``_row_terms`` kept with the fit's data (allocated once per fit)."""
+    ws = data.get(key)
+    if ws is None or ws.shape[1] != n:
+        ws = data[key] = np.empty((6, n))
+    return ws
 
 
 class _RFMModel(Model):
@@ -89,27 +145,22 @@ class BetaGeo(_RFMModel):
         xs, wx, big_w = data["xs"], data["wx"], data["W"]
         x, tx, big_t, w = data["xp"], data["txp"], data["Tp"], data["wp"]
         with np.errstate(all="ignore"):
-            ll = (np.dot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
-                  + np.dot(wx, special.gammaln(a + b) + special.gammaln(b + xs) - special.gammaln(b)
+            ll = (wdot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
+                  + wdot(wx, special.gammaln(a + b) + special.gammaln(b + xs) - special.gammaln(b)
                            - special.gammaln(a + b + xs)))
             l0 = np.log(alpha + data["T0"])
-            ll -= r * np.dot(data["w0"], l0)
-            lt, ltx = np.log(alpha + big_t), np.log(alpha + tx)
-            rx = r + x
-            d = np.log(a) - np.log(b + x - 1) + rx * (lt - ltx)
-            soft, w4 = _softplus_and_expit(d)
-            ll += np.dot(w, soft - rx * lt)
+            ll -= r * wdot(data["w0"], l0)
+            rows, g_rows = _row_terms(r, alpha, a, b, x, tx, big_t, w, -1.0, _workspace(data, "_ws", len(x)), grad)
+            ll += rows
             if not grad:
                 return float(ll)
-            w3 = 1.0 - w4
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs)
-            g = np.array([
-                np.dot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha)
-                - np.dot(data["w0"], l0) - np.dot(w, w3 * lt + w4 * ltx),
-                big_w * r / alpha - r * np.sum(data["w0"] / (alpha + data["T0"]))
-                - np.dot(w, rx * (w3 / (alpha + big_t) + w4 / (alpha + tx))),
-                np.dot(wx, dg_ab) + np.dot(w, w4) / a,
-                np.dot(wx, dg_ab + special.digamma(b + xs) - special.digamma(b)) - np.dot(w, w4 / (b + x - 1)),
+            g = g_rows + np.array([
+                wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha)
+                - wdot(data["w0"], l0),
+                big_w * r / alpha - r * np.sum(data["w0"] / (alpha + data["T0"])),
+                wdot(wx, dg_ab),
+                wdot(wx, dg_ab + special.digamma(b + xs) - special.digamma(b)),
             ])
         return float(ll), g
 
@@ -194,24 +245,19 @@ class ModifiedBetaGeo(_RFMModel):
         xs, wx, big_w = data["xs"], data["wx"], data["W"]
         x, tx, big_t, w = data["x"], data["tx"], data["T"], data["w"]
         with np.errstate(all="ignore"):
-            ll = (np.dot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
-                  + np.dot(wx, special.gammaln(a + b) + special.gammaln(b + xs + 1) - special.gammaln(b)
+            ll = (wdot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
+                  + wdot(wx, special.gammaln(a + b) + special.gammaln(b + xs + 1) - special.gammaln(b)
                            - special.gammaln(a + b + xs + 1)))
-            lt, ltx = np.log(alpha + big_t), np.log(alpha + tx)
-            rx = r + x
-            d = np.log(a) - np.log(b + x) + rx * (lt - ltx)
-            soft, w4 = _softplus_and_expit(d)
-            ll += np.dot(w, soft - rx * lt)
+            rows, g_rows = _row_terms(r, alpha, a, b, x, tx, big_t, w, 0.0, _workspace(data, "_ws", len(x)), grad)
+            ll += rows
             if not grad:
                 return float(ll)
-            w3 = 1.0 - w4
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs + 1)
-            g = np.array([
-                np.dot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha)
-                - np.dot(w, w3 * lt + w4 * ltx),
-                big_w * r / alpha - np.dot(w, rx * (w3 / (alpha + big_t) + w4 / (alpha + tx))),
-                np.dot(wx, dg_ab) + np.dot(w, w4) / a,
-                np.dot(wx, dg_ab + special.digamma(b + xs + 1) - special.digamma(b)) - np.dot(w, w4 / (b + x)),
+            g = g_rows + np.array([
+                wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha),
+                big_w * r / alpha,
+                wdot(wx, dg_ab),
+                wdot(wx, dg_ab + special.digamma(b + xs + 1) - special.digamma(b)),
             ])
         return float(ll), g
 

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import FitError, InputError
-from .base import Model, _count, as_array, dedupe, identical_history, scalar_or_array
+from .base import Model, _count, as_array, dedupe, identical_history, scalar_or_array, wdot
 
 
 def _check(frequency, recency, n_periods):
@@ -77,7 +77,7 @@ class BetaGeoBetaBinom(Model):
             return np.logaddexp(alive, special.logsumexp(terms, axis=1))
 
     def _loglik(self, params, data, grad=False):
-        ll = float(np.dot(data["w"], self._log_l(params, data["x"], data["tx"], data["n"], data["i"], data["mask"])))
+        ll = float(wdot(data["w"], self._log_l(params, data["x"], data["tx"], data["n"], data["i"], data["mask"])))
         return (ll, None) if grad else ll
 
     # ------------------------------------------------------------------ predictions

@@ -16,7 +16,7 @@ from scipy import special
 
 from .. import i18n
 from ..errors import FitError
-from .base import Model, _count, as_array, by_value, check_rfm, scalar_or_array
+from .base import Model, _count, as_array, by_value, check_rfm, scalar_or_array, wdot
 
 MIN_CORRELATION_WARNING = 0.3   # |corr(frequency, spend)| above this casts doubt on the independence assumption
 
@@ -59,8 +59,9 @@ class GammaGamma(Model):
         self.frequency_spend_correlation = _weighted_corr(x, m, w)
         xs, wx = by_value(x, w)
         data = {"x": x, "m": m, "w": w, "xs": xs, "wx": wx,
-                "const": float(np.dot(w, special.xlogy(x, x) - np.log(m))),   # parameter-free part
-                "px_terms": float(np.dot(w, x * (np.log(m) + np.log(x)))), "W": float(w.sum())}
+                "const": float(wdot(w, special.xlogy(x, x) - np.log(m))),   # parameter-free part
+                "px_terms": float(wdot(w, x * (np.log(m) + np.log(x)))), "W": float(w.sum()),
+                "xm": x * m, "wxr": w * x, "_ws": np.empty((2, x.size))}   # _ws: scratch rows (see _loglik)
         return self._fit(data, float(w.sum()))
 
     def _initial(self, data):
@@ -69,19 +70,24 @@ class GammaGamma(Model):
 
     def _loglik(self, params, data, grad=False):
         p, q, v = params
-        xs, wx, x, m, w = data["xs"], data["wx"], data["x"], data["m"], data["w"]
+        xs, wx = data["xs"], data["wx"]
+        # rows: -sum w (px + q) ln(v + x zbar), as p sum(w x ls) + q sum(w ls) in a preallocated buffer
+        ls, inv = data["_ws"]
         with np.errstate(all="ignore"):
-            log_s = np.log(v + x * m)
-            ll = (np.dot(wx, special.gammaln(p * xs + q) - special.gammaln(p * xs)) - data["W"] * special.gammaln(q)
-                  + data["W"] * q * np.log(v) + p * data["px_terms"] + data["const"]
-                  - np.dot(w, (p * x + q) * log_s))
+            np.add(data["xm"], v, out=ls)
+            np.log(ls, out=ls)
+            sum_wxl, sum_wl = wdot(data["wxr"], ls), wdot(data["w"], ls)
+            ll = (wdot(wx, special.gammaln(p * xs + q) - special.gammaln(p * xs)) - data["W"] * special.gammaln(q)
+                  + data["W"] * q * np.log(v) + p * data["px_terms"] + data["const"] - p * sum_wxl - q * sum_wl)
             if not grad:
                 return float(ll)
             dg = special.digamma(p * xs + q)
+            np.add(data["xm"], v, out=inv)
+            np.reciprocal(inv, out=inv)
             g = np.array([
-                np.dot(wx, xs * (dg - special.digamma(p * xs))) + data["px_terms"] - np.dot(w, x * log_s),
-                np.dot(wx, dg) - data["W"] * special.digamma(q) + data["W"] * np.log(v) - np.dot(w, log_s),
-                data["W"] * q / v - np.dot(w, (p * x + q) / (v + x * m)),
+                wdot(wx, xs * (dg - special.digamma(p * xs))) + data["px_terms"] - sum_wxl,
+                wdot(wx, dg) - data["W"] * special.digamma(q) + data["W"] * np.log(v) - sum_wl,
+                data["W"] * q / v - p * wdot(data["wxr"], inv) - q * wdot(data["w"], inv),
             ])
         return float(ll), g
 

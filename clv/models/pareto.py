@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import check_rfm, log_hyp2f1, scalar_or_array
+from .base import check_rfm, log_hyp2f1, scalar_or_array, wdot
 from .betageo import _RFMModel
 
 QUADRATURE_POINTS = 128     # Gauss-Legendre nodes for P(X(t) = n) (integrand smooth on [0, t])
@@ -55,7 +55,7 @@ class ParetoNBD(_RFMModel):
             return a1 + np.logaddexp(stay, leave), stay, leave
 
     def _loglik(self, params, data, grad=False):
-        ll = float(np.dot(data["w"], self._row_loglik(params, data["x"], data["tx"], data["T"])[0]))
+        ll = float(wdot(data["w"], self._row_loglik(params, data["x"], data["tx"], data["T"])[0]))
         return (ll, None) if grad else ll
 
     # ------------------------------------------------------------------ predictions

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import FitError, InputError
-from .base import Model, _count, scalar_or_array
+from .base import Model, _count, scalar_or_array, wdot
 
 
 class ShiftedBetaGeometric(Model):
@@ -77,8 +77,8 @@ class ShiftedBetaGeometric(Model):
         alpha, beta = params
         with np.errstate(all="ignore"):
             base = special.betaln(alpha, beta)
-            ll = (np.dot(data["lost_w"], special.betaln(alpha + 1, beta + data["lost_t"] - 1) - base)
-                  + np.dot(data["surv_w"], special.betaln(alpha, beta + data["surv_t"]) - base))
+            ll = (wdot(data["lost_w"], special.betaln(alpha + 1, beta + data["lost_t"] - 1) - base)
+                  + wdot(data["surv_w"], special.betaln(alpha, beta + data["surv_t"]) - base))
         return (float(ll), None) if grad else float(ll)
 
     # ------------------------------------------------------------------ predictions
