@@ -8,7 +8,6 @@ UTF-8 with a byte-order mark and CRLF line ends (RFC 4180; a CR inside a cell is
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
