@@ -305,8 +305,12 @@ def derive_assumptions(transactions: pd.DataFrame, inactivity_days: int | None =
             boot = _cohort_churn_boot(transactions, customer_col, date_col, amount_col, end, rng, bootstrap_samples)
         else:
             boot = np.array([_stats(revenue[p], orders[p], exposure[p], churned[p])[k] for p in pick])
-        lo, hi = np.nanpercentile(boot, [2.5, 97.5])
-        estimates.append(Estimate(float(value), float(np.nanstd(boot, ddof=1)), float(lo), float(hi)))
+        boot = boot[np.isfinite(boot)]
+        if boot.size < 2:                              # too little data to resample
+            estimates.append(Estimate(float(value), float("nan"), float("nan"), float("nan")))
+            continue
+        lo, hi = np.percentile(boot, [2.5, 97.5])
+        estimates.append(Estimate(float(value), float(np.std(boot, ddof=1)), float(lo), float(hi)))
     return DerivedAssumptions(arpu=estimates[0], monthly_churn=estimates[1], orders_per_year=estimates[2],
                               avg_order_value=estimates[3], churn_method=method, inactivity_days=window,
                               customers=int(n), churned=int(churned.sum()), customer_months=float(exposure.sum()),
