@@ -5,27 +5,17 @@ Run: make bench, or .venv/bin/python -m benchmarks.bench_calculator (prints a ma
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 
 import clv
+from benchmarks.common import shown, timed
 from clv.charts import calculator as charts
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(fn, repeat: int) -> float:
-    """Median wall time of ``fn`` in seconds over ``repeat`` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -50,8 +40,7 @@ def main() -> None:
     ]
     print("| what | median time |\n| --- | ---: |")
     for name, seconds in rows:
-        shown = f"{seconds * 1e6:,.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:,.1f} ms"
-        print(f"| {name} | {shown} |")
+        print(f"| {name} | {shown(seconds)} |")
 
 
 if __name__ == "__main__":

@@ -6,24 +6,14 @@ Run: make bench, or .venv/bin/python -m benchmarks.bench_scenarios (prints a mar
 
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 
 import clv
+from benchmarks.common import shown, timed
 from clv import scenarios as sc
 
 
-def timed(fn, repeat: int) -> float:
-    """Median wall time of ``fn`` in seconds over ``repeat`` runs (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -53,8 +43,7 @@ def main() -> None:
     ]
     print("| what | median time |\n| --- | ---: |")
     for name, seconds in rows:
-        shown = f"{seconds * 1e6:,.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:,.1f} ms"
-        print(f"| {name} | {shown} |")
+        print(f"| {name} | {shown(seconds)} |")
 
 
 if __name__ == "__main__":

@@ -251,17 +251,24 @@ def evaluate(assumptions: Assumptions) -> Result:
         return _evaluate_by_engine(a)
     value = ltv(a.arpu, a.gross_margin, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     revenue = ltv(a.arpu, 1.0, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
+    ratio, simple = _ratio_and_simple_payback(a, value)
+    adjusted = payback_churn_adjusted(a.monthly_margin, a.cac, a.monthly_churn, a.annual_discount_rate,
+                                      a.horizon_months)
+    return Result(assumptions=a, ltv=value, revenue_ltv=revenue, ltv_to_cac=ratio, payback_months=simple,
+                  payback_months_churn_adjusted=adjusted,
+                  expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
+                  months=month_table(a, adjusted))
+
+
+def _ratio_and_simple_payback(a: Assumptions, value: float) -> tuple[float | None, float | None]:
+    """LTV:CAC (inf when CAC is 0 and LTV > 0, None when both are 0) and CAC / (ARPU x m) (None: no margin)."""
     if a.cac > 0:
         ratio = value / a.cac
     else:
         ratio = math.inf if value > 0 else None
     g = a.monthly_margin
     simple = (a.cac / g if g > 0 else None) if a.cac > 0 else 0.0
-    adjusted = payback_churn_adjusted(g, a.cac, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
-    return Result(assumptions=a, ltv=value, revenue_ltv=revenue, ltv_to_cac=ratio, payback_months=simple,
-                  payback_months_churn_adjusted=adjusted,
-                  expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
-                  months=month_table(a, adjusted))
+    return ratio, simple
 
 
 def _evaluate_by_engine(a: Assumptions) -> Result:
@@ -279,12 +286,7 @@ def _evaluate_by_engine(a: Assumptions) -> Result:
     from .scenarios.scenario import evaluate_extended   # the engine imports this module
     figures = evaluate_extended(a)
     value = figures["ltv"]
-    if a.cac > 0:
-        ratio = value / a.cac
-    else:
-        ratio = math.inf if value > 0 else None
-    g = a.monthly_margin
-    simple = (a.cac / g if g > 0 else None) if a.cac > 0 else 0.0
+    ratio, simple = _ratio_and_simple_payback(a, value)
     return Result(assumptions=a, ltv=value, revenue_ltv=figures["revenue_ltv"], ltv_to_cac=ratio,
                   payback_months=simple, payback_months_churn_adjusted=figures["payback_months_churn_adjusted"],
                   expected_lifetime_months=figures["expected_lifetime_months"], months=figures["months"])
