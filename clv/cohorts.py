@@ -26,6 +26,7 @@ from .rfm import unique_ints
 DAYS_PER_MONTH = 365.25 / 12          # 30.4375: days in an average month
 DEFAULT_INACTIVITY_DAYS = 180         # no purchase for this long counts as churned (purchases path)
 BOOTSTRAP_SAMPLES = 200
+MIN_CUSTOMERS = 30                    # fewer customers than this: every estimate is flagged uncertain
 LARGE_UNCERTAINTY = 0.2               # a 95% interval wider than +-20% of the estimate is flagged
 
 
@@ -216,9 +217,12 @@ class DerivedAssumptions:
 
     @property
     def uncertain_fields(self) -> tuple[str, ...]:
-        """Names of the estimates whose 95% interval is wide (more than +-20%)."""
-        return tuple(name for name in ("arpu", "monthly_churn", "orders_per_year", "avg_order_value")
-                     if getattr(self, name).uncertain)
+        """Names of the estimates whose 95% interval is wide (more than +-20%); all of them when fewer
+        than ``MIN_CUSTOMERS`` customers back the estimates (a bootstrap of a handful says little)."""
+        names = ("arpu", "monthly_churn", "orders_per_year", "avg_order_value")
+        if self.customers < MIN_CUSTOMERS:
+            return names
+        return tuple(name for name in names if getattr(self, name).uncertain)
 
 
 def _per_customer(transactions, customer_col, date_col, amount_col, analysis_date, inactivity_days):

@@ -64,6 +64,7 @@ def test_derived_assumptions_hand_worked():
     assert d.avg_order_value.value == pytest.approx(40.0)          # 120 over 3 purchase days
     assert d.orders_per_year.value == pytest.approx(3 / (months / 12))
     assert (d.customers, d.churned, d.churn_method) == (2, 2, "inactivity")
+    assert d.uncertain_fields == ("arpu", "monthly_churn", "orders_per_year", "avg_order_value")   # 2 customers
     a = d.to_assumptions(gross_margin=0.5, cac=10)
     assert isinstance(a, clv.Assumptions) and a.arpu == pytest.approx(120 / months)
 
