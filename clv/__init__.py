@@ -11,8 +11,8 @@ Every number the app shows can be computed here:
 from .core import (RULE_OF_THUMB_LTV_TO_CAC, Assumptions, Result, evaluate, expected_lifetime, ltv,
                    ltv_to_cac, monthly_rate, payback_churn_adjusted)
 from .errors import DataError, FitError, InputError
-from . import scenarios  # noqa: E402  (after core: the engine builds on it)
+from . import cohorts, data, export, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
 
 __all__ = ["Assumptions", "Result", "evaluate", "ltv", "ltv_to_cac", "monthly_rate", "expected_lifetime",
            "payback_churn_adjusted", "RULE_OF_THUMB_LTV_TO_CAC", "InputError", "DataError", "FitError",
-           "scenarios"]
+           "scenarios", "models", "data", "rfm", "cohorts", "export"]

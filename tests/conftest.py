@@ -21,3 +21,12 @@ def _fresh_streamlit_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+
+
+# Property tests explore at random on a developer's machine; under CI they run a fixed set of examples,
+# so a red CI always means a change broke something (a new counterexample found locally gets a test).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

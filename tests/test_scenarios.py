@@ -418,7 +418,22 @@ def test_a_campaign_with_no_effect_and_no_cost_changes_nothing(base, reach, othe
     if math.isfinite(without.ltv):
         assert nothing.attribution["Nothing"] == pytest.approx(0.0, abs=1e-9 * max(1.0, without.ltv))
     else:                                   # an unlimited LTV (e.g. an sBG churn cut below alpha' = 1)
-        assert nothing.attribution["Nothing"] is None and nothing.net_value is None
+        assert nothing.attribution["Nothing"] is None       # a share of an infinite change is not defined
+        if math.isfinite(without.baseline.ltv):             # the campaigns made a finite baseline unlimited
+            assert nothing.net_value == math.inf == without.net_value
+        else:
+            assert nothing.net_value is None
+
+
+def test_a_campaign_that_makes_ltv_unlimited():
+    # Churn 50%, ARPU growing 25% a month: 1.25 x 0.5 < 1, finite. Cutting churn by 75% (to 12.5%):
+    # 1.25 x 0.875 > 1, so every month is worth more than the last and the LTV has no limit.
+    base = clv.Assumptions(arpu=1.0, gross_margin=0.5, monthly_churn=0.5, cac=0.0, monthly_expansion=0.25)
+    assert clv.evaluate(base).ltv == pytest.approx(0.5 / (1 - 0.625))
+    r = evaluate_scenario(base, [Campaign("C0", churn_reduction=0.75), Campaign("Nothing", reach=0.0)])
+    assert r.ltv == math.inf and r.net_value == math.inf
+    assert r.attribution["Nothing"] is None
+    assert break_even(base, Campaign("C0", churn_reduction=0.75), "arpu_lift") is None     # no threshold
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -447,7 +447,8 @@ def break_even(baseline: Assumptions, campaign: Campaign, field: str = "churn_re
     (churn doubled .. removed), arpu_lift [-1, 10], margin_change [-m, 1 - m] (total margin 0..1).
     The bracket is scanned at 65 points for the first sign change, then solved with
     ``scipy.optimize.brentq`` (xtol 1e-12). Returns the bracket's low end when the campaign pays even
-    there, None when it pays nowhere in the bracket ("cannot pay back").
+    there, None when it pays nowhere in the bracket ("cannot pay back"), and None when the baseline's
+    or the campaign's LTV has no limit (no threshold is meaningful; set a horizon).
 
     Costs (``one_off_cost``, ``monthly_cost``, ``revenue_share_cost``): the largest cost per reached
     customer that still breaks even (bracket [0, c] with c doubled until the net value is negative;
@@ -467,6 +468,8 @@ def break_even(baseline: Assumptions, campaign: Campaign, field: str = "churn_re
     base_ltv = evaluate(baseline).ltv
     if not math.isfinite(base_ltv):
         return None
+    if not math.isfinite(float(_net_values(baseline, campaigns, None)[0][0])):
+        return None         # the campaign makes the LTV unlimited (growth outpaces churn): no threshold
 
     def net(x):
         ltv, cost, _ = _net_values(baseline, campaigns, {(0, field): np.atleast_1d(x)})
