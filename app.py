@@ -54,15 +54,17 @@ with figures:
         st.info(s.text("calc.never_pays_back"), icon=":material/block:")
 
 with charts_col:
+    # Only the open tab's chart is built: a slider change rebuilds one figure, not three.
     tab_payback, tab_churn, tab_map = st.tabs([s.text("calc.tab.payback"), s.text("calc.tab.churn"),
-                                               s.text("calc.tab.map")])
-    tab_payback.plotly_chart(charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
-    if assumptions.retention_curve is None:
-        tab_churn.plotly_chart(charts.ltv_by_churn(result, s.lang, s.currency), key="calc_churn_chart")
-        tab_map.plotly_chart(charts.ltv_cac_map(result, s.lang, s.currency), key="calc_map_chart")
-    else:
-        tab_churn.info(s.text("calc.sbg_note"))
-        tab_map.info(s.text("calc.sbg_note"))
+                                               s.text("calc.tab.map")], key="calc_chart_tab", on_change="rerun")
+    if tab_payback.open:
+        tab_payback.plotly_chart(charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
+    for tab, build, key in ((tab_churn, charts.ltv_by_churn, "calc_churn_chart"),
+                            (tab_map, charts.ltv_cac_map, "calc_map_chart")):
+        if tab.open and assumptions.retention_curve is None:
+            tab.plotly_chart(build(result, s.lang, s.currency), key=key)
+        elif tab.open:
+            tab.info(s.text("calc.sbg_note"))
 
 with st.expander(s.text("calc.how"), expanded=False, icon=":material/function:"):
     st.markdown(s.text("calc.conventions"))

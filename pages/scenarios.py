@@ -127,24 +127,27 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
     with_baseline = {s.text("tables.scenario.baseline"): clv.scenarios.evaluate_scenario(baseline, []), **results}
     tab_value, tab_waterfall, tab_curves, tab_tornado, tab_risk = st.tabs([
         s.text("scenarios.page.tab.value"), s.text("scenarios.page.tab.waterfall"), s.text("scenarios.page.tab.curves"),
-        s.text("scenarios.page.tab.tornado"), s.text("scenarios.page.tab.risk")])
-    tab_value.plotly_chart(scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
-    tab_waterfall.plotly_chart(scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
-    tab_curves.plotly_chart(scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
-    tab_curves.plotly_chart(scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
-    with tab_tornado:
-        pct = widgets.number(F["sc_sens"], s.lang) / 100.0
+        s.text("scenarios.page.tab.tornado"), s.text("scenarios.page.tab.risk")], key="sc_chart_tab", on_change="rerun")
+    if tab_value.open:           # only the open tab is computed and drawn
+        tab_value.plotly_chart(scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
+    if tab_waterfall.open:
+        tab_waterfall.plotly_chart(scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
+    if tab_curves.open:
+        tab_curves.plotly_chart(scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
+        tab_curves.plotly_chart(scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
+    if tab_tornado.open:
+        pct = widgets.number(F["sc_sens"], s.lang, tab_tornado) / 100.0
         table_sens = scenarios.sensitivity(baseline, campaigns, pct, s.lang)
-        st.plotly_chart(scenario_charts.tornado(table_sens, s.lang, s.currency), key="sc_tornado")
-    with tab_risk:
+        tab_tornado.plotly_chart(scenario_charts.tornado(table_sens, s.lang, s.currency), key="sc_tornado")
+    if tab_risk.open:
         ranges = {key: value for card in cards for key, value in card.ranges.items()}
         if not ranges:
-            st.info(s.text("scenarios.page.no_ranges"), icon=":material/casino:")
+            tab_risk.info(s.text("scenarios.page.no_ranges"), icon=":material/casino:")
         else:
             sim = cache.simulation(baseline, tuple(campaigns), tuple(sorted(ranges.items())))
-            st.markdown(s.text("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
+            tab_risk.markdown(s.text("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
                                p90=s.money(sim.p90), probability=fmt.percent(sim.probability_positive, 0, s.digits),
                                n=fmt.number(sim.n, 0, s.digits)))
-            st.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
+            tab_risk.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
 
 state.write_url("calc_", "sc_")

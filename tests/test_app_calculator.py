@@ -73,14 +73,19 @@ def test_infinite_ltv_explains_and_offers_a_horizon():
     assert at.query_params["h"] in ("60", ["60"])
 
 
-def test_charts_show_the_current_assumptions():
+def test_charts_show_the_current_assumptions_and_only_the_open_tab_is_built():
     at = app(churn="4").run()
     charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert len(charts) == 1
     payback = json.loads(charts[0].proto.spec)
     # churn 4%: t = ln(1 - 300 x 0.04 / 40) / ln 0.96 = 8.737
     marked = payback["data"][2]
     assert marked["x"][0] == pytest.approx(8.737, abs=1e-3) and marked["y"][0] == 300
+    at.session_state["calc_chart_tab"] = "LTV : CAC map"
+    at.run()
+    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert heatmap["layout"]["title"]["text"].startswith("LTV : CAC by churn and ARPU")
+    assert heatmap["data"][2]["x"][0] == pytest.approx(4.0)               # the current point
 
 
 def test_formulas_show_the_users_numbers():

@@ -41,7 +41,9 @@ def test_two_campaigns_attribution_and_link_round_trip():
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Scenario"]) == ["Baseline", "Loyalty programme", "Cross-sell", "All campaigns together"]
-    chart = json.loads(at.get("plotly_chart")[1].proto.spec)      # the waterfall: steps add up to the total
+    at.session_state["sc_chart_tab"] = "Where the value comes from"
+    at.run()
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)      # the waterfall: steps add up to the total
     y = chart["data"][0]["y"]
     assert y[0] + sum(y[1:-1]) == pytest.approx(y[-1], rel=1e-9)
     # Reopen the page from the URL it wrote: the same figures.
@@ -66,7 +68,18 @@ def test_remove_and_invalid_input_message():
 def test_uncertainty_simulation_and_tornado():
     at = add(app("pages/scenarios.py").run(), "loyalty")
     at.checkbox(key="sc_c1_churn_reduction_range_on").check().run()
+    at.session_state["sc_chart_tab"] = "Uncertainty"
+    at.run()
     assert not at.exception
     risk = next(m.value for m in at.markdown if "simulated draws" in m.value)
     assert "10,000 simulated draws" in risk and "Chance the scenario pays off" in risk
     assert at.query_params["c1cx"] in ("10,30", ["10,30"])       # 20% +/- 50%, kept in the link
+
+
+def test_tornado_tab_moves_each_driver():
+    at = add(app("pages/scenarios.py").run(), "loyalty")
+    at.session_state["sc_chart_tab"] = "Sensitivity"
+    at.run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not at.exception and fig["layout"]["title"]["text"] == "What moves LTV most: each driver ±10%"
+    assert len(fig["data"][0]["y"]) == 5                          # ARPU, margin, churn, CAC, discount rate
