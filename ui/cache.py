@@ -47,3 +47,68 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, we
 def simulation(baseline, campaigns: tuple, ranges: tuple, n: int = 10_000, seed: int = 0):
     """The seeded Monte Carlo of a scenario (10,000 draws): cached per input, so other widgets are instant."""
     return scenarios.simulate(baseline, list(campaigns), dict(ranges), n=n, seed=seed)
+
+
+# ---- Your data and segments (pages/data.py, pages/segments.py) ----------------------------------------
+# Computations on the data in use, keyed by ``ui.dataset.dataset_id(kind)`` with the table passed
+# unhashed: uploads are cached per session, the sample globally. A widget that does not change the data
+# (a segment picked, a chart tab) reruns the page without recomputing RFM scores or cohorts.
+from clv import cohorts, rfm  # noqa: E402
+
+DATA_ENTRIES = 32           # a few computations on each of a few recent uploads
+
+
+def _rfm_scores(tx):
+    return rfm.rfm_table(tx)
+
+
+def _cohorts(tx):
+    return cohorts.cohort_tables(tx)
+
+
+def _orders_trend(tx):
+    return cohorts.orders_over_time(tx, order_col="order_id" if "order_id" in tx else None)
+
+
+def _derived(tx, inactivity_days: int):
+    return cohorts.derive_assumptions(tx, inactivity_days=inactivity_days)
+
+
+def _subscription_metrics(subs):
+    return cohorts.subscription_metrics(subs)
+
+
+_ON_DATA = {"rfm": _rfm_scores, "cohorts": _cohorts, "orders": _orders_trend, "derived": _derived,
+            "subscriptions": _subscription_metrics}
+
+
+@st.cache_data(show_spinner=False, max_entries=DATA_ENTRIES, scope="session")
+def _on_upload(key: str, what: str, args: tuple, _table):
+    """A computation on an uploaded table (``key`` names the table: digest, mapping, read options)."""
+    return _ON_DATA[what](_table, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=DATA_ENTRIES)
+def _on_sample(key: str, what: str, args: tuple, _table):
+    """A computation on the bundled sample (not user data: shared by all sessions)."""
+    return _ON_DATA[what](_table, *args)
+
+
+def on_data(key: str, what: str, table, *args):
+    """``what`` ("rfm", "cohorts", "orders", "derived", "subscriptions") computed on the table that
+    ``key`` (``ui.dataset.dataset_id``) names, cached per session for uploads, globally for the sample."""
+    fn = _on_sample if key.startswith("sample:") else _on_upload
+    return fn(key, what, tuple(args), table)
+
+
+@st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
+def upload_sheets(digest: str, filename: str, _raw: bytes) -> list[str]:
+    """The sheet names of an uploaded workbook (``clv.data.sheet_names``)."""
+    return data.sheet_names(_raw, filename=filename)
+
+
+@st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
+def upload_columns(digest: str, filename: str, sheet: str | None, _raw: bytes) -> list[str]:
+    """The column names of an uploaded table (for the mapping's choices, even when it cannot be read
+    with the guessed mapping). Raises ``clv.DataError`` for a file that is not a table."""
+    return list(data._read_raw(_raw, filename, data.ReadOptions(sheet=sheet)).table.column_names)

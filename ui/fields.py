@@ -115,3 +115,19 @@ ADVANCED = register(
     Field("calc_expansion", "exp", 0.0, -50.0, 50.0, 0.1, slider_high=5.0, percent=True, fmt="%.1f",
           label_key="calc.expansion.label", help_key="calc.expansion.help"),
 )
+
+# --- Your data page: which kind of file, and the Excel sheet read (appended for pages/data.py) --------
+DATA_KINDS = ("transactions", "summary", "subscriptions")
+DATA_PAGE = register(
+    Field("data_kind", "kind", "transactions", kind="choice", choices=DATA_KINDS,
+          label_key="datapage.kind.label", help_key="datapage.kind.help"),
+    Field("data_sheet", "sheet", "", kind="text", label_key="datapage.sheet.label", help_key="datapage.sheet.help"),
+)
+
+# --- Segments page: the segment whose customers are listed (appended for pages/segments.py) ----------
+from clv.rfm import SEGMENTS as SEGMENT_CODES  # noqa: E402  (one spelling of the segment codes)
+
+SEGMENTS_PAGE = register(
+    Field("seg_segment", "seg", "champions", kind="choice", choices=SEGMENT_CODES,
+          label_key="segpage.customers.label", help_key="segpage.customers.help"),
+)

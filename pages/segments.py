@@ -1,0 +1,129 @@
+"""Segments and cohorts: RFM scores and segments, each segment's customers, and monthly acquisition
+cohorts (retention, revenue retention, cumulative revenue, order value) on the data in use."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import clv
+import ui
+from clv import fmt, rfm
+from clv.charts import data as data_charts
+from clv.export import safe_csv
+from ui import cache, dataset, state, widgets
+from ui.fields import SEGMENTS_PAGE
+
+KIND = "transactions"
+s = ui.page_setup("segments")
+F = {f.key: f for f in SEGMENTS_PAGE}
+st.title(s.text("segpage.title"))
+st.caption(s.text("segpage.intro"))
+
+# --- The data in use -------------------------------------------------------------------------------
+try:
+    loaded = dataset.current(KIND)
+except clv.DataError as err:
+    st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
+    st.error(err.message(s.lang))
+    ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+    state.write_url("seg_")
+    st.stop()
+up = dataset.upload(KIND)
+if up is None:
+    st.info(s.text("segpage.in_use_sample"), icon=":material/dataset:")
+else:
+    with st.container(border=True):
+        st.markdown(s.text("segpage.in_use_upload"))
+        st.text(up.name)                                   # the user's file name: plain text only
+ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+
+key = dataset.dataset_id(KIND)
+tx = loaded.transactions
+scores = cache.on_data(key, "rfm", tx)
+segments = rfm.segment_table(scores, s.lang)
+end = scores["last_purchase"].max()
+
+# --- RFM ---------------------------------------------------------------------------------------------
+st.header(s.text("segpage.rfm_title"))
+cards = st.columns(4)
+widgets.metric(cards[0], s.text("segpage.metric.customers"), fmt.number(len(scores), 0, s.digits),
+               s.text("segpage.metric.customers_help"))
+widgets.metric(cards[1], s.text("segpage.metric.segments"), fmt.number(len(segments), 0, s.digits),
+               s.text("segpage.metric.segments_help"))
+widgets.metric(cards[2], s.text("segpage.metric.revenue"), s.money(float(scores["revenue"].sum()), 0),
+               s.text("segpage.metric.revenue_help"))
+widgets.metric(cards[3], s.text("segpage.metric.as_of"), end.strftime("%Y-%m-%d"), s.text("segpage.metric.as_of_help"))
+
+with st.expander(s.text("segpage.rules.title"), icon=":material/rule:"):
+    st.markdown(s.text("segpage.rules.scores"))
+    st.markdown(s.text("segpage.rules.ties"))
+    st.markdown(s.text("segpage.rules.segments"))
+    r_scores, fm_scores = np.arange(rfm.SCORE_LEVELS, 0, -1), np.arange(1, rfm.SCORE_LEVELS + 1)
+    grid = rfm.segment_of(np.repeat(r_scores, fm_scores.size), np.tile(fm_scores, r_scores.size))
+    st.dataframe(pd.DataFrame([[rfm.segment_name(c, s.lang) for c in row] for row in grid.reshape(r_scores.size, -1)],
+                              index=pd.Index([f"R {r}" for r in r_scores], name=s.text("segpage.rules.r")),
+                              columns=[f"FM {fm}" for fm in fm_scores]), key="seg_rules_grid")
+
+labels = {c: s.text(f"segpage.table.{c}") for c in ("name", "customers", "share", "revenue", "revenue_share",
+                                                      "R", "F", "M", "action")}
+shown = segments.rename(columns=labels)
+st.dataframe(shown, hide_index=True, key="seg_table", column_config={
+    labels["customers"]: st.column_config.NumberColumn(format="%d"),
+    labels["share"]: st.column_config.NumberColumn(format="percent"),
+    labels["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.0f"),
+    labels["revenue_share"]: st.column_config.NumberColumn(format="percent"),
+    **{labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("R", "F", "M")},
+    labels["action"]: st.column_config.TextColumn(width="large")})
+st.caption(s.text("segpage.table.caption"))
+
+tab_treemap, tab_heatmap = st.tabs([s.text("segpage.tab.treemap"), s.text("segpage.tab.heatmap")])
+tab_treemap.plotly_chart(data_charts.rfm_treemap(segments, s.lang), key="seg_treemap")
+tab_heatmap.plotly_chart(data_charts.rf_heatmap(scores, s.lang), key="seg_heatmap")
+
+
+@st.fragment
+def customer_list() -> None:
+    """One segment's customers (a fragment: picking a segment reruns only this)."""
+    st.subheader(s.text("segpage.customers.title"))
+    chosen = widgets.choice(F["seg_segment"], s.lang, widget="select", option_key=lambda c: f"rfm.segments.{c}")
+    members = rfm.segment_customers(scores, chosen)
+    st.caption(rfm.segment_action(chosen, s.lang))
+    if members.empty:
+        st.info(s.text("segpage.customers.empty"), icon=":material/group_off:")
+    else:
+        st.markdown(s.text("segpage.customers.count", count=fmt.number(len(members), 0, s.digits),
+                           share=fmt.percent(len(members) / len(scores), 1, s.digits)))
+        columns = {c: s.text(f"segpage.customers.{c}") for c in ("recency_days", "orders", "revenue", "R", "F", "M",
+                                                                  "rfm", "first_purchase", "last_purchase")}
+        listed = members[list(columns)].rename(columns=columns)
+        listed.index.name = s.text("segpage.customers.customer_id")
+        st.dataframe(listed, key="seg_customers", column_config={
+            columns["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.2f"),
+            columns["first_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+            columns["last_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
+        st.download_button(s.text("segpage.customers.download"), safe_csv(members.drop(columns="segment"), index=True),
+                           file_name=f"segment-{chosen}.csv", mime="text/csv", key="seg_download", on_click="ignore",
+                           icon=":material/download:", help=s.text("segpage.customers.download_help"))
+    state.write_url("seg_")
+
+
+customer_list()
+
+# --- Cohorts -----------------------------------------------------------------------------------------
+st.header(s.text("segpage.cohorts_title"))
+st.caption(s.text("segpage.cohorts_intro"))
+tables = cache.on_data(key, "cohorts", tx)
+trend = cache.on_data(key, "orders", tx)
+tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs([
+    s.text("segpage.tab.retention"), s.text("segpage.tab.revenue_retention"), s.text("segpage.tab.cumulative"),
+    s.text("segpage.tab.aov")])
+tab_retention.plotly_chart(data_charts.retention_heatmap(tables, s.lang), key="seg_retention")
+tab_retention.caption(s.text("segpage.notes.retention"))
+tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(tables, s.lang), key="seg_revenue_retention")
+tab_revenue.caption(s.text("segpage.notes.revenue_retention"))
+tab_cumulative.plotly_chart(data_charts.cumulative_revenue_chart(tables, s.lang, s.currency), key="seg_cumulative")
+tab_cumulative.caption(s.text("segpage.notes.cumulative"))
+tab_aov.plotly_chart(data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
+tab_aov.caption(s.text("segpage.notes.aov"))
+
+state.write_url("seg_")
