@@ -112,3 +112,71 @@ def upload_columns(digest: str, filename: str, sheet: str | None, _raw: bytes) -
     """The column names of an uploaded table (for the mapping's choices, even when it cannot be read
     with the guessed mapping). Raises ``clv.DataError`` for a file that is not a table."""
     return list(data._read_raw(_raw, filename, data.ReadOptions(sheet=sheet)).table.column_names)
+
+
+# ---- Predictions (pages/predictions.py): model fits, cached per dataset ---------------------------------
+# The sample's fits are shared (global scope); fits on an upload stay in the user's session. ``dataset`` is
+# ``ui.dataset.dataset_id(kind)``, which names the data; the DataFrame itself is passed unhashed.
+def _is_sample(dataset: str) -> bool:
+    return dataset.startswith("sample:")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _comparison_sample(dataset: str, calibration_end: str, models: tuple, _transactions):
+    from clv import predict
+
+    return predict.compare_models(_transactions, calibration_end, models)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, scope="session")
+def _comparison_upload(dataset: str, calibration_end: str, models: tuple, _transactions):
+    from clv import predict
+
+    return predict.compare_models(_transactions, calibration_end, models)
+
+
+def prediction_comparison(dataset: str, calibration_end: str, models: tuple, _transactions):
+    """``clv.predict.compare_models`` (calibration fits, holdout validation, weekly tracking), cached."""
+    cached = _comparison_sample if _is_sample(dataset) else _comparison_upload
+    return cached(dataset, calibration_end, models, _transactions)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _customer_models_sample(dataset: str, model: str, source: str, _frame):
+    from clv import predict
+
+    if source == "summary":
+        return predict.fit_customer_models(model=model, summary=_frame)
+    return predict.fit_customer_models(_frame, model)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, scope="session")
+def _customer_models_upload(dataset: str, model: str, source: str, _frame):
+    from clv import predict
+
+    if source == "summary":
+        return predict.fit_customer_models(model=model, summary=_frame)
+    return predict.fit_customer_models(_frame, model)
+
+
+def customer_models(dataset: str, model: str, source: str, _frame):
+    """``clv.predict.fit_customer_models`` on the whole period (``source``: "transactions" or "summary")."""
+    cached = _customer_models_sample if _is_sample(dataset) else _customer_models_upload
+    return cached(dataset, model, source, _frame)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, scope="session")
+def customer_values(dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float,
+                    _models):
+    """``clv.predict.customer_values`` for one horizon and rate (``_models`` named by the other keys)."""
+    from clv import predict
+
+    return predict.customer_values(_models, horizon_months, annual_discount_rate)
+
+
+@st.cache_data(show_spinner=False, max_entries=4, scope="session")
+def subscription_cohorts(dataset: str, _subscriptions):
+    """Active counts per monthly start cohort (``clv.predict.subscription_cohorts``)."""
+    from clv import predict
+
+    return predict.subscription_cohorts(_subscriptions)

@@ -131,3 +131,29 @@ SEGMENTS_PAGE = register(
     Field("seg_segment", "seg", "champions", kind="choice", choices=SEGMENT_CODES,
           label_key="segpage.customers.label", help_key="segpage.customers.help"),
 )
+
+# --- Predictions (pages/predictions.py): calibration, horizon, models, the contractual tab ---------------
+PRED_MODELS = ("bgnbd", "pareto_nbd", "mbgnbd")
+PRED_AUTO = "auto"
+PRED_TYPED, PRED_DATA = "typed", "data"
+PRED_COUNTS_EXAMPLE = "1000, 631, 468, 382, 326, 289, 262, 241"     # Fader & Hardie (2007), regular cohort
+PREDICTIONS = register(
+    Field("pred_cal", "pcal", "", kind="text", label_key="predict.fields.cal", help_key="predict.fields.cal_help"),
+    Field("pred_horizon", "phz", 12, 1, 120, 1, kind="int", fmt="%d",
+          label_key="predict.fields.horizon", help_key="predict.fields.horizon_help"),
+    Field("pred_rate", "prate", 10.0, 0.0, 100.0, 0.5, percent=True, fmt="%.1f",
+          label_key="predict.fields.rate", help_key="predict.fields.rate_help"),
+    Field("pred_bgnbd", "pbg", True, kind="bool", label_key="predict.fields.bgnbd"),
+    Field("pred_pareto_nbd", "ppn", True, kind="bool", label_key="predict.fields.pareto_nbd"),
+    Field("pred_mbgnbd", "pmbg", True, kind="bool", label_key="predict.fields.mbgnbd"),
+    Field("pred_model", "pmod", PRED_AUTO, kind="choice", choices=(PRED_AUTO, *PRED_MODELS),
+          label_key="predict.fields.model", help_key="predict.fields.model_help"),
+    Field("pred_search", "pq", "", kind="text", label_key="predict.page.search", help_key="predict.page.search_help"),
+    Field("pred_source", "psrc", PRED_TYPED, kind="choice", choices=(PRED_TYPED, PRED_DATA),
+          label_key="predict.page.contract_source"),
+    Field("pred_counts", "pcnt", PRED_COUNTS_EXAMPLE, kind="text", label_key="predict.page.contract_counts",
+          help_key="predict.page.contract_counts_help"),
+    Field("pred_arpu", "parpu", 50.0, 0.0, MONEY_HIGH, 1.0, fmt="%.2f", label_key="predict.page.contract_arpu"),
+    Field("pred_period", "pper", "month", kind="choice", choices=("month", "year"),
+          label_key="predict.page.contract_period"),
+)
