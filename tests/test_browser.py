@@ -96,4 +96,22 @@ def test_smoke(app_url, browser):
     expect(page).to_have_url(f"{app_url}/?churn=4.1")
     idle(page)
     page.screenshot(path=ARTIFACTS / "calculator.png")
+
+    # The same scenario in Arabic: right to left, the same figures.
+    page.goto(f"{app_url}/?churn=4.1&lang=ar")
+    ltv = page.get_by_test_id("stMetricValue").first
+    expect(ltv).to_have_text("$975.61")
+    main = page.get_by_test_id("stMain")
+    expect(main).to_have_css("direction", "rtl")
+    expect(page.get_by_test_id("stSidebar")).to_have_css("direction", "rtl")
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "calculator-ar.png")
+    page.goto(f"{app_url}/scenarios?lang=ar&c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible()
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "scenarios-ar.png")
+    page.goto(f"{app_url}/scenarios?c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")   # 880 + cross-sell, blended
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "scenarios.png")
     assert not outside, f"requests left the machine: {outside}"
