@@ -106,12 +106,17 @@ def test_smoke(app_url, browser):
     expect(page.get_by_test_id("stSidebar")).to_have_css("direction", "rtl")
     idle(page)
     page.screenshot(path=ARTIFACTS / "calculator-ar.png")
+    page.set_viewport_size({"width": 1400, "height": 2300})       # the scenarios page with its results
     page.goto(f"{app_url}/scenarios?lang=ar&c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
-    expect(page.get_by_test_id("stMetricValue").first).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
+    page.wait_for_timeout(500)                        # let the table and chart finish painting
     page.screenshot(path=ARTIFACTS / "scenarios-ar.png")
     page.goto(f"{app_url}/scenarios?c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")   # 880 + cross-sell, blended
+    expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
+    page.wait_for_timeout(500)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
     assert not outside, f"requests left the machine: {outside}"

@@ -27,7 +27,8 @@ PAGES = (
 
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; text-align: right; }
-[data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"] { direction: ltr; }
+[data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stNumberInput"] input
+{ direction: ltr; }
 </style>"""
 
 
