@@ -203,17 +203,17 @@ if report.dayfirst is not None:
         ("ambiguous" if report.date_ambiguous else "detected")
     order = "day" if report.dayfirst else "month"
     st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
-if kind == "transactions" and report.returns_mode == "net":
-    st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
-elif kind == "transactions":
+if kind == "transactions" and report.returns_mode == "set_aside":
     st.markdown(s.text("datapage.report.returns_set_aside"))
+elif kind == "transactions" and report.returns_netted:
+    st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
 
 if report.set_aside_reasons:
     st.markdown(f"**{s.text('datapage.report.reasons')}**")
     for entry in report.set_aside_reasons:
         key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
         with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
-            st.caption(s.text("datapage.report.examples", shown=len(entry.examples)))
+            st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
             st.dataframe(entry.examples, hide_index=True, key=f"data_examples_{entry.reason}")
     st.download_button(s.text("datapage.report.download"), safe_csv(report.set_aside),
                        file_name="set-aside-rows.csv", mime="text/csv", key="data_download_set_aside",
@@ -249,7 +249,7 @@ if kind == "summary":
     st.stop()
 
 if kind == "transactions":
-    inactive = widgets.number(F["data_inactive_days"], s.lang)
+    inactive = widgets.number(F["data_inactive_days"], s.lang, st.columns([1, 2])[0])
     try:
         derived = cache.on_data(data_key, "derived", table, int(inactive))
     except (clv.DataError, clv.InputError) as err:
@@ -276,7 +276,12 @@ if kind == "transactions":
                          churned=fmt.number(derived.churned, 0, s.digits),
                          months=fmt.number(derived.customer_months, 0, s.digits),
                          date=derived.analysis_date.strftime("%Y-%m-%d")))
+    if derived.churned == 0:                          # nobody inactive long enough: churn is not measured
+        st.warning(s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
+                   icon=":material/warning:")
     for name in derived.uncertain_fields:
+        if name == "monthly_churn" and derived.churned == 0:
+            continue
         estimate = getattr(derived, name)
         show = dict(shown)[name]
         st.warning(s.text("cohorts.uncertain", field=s.text(f"datapage.derived.{name}"), low=show(estimate.low),

@@ -14,6 +14,7 @@ from ui import cache, dataset, state, widgets
 from ui.fields import SEGMENTS_PAGE
 
 KIND = "transactions"
+COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 160, 450   # cohort heatmaps: a readable row per cohort
 MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")   # escaped so file names and values stay text
 
 
@@ -76,7 +77,7 @@ labels = {c: s.text(f"segpage.table.{c}") for c in ("name", "customers", "share"
                                                       "R", "F", "M", "action")}
 shown = segments.rename(columns=labels)
 st.dataframe(shown, hide_index=True, key="seg_table", column_config={
-    labels["customers"]: st.column_config.NumberColumn(format="%d"),
+    labels["customers"]: st.column_config.NumberColumn(format="%,.0f"),
     labels["share"]: st.column_config.NumberColumn(format="percent"),
     labels["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.0f"),
     labels["revenue_share"]: st.column_config.NumberColumn(format="percent"),
@@ -121,13 +122,15 @@ customer_list()
 st.header(s.text("segpage.cohorts_title"))
 st.caption(s.text("segpage.cohorts_intro"))
 tables = cache.on_data(key, "cohorts", tx)
+heatmap_height = max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * len(tables.sizes))
 trend = cache.on_data(key, "orders", tx)
 tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs([
     s.text("segpage.tab.retention"), s.text("segpage.tab.revenue_retention"), s.text("segpage.tab.cumulative"),
     s.text("segpage.tab.aov")])
-tab_retention.plotly_chart(data_charts.retention_heatmap(tables, s.lang), key="seg_retention")
+tab_retention.plotly_chart(data_charts.retention_heatmap(tables, s.lang), key="seg_retention", height=heatmap_height)
 tab_retention.caption(s.text("segpage.notes.retention"))
-tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(tables, s.lang), key="seg_revenue_retention")
+tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(tables, s.lang), key="seg_revenue_retention",
+                         height=heatmap_height)
 tab_revenue.caption(s.text("segpage.notes.revenue_retention"))
 tab_cumulative.plotly_chart(data_charts.cumulative_revenue_chart(tables, s.lang, s.currency), key="seg_cumulative")
 tab_cumulative.caption(s.text("segpage.notes.cumulative"))

@@ -20,10 +20,8 @@ def with_upload(at, raw: bytes, name: str = "t.csv"):
     return at
 
 
-
 def segment_table(at):
     return next(d.value for d in at.dataframe if "Share of customers" in d.value.columns)
-
 
 
 def test_sample_segments_sum_to_everyone():
