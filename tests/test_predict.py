@@ -1,0 +1,240 @@
+"""clv.predict: parameter recovery on the sample, holdout comparison, per-customer values, readings,
+formula against model, the calculator baseline, and the contractual (sBG) tab's computations."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import special
+
+import clv
+from clv import data, predict, rfm
+from clv.errors import FitError, InputError
+from clv.models import BetaGeo, GammaGamma, ShiftedBetaGeometric, customer_lifetime_value
+from clv.simulate import simulate_bgnbd
+
+# sample_data/README.md: the TRUE generating parameters of transactions.csv (days)
+TRUE_BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
+TRUE_GG = {"p": 6.0, "q": 4.0, "v": 30.0}          # README's gamma is our v
+FH_2007_REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
+
+
+@pytest.fixture(scope="module")
+def transactions():
+    return data.load_sample("transactions").transactions
+
+
+@pytest.fixture(scope="module")
+def full(transactions):
+    return predict.fit_customer_models(transactions, "bgnbd")
+
+
+@pytest.fixture(scope="module")
+def comparison(transactions):
+    return predict.compare_models(transactions, models=("bgnbd", "mbgnbd"))
+
+
+def _inside(model, truth, names):
+    ci = model.confidence_intervals
+    return {n: ci[n][0] <= truth[n] <= ci[n][1] for n in names}
+
+
+# ---------------------------------------------------------------------- recovering the true parameters
+def test_fit_on_the_sample_recovers_the_true_spend_and_purchase_rate_parameters(full):
+    # whole period, daily summary of sample_data/transactions.csv against the README's true values
+    assert all(_inside(full.spend_model, TRUE_GG, ("p", "q", "v")).values())
+    assert _inside(full.transaction_model, TRUE_BGNBD, ("r", "b")) == {"r": True, "b": True}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "sample_data/transactions.csv cannot meet this at 95%: alpha = 43.5 (95% CI 41.2-46.0) and a = 0.709 "
+    "(0.635-0.792) miss 40 and 0.8. Seed 2024's draw alone puts alpha 2.4 s.e. high (the same customers "
+    "simulated in continuous time, no seasonality, fit alpha = 42.9, CI 40.6-45.3), and flooring purchase "
+    "times to days with same-day merges pulls a down (0.84 -> 0.71). Needs a regenerated sample (data owner); "
+    "strict, so this turns red once the sample allows it and the xfail must go."))
+def test_bgnbd_on_the_sample_recovers_all_four_parameters_within_their_intervals(full):
+    assert all(_inside(full.transaction_model, TRUE_BGNBD, TRUE_BGNBD).values())
+
+
+def test_bgnbd_recovers_all_four_parameters_from_the_exact_process(transactions):
+    # the sample's customers (their T, days) simulated from the exact BG/NBD process with the README's values
+    big_t = rfm.summarize(transactions, observation_end="2025-12-31")["T"].to_numpy()
+    big_t = big_t[big_t > 0]                      # customers first seen on the last day have no time to buy
+    sim = simulate_bgnbd(big_t.size, T=big_t, rng=11, time_unit="days", **TRUE_BGNBD)
+    m = BetaGeo().fit(sim["frequency"], sim["recency"], sim["T"])
+    assert all(_inside(m, TRUE_BGNBD, TRUE_BGNBD).values()), m.summary()
+
+
+# ---------------------------------------------------------------------- holdout comparison
+def test_default_calibration_end_is_two_thirds_of_the_period(transactions):
+    # 2024-01-01 .. 2025-12-31 is 730 days; 2/3 of it is 486 days -> 2025-05-01
+    assert predict.default_calibration_end(transactions) == pd.Timestamp("2025-05-01")
+
+
+def test_comparison_table_recommendation_and_tracking(comparison):
+    table = comparison.table()
+    assert list(table["model"]) == ["BG/NBD", "MBG/NBD"]
+    assert (table["holdout_actual"] == comparison.holdout["frequency_holdout"].sum()).all()
+    best = comparison.best
+    assert best == min(comparison.ok_fits, key=lambda f: f.validation.mae).key
+    assert comparison.recommendation().startswith(f"{clv.i18n.text('models.names.' + best)} fits the holdout best")
+    # the last week covers every repeat purchase of the calibration cohort: calibration + holdout
+    t = comparison.tracking
+    assert t["actual"].iloc[-1] == comparison.holdout["frequency_cal"].sum() + comparison.holdout["frequency_holdout"].sum()
+    assert (np.diff(t["actual"]) >= 0).all() and (np.diff(t["predicted"]) >= 0).all()
+    # the 2025-05-01 calibration end is day 486 from 2024-01-01: week 486/7 + 1/7 = 69.57
+    assert comparison.calibration_weeks == pytest.approx(487 / 7)
+
+
+def test_comparison_rejects_bad_inputs_with_the_allowed_range(transactions):
+    with pytest.raises(InputError, match="from 2024-01-08 to 2025-12-24"):
+        predict.compare_models(transactions, calibration_end="2026-01-15")
+    with pytest.raises(InputError, match="one or more of"):
+        predict.compare_models(transactions, models=())
+    with pytest.raises(InputError):
+        predict.compare_models(transactions, models=("bgnbd", "nonsense"))
+
+
+def test_a_model_that_cannot_be_fitted_is_kept_with_its_message():
+    # three customers: below every model's minimum, so each keeps a translated FitError
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"],
+                       "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-10", "2024-03-01"]),
+                       "amount": [10.0, 12.0, 5.0, 8.0, 9.0]})
+    c = predict.compare_models(tx, calibration_end="2024-02-15", models=("bgnbd",))
+    assert c.best is None and not c.ok_fits
+    assert "needs at least 10 customers" in c.fits[0].error("en")
+
+
+# ---------------------------------------------------------------------- each customer's value
+def test_customer_values_use_the_lifetimes_clv_and_grow_with_the_horizon(full):
+    v12 = predict.customer_values(full, 12, 0.10)
+    assert list(v12.table.columns) == ["p_alive", "expected_purchases", "expected_spend", "predicted_clv", "segment"]
+    direct = customer_lifetime_value(full.transaction_model, full.spend_model, full.summary, months=12,
+                                     monthly_discount_rate=clv.monthly_rate(0.10), freq="D")
+    assert np.allclose(v12.table["predicted_clv"], direct)
+    assert set(v12.table["segment"]) <= set(rfm.SEGMENTS)
+    assert ((v12.table["p_alive"] >= 0) & (v12.table["p_alive"] <= 1)).all()
+    v24 = predict.customer_values(full, 24, 0.10)
+    assert v24.mean_clv > v12.mean_clv
+    assert 0 < v12.top_share() <= 1 and v12.top_share() > predict.TOP_SHARE      # value is concentrated
+
+
+def test_implied_churn_and_baseline_reproduce_the_mean_clv(full):
+    values = predict.customer_values(full, 12, 0.10)
+    # implied churn: (month-12 revenue / month-1 revenue)^(1/11) = 1 - churn
+    hand = 1 - (values.last_month_revenue / values.first_month_revenue) ** (1 / 11)
+    assert values.implied_monthly_churn == pytest.approx(hand)
+    fields = predict.baseline_fields(values)
+    assert fields["calc_mode"] == "subscription" and fields["calc_churn"] == round(hand * 100, 2)
+    assert (fields["calc_horizon"], fields["calc_discount"]) == (12, 10.0)
+    # the calculator with these inputs shows margin x mean CLV (to the cent, up to ARPU's rounding)
+    a = clv.Assumptions(arpu=fields["calc_arpu"], gross_margin=0.8, monthly_churn=fields["calc_churn"] / 100,
+                        cac=300, annual_discount_rate=0.10, horizon_months=12)
+    assert clv.evaluate(a).ltv == pytest.approx(0.8 * values.mean_clv, abs=0.05)
+
+
+def test_implied_churn_by_hand():
+    v = predict.CustomerValues(pd.DataFrame({"predicted_clv": [1.0]}), 12, 0.0, 10.0, 5.0)
+    assert v.implied_monthly_churn == pytest.approx(1 - 0.5 ** (1 / 11))      # 6.1% a month
+
+
+def test_formula_against_model_margin_adjusted_alike(transactions, full):
+    values = predict.customer_values(full, 12, 0.10)
+    f = predict.formula_against_model(transactions, values, gross_margin=0.8, cac=300,
+                                      analysis_date="2025-12-31")
+    # the calculator's closed form with the data's ARPU and churn, same margin, horizon and discount
+    assert f.formula_ltv == pytest.approx(clv.ltv(f.arpu, 0.8, f.monthly_churn, 0.10, 12))
+    assert f.model_clv == pytest.approx(0.8 * values.mean_clv)
+    # clv.cohorts' documented sample figures: ARPU 39.82 a month, churn 7.02% a month
+    assert (round(f.arpu, 2), round(f.monthly_churn, 4)) == (39.82, 0.0702)
+    sentence = f.sentence()
+    assert clv.fmt.money(f.formula_ltv) in sentence and clv.fmt.money(f.model_clv) in sentence
+
+
+def test_summary_upload_fits_like_the_transactions(transactions, full):
+    summary = rfm.summarize(transactions, "customer_id", "date", "amount", observation_end="2025-12-31")
+    from_summary = predict.fit_customer_models(model="bgnbd", summary=summary)
+    assert from_summary.source == "summary"
+    for name, value in full.transaction_model.params.items():
+        assert from_summary.transaction_model.params[name] == pytest.approx(value, rel=1e-6)
+    assert set(from_summary.summary["segment"]) <= set(rfm.SEGMENTS)
+
+
+def test_summary_segments_by_hand():
+    # days since last purchase = T - recency: 1 (recent, frequent, valuable) .. 300 (lapsed, one purchase)
+    s = pd.DataFrame({"frequency": [9, 4, 2, 1, 0], "recency": [399, 250, 150, 100, 0],
+                      "T": [400, 300, 250, 300, 300], "monetary_value": [90, 40, 20, 10, 0]})
+    assert predict.summary_segments(s).tolist() == ["champions", "loyal", "need_attention", "hibernating", "lost"]
+
+
+def test_matrices_cover_the_grid_and_mark_impossible_cells(full):
+    expected, alive = predict.frequency_recency_matrices(full, 12)
+    assert expected.index[0] == 0 and expected.columns[0] == 0 and expected.columns[-1] == full.summary["T"].max()
+    assert np.isnan(expected.loc[0].iloc[1:]).all() and alive.loc[0, 0] == 1.0      # BG/NBD: P(alive | x=0) = 1
+    # more purchases, more recent: more expected purchases (last column = bought at the end)
+    assert expected.iloc[-1, -1] > expected.iloc[1, -1] > expected.iloc[1, 0]
+
+
+# ---------------------------------------------------------------------- plain-language readings
+def test_readings_say_the_numbers():
+    bg = BetaGeo()
+    bg.params = dict(TRUE_BGNBD)
+    # 40 / 0.75 = 53.3 days = 7.6 weeks; 0.8 / 3.3 = 24%
+    assert predict.readings(bg) == [
+        "A typical active customer buys about once every 7.6 weeks (0.019 purchases a day, r / alpha).",
+        "Buying rates differ a lot between customers (r = 0.75, below 1): most buy rarely and a few buy often.",
+        "24% of customers drop out after any given purchase, on average (a / (a + b)).",
+    ]
+    gg = GammaGamma()
+    gg.params = dict(TRUE_GG)
+    # p v / (q - 1) = 6 x 30 / 3 = 60; 1 / sqrt(q - 2) = 71%
+    assert predict.readings(gg, currency="€") == [
+        "The average customer spends about €60.00 per purchase (p × v / (q − 1)).",
+        "Customers' own average spend varies by about ±71% around that (the smaller q, the more it varies).",
+    ]
+    sbg = ShiftedBetaGeometric()
+    sbg.params = {"alpha": 0.704, "beta": 1.182}
+    # 0.704 / 1.886 = 37%; r(1) = 1.182 / 1.886 = 63%; r(12) = 12.182 / 12.886 = 95%
+    assert predict.readings(sbg)[0].startswith("On average 37% of a new cohort cancel")
+    assert "63% renew in period 1, 95% in period 12" in predict.readings(sbg)[0]
+
+
+# ---------------------------------------------------------------------- contractual (sBG)
+def test_contractual_reproduces_fader_hardie_and_values_a_customer():
+    c = predict.contractual([FH_2007_REGULAR], arpu=100.0, gross_margin=0.5, discount_rate=0.10)
+    # published sBG estimates, regular cohort: Fader & Hardie (2007)
+    assert (round(c.model.params["alpha"], 3), round(c.model.params["beta"], 3)) == (0.704, 1.182)
+    # DEL = sum_t S(t) / 1.1^t, the defining sum (FH 2010, eq. 4), to 2,000 periods
+    a, b = c.model.params["alpha"], c.model.params["beta"]
+    t = np.arange(2000)
+    defining = np.sum(np.exp(special.betaln(a, b + t) - special.betaln(a, b)) / 1.1 ** t)
+    assert c.discounted_expected_lifetime == pytest.approx(defining, rel=1e-6)
+    assert c.ltv == pytest.approx(100 * 0.5 * defining, rel=1e-6)
+    p = c.projection
+    assert p["observed"].iloc[:8].round(3).tolist() == [1.0, 0.631, 0.468, 0.382, 0.326, 0.289, 0.262, 0.241]
+    assert p["observed"].iloc[8:].isna().all() and math.isnan(p["retention"].iloc[0])
+
+
+@pytest.mark.parametrize("text", ["", "1000", "1000, abc", "0, 0", "100, 200, 50", "1,000, 631", "1000, -5"])
+def test_bad_counts_say_what_is_allowed(text):
+    with pytest.raises(InputError) as err:
+        predict.parse_counts(text)
+    assert "starting above zero and never rising" in err.value.message("en")
+
+
+def test_counts_from_subscriptions_fit_the_sample_truth():
+    subs = data.load_sample("subscriptions").table
+    cohorts = predict.subscription_cohorts(subs)
+    assert len(cohorts) > 12 and all(c[0] >= c[-1] for c in cohorts)
+    m = predict.contractual(cohorts, 40.0, 0.8, 0.01).model
+    # sample_data/README.md: theta ~ Beta(0.9, 4.5) per month
+    ci = m.confidence_intervals
+    assert ci["alpha"][0] <= 0.9 <= ci["alpha"][1] and ci["beta"][0] <= 4.5 <= ci["beta"][1]
+
+
+def test_no_rows_is_a_data_error():
+    with pytest.raises(clv.DataError):
+        predict.default_calibration_end(pd.DataFrame({"date": pd.to_datetime([])}))
+    with pytest.raises(FitError):
+        predict.fit_customer_models(model="bgnbd", summary=data.load_sample("summary").table)   # 8 customers
