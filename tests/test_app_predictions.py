@@ -1,0 +1,109 @@
+"""The Predictions page through AppTest: renders alone, comparison and recommendation, per-customer table,
+horizon, contractual tab, errors, the calculator baseline, a summary upload."""
+
+import hashlib
+import json
+
+import pytest
+
+from clv import data, predict, rfm
+from clv.export import safe_csv
+from tests.apptest import app, metrics
+from ui.dataset import UPLOAD, Upload
+
+PAGE = "pages/predictions.py"
+FAST = {"ppn": "0", "pmbg": "0"}          # BG/NBD only: Pareto/NBD's numeric gradient is the slow fit
+COLUMNS = ["Customer", "P(alive)", "Expected purchases", "Expected spend per purchase ($)", "Predicted CLV ($)",
+           "RFM segment"]
+
+
+def test_page_renders_alone_with_comparison_parameters_and_customers():
+    at = app(PAGE).run()
+    assert not at.exception and not at.error
+    assert any("fits the holdout best" in x.value for x in at.success)
+    compare = at.dataframe[0].value
+    assert list(compare["Model"]) == ["BG/NBD", "Pareto/NBD", "MBG/NBD"]
+    params = at.dataframe[1].value
+    assert list(params["Parameter"]) == ["r", "alpha", "a", "b"]
+    assert {"Estimate", "95% low", "95% high"} <= set(params.columns)
+    readings = [m.value for m in at.markdown]
+    assert any("buys about once every" in x and "weeks" in x for x in readings)
+    customers = at.dataframe[3].value
+    assert list(customers.columns) == COLUMNS and len(customers) == 10_000
+    shown = metrics(at)
+    assert shown["Customers"] == "10,000" and shown["Mean predicted CLV"].startswith("$")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "Holdout purchases per customer, by calibration purchases" in titles
+    assert "Cumulative repeat purchases, actual and predicted, by week" in titles
+    assert "How concentrated is the predicted value?" in titles
+    assert dict(at.query_params) == {}                   # defaults make a clean link
+
+
+def test_horizon_changes_the_mean_clv_and_the_url():
+    at = app(PAGE, **FAST).run()
+    before = metrics(at)["Mean predicted CLV"]
+    at.number_input(key="pred_horizon").set_value(24).run()
+    after = metrics(at)["Mean predicted CLV"]
+    assert not at.exception
+    value = lambda text: float(text.replace("$", "").replace(",", ""))  # noqa: E731
+    assert value(after) > value(before)
+    assert at.query_params["phz"] in ("24", ["24"])
+
+
+def test_contractual_tab_with_typed_counts_and_bad_counts():
+    at = app(PAGE, **FAST).run()
+    at.text_input(key="pred_counts").set_value("1000, 631, 468, 382, 326, 289, 262, 241").run()
+    shown = metrics(at)
+    assert (shown["alpha"], shown["beta"]) == ("0.704", "1.182")       # Fader & Hardie (2007)
+    at.text_input(key="pred_counts").set_value("1000, 631, lots").run()
+    assert not at.exception
+    assert any("starting above zero and never rising" in e.value and "lots" in e.value for e in at.error)
+    assert "alpha" not in metrics(at)
+
+
+def test_contractual_tab_from_the_subscription_data():
+    at = app(PAGE, psrc="data", **FAST).run()
+    assert not at.exception
+    assert any("monthly start cohorts" in c.value for c in at.caption)
+    assert float(metrics(at)["alpha"]) == pytest.approx(0.9, abs=0.1)      # sample truth: Beta(0.9, 4.5)
+
+
+def test_use_as_baseline_sets_the_calculators_fields():
+    at = app(PAGE, **FAST).run()
+    at.button(key="pred_baseline").click().run()
+    store = at.session_state["_store"]
+    assert store["calc_mode"] == "subscription" and store["calc_horizon"] == 12 and store["calc_discount"] == 10.0
+    assert 0 < store["calc_churn"] < 100 and store["calc_arpu"] > 0
+    assert any("The calculator now uses" in x.value for x in at.success)
+    # the calculator, opened in this session, shows margin x the models' mean CLV
+    tx = data.load_sample("transactions").transactions
+    values = predict.customer_values(predict.fit_customer_models(tx, "bgnbd"), 12, 0.10)
+    assert store["calc_arpu"] == predict.baseline_fields(values)["calc_arpu"]
+
+
+def test_customer_search_filters_the_table():
+    at = app(PAGE, pq="C0000", **FAST).run()
+    table = at.dataframe[3].value                      # comparison, BG/NBD and Gamma-Gamma parameters, customers
+    assert list(table["Customer"]) == [f"C0000{i}" for i in range(1, 10)]
+    assert any("Showing 9 of 10,000 customers." == c.value for c in at.caption)
+
+
+def test_bad_calibration_date_in_the_link_falls_back_to_the_default():
+    at = app(PAGE, pcal="2031-02-30", **FAST).run()
+    assert not at.exception
+    assert any("2031-02-30" in t.value for t in at.toast)
+    assert any("Fitted on purchases up to 2025-05-01" in c.value for c in at.caption)
+
+
+def test_uploaded_summary_predicts_without_holdout_and_says_so():
+    tx = data.load_sample("transactions").transactions
+    summary = rfm.summarize(tx, "customer_id", "date", "amount", observation_end="2025-12-31").reset_index()
+    raw = safe_csv(summary)
+    at = app(PAGE)
+    at.session_state[UPLOAD] = {"summary": Upload("summary.csv", hashlib.sha256(raw).hexdigest(), raw)}
+    at.run()
+    assert not at.exception and not at.error
+    assert any("cannot be checked on a holdout period" in c.value for c in at.caption)
+    assert not any("fits the holdout best" in x.value for x in at.success)
+    assert any("needs a transaction log" in i.value for i in at.info)
+    assert metrics(at)["Customers"] == "10,000"
