@@ -198,9 +198,8 @@ with tab_models:
         # ---- charts ---------------------------------------------------------------------------------------
         st.subheader(s.text("predict.page.charts_header"))
         expected_matrix, alive_matrix = predict.frequency_recency_matrices(customer_models, horizon)
-        t_matrix, t_alive, t_hist, t_conc = st.tabs([s.text("predict.charts.purchases"), s.text("predict.charts.p_alive"),
-                                                     s.text("predict.metrics.mean_clv"),
-                                                     s.text("predict.metrics.top_share")])
+        t_matrix, t_alive, t_hist, t_conc = st.tabs([s.text(f"predict.charts.tab_{k}")
+                                                     for k in ("matrix", "alive", "distribution", "concentration")])
         t_matrix.plotly_chart(charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
         t_alive.plotly_chart(charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
         t_hist.plotly_chart(charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
