@@ -181,9 +181,12 @@ class Estimate:
 
     @property
     def uncertain(self) -> bool:
-        """True when the 95% interval reaches more than 20% away from the value."""
-        if not math.isfinite(self.value) or self.value == 0:
+        """True when the 95% interval reaches more than 20% away from the value (for a value of 0:
+        when the interval is not just 0)."""
+        if not math.isfinite(self.value):
             return True
+        if self.value == 0:
+            return self.low != 0 or self.high != 0
         return max(self.high - self.value, self.value - self.low) > LARGE_UNCERTAINTY * abs(self.value)
 
 
@@ -357,6 +360,22 @@ class SubscriptionMetrics:
     monthly: pd.DataFrame
     survivors: pd.DataFrame = field(repr=False)
     survival: pd.DataFrame = field(repr=False)
+
+
+    @property
+    def pooled(self) -> dict[str, float | None]:
+        """Rates over the whole observed period (``months`` with active subscribers), for the calculator:
+        logo churn = churned / active at the start of each month, summed; revenue churn = churned MRR /
+        MRR at the start; ARPU = MRR at the start / active at the start. None without any active month.
+        """
+        m = self.monthly[self.monthly["active_start"] > 0]
+        active = float(m["active_start"].sum())
+        out = {"months": len(m), "subscriber_months": active}
+        if not active:
+            return {**out, "logo_churn": None, "revenue_churn": None, "arpu": None}
+        mrr = float(m["mrr_start"].sum())
+        return {**out, "logo_churn": float(m["churned"].sum()) / active,
+                "revenue_churn": float(m["churned_mrr"].sum()) / mrr if mrr else None, "arpu": mrr / active}
 
 
 def _months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:

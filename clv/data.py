@@ -487,6 +487,17 @@ def sheet_names(source, filename: str | None = None) -> list[str]:
         wb.close()
 
 
+def column_names(source, filename: str | None = None, options: ReadOptions | None = None) -> list[str]:
+    r"""The column names of a table as read (header row, or generated names when there is none), even
+    when its columns cannot be mapped: the choices a user corrects a mapping from. Raises ``DataError``
+    for a file that is not a table.
+
+    >>> column_names(b"customer,day,value\n1,2024-01-01,3\n")
+    ['customer', 'day', 'value']
+    """
+    return list(_read_raw(source, filename, options or ReadOptions()).table.column_names)
+
+
 def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
     import openpyxl
 

@@ -1,7 +1,6 @@
 """Your data: upload a file (or use the sample), see exactly what was read and set aside, correct the
 column mapping, and turn the data into the calculator's baseline."""
 
-import dataclasses
 
 import pandas as pd
 import streamlit as st
@@ -122,9 +121,6 @@ if up is not None:
                          help=s.text("datapage.sheet.help"))
             state.put("data_sheet", st.session_state["data_sheet"])
     options = dataset.read_options()
-    wanted_sheet = (state.get("data_sheet") or None) if sheets else None
-    if options.sheet != wanted_sheet:                 # until ui.dataset.read_options passes the sheet on
-        options = dataclasses.replace(options, sheet=wanted_sheet)
 
 data_key = dataset.dataset_id(kind) if up is None else f"{dataset.dataset_id(kind)}|{options!r}"
 result, error = None, None
@@ -288,11 +284,12 @@ if kind == "transactions":
                           high=show(estimate.high)), icon=":material/warning:")
 else:                                                 # subscriptions
     metrics = cache.on_data(data_key, "subscriptions", table)
-    monthly = metrics.monthly[metrics.monthly["active_start"] > 0]
-    active = float(monthly["active_start"].sum())
-    logo = float(monthly["churned"].sum()) / active if active else float("nan")
-    revenue_churn = float(monthly["churned_mrr"].sum()) / float(monthly["mrr_start"].sum()) if active else float("nan")
-    arpu = float(monthly["mrr_start"].sum()) / active if active else float("nan")
+    pooled = metrics.pooled
+    logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
+    if logo is None:                                  # no subscriber was ever active in a whole month
+        st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
+        state.write_url("data_")
+        st.stop()
     last = metrics.monthly.iloc[-1]
     churn_pct = round(logo * 100.0, 1)
     baseline = {"calc_mode": SUBSCRIPTION, "calc_arpu": round(arpu, 2), "calc_churn": churn_pct,
@@ -305,8 +302,8 @@ else:                                                 # subscriptions
                    s.text("datapage.subs.logo_churn_help"))
     widgets.metric(cards[3], s.text("datapage.subs.revenue_churn"), fmt.percent(revenue_churn, 2, s.digits),
                    s.text("datapage.subs.revenue_churn_help"))
-    st.markdown(s.text("datapage.subs.method", months=fmt.number(len(monthly), 0, s.digits),
-                       subscriber_months=fmt.number(active, 0, s.digits)))
+    st.markdown(s.text("datapage.subs.method", months=fmt.number(pooled["months"], 0, s.digits),
+                       subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits)))
     tab_mrr, tab_survival = st.tabs([s.text("datapage.subs.tab_mrr"), s.text("datapage.subs.tab_survival")])
     tab_mrr.plotly_chart(data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
     tab_survival.plotly_chart(data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")

@@ -16,11 +16,10 @@ UPLOAD_ENTRIES = 4          # a few recent uploads (re-mapping a file re-reads i
 def read_upload(digest: str, filename: str, kind: str, mapping: tuple, options: data.ReadOptions,
                 _raw: bytes) -> data.LoadResult:
     """An uploaded file read and validated (``digest`` identifies ``_raw``)."""
-    readers = {"transactions": data.read_transactions, "summary": data.read_summary,
-               "subscriptions": data.read_subscriptions}
     if kind == "summary":
         return data.read_summary(_raw, filename=filename, options=options)
-    return readers[kind](_raw, filename=filename, mapping=dict(mapping) or None, options=options)
+    reader = data.read_subscriptions if kind == "subscriptions" else data.read_transactions
+    return reader(_raw, filename=filename, mapping=dict(mapping) or None, options=options)
 
 
 @st.cache_data(show_spinner=False)
@@ -111,7 +110,7 @@ def upload_sheets(digest: str, filename: str, _raw: bytes) -> list[str]:
 def upload_columns(digest: str, filename: str, sheet: str | None, _raw: bytes) -> list[str]:
     """The column names of an uploaded table (for the mapping's choices, even when it cannot be read
     with the guessed mapping). Raises ``clv.DataError`` for a file that is not a table."""
-    return list(data._read_raw(_raw, filename, data.ReadOptions(sheet=sheet)).table.column_names)
+    return data.column_names(_raw, filename, data.ReadOptions(sheet=sheet))
 
 
 # ---- Predictions (pages/predictions.py): model fits, cached per dataset ---------------------------------

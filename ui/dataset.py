@@ -42,7 +42,8 @@ def dataset_id(kind: str = "transactions") -> str:
 
 def read_options() -> data.ReadOptions:
     dayfirst = {"auto": None, "day": True, "month": False}[state.get("data_dayfirst")]
-    return data.ReadOptions(dayfirst=dayfirst, returns=state.get("data_returns"))
+    return data.ReadOptions(dayfirst=dayfirst, returns=state.get("data_returns"),
+                            sheet=state.get("data_sheet") or None)
 
 
 def mapping_items(kind: str = "transactions") -> tuple:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from .. import fmt, i18n
 from ..cohorts import CohortTables, SubscriptionMetrics
 from ..rfm import SEGMENTS, segment_name
 from .base import ACCENT, BAD, PALETTE, PRIMARY, SEQUENTIAL, figure
 
-SEGMENT_COLOURS = {seg: PALETTE[i % len(PALETTE)] for i, seg in enumerate(SEGMENTS)}
+# Eleven segments, best to worst, on one colour-blind-safe sequential scale (cividis): neighbours in value
+# are neighbours in colour and no two segments share one (an 8-colour palette would have to repeat).
+SEGMENT_COLOURS = dict(zip(SEGMENTS, sample_colorscale("Cividis_r", len(SEGMENTS))))
 MAX_SURVIVAL_CURVES = 12      # most recent cohorts drawn; older ones are summarised by the others
 
 
@@ -100,7 +103,7 @@ def aov_chart(trend: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.
     fig.add_scatter(x=x, y=trend["orders_per_customer"].tolist(), mode="lines+markers", yaxis="y2",
                     line={"color": ACCENT, "dash": "dot"}, name=i18n.text("cohorts.charts.orders_per_customer", lang))
     fig.update_layout(yaxis2={"title": {"text": i18n.text("cohorts.charts.orders_per_customer", lang)},
-                              "overlaying": "y", "side": "right", "rangemode": "tozero"})
+                              "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".2f"})
     fig.update_yaxes(rangemode="tozero")
     return fig
 
