@@ -535,7 +535,7 @@ def contractual(cohort_counts: list[list[float]], arpu: float, gross_margin: flo
 
     >>> c = contractual([[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=100, gross_margin=1, discount_rate=0.1)
     >>> round(c.model.params["alpha"], 3), round(c.model.params["beta"], 3), round(c.discounted_expected_lifetime, 2)
-    (0.704, 1.182, 3.92)
+    (0.704, 1.182, 3.69)
     """
     for name, value in (("arpu", arpu), ("discount_rate", discount_rate)):
         if not math.isfinite(value) or value < 0:

@@ -254,7 +254,7 @@ with tab_contract:
             try:
                 cohort_counts = [predict.parse_counts(typed)]
             except clv.InputError as err:
-                widgets.show_input_error(err, s.lang, label=s.text("predict.page.contract_counts"))
+                widgets.show_input_error(err, s.lang, label=s.text("predict.page.contract_counts_short"))
         else:
             st.info(s.text("predict.page.contract_empty"), icon=":material/info:")
     else:

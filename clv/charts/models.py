@@ -113,6 +113,7 @@ def value_concentration(values: pd.Series, lang: str = "en", digits: str = "west
                              text=[label], textposition="middle right", name=label))
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_layout(legend={"y": -0.28}, margin={"b": 90})      # below the axis title
     return fig
 
 
