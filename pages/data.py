@@ -17,7 +17,6 @@ PREVIEW_ROWS = 100                # kept rows shown in the preview
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
 UPLOADER_VERSION = "_data_uploader_version"   # bumped to empty the uploader when the sample is chosen
 RESET_ON_NEW_FILE = {"data_sheet": "", **{f"data_map_{role}": "" for role in data.ROLES}}
-MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")   # escaped so file names and values stay text
 DATE_TOKENS = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
                ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
 
@@ -56,10 +55,6 @@ def on_mapping(role: str) -> None:
 def on_sheet() -> None:
     state.put("data_sheet", st.session_state["data_sheet"] or "")
 
-
-def literal(message: str) -> str:
-    """A message that may quote the file (its name, columns, a line) as markdown that shows it literally."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in message)
 
 
 def readable_date_format(code: str | None) -> str:
@@ -137,7 +132,7 @@ except clv.InputError as err:                         # a read option out of ran
     st.stop()
 
 if error is not None:
-    st.error(literal(error.message(s.lang)), icon=":material/error:")
+    st.error(widgets.literal(error.message(s.lang)), icon=":material/error:")
 report = result.report if result is not None else getattr(error, "report", None)
 
 # --- Column mapping (transactions: correctable; other kinds: shown) --------------------------------------
@@ -249,7 +244,7 @@ if kind == "transactions":
     try:
         derived = cache.on_data(data_key, "derived", table, int(inactive))
     except (clv.DataError, clv.InputError) as err:
-        st.error(literal(err.message(s.lang)), icon=":material/error:")
+        st.error(widgets.literal(err.message(s.lang)), icon=":material/error:")
         state.write_url("data_")
         st.stop()
     churn_pct = round(derived.monthly_churn.value * 100.0, 1)

@@ -8,7 +8,7 @@ from clv import fmt, scenarios
 from clv.charts import scenarios as scenario_charts
 from clv.report import scenario_report
 from ui import scenarios as slots
-from ui import state
+from ui import state, widgets
 
 PROJECTOR_FONT = 20          # chart text size for a projector
 
@@ -43,12 +43,13 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
     columns = st.columns(len(results))
     for column, (name, r) in zip(columns, results.items()):
         with column.container(border=True):
-            st.subheader(name)
+            st.subheader(widgets.literal(name))
             st.metric(s.text("scenarios.page.metric.ltv"), s.money(r.ltv, 0))
             st.metric(s.text("scenarios.page.metric.net"), s.money(r.net_value, 0))
             st.metric(s.text("scenarios.page.metric.roi"), fmt.times(r.roi, 1, s.digits))
     for card in cards:
-        st.markdown("- " + scenarios.describe(results[card.campaign.name], card.campaign, s.lang, s.currency))
+        st.markdown("- " + widgets.literal(scenarios.describe(results[card.campaign.name], card.campaign, s.lang,
+                                                              s.currency)))
     combined = list(results.values())[-1]
     left, right = st.columns(2)
     for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),

@@ -57,7 +57,6 @@ for position, slot in enumerate(active):
     kind = state.get(campaign_key(slot, "kind"))
     with columns[position % 2].container(border=True):
         head, remove = st.columns([3, 2], vertical_alignment="center")
-        head.markdown(f"**{slots.display_name(slot, s.lang)}**")       # markdown escapes nothing risky: no HTML
         remove.button(s.text("scenarios.page.remove"), key=f"sc_remove_{slot}", on_click=slots.remove, args=(slot,),
                       icon=":material/delete:")
         st.caption(scenarios.TEMPLATES[kind].description(s.lang))
@@ -74,6 +73,7 @@ for position, slot in enumerate(active):
                 f = ALL[campaign_key(slot, name + "_range")]
                 widgets.value_range(f, s.lang, s.text(f"scenarios.card.{name}"), state.get(campaign_key(slot, name)))
         card = slots.card(slot, s.lang, taken)
+        head.markdown(f"**{widgets.literal(card.name)}**")      # drawn last: the name as just typed
         if card.error is not None:
             widgets.show_input_error(card.error, s.lang)
         cards.append(card)
@@ -113,7 +113,7 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
 
     for card in cards:
         alone = results[card.campaign.name]
-        st.markdown("- " + scenarios.describe(alone, card.campaign, s.lang, s.currency))
+        st.markdown("- " + widgets.literal(scenarios.describe(alone, card.campaign, s.lang, s.currency)))
 
     table = scenario_table(results, cohort, s.lang)
     st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s))

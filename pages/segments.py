@@ -15,12 +15,7 @@ from ui.fields import SEGMENTS_PAGE
 
 KIND = "transactions"
 COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 160, 450   # cohort heatmaps: a readable row per cohort
-MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")   # escaped so file names and values stay text
 
-
-def literal(message: str) -> str:
-    """A message that may quote the file (its name, columns, a line) as markdown that shows it literally."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in message)
 
 
 s = ui.page_setup("segments")
@@ -33,7 +28,7 @@ try:
     loaded = dataset.current(KIND)
 except clv.DataError as err:
     st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
-    st.error(literal(err.message(s.lang)))
+    st.error(widgets.literal(err.message(s.lang)))
     ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
     state.write_url("seg_")
     st.stop()

@@ -18,3 +18,10 @@ def app(script: str = "app.py", **query: str) -> AppTest:
 def metrics(at: AppTest) -> dict[str, str]:
     """Shown metric cards: label -> displayed value."""
     return {m.label: m.value for m in at.metric}
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as the reader sees it: backslash escapes removed (user text is escaped)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown)

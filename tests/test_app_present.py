@@ -1,6 +1,6 @@
 """The presentation view and the HTML report."""
 
-from tests.apptest import app, metrics
+from tests.apptest import app, metrics, plain
 
 LINK = dict(c1="loyalty", c1r="40", c1c="20", c1p="1", c1s="0")      # the issue's loyalty reference campaign
 
@@ -9,7 +9,7 @@ def test_present_shows_the_scenario_in_large_type():
     at = app("pages/present.py", **LINK).run()
     assert not at.exception
     assert metrics(at) == {"LTV with campaigns": "$880", "Net value": "$70", "ROI": "7.0×"}
-    assert "adds $70.00 per customer" in " ".join(m.value for m in at.markdown)
+    assert "adds $70.00 per customer" in " ".join(plain(m.value) for m in at.markdown)
     assert len(at.get("plotly_chart")) == 2
     assert any("font-size: 3.4rem" in h.proto.body for h in at.get("html"))
 

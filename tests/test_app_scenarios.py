@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.apptest import app, metrics
+from tests.apptest import app, metrics, plain
 
 
 def add(at, template):
@@ -30,8 +30,7 @@ def test_loyalty_reference_values_through_the_widgets():
     assert shown["LTV with campaigns"] == "$880.00"              # 0.4 x 1000 + 0.6 x 800
     assert shown["Net value"] == "$70.00"                        # 880 - 0.4 x 1 x 25 months - 800
     assert shown["ROI"] == "7.00×"                                # 70 / 10
-    sentence = at.markdown[-1].value if "breaks even" in at.markdown[-1].value else \
-        next(m.value for m in at.markdown if "breaks even" in m.value)
+    sentence = next(plain(m.value) for m in at.markdown if "breaks even" in m.value)
     assert "adds $70.00 per customer" in sentence and "2.5%" in sentence
     assert at.query_params["c1"] in ("loyalty", ["loyalty"])
 
@@ -62,7 +61,7 @@ def test_remove_and_invalid_input_message():
     at = add(app("pages/scenarios.py", margin="99").run(), "cross_sell")
     at.number_input(key="sc_c1_margin_change").set_value(5.0).run()
     assert not at.exception and not at.metric
-    assert at.error[0].value.startswith("Margin change (points) must be such that the total gross margin stays")
+    assert plain(at.error[0].value).startswith("Margin change (points) must be such that the total gross margin stays")
 
 
 def test_uncertainty_simulation_and_tornado():
@@ -71,7 +70,7 @@ def test_uncertainty_simulation_and_tornado():
     at.session_state["sc_chart_tab"] = "Uncertainty"
     at.run()
     assert not at.exception
-    risk = next(m.value for m in at.markdown if "simulated draws" in m.value)
+    risk = next(plain(m.value) for m in at.markdown if "simulated draws" in m.value)
     assert "10,000 simulated draws" in risk and "Chance the scenario pays off" in risk
     assert at.query_params["c1cx"] in ("10,30", ["10,30"])       # 20% +/- 50%, kept in the link
 
@@ -83,3 +82,12 @@ def test_tornado_tab_moves_each_driver():
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert not at.exception and fig["layout"]["title"]["text"] == "What moves LTV most: each driver ±10%"
     assert len(fig["data"][0]["y"]) == 5                          # ARPU, margin, churn, CAC, discount rate
+
+
+def test_user_text_never_becomes_markup():
+    name = "![x](http://example.invalid/p.png) **big** <b>"
+    at = add(app("pages/scenarios.py").run(), "loyalty")
+    at.text_input(key="sc_c1_name").input(name).run()
+    shown = [m.value for m in at.markdown]
+    assert f"**{name}**" in [plain(m) for m in shown]          # shown exactly as typed, as the card's title
+    assert not any("](http" in m or "<b>" in m for m in shown)  # ... and never as a link, image or tag

@@ -50,7 +50,7 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     _sidebar(lang)
     s = state.page_state()
     for f, raw in state.url_notices():
-        st.toast(s.text("url.bad_value", name=f.url, value=raw[:40]), icon=":material/link_off:")
+        st.toast(widgets.literal(s.text("url.bad_value", name=f.url, value=raw[:40])), icon=":material/link_off:")
     st.session_state[state.NOTICES] = []
     return s
 

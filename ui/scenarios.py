@@ -57,6 +57,7 @@ def remove(slot: int) -> None:
 class Card:
     slot: int
     kind: str
+    name: str                                     # unique among the cards
     campaign: clv.scenarios.Campaign | None      # None when an input is not allowed
     error: clv.InputError | None
     ranges: dict                                  # (campaign name, field) -> (low, high), clv units
@@ -83,13 +84,13 @@ def card(slot: int, lang: str, taken: set[str]) -> Card:
                                          "monthly_cost", "revenue_share_cost", "cac_change")}
         campaign = scenarios.Campaign(name, annual_billing=billing, **fields)
     except clv.InputError as err:
-        return Card(slot, kind, None, err, {})
+        return Card(slot, kind, name, None, err, {})
     ranges = {}
     for field in UNCERTAIN:
         r = values.get(field + "_range")
         if r is not None and r[0] < r[1]:
             ranges[(name, field)] = r
-    return Card(slot, kind, campaign, None, ranges)
+    return Card(slot, kind, name, campaign, None, ranges)
 
 
 def current(lang: str) -> tuple[clv.Assumptions, list[Card]]:

@@ -9,7 +9,7 @@ import streamlit as st
 import clv
 from clv import session
 
-from . import state
+from . import state, widgets
 
 UPLOAD_KEY = "session_file"
 MESSAGE_KEY = "_session_message"
@@ -47,4 +47,4 @@ def save_and_load(lang: str) -> None:
         message = st.session_state.pop(MESSAGE_KEY, None)
         if message:
             kind, text = message
-            getattr(st, kind)(text)
+            getattr(st, kind)(widgets.literal(text))      # the file's own names may be quoted

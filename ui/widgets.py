@@ -85,7 +85,7 @@ def show_input_error(err: clv.InputError, lang: str, where: Any = None, label: s
     if label is None:
         f = next((f for f in state.fields().values() if f.core == err.field and f.label_key), None)
         label = i18n.text(f.label_key, lang) if f else None
-    (where or st).error(err.message(lang, label=label), icon=":material/error:")
+    (where or st).error(literal(err.message(lang, label=label)), icon=":material/error:")
 
 
 def metric(where: Any, label: str, value: str, help_text: str | None = None, **kwargs: Any) -> None:
@@ -162,3 +162,12 @@ def number_columns(table, s: state.PageState) -> dict:
         elif table[column].dtype.kind == "f":
             config[column] = st.column_config.NumberColumn(column, format="%.2f")
     return config
+
+
+MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")
+
+
+def literal(text: str) -> str:
+    """User text (a campaign name, a file name, a message quoting a file) as markdown that shows it
+    exactly as typed: no links, images, emphasis or maths can come from it."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
