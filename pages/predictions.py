@@ -23,9 +23,9 @@ st.title(s.text("predict.title"))
 st.caption(s.text("predict.intro"))
 
 
-def _errors(err: Exception) -> str:
-    """Our errors as one sentence in the page's language."""
-    return err.message(s.lang)
+def _errors(err: Exception, label: str | None = None) -> str:
+    """Our errors as one sentence in the page's language, shown literally (they may quote a file or typed text)."""
+    return widgets.literal(err.message(s.lang, label=label) if label else err.message(s.lang))
 
 
 # ---- the data: an uploaded transaction log, else an uploaded summary, else the sample ----------------
@@ -69,7 +69,7 @@ with tab_models:
             except ValueError:
                 wanted = None
             if wanted is None or not low <= wanted <= high:
-                st.toast(s.text("predict.page.bad_date", value=stored, default=str(default_cal.date())),
+                st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=str(default_cal.date())),
                          icon=":material/event_busy:")
                 wanted = default_cal
                 state.put("pred_cal", "")
@@ -113,7 +113,7 @@ with tab_models:
             for fit in comparison.fits:
                 if not fit.ok:
                     st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
-                                      message=fit.error(s.lang)), icon=":material/warning:")
+                                      message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
             if comparison.ok_fits:
                 table = comparison.table(s.lang)
                 st.dataframe(table.rename(columns={c: s.text(f"predict.columns.{c}") for c in table.columns}),
@@ -254,7 +254,7 @@ with tab_contract:
             try:
                 cohort_counts = [predict.parse_counts(typed)]
             except clv.InputError as err:
-                widgets.show_input_error(err, s.lang, label=s.text("predict.page.contract_counts_short"))
+                st.error(_errors(err, s.text("predict.page.contract_counts_short")), icon=":material/error:")
         else:
             st.info(s.text("predict.page.contract_empty"), icon=":material/info:")
     else:
