@@ -449,10 +449,13 @@ class FormulaComparison:
 
 
 def formula_against_model(transactions: pd.DataFrame, values: CustomerValues, gross_margin: float, cac: float,
-                          analysis_date=None) -> FormulaComparison:
+                          analysis_date=None,
+                          inactivity_days: int = cohorts.DEFAULT_INACTIVITY_DAYS) -> FormulaComparison:
     """The calculator's LTV (``clv.cohorts.derive_assumptions`` -> ``clv.Assumptions`` -> ``clv.evaluate``)
-    with the same horizon and discount as ``values``, against ``gross_margin`` x the mean predicted CLV."""
-    derived = cohorts.derive_assumptions(transactions, analysis_date=analysis_date, bootstrap_samples=0)
+    with the same horizon and discount as ``values``, against ``gross_margin`` x the mean predicted CLV.
+    ``inactivity_days``: no purchase for this long counts as churned (the Your data page's setting)."""
+    derived = cohorts.derive_assumptions(transactions, inactivity_days=inactivity_days, analysis_date=analysis_date,
+                                         bootstrap_samples=0)
     assumptions = derived.to_assumptions(gross_margin, cac, values.annual_discount_rate, values.horizon_months)
     return FormulaComparison(formula_ltv=evaluate(assumptions).ltv, model_clv=gross_margin * values.mean_clv,
                              arpu=assumptions.arpu, monthly_churn=assumptions.monthly_churn,

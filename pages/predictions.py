@@ -214,7 +214,8 @@ with tab_models:
                               rate=fmt.percent(annual_rate, 1, s.digits)))
             try:
                 versus = predict.formula_against_model(frame, values, margin, calc.cac if calc else 0.0,
-                                                       analysis_date=pd.to_datetime(frame["date"]).max().normalize())
+                                                       analysis_date=pd.to_datetime(frame["date"]).max().normalize(),
+                                                       inactivity_days=int(state.get("data_inactive_days")))
             except (clv.InputError, clv.DataError) as err:
                 st.error(_errors(err), icon=":material/error:")
             else:
