@@ -1,0 +1,129 @@
+"""The app in Arabic: labels from ar.toml, the same numbers as in English, Arabic-Indic digits on
+request, the language switch, chart text, the right-to-left style, and every page without an error."""
+
+import json
+
+import pytest
+
+from clv import i18n
+from tests.apptest import PAGES, app, metrics
+
+# Strings copied from clv/locales/ar.toml: if a translation changes on purpose, change it here too.
+AR_LTV = "القيمة الدائمة (LTV)"
+AR_RATIO = "نسبة LTV إلى CAC"
+AR_PAYBACK = "استرداد CAC (أشهر)"
+AR_TITLE = "حاسبة القيمة الدائمة للعميل"
+AR_PAYBACK_CHART = "متى يسترد العميل تكلفة اكتسابه؟"
+RTL_RULE = "direction: rtl"
+
+
+def _query(at) -> dict[str, str]:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def _shown_text(at) -> list[str]:
+    """Every text a visitor reads in the main area and the sidebar (titles, captions, markdown, alerts)."""
+    kinds = ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error")
+    return [str(el.value) for kind in kinds for el in getattr(at, kind)]
+
+
+def _rtl_styles(at) -> list:
+    return [el for el in at.get("html") if RTL_RULE in el.proto.body]
+
+
+def test_the_labels_used_here_are_the_catalogue_strings():
+    assert i18n.text("calc.metric.ltv", "ar") == AR_LTV
+    assert i18n.text("calc.metric.ltv_to_cac", "ar") == AR_RATIO
+    assert i18n.text("calc.metric.payback", "ar") == AR_PAYBACK
+    assert i18n.text("calc.title", "ar") == AR_TITLE
+    assert i18n.text("charts.payback.title", "ar") == AR_PAYBACK_CHART
+    assert i18n.is_rtl("ar") and i18n.text("lang.direction", "ar") == "rtl"
+
+
+def test_calculator_in_arabic_shows_arabic_labels_and_the_english_numbers():
+    english = app().run()
+    arabic = app(lang="ar").run()
+    assert not arabic.exception
+    shown = metrics(arabic)
+    # README worked example: 50 x 0.8 / 0.05 = 800; 800 / 300 = 2.67; payback 300 / 40 = 7.5 months.
+    assert shown[AR_LTV] == "$800.00"
+    assert shown[AR_RATIO] == "2.67 : 1"
+    assert shown[AR_PAYBACK] == "7.5"
+    assert list(shown.values()) == list(metrics(english).values())
+    assert not set(shown) & set(metrics(english))                      # every label is translated
+    assert arabic.title[0].value == AR_TITLE
+
+
+def test_arabic_indic_digits_change_the_digits_not_the_value():
+    at = app(lang="ar", digits="arabic").run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown[AR_LTV] == "$٨٠٠٫٠٠"                                  # $800.00 with Arabic-Indic digits
+    assert shown[AR_PAYBACK] == "٧٫٥"                                   # 7.5
+    assert at.sidebar.radio(key="digits").value == "arabic"
+
+
+def test_digits_choice_appears_only_in_arabic():
+    english = app().run()
+    arabic = app(lang="ar").run()
+    assert "digits" not in [r.key for r in english.sidebar.radio]
+    assert arabic.sidebar.radio(key="digits").value == "western"
+
+
+def test_switching_language_in_the_sidebar_changes_the_text_keeps_the_numbers_and_the_link():
+    at = app(churn="4").run()
+    before = metrics(at)
+    assert before["Lifetime value (LTV)"] == "$1,000.00"                # 50 x 0.8 / 0.04
+    at.sidebar.selectbox(key="lang").select("ar").run()
+    assert not at.exception
+    after = metrics(at)
+    assert after[AR_LTV] == "$1,000.00"
+    assert list(after.values()) == list(before.values())
+    assert at.title[0].value == AR_TITLE
+    assert _query(at)["lang"] == "ar" and _query(at)["churn"] == "4"
+    # And back: the English labels return and the link drops the default language.
+    at.sidebar.selectbox(key="lang").select("en").run()
+    assert metrics(at) == before
+    assert "lang" not in _query(at)
+
+
+@pytest.mark.xfail(strict=True, reason="ui.page_setup reads the language from the store before the sidebar "
+                   "select box writes it, so the run right after a switch draws the sidebar and the RTL style "
+                   "in the old language (fixed on the next rerun)")
+def test_switching_to_arabic_turns_the_sidebar_and_the_direction_in_the_same_run():
+    at = app().run()
+    at.sidebar.selectbox(key="lang").select("ar").run()
+    assert at.title[0].value == AR_TITLE                                 # the main area follows at once
+    assert at.sidebar.markdown[0].value.endswith(i18n.text("app.name", "ar"))
+    assert _rtl_styles(at)
+
+
+def test_chart_titles_and_axes_come_from_the_arabic_catalogue():
+    at = app(lang="ar").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    layout = spec["layout"]
+    assert layout["title"]["text"] == AR_PAYBACK_CHART
+    assert layout["xaxis"]["title"]["text"] == i18n.text("charts.axis.months", "ar")
+    assert layout["yaxis"]["title"]["text"] == i18n.text("charts.axis.margin_per_customer", "ar", currency="$")
+    names = {trace.get("name") for trace in spec["data"]}
+    assert i18n.text("charts.payback.expected", "ar") in names
+
+
+def test_right_to_left_style_only_in_arabic():
+    assert _rtl_styles(app(lang="ar").run())
+    assert not _rtl_styles(app().run())
+
+
+ENGLISH_ONLY = {v for k, v in i18n.catalogue("en").items() if v != i18n.catalogue("ar").get(k) and len(v) > 3}
+
+
+@pytest.mark.parametrize("script", PAGES)
+def test_every_page_renders_in_arabic(script):
+    at = app(script, lang="ar").run()
+    assert not at.exception
+    assert _rtl_styles(at)
+    shown = _shown_text(at)
+    assert any(i18n.text("app.name", "ar") in text for text in shown)   # the shared sidebar
+    assert at.title and any("\u0600" <= ch <= "\u06ff" for ch in at.title[0].value)
+    leaked = sorted(text for text in shown if text in ENGLISH_ONLY)
+    assert leaked == []                                                  # no English string left
