@@ -87,9 +87,6 @@ def test_switching_language_in_the_sidebar_changes_the_text_keeps_the_numbers_an
     assert "lang" not in _query(at)
 
 
-@pytest.mark.xfail(strict=True, reason="ui.page_setup reads the language from the store before the sidebar "
-                   "select box writes it, so the run right after a switch draws the sidebar and the RTL style "
-                   "in the old language (fixed on the next rerun)")
 def test_switching_to_arabic_turns_the_sidebar_and_the_direction_in_the_same_run():
     at = app().run()
     at.sidebar.selectbox(key="lang").select("ar").run()

@@ -27,8 +27,8 @@ PAGES = (
 
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; text-align: right; }
-[data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stNumberInput"] input
-{ direction: ltr; }
+[data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stNumberInput"] input,
+.katex, [data-testid="stLatex"], [data-testid="stTable"] td { direction: ltr; }
 </style>"""
 
 
@@ -39,7 +39,10 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     ``presenting``: the sidebar starts collapsed and figures are set in large type (projector view).
     """
     state.read_url_once()
-    lang = state.get("lang")
+    # A language just picked in the sidebar is in the widget's state before the sidebar is drawn again.
+    lang = st.session_state.get(state.LANG.key) or state.get("lang")
+    if lang not in state.LANG.choices:
+        lang = state.LANG.default
     st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
                        page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
