@@ -21,6 +21,7 @@ Errors are ``clv.errors.FitError`` with a catalogue key under ``models.errors``.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ BFGS_GTOL = 1e-7                  # BFGS stops at this gradient per customer; a 
 NEWTON_MAX_STEP = 0.1             # a polishing Newton step longer than this (in log-parameters) is not taken
 
 
-class Model:
+class Model(ABC):
     """Base class of the fitted models (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma, sBG)."""
 
     name: str = "model"               # catalogue key under models.names
@@ -54,9 +55,9 @@ class Model:
         self._data: dict | None = None
 
     # ------------------------------------------------------------------ to implement
+    @abstractmethod
     def _loglik(self, params: np.ndarray, data: dict, grad: bool = False):
         """Summed weighted log-likelihood at natural ``params``; with ``grad``, (value, d/dparams or None)."""
-        raise NotImplementedError
 
     def _initial(self, data: dict) -> np.ndarray:
         """Starting values of the natural parameters."""
@@ -90,10 +91,7 @@ class Model:
             lambda t: -self._loglik(np.exp(t), data) / total_weight, theta)
 
     def _has_grad(self, data: dict) -> bool:
-        try:
-            out = self._loglik(self._initial(data), data, grad=True)
-        except NotImplementedError:
-            return False
+        out = self._loglik(self._initial(data), data, grad=True)
         return isinstance(out, tuple) and out[1] is not None
 
     def _fit(self, data: dict, n_customers: float):
