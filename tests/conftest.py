@@ -30,3 +30,25 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+# The sample's model fits, shared by the prediction and chart tests (fitted once per run).
+@pytest.fixture(scope="session")
+def transactions():
+    from clv import data
+
+    return data.load_sample("transactions").transactions
+
+
+@pytest.fixture(scope="session")
+def full(transactions):
+    from clv import predict
+
+    return predict.fit_customer_models(transactions, "bgnbd")
+
+
+@pytest.fixture(scope="session")
+def comparison(transactions):
+    from clv import predict
+
+    return predict.compare_models(transactions, models=("bgnbd", "mbgnbd"))

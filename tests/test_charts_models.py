@@ -4,23 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clv import data, predict
+from clv import predict
 from clv.charts import models as charts
 
 
-@pytest.fixture(scope="module")
-def transactions():
-    return data.load_sample("transactions").transactions
-
-
-@pytest.fixture(scope="module")
-def full(transactions):
-    return predict.fit_customer_models(transactions, "bgnbd")
-
-
-@pytest.fixture(scope="module")
-def comparison(transactions):
-    return predict.compare_models(transactions, models=("bgnbd", "mbgnbd"))
 
 
 def test_frequency_recency_and_p_alive_heatmaps_show_the_matrices(full):

@@ -20,19 +20,6 @@ TRUE_GG = {"p": 6.0, "q": 4.0, "v": 30.0}          # README's gamma is our v
 FH_2007_REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
 
 
-@pytest.fixture(scope="module")
-def transactions():
-    return data.load_sample("transactions").transactions
-
-
-@pytest.fixture(scope="module")
-def full(transactions):
-    return predict.fit_customer_models(transactions, "bgnbd")
-
-
-@pytest.fixture(scope="module")
-def comparison(transactions):
-    return predict.compare_models(transactions, models=("bgnbd", "mbgnbd"))
 
 
 def _inside(model, truth, names):
