@@ -132,7 +132,7 @@ except clv.InputError as err:                         # a read option out of ran
     st.stop()
 
 if error is not None:
-    st.error(widgets.literal(error.message(s.lang)), icon=":material/error:")
+    widgets.show_error(error, s.lang)
 report = result.report if result is not None else getattr(error, "report", None)
 
 # --- Column mapping (transactions: correctable; other kinds: shown) --------------------------------------
@@ -244,7 +244,7 @@ if kind == "transactions":
     try:
         derived = cache.on_data(data_key, "derived", table, int(inactive))
     except (clv.DataError, clv.InputError) as err:
-        st.error(widgets.literal(err.message(s.lang)), icon=":material/error:")
+        widgets.show_error(err, s.lang)
         state.write_url("data_")
         st.stop()
     churn_pct = round(derived.monthly_churn.value * 100.0, 1)

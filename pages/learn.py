@@ -23,11 +23,6 @@ TRUTH_RAN = "learn_truth_ran"          # set when the workshop exercise was firs
 CALC_FIELDS = ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate", "horizon_months")
 
 
-def md(text: str) -> str:
-    """Catalogue text for st.markdown: a currency "$" must not open a LaTeX span."""
-    return text.replace("$", r"\$")
-
-
 def default_assumptions() -> clv.Assumptions:
     """The calculator's defaults, from its fields' table."""
     fields = state.fields()
@@ -50,9 +45,9 @@ def quiz(lesson: str) -> None:
                                   format_func=lambda o, base=base: s.text(f"{base}.options.{o}"))
         verdict = learn.is_correct(lesson, q.key, answers[q.key])
         if verdict is True:
-            st.success(md(s.text("learn.quiz.right", why=s.text(f"{base}.why"))), icon=":material/check_circle:")
+            st.success(s.md("learn.quiz.right", why=s.text(f"{base}.why")), icon=":material/check_circle:")
         elif verdict is False:
-            st.error(md(s.text("learn.quiz.wrong", why=s.text(f"{base}.why"))), icon=":material/cancel:")
+            st.error(s.md("learn.quiz.wrong", why=s.text(f"{base}.why")), icon=":material/cancel:")
     right, answered, total = learn.score(lesson, answers)
     if answered:
         st.caption(s.text("learn.quiz.score", right=right, total=total))
@@ -75,38 +70,38 @@ formula = {f.figure: f for f in formulas(result)}
 g = a.monthly_margin
 horizon_text = (s.text("learn.horizon_months", months=a.horizon_months) if a.horizon_months
                 else s.text("learn.no_horizon"))
-st.info(md(s.text("learn.calc_numbers", arpu=s.money(a.arpu), margin=fmt.percent(a.gross_margin, 1, s.digits),
+st.info(s.md("learn.calc_numbers", arpu=s.money(a.arpu), margin=fmt.percent(a.gross_margin, 1, s.digits),
                   churn=fmt.percent(a.monthly_churn, 1, s.digits), cac=s.money(a.cac),
-                  rate=fmt.percent(a.annual_discount_rate, 1, s.digits), horizon=horizon_text)),
+                  rate=fmt.percent(a.annual_discount_rate, 1, s.digits), horizon=horizon_text),
         icon=":material/calculate:")
 
 tabs = dict(zip((*learn.LESSONS, "truth"), st.tabs([s.text(f"learn.tabs.{k}") for k in (*learn.LESSONS, "truth")])))
 
 # ---------------------------------------------------------------------------------------------- what is CLV
 with tabs["what"]:
-    st.markdown(md(s.text("learn.what.body")))
+    st.markdown(s.md("learn.what.body"))
     st.latex(r"LTV = \sum_{t=0}^{H-1} \frac{ARPU \times m \times (1 - c)^t}{(1 + d)^t}")
     heading("learn.worked")
     st.latex(formula["ltv"].worked)
-    st.markdown(md(s.text("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac))))
+    st.markdown(s.md("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac)))
     heading("learn.play")
     count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, 100, 10, key="learn_what_customers")
-    st.markdown(md(s.text("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
-                          cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac)))))
+    st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
+                          cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
     quiz("what")
 
 # ---------------------------------------------------------------------------------------------- simple formula
 with tabs["simple"]:
-    st.markdown(md(s.text("learn.simple.body")))
+    st.markdown(s.md("learn.simple.body"))
     general, _ = learn.simple_formula_latex(0, 0, 0)
     st.latex(general)
     heading("learn.worked")
     if a.monthly_churn > 0:
         annual, years = 12 * a.arpu, 1 / (12 * a.monthly_churn)
         st.latex(learn.simple_formula_latex(annual, a.gross_margin, years)[1])
-        st.markdown(md(s.text("learn.simple.worked", arpu=s.money(a.arpu), annual=s.money(annual),
+        st.markdown(s.md("learn.simple.worked", arpu=s.money(a.arpu), annual=s.money(annual),
                               churn=fmt.percent(a.monthly_churn, 1, s.digits), years=fmt.number(years, 2, s.digits),
-                              simple=s.money(annual * a.gross_margin * years))))
+                              simple=s.money(annual * a.gross_margin * years)))
     else:
         st.markdown(s.text("learn.simple.worked_no_churn"))
     heading("learn.play")
@@ -117,21 +112,21 @@ with tabs["simple"]:
     lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, 3.0, 0.5, key="learn_simple_lifespan")
     rate = c5.number_input(s.text("learn.simple.rate"), 0.0, 100.0, 10.0, 1.0, key="learn_simple_rate")
     simple, discounted = learn.simple_vs_discounted(aov, orders, margin / 100, lifespan, rate / 100)
-    st.markdown(md(s.text("learn.simple.result", simple=s.money(simple), rate=fmt.percent(rate / 100, 1, s.digits),
-                          discounted=s.money(discounted), gap=s.money(simple - discounted))))
+    st.markdown(s.md("learn.simple.result", simple=s.money(simple), rate=fmt.percent(rate / 100, 1, s.digits),
+                          discounted=s.money(discounted), gap=s.money(simple - discounted)))
     st.caption(s.text("learn.simple.note"))
     quiz("simple")
 
 # ---------------------------------------------------------------------------------------------- churn and lifetime
 with tabs["churn"]:
-    st.markdown(md(s.text("learn.churn.body")))
+    st.markdown(s.md("learn.churn.body"))
     general, worked = learn.churn_ltv_latex(a.arpu, a.gross_margin, a.monthly_churn)
     st.latex(general)
     heading("learn.worked")
     if a.monthly_churn > 0:
         st.latex(worked)
-        st.markdown(md(s.text("learn.churn.worked", months=fmt.number(1 / a.monthly_churn, 1, s.digits),
-                              ltv=s.money(clv.ltv(a.arpu, a.gross_margin, a.monthly_churn)))))
+        st.markdown(s.md("learn.churn.worked", months=fmt.number(1 / a.monthly_churn, 1, s.digits),
+                              ltv=s.money(clv.ltv(a.arpu, a.gross_margin, a.monthly_churn))))
     else:
         st.markdown(s.text("learn.churn.worked_no_churn"))
     heading("learn.play")
@@ -147,27 +142,27 @@ with tabs["churn"]:
 
 # ---------------------------------------------------------------------------------------------- discounting
 with tabs["discounting"]:
-    st.markdown(md(s.text("learn.discounting.body")))
+    st.markdown(s.md("learn.discounting.body"))
     st.latex(r"LTV = ARPU \times m \times \frac{1 + d}{c + d} \qquad LTV_H = ARPU \times m \times \frac{1 - q^H}{1 - q},"
              r"\quad q = \frac{1 - c}{1 + d}")
     heading("learn.worked")
     st.latex(formula["ltv"].worked)
-    st.markdown(md(s.text("learn.discounting.worked", rate=fmt.percent(a.annual_discount_rate, 1, s.digits),
-                          horizon=horizon_text, ltv=s.money(result.ltv))))
+    st.markdown(s.md("learn.discounting.worked", rate=fmt.percent(a.annual_discount_rate, 1, s.digits),
+                          horizon=horizon_text, ltv=s.money(result.ltv)))
     heading("learn.play")
     c1, c2 = st.columns(2)
     rate = c1.slider(s.text("learn.discounting.rate"), 0.0, 30.0, 10.0, 0.5, key="learn_disc_rate")
     horizon = c2.slider(s.text("learn.discounting.horizon"), 1, 120, 36, key="learn_disc_horizon")
     table = learn.discounting_table(a.arpu, a.gross_margin, a.monthly_churn, rate / 100, max(int(horizon * 1.5), 24))
     at_h = table.iloc[horizon - 1]
-    st.markdown(md(s.text("learn.discounting.result", months=horizon, plain=s.money(at_h["cumulative"]),
-                          discounted=s.money(at_h["cumulative_discounted"]))))
+    st.markdown(s.md("learn.discounting.result", months=horizon, plain=s.money(at_h["cumulative"]),
+                          discounted=s.money(at_h["cumulative_discounted"])))
     st.plotly_chart(charts.discounting(table, horizon, s.lang, s.currency), key="learn_discounting_chart")
     quiz("discounting")
 
 # ---------------------------------------------------------------------------------------------- LTV:CAC
 with tabs["ltv_cac"]:
-    st.markdown(md(s.text("learn.ltv_cac.body")))
+    st.markdown(s.md("learn.ltv_cac.body"))
     st.latex(r"\frac{LTV}{CAC} \geq 3")
     heading("learn.worked")
     st.latex(formula["ltv_to_cac"].worked)
@@ -177,14 +172,14 @@ with tabs["ltv_cac"]:
     cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, float(min(a.cac, 3000.0)), 10.0, key="learn_ltvcac_cac")
     ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
     ratio = None if ratio is None or math.isnan(ratio) else ratio
-    st.markdown(md(s.text("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
+    st.markdown(s.md("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
                           ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang)[0],
-                          cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC))))
+                          cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC)))
     quiz("ltv_cac")
 
 # ---------------------------------------------------------------------------------------------- payback
 with tabs["payback"]:
-    st.markdown(md(s.text("learn.payback.body")))
+    st.markdown(s.md("learn.payback.body"))
     st.latex(formula["payback"].general + r"\qquad " + formula["payback_adjusted"].general)
     heading("learn.worked")
     st.latex(formula["payback"].worked)
@@ -203,7 +198,7 @@ with tabs["payback"]:
 
 # ---------------------------------------------------------------------------------------------- mixture effect
 with tabs["mixture"]:
-    st.markdown(md(s.text("learn.mixture.body")))
+    st.markdown(s.md("learn.mixture.body"))
     c1, c2, c3 = st.columns(3)
     churn_a = c1.slider(s.text("learn.mixture.churn_a"), 0.5, 50.0, 2.0, 0.5, key="learn_mix_churn_a")
     churn_b = c2.slider(s.text("learn.mixture.churn_b"), 0.5, 50.0, 20.0, 0.5, key="learn_mix_churn_b")
@@ -214,10 +209,10 @@ with tabs["mixture"]:
     heading("learn.worked")
     st.latex(worked)
     if effect.ltv_of_average_churn > 0:
-        st.markdown(md(s.text("learn.mixture.worked", right=s.money(effect.average_ltv),
+        st.markdown(s.md("learn.mixture.worked", right=s.money(effect.average_ltv),
                               average_churn=fmt.percent(effect.average_churn, 1, s.digits),
                               wrong=s.money(effect.ltv_of_average_churn),
-                              times=fmt.number(effect.understatement, 2, s.digits))))
+                              times=fmt.number(effect.understatement, 2, s.digits)))
     m1, m2, m3 = st.columns(3)
     widgets.metric(m1, s.text("learn.mixture.right"), s.money(effect.average_ltv))
     widgets.metric(m2, s.text("learn.mixture.wrong"), s.money(effect.ltv_of_average_churn))
@@ -230,7 +225,7 @@ with tabs["mixture"]:
 
 # ---------------------------------------------------------------------------------------------- RFM
 with tabs["rfm"]:
-    st.markdown(md(s.text("learn.rfm.body")))
+    st.markdown(s.md("learn.rfm.body"))
     st.latex(r"\text{score} = 1 + \left\lfloor \frac{5 \times \text{rank}}{n} \right\rfloor,"
              r"\quad \text{rank} = 0, 1, \dots, n - 1 \text{ from worst to best}")
     days = st.slider(s.text("learn.rfm.recency"), 0, 365, 3, key="learn_rfm_days")
@@ -255,7 +250,7 @@ with tabs["rfm"]:
 
 # ---------------------------------------------------------------------------------------------- buy till you die
 with tabs["btyd"]:
-    st.markdown(md(s.text("learn.btyd.body")))
+    st.markdown(s.md("learn.btyd.body"))
     st.latex(r"\lambda \sim \text{Gamma}(r, \alpha),\quad p \sim \text{Beta}(a, b),\quad "
              r"P(\text{alive at } t) = {}_2F_1\!\left(r, a; a + b; -\tfrac{t}{\alpha}\right)")
     controls, shown_col = st.columns([1, 2], gap="large")
@@ -393,6 +388,6 @@ st.caption(s.text("learn.glossary_intro"))
 for i in range(0, len(learn.GLOSSARY_TERMS), 2):
     for col, term in zip(st.columns(2, gap="large"), learn.GLOSSARY_TERMS[i:i + 2]):
         col.subheader(s.text(f"glossary.{term}.name"), anchor=f"glossary-{term}")
-        col.markdown(md(s.text(f"glossary.{term}.definition")))
+        col.markdown(s.md(f"glossary.{term}.definition"))
 
 state.write_url("calc_")

@@ -33,7 +33,7 @@ source = "summary" if dataset.is_sample("transactions") and not dataset.is_sampl
 try:
     loaded = dataset.current(source)
 except clv.DataError as err:
-    st.error(_errors(err), icon=":material/error:")
+    widgets.show_error(err, s.lang)
     state.write_url("pred_")
     st.stop()
 frame = loaded.table
@@ -106,7 +106,7 @@ with tab_models:
                 with st.spinner(s.text("predict.page.fitting")):
                     comparison = cache.prediction_comparison(data_id, str(calibration_end.date()), chosen, frame)
             except (clv.InputError, clv.DataError, clv.FitError) as err:
-                st.error(_errors(err), icon=":material/error:")
+                widgets.show_error(err, s.lang)
         if comparison is not None:
             st.caption(s.text("predict.page.compare_caption", cal=str(comparison.calibration_end.date()),
                               end=str(comparison.observation_end.date())))
@@ -143,7 +143,7 @@ with tab_models:
             customer_models = cache.customer_models(data_id, model_key, source, frame)
             values = cache.customer_values(data_id, model_key, source, horizon, annual_rate, customer_models)
     except (clv.InputError, clv.DataError, clv.FitError) as err:
-        st.error(_errors(err), icon=":material/error:")
+        widgets.show_error(err, s.lang)
 
     if values is not None:
         model_label = s.text(f"models.names.{model_key}")
@@ -217,7 +217,7 @@ with tab_models:
                                                        analysis_date=pd.to_datetime(frame["date"]).max().normalize(),
                                                        inactivity_days=int(state.get("data_inactive_days")))
             except (clv.InputError, clv.DataError) as err:
-                st.error(_errors(err), icon=":material/error:")
+                widgets.show_error(err, s.lang)
             else:
                 left, right = st.columns(2)
                 widgets.metric(left, s.text("predict.page.formula_metric"), s.money(versus.formula_ltv))
@@ -228,11 +228,11 @@ with tab_models:
         baseline = predict.baseline_fields(values)
         st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=state.apply, args=(baseline,),
                   icon=":material/move_up:", type="primary")
-        st.caption(s.text("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
+        st.caption(s.md("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
                           churn=fmt.number(baseline["calc_churn"], 2, s.digits), months=baseline["calc_horizon"],
                           rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
         if all(state.get(k) == v for k, v in baseline.items()):
-            st.success(s.text("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
+            st.success(s.md("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
                               churn=fmt.number(baseline["calc_churn"], 2, s.digits)), icon=":material/check:")
 
 # =====================================================================================================
@@ -267,13 +267,13 @@ with tab_contract:
                                 which=s.text("predict.page.contract_data_sample" if dataset.is_sample("subscriptions")
                                              else "predict.page.contract_data_upload")))
         except clv.DataError as err:
-            st.error(_errors(err), icon=":material/error:")
+            widgets.show_error(err, s.lang)
     if cohort_counts:
         per_period = clv.monthly_rate(annual) if period == "month" else annual
         try:
             result = predict.contractual(cohort_counts, float(arpu), margin, per_period)
         except (clv.InputError, clv.FitError) as err:
-            st.error(_errors(err), icon=":material/error:")
+            widgets.show_error(err, s.lang)
         else:
             st.caption(s.text("predict.page.contract_caption", margin=fmt.percent(margin, 0, s.digits),
                               rate=fmt.percent(annual, 1, s.digits), per_period=fmt.percent(per_period, 2, s.digits)))

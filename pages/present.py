@@ -22,7 +22,7 @@ except clv.InputError as err:
     st.stop()
 
 st.title(s.text("present.title"))
-st.markdown(s.text("present.baseline", ltv=s.money(base_result.ltv, 0),
+st.markdown(s.md("present.baseline", ltv=s.money(base_result.ltv, 0),
                    ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
                    payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits)))
 campaigns = [c.campaign for c in cards if c.campaign is not None]

@@ -34,7 +34,7 @@ except clv.InputError as err:
     widgets.show_input_error(err, s.lang)
     state.write_url("calc_", "sc_")
     st.stop()
-st.caption(s.text("scenarios.page.baseline_line", ltv=s.money(base_result.ltv),
+st.caption(s.md("scenarios.page.baseline_line", ltv=s.money(base_result.ltv),
                   ratio=fmt.ratio(base_result.ltv_to_cac, digits=s.digits),
                   churn=fmt.percent(baseline.monthly_churn, 1, s.digits), arpu=s.money(baseline.arpu)))
 
@@ -108,7 +108,7 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
     widgets.metric(row[4], s.text("scenarios.page.metric.payback"),
                    fmt.number(combined.payback_months, 1, s.digits), s.text("scenarios.page.metric.payback_help"))
     cohort_totals = scenarios.totals(combined, cohort)
-    st.caption(s.text("scenarios.page.cohort_line", n=fmt.number(cohort, 0, s.digits),
+    st.caption(s.md("scenarios.page.cohort_line", n=fmt.number(cohort, 0, s.digits),
                       net=s.money(cohort_totals.net_value, 0), cost=s.money(cohort_totals.campaign_cost, 0)))
 
     for card in cards:
@@ -145,7 +145,7 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
             tab_risk.info(s.text("scenarios.page.no_ranges"), icon=":material/casino:")
         else:
             sim = cache.simulation(baseline, tuple(campaigns), tuple(sorted(ranges.items())))
-            tab_risk.markdown(s.text("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
+            tab_risk.markdown(s.md("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
                                p90=s.money(sim.p90), probability=fmt.percent(sim.probability_positive, 0, s.digits),
                                n=fmt.number(sim.n, 0, s.digits)))
             tab_risk.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")

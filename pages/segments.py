@@ -28,7 +28,7 @@ try:
     loaded = dataset.current(KIND)
 except clv.DataError as err:
     st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
-    st.error(widgets.literal(err.message(s.lang)))
+    widgets.show_error(err, s.lang)
     ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
     state.write_url("seg_")
     st.stop()

@@ -187,6 +187,10 @@ class PageState:
     def text(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
 
+    def md(self, key: str, **values: object) -> str:
+        """``text`` for st.markdown and friends: a currency "$" must not open a LaTeX span."""
+        return i18n.text(key, self.lang, **values).replace("$", r"\$")
+
     def money(self, value: float | None, decimals: int = 2) -> str:
         return fmt.money(value, self.currency, decimals, self.digits)
 

@@ -88,6 +88,16 @@ def show_input_error(err: clv.InputError, lang: str, where: Any = None, label: s
     (where or st).error(literal(err.message(lang, label=label)), icon=":material/error:")
 
 
+def show_error(err: clv.DataError | clv.FitError | clv.InputError, lang: str, where: Any = None,
+               kind: str = "error") -> None:
+    """One of our errors as a sentence in ``lang``, shown literally (it may quote a file or typed text);
+    an input error names the widget it came from."""
+    if isinstance(err, clv.InputError):
+        show_input_error(err, lang, where)
+        return
+    getattr(where or st, kind)(literal(err.message(lang)), icon=":material/error:")
+
+
 def metric(where: Any, label: str, value: str, help_text: str | None = None, **kwargs: Any) -> None:
     where.metric(label, value, help=help_text, border=True, **kwargs)
 
