@@ -6,7 +6,9 @@ be checked against the truth (see sample_data/README.md):
 - ``transactions.csv``: an e-commerce order log from a BG/NBD "buy till you die" process (Fader,
   Hardie & Lee 2005) in DAYS, with Gamma-Gamma order values (Fader, Hardie & Lee 2005, JMR; Colombo
   & Jiang 1999). Customers are acquired (first purchase) between 2024-01-01 and 2025-12-31 with a
-  seasonal acquisition curve; repeat purchases follow a seasonally time-warped clock.
+  seasonal acquisition curve; the gaps between purchases are the model's exponential gaps rounded
+  to whole days (at least one), so a daily summary counts every purchase and the fit recovers the
+  parameters (no two orders of a customer share a day).
 - ``subscriptions.csv``: SaaS subscriptions with shifted-beta-geometric churn (Fader & Hardie 2007):
   each subscriber's monthly churn probability theta ~ Beta(alpha, beta), constant over their life.
 
@@ -37,10 +39,6 @@ GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
 # Seasonality: acquisition weight per calendar month (Jan..Dec), mean 1; yearly growth factor
 ACQUISITION_MONTH_WEIGHT = np.array([1.0, 0.8, 0.9, 0.9, 1.0, 0.9, 0.85, 0.9, 1.0, 1.1, 1.4, 1.6])
 ACQUISITION_GROWTH = 1.25                   # 2025 acquires 25% more per month than 2024
-# Repeat purchases run on a warped clock: rate multiplier s(t) = 1 + A cos(2 pi (t - peak) / 365.25),
-# averaging 1 over a year, so the BG/NBD parameters hold on average (A = 0 gives the exact process).
-PURCHASE_SEASONALITY = 0.15
-PURCHASE_PEAK_DAY = 330                     # late November
 PRODUCTS = ("Apparel", "Shoes", "Accessories", "Home", "Beauty")
 PRODUCT_WEIGHTS = (0.32, 0.2, 0.18, 0.17, 0.13)
 CHANNELS = ("web", "app", "marketplace", "store")
@@ -60,14 +58,6 @@ def _acquisition_days(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.sort(rng.choice(len(days), size=n, p=weight / weight.sum()))
 
 
-def _warp(total_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Operational clock tau(t) = integral of s(u) du at each day t (for the seasonal purchase rate)."""
-    t = np.arange(total_days + 1, dtype=float)
-    s = 1.0 + PURCHASE_SEASONALITY * np.cos(2 * np.pi * (t - PURCHASE_PEAK_DAY) / 365.25)
-    tau = np.concatenate([[0.0], np.cumsum((s[1:] + s[:-1]) / 2)])
-    return t, tau
-
-
 def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFrame:
     """The order log: one row per order (customer_id, order_id, date, amount, quantity, product, channel)."""
     rng = np.random.default_rng(seed)
@@ -76,23 +66,22 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
     lam = rng.gamma(BGNBD["r"], 1.0 / BGNBD["alpha"], n_customers)          # purchases per day
     p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n_customers)
     nu = rng.gamma(GAMMA_GAMMA["q"], 1.0 / GAMMA_GAMMA["gamma"], n_customers)
-    t_grid, tau_grid = _warp(total_days)
-    # simulate in operational time: start clock at tau(first), end at tau(END)
-    clock = np.interp(first, t_grid, tau_grid)
-    horizon = tau_grid[-1]
-    who, when = [np.arange(n_customers)], [clock.copy()]
+    # Exponential gaps (days) rounded to whole days, at least one: a daily summary then sees every
+    # purchase (no same-day merges), and the rounding moves the mean gap by under lambda / 2 days.
+    day = first.copy()
+    who, when = [np.arange(n_customers)], [day.copy()]
     alive = np.ones(n_customers, dtype=bool)
     while alive.any():
         idx = np.flatnonzero(alive)
-        clock[idx] += rng.exponential(1.0 / lam[idx])
-        bought = clock[idx] <= horizon
+        day[idx] += np.maximum(1, np.round(rng.exponential(1.0 / lam[idx]))).astype(day.dtype)
+        bought = day[idx] <= total_days
         alive[idx[~bought]] = False
         idx = idx[bought]
         who.append(idx)
-        when.append(clock[idx].copy())
+        when.append(day[idx].copy())
         alive[idx[rng.random(idx.size) < p_drop[idx]]] = False           # dropout after a repeat purchase
     cust = np.concatenate(who)
-    day = np.floor(np.interp(np.concatenate(when), tau_grid, t_grid)).astype(int).clip(0, total_days)
+    day = np.concatenate(when)
     order = np.lexsort((day, cust))
     cust, day = cust[order], day[order]
     amount = np.maximum(np.round(rng.gamma(GAMMA_GAMMA["p"], 1.0 / nu[cust]), 2), 0.01)

@@ -46,13 +46,13 @@ def test_sample_report_and_derived_figures():
     at = app(PAGE).run()
     assert not at.exception
     shown = metrics(at)
-    # sample_data/README.md: 37,977 orders, all valid
-    assert (shown["Rows read"], shown["Rows kept"], shown["Rows set aside"]) == ("37,977", "37,977", "0")
+    # sample_data/README.md: 37,203 orders, all valid (wc -l: 37,204 lines with the header)
+    assert (shown["Rows read"], shown["Rows kept"], shown["Rows set aside"]) == ("37,203", "37,203", "0")
     assert any("sample transaction log" in i.value for i in at.info)
     assert "Encoding: utf-8" in at.text[0].value and "Date format: YYYY-MM-DD" in at.text[0].value
     d = cohorts.derive_assumptions(data.load_sample("transactions").transactions, inactivity_days=180)
-    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$39.82"        # clv.cohorts doctest: 39.82
-    assert shown["Monthly churn"] == fmt.percent(d.monthly_churn.value, 2) == "7.02%"
+    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$39.74"        # clv.cohorts doctest: 39.74
+    assert shown["Monthly churn"] == fmt.percent(d.monthly_churn.value, 2) == "7.35%"
     assert shown["Average order value"] == fmt.money(d.avg_order_value.value)
     assert any("10,000 customers" in m.value for m in at.markdown)
     assert "Every row was kept: nothing was set aside." in [s.value for s in at.success]
@@ -159,7 +159,7 @@ def test_try_the_sample_replaces_the_upload():
     at = upload(app(PAGE).run(), "t.csv", MESSY)
     assert metrics(at)["Rows read"] == "6"
     at.button(key="data_sample_transactions").click().run()
-    assert not at.exception and metrics(at)["Rows read"] == "37,977"
+    assert not at.exception and metrics(at)["Rows read"] == "37,203"
     assert at.file_uploader(key="data_file_transactions_1").value is None     # a fresh, empty uploader
 
 
@@ -170,10 +170,10 @@ def test_baseline_goes_to_the_calculator():
     at.button(key="data_use_baseline").click().run()
     at.switch_page("app.py").run()
     assert not at.exception
-    # Derived from the sample (clv.cohorts doctest): ARPU 39.82, churn 0.0702 -> the calculator takes
-    # 39.82 and 7.0 %. LTV = ARPU x margin / churn = 39.82 x 0.80 / 0.070 = 455.0857 -> $455.09.
-    assert at.session_state["calc_arpu"] == 39.82 and at.session_state["calc_churn_num"] == 7.0
-    assert metrics(at)["Lifetime value (LTV)"] == "$455.09"
+    # Derived from the sample (clv.cohorts doctest): ARPU 39.74, churn 0.0735 -> the calculator takes
+    # 39.74 and 7.3 %. LTV = ARPU x margin / churn = 39.74 x 0.80 / 0.073 = 435.5068 -> $435.51.
+    assert at.session_state["calc_arpu"] == 39.74 and at.session_state["calc_churn_num"] == 7.3
+    assert metrics(at)["Lifetime value (LTV)"] == "$435.51"
 
 
 def test_subscriptions_sample_mrr_and_churn():
