@@ -154,6 +154,17 @@ def test_clv_matches_lifetimes_definition(bgnbd, gamma_gamma, cdnow):
     assert clv.iloc[:2].tolist() == pytest.approx([36.278496, 4.637466], rel=1e-5)
 
 
+def test_clv_of_a_large_base_equals_its_parts(bgnbd, gamma_gamma, cdnow):
+    # above 5,000 rows the months run once per distinct (frequency, recency, T): three copies of CDNOW
+    # (7,071 rows, each history three times, spends differing) give each copy its own direct result
+    blocks = [pd.DataFrame({"frequency": cdnow["x"], "recency": cdnow["t_x"], "T": cdnow["T"],
+                            "monetary_value": cdnow["zbar"] * k}) for k in (1.0, 2.0, 0.5)]
+    whole = customer_lifetime_value(bgnbd, gamma_gamma, pd.concat(blocks, ignore_index=True), freq="W")
+    parts = np.concatenate([customer_lifetime_value(bgnbd, gamma_gamma, b, freq="W").to_numpy() for b in blocks])
+    np.testing.assert_allclose(whole.to_numpy(), parts, rtol=1e-12)
+    assert whole.iloc[:len(cdnow)].sum() == pytest.approx(71509.899, rel=1e-5)
+
+
 def test_clv_hand_worked_with_flat_models():
     # hand-worked: 0.1 purchases a day, spend 20, 2 months of 30 days, 1% a month:
     # 20 x 3 / 1.01 + 20 x 3 / 1.01^2 = 59.4059 + 58.8177 = 118.2237

@@ -422,12 +422,8 @@ def on_unique(func, *arrays):
     if arrays[0].size < 5000:
         return func(*arrays)
     flat = [a.ravel() for a in arrays]
-    code = np.zeros(flat[0].size, dtype=np.int64)
-    for a in flat:
-        c, uniq = pd.factorize(a)
-        code, _ = pd.factorize(code * (len(uniq) + 1) + c)
-    code, first = pd.factorize(code)
-    idx = np.zeros(len(first), dtype=np.int64)
+    code, groups = _row_codes(flat)
+    idx = np.empty(groups, dtype=np.int64)
     idx[code] = np.arange(code.size)          # any one row of each group
     values = func(*(a[idx] for a in flat))
     return np.asarray(values)[code].reshape(shape)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .base import check_rfm
+from .base import check_rfm, on_unique
 from .betageo import BetaGeo, ModifiedBetaGeo
 from .gamma_gamma import GammaGamma
 from .pareto import ParetoNBD
@@ -58,12 +58,18 @@ def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFram
     x, tx, big_t = check_rfm(summary["frequency"], summary["recency"], summary["T"])
     spend = np.asarray(spend_model.expected_spend(x, summary["monetary_value"].to_numpy(dtype=float)), dtype=float)
     factor = PERIODS_PER_MONTH[freq]
-    clv = np.zeros(len(summary))
-    previous = np.zeros(len(summary))
-    for i in np.arange(1, int(months) + 1) * factor:
-        current = np.asarray(transaction_model.expected_purchases(i, x, tx, big_t), dtype=float)
-        clv += spend * (current - previous) / (1 + monthly_discount_rate) ** (i / factor)
-        previous = current
+
+    def discounted_purchases(x, tx, big_t):
+        # sum over months of the month's expected purchases, discounted at its end; customers with the
+        # same (frequency, recency, T) share it, so it runs once per distinct history
+        total, previous = np.zeros(x.shape), np.zeros(x.shape)
+        for i in np.arange(1, int(months) + 1) * factor:
+            current = np.asarray(transaction_model.expected_purchases(i, x, tx, big_t), dtype=float)
+            total += (current - previous) / (1 + monthly_discount_rate) ** (i / factor)
+            previous = current
+        return total
+
+    clv = spend * on_unique(discounted_purchases, x, tx, big_t)
     return pd.Series(clv, index=summary.index, name="clv")
 
 
