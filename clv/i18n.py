@@ -28,8 +28,13 @@ def catalogue(lang: str) -> dict[str, str]:
 
 def languages() -> list[str]:
     """Language codes that have a catalogue, English first."""
+    return list(_languages())
+
+
+@cache
+def _languages() -> tuple[str, ...]:
     found = sorted(p.stem for p in LOCALES_DIR.glob("*.toml"))
-    return sorted(found, key=lambda code: code != DEFAULT_LANG)
+    return tuple(sorted(found, key=lambda code: code != DEFAULT_LANG))
 
 
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
@@ -42,7 +47,7 @@ def text(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     >>> text("errors.input", "en", field="arpu", value="-1", allowed="at least 0")
     'arpu must be at least 0; got -1.'
     """
-    strings = catalogue(lang) if lang in languages() else {}
+    strings = catalogue(lang) if lang in _languages() else {}
     template = strings.get(key)
     if template is None:
         template = catalogue(DEFAULT_LANG).get(key)

@@ -50,241 +50,256 @@ except clv.InputError as err:
     calc, margin = None, DEFAULT_MARGIN
     st.warning(s.text("predict.page.calc_error", message=_errors(err)), icon=":material/warning:")
 
-tab_models, tab_contract = st.tabs([s.text("predict.page.tab_models"), s.text("predict.page.tab_contract")])
+# Only the open tab runs (the other costs nothing); which one is open is a field, so links keep it.
+TAB_LABELS = {code: s.text(f"predict.page.tab_{code}") for code in F["pred_tab"].choices}
+tab_models, tab_contract = st.tabs(list(TAB_LABELS.values()), key="pred_tab_open",
+                                   default=TAB_LABELS[state.get("pred_tab")], on_change="rerun")
+state.put("pred_tab", "contract" if tab_contract.open else "models")
 
 # =====================================================================================================
 # Non-contractual: compare, fit, predict each customer
 # =====================================================================================================
-with tab_models:
-    with st.container(border=True):
-        st.markdown(f"**{s.text('predict.page.settings')}**")
-        c_cal, c_h, c_rate, c_model = st.columns(4)
-        calibration_end = None
+if tab_models.open:
+    with tab_models:
+        with st.container(border=True):
+            st.markdown(f"**{s.text('predict.page.settings')}**")
+            c_cal, c_h, c_rate, c_model = st.columns(4)
+            calibration_end = None
+            if source == "transactions":
+                low, high = predict.calibration_bounds(frame)
+                default_cal = predict.default_calibration_end(frame)
+                stored = state.get("pred_cal")
+                try:
+                    wanted = pd.Timestamp(stored) if stored else default_cal
+                except ValueError:
+                    wanted = None
+                if wanted is None or not low <= wanted <= high:
+                    st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=str(default_cal.date())),
+                             icon=":material/event_busy:")
+                    wanted = default_cal
+                    state.put("pred_cal", "")
+                    st.session_state.pop("pred_cal_date", None)
+                if "pred_cal_date" not in st.session_state:
+                    st.session_state["pred_cal_date"] = wanted.date()
+                picked = c_cal.date_input(s.text("predict.fields.cal"), min_value=low.date(), max_value=high.date(),
+                                          key="pred_cal_date", help=s.text("predict.fields.cal_help"))
+                calibration_end = pd.Timestamp(picked if isinstance(picked, dt.date) else wanted)
+                state.put("pred_cal", "" if calibration_end == default_cal else str(calibration_end.date()))
+            horizon = int(widgets.number(F["pred_horizon"], s.lang, container=c_h))
+            annual_rate = F["pred_rate"].to_core(widgets.number(F["pred_rate"], s.lang, container=c_rate))
+            choice = widgets.choice(F["pred_model"], s.lang, container=c_model, widget="select",
+                                    option_key=lambda o: f"predict.fields.{o}")
+            st.markdown(s.text("predict.page.models_label"))
+            boxes = st.columns(len(PRED_MODELS) + 1)
+            for box, key in zip(boxes, PRED_MODELS):
+                f = F[f"pred_{key}"]
+                if f.key not in st.session_state:
+                    st.session_state[f.key] = bool(state.get(f.key))
+                box.checkbox(s.text(f.label_key), key=f.key)
+                state.put(f.key, bool(st.session_state[f.key]))
+            boxes[-1].caption(s.text("predict.page.spend_note"))
+        chosen = tuple(key for key in PRED_MODELS if state.get(f"pred_{key}"))
+
+        # ---- which model predicts best (transaction logs only) ------------------------------------------
+        comparison = None
         if source == "transactions":
-            low, high = predict.calibration_bounds(frame)
-            default_cal = predict.default_calibration_end(frame)
-            stored = state.get("pred_cal")
-            try:
-                wanted = pd.Timestamp(stored) if stored else default_cal
-            except ValueError:
-                wanted = None
-            if wanted is None or not low <= wanted <= high:
-                st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=str(default_cal.date())),
-                         icon=":material/event_busy:")
-                wanted = default_cal
-                state.put("pred_cal", "")
-                st.session_state.pop("pred_cal_date", None)
-            if "pred_cal_date" not in st.session_state:
-                st.session_state["pred_cal_date"] = wanted.date()
-            picked = c_cal.date_input(s.text("predict.fields.cal"), min_value=low.date(), max_value=high.date(),
-                                      key="pred_cal_date", help=s.text("predict.fields.cal_help"))
-            calibration_end = pd.Timestamp(picked if isinstance(picked, dt.date) else wanted)
-            state.put("pred_cal", "" if calibration_end == default_cal else str(calibration_end.date()))
-        horizon = int(widgets.number(F["pred_horizon"], s.lang, container=c_h))
-        annual_rate = F["pred_rate"].to_core(widgets.number(F["pred_rate"], s.lang, container=c_rate))
-        choice = widgets.choice(F["pred_model"], s.lang, container=c_model, widget="select",
-                                option_key=lambda o: f"predict.fields.{o}")
-        st.markdown(s.text("predict.page.models_label"))
-        boxes = st.columns(len(PRED_MODELS) + 1)
-        for box, key in zip(boxes, PRED_MODELS):
-            f = F[f"pred_{key}"]
-            if f.key not in st.session_state:
-                st.session_state[f.key] = bool(state.get(f.key))
-            box.checkbox(s.text(f.label_key), key=f.key)
-            state.put(f.key, bool(st.session_state[f.key]))
-        boxes[-1].caption(s.text("predict.page.spend_note"))
-    chosen = tuple(key for key in PRED_MODELS if state.get(f"pred_{key}"))
-
-    # ---- which model predicts best (transaction logs only) ------------------------------------------
-    comparison = None
-    if source == "transactions":
-        st.subheader(s.text("predict.page.compare_header"))
-        if not chosen:
-            st.info(s.text("predict.page.no_models"), icon=":material/info:")
-        else:
-            try:
-                with st.spinner(s.text("predict.page.fitting")):
-                    comparison = cache.prediction_comparison(data_id, str(calibration_end.date()), chosen, frame)
-            except (clv.InputError, clv.DataError, clv.FitError) as err:
-                widgets.show_error(err, s.lang)
-        if comparison is not None:
-            st.caption(s.text("predict.page.compare_caption", cal=str(comparison.calibration_end.date()),
-                              end=str(comparison.observation_end.date())))
-            for fit in comparison.fits:
-                if not fit.ok:
-                    st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
-                                      message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
-            if comparison.ok_fits:
-                table = comparison.table(s.lang)
-                st.dataframe(table.rename(columns={c: s.text(f"predict.columns.{c}") for c in table.columns}),
-                             hide_index=True, key="pred_compare_table",
-                             column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format=f)
-                                            for c, f in (("log_likelihood", "%.1f"), ("aic", "%.1f"), ("bic", "%.1f"),
-                                                         ("mae", "%.3f"), ("rmse", "%.3f"),
-                                                         ("holdout_predicted", "%.0f"), ("holdout_actual", "%.0f"))})
-                st.success(comparison.recommendation(s.lang), icon=":material/verified:")
-                left, right = st.columns(2)
-                left.plotly_chart(charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
-                                  key="pred_holdout_chart")
-                best_label = s.text(f"models.names.{comparison.best}")
-                right.plotly_chart(charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
-                                                              best_label, s.lang), key="pred_tracking_chart")
-
-    # ---- the model used for each customer's predictions, on the whole period ------------------------
-    if choice != PRED_AUTO:
-        model_key = choice
-    elif comparison is not None and comparison.best:
-        model_key = comparison.best
-    else:
-        model_key = chosen[0] if chosen else PRED_MODELS[0]
-    values = customer_models = None
-    try:
-        with st.spinner(s.text("predict.page.fitting")):
-            customer_models = cache.customer_models(data_id, model_key, source, frame)
-            values = cache.customer_values(data_id, model_key, source, horizon, annual_rate, customer_models)
-    except (clv.InputError, clv.DataError, clv.FitError) as err:
-        widgets.show_error(err, s.lang)
-
-    if values is not None:
-        model_label = s.text(f"models.names.{model_key}")
-        st.subheader(s.text("predict.page.params_header"))
-        st.caption(s.text("predict.page.params_caption"))
-        for col, fitted in zip(st.columns(2), (customer_models.transaction_model, customer_models.spend_model)):
-            with col:
-                st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
-                summary = fitted.summary()
-                st.dataframe(summary.rename(columns={c: s.text(f"predict.columns.{c}") for c in summary.columns}),
-                             hide_index=True, key=f"pred_params_{fitted.name}",
-                             column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
-                                            for c in ("estimate", "se", "lower_95", "upper_95")})
-                for sentence in predict.readings(fitted, s.lang, s.currency, s.digits):
-                    st.markdown(f"- {sentence}")
-                if isinstance(fitted, GammaGamma):
-                    for note in fitted.notes(s.lang):
-                        st.caption(note)
-
-        # ---- each customer ------------------------------------------------------------------------------
-        st.subheader(s.text("predict.page.customers_header"))
-        st.caption(s.text("predict.page.customers_caption", model=model_label, months=horizon,
-                          rate=fmt.percent(annual_rate, 1, s.digits)))
-        cards = st.columns(4)
-        widgets.metric(cards[0], s.text("predict.metrics.customers"), fmt.number(len(values.table), 0, s.digits))
-        widgets.metric(cards[1], s.text("predict.metrics.mean_clv"), s.money(values.mean_clv))
-        widgets.metric(cards[2], s.text("predict.metrics.total_clv"), s.money(values.total_clv, 0))
-        widgets.metric(cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits))
-
-        shown = values.table.copy()
-        shown["segment"] = [rfm.segment_name(code, s.lang) if code else "" for code in shown["segment"]]
-        labels = {"p_alive": s.text("predict.columns.p_alive"),
-                  "expected_purchases": s.text("predict.columns.expected_purchases"),
-                  "expected_spend": s.text("predict.columns.expected_spend", currency=s.currency),
-                  "predicted_clv": s.text("predict.columns.predicted_clv", currency=s.currency),
-                  "segment": s.text("predict.columns.segment")}
-        shown = shown.rename(columns=labels).rename_axis(s.text("predict.columns.customer")).reset_index()
-        query = widgets.text_input(F["pred_search"], s.lang).strip()
-        if query:
-            ids = shown[s.text("predict.columns.customer")].astype(str)
-            shown = shown[ids.str.contains(query, case=False, regex=False)]
-        st.caption(s.text("predict.page.shown", shown=fmt.number(len(shown), 0, s.digits),
-                          total=fmt.number(len(values.table), 0, s.digits)))
-        st.dataframe(shown, hide_index=True, key="pred_customers_table",
-                     column_config={labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
-                                    labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
-                                    labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
-                                    labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f")})
-        st.download_button(s.text("predict.page.download"), safe_csv(shown), file_name="clv-predictions.csv",
-                           mime="text/csv", key="pred_download", icon=":material/download:")
-
-        # ---- charts ---------------------------------------------------------------------------------------
-        st.subheader(s.text("predict.page.charts_header"))
-        expected_matrix, alive_matrix = predict.frequency_recency_matrices(customer_models, horizon)
-        t_matrix, t_alive, t_hist, t_conc = st.tabs([s.text(f"predict.charts.tab_{k}")
-                                                     for k in ("matrix", "alive", "distribution", "concentration")])
-        t_matrix.plotly_chart(charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
-        t_alive.plotly_chart(charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
-        t_hist.plotly_chart(charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
-                            key="pred_clv_chart")
-        t_conc.plotly_chart(charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
-                            key="pred_concentration_chart")
-
-        # ---- formula against model, and the calculator baseline ---------------------------------------------
-        st.subheader(s.text("predict.page.formula_header"))
-        if source == "transactions":
-            st.caption(s.text("predict.page.formula_caption", margin=fmt.percent(margin, 0, s.digits), months=horizon,
-                              rate=fmt.percent(annual_rate, 1, s.digits)))
-            try:
-                versus = predict.formula_against_model(frame, values, margin, calc.cac if calc else 0.0,
-                                                       analysis_date=pd.to_datetime(frame["date"]).max().normalize(),
-                                                       inactivity_days=int(state.get("data_inactive_days")))
-            except (clv.InputError, clv.DataError) as err:
-                widgets.show_error(err, s.lang)
+            st.subheader(s.text("predict.page.compare_header"))
+            if not chosen:
+                st.info(s.text("predict.page.no_models"), icon=":material/info:")
             else:
-                left, right = st.columns(2)
-                widgets.metric(left, s.text("predict.page.formula_metric"), s.money(versus.formula_ltv))
-                widgets.metric(right, s.text("predict.page.model_metric"), s.money(versus.model_clv))
-                st.markdown(versus.sentence(s.lang, s.currency, s.digits))
+                try:
+                    with st.spinner(s.text("predict.page.fitting")):
+                        comparison = cache.prediction_comparison(data_id, str(calibration_end.date()), chosen, frame)
+                except (clv.InputError, clv.DataError, clv.FitError) as err:
+                    widgets.show_error(err, s.lang)
+            if comparison is not None:
+                st.caption(s.text("predict.page.compare_caption", cal=str(comparison.calibration_end.date()),
+                                  end=str(comparison.observation_end.date())))
+                for fit in comparison.fits:
+                    if not fit.ok:
+                        st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
+                                          message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
+                if comparison.ok_fits:
+                    table = comparison.table(s.lang)
+                    st.dataframe(table.rename(columns={c: s.text(f"predict.columns.{c}") for c in table.columns}),
+                                 hide_index=True, key="pred_compare_table",
+                                 column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format=f)
+                                                for c, f in (("log_likelihood", "%.1f"), ("aic", "%.1f"), ("bic", "%.1f"),
+                                                             ("mae", "%.3f"), ("rmse", "%.3f"),
+                                                             ("holdout_predicted", "%.0f"), ("holdout_actual", "%.0f"))})
+                    st.success(comparison.recommendation(s.lang), icon=":material/verified:")
+                    left, right = st.columns(2)
+                    left.plotly_chart(charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
+                                      key="pred_holdout_chart")
+                    best_label = s.text(f"models.names.{comparison.best}")
+                    right.plotly_chart(charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
+                                                                  best_label, s.lang), key="pred_tracking_chart")
+
+        # ---- the model used for each customer's predictions, on the whole period ------------------------
+        if choice != PRED_AUTO:
+            model_key = choice
+        elif comparison is not None and comparison.best:
+            model_key = comparison.best
         else:
-            st.info(s.text("predict.page.formula_na"), icon=":material/info:")
-        baseline = predict.baseline_fields(values)
-        st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=state.apply, args=(baseline,),
-                  icon=":material/move_up:", type="primary")
-        st.caption(s.md("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
-                          churn=fmt.number(baseline["calc_churn"], 2, s.digits), months=baseline["calc_horizon"],
-                          rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
-        if all(state.get(k) == v for k, v in baseline.items()):
-            st.success(s.md("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
-                              churn=fmt.number(baseline["calc_churn"], 2, s.digits)), icon=":material/check:")
+            model_key = chosen[0] if chosen else PRED_MODELS[0]
+        values = customer_models = None
+        try:
+            with st.spinner(s.text("predict.page.fitting")):
+                customer_models = cache.customer_models(data_id, model_key, source, frame)
+                values = cache.customer_values(data_id, model_key, source, horizon, annual_rate, customer_models)
+        except (clv.InputError, clv.DataError, clv.FitError) as err:
+            widgets.show_error(err, s.lang)
+
+        if values is not None:
+            model_label = s.text(f"models.names.{model_key}")
+            st.subheader(s.text("predict.page.params_header"))
+            st.caption(s.text("predict.page.params_caption"))
+            for col, fitted in zip(st.columns(2), (customer_models.transaction_model, customer_models.spend_model)):
+                with col:
+                    st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
+                    summary = fitted.summary()
+                    st.dataframe(summary.rename(columns={c: s.text(f"predict.columns.{c}") for c in summary.columns}),
+                                 hide_index=True, key=f"pred_params_{fitted.name}",
+                                 column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
+                                                for c in ("estimate", "se", "lower_95", "upper_95")})
+                    for sentence in predict.readings(fitted, s.lang, s.currency, s.digits):
+                        st.markdown(f"- {sentence}")
+                    if isinstance(fitted, GammaGamma):
+                        for note in fitted.notes(s.lang):
+                            st.caption(note)
+
+            # ---- each customer ------------------------------------------------------------------------------
+            st.subheader(s.text("predict.page.customers_header"))
+            st.caption(s.text("predict.page.customers_caption", model=model_label, months=horizon,
+                              rate=fmt.percent(annual_rate, 1, s.digits)))
+            cards = st.columns(4)
+            widgets.metric(cards[0], s.text("predict.metrics.customers"), fmt.number(len(values.table), 0, s.digits))
+            widgets.metric(cards[1], s.text("predict.metrics.mean_clv"), s.money(values.mean_clv))
+            widgets.metric(cards[2], s.text("predict.metrics.total_clv"), s.money(values.total_clv, 0))
+            widgets.metric(cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits))
+
+            shown = values.table.copy()
+            names = {code: rfm.segment_name(code, s.lang) if code else "" for code in shown["segment"].unique()}
+            shown["segment"] = shown["segment"].map(names)
+            labels = {"p_alive": s.text("predict.columns.p_alive"),
+                      "expected_purchases": s.text("predict.columns.expected_purchases"),
+                      "expected_spend": s.text("predict.columns.expected_spend", currency=s.currency),
+                      "predicted_clv": s.text("predict.columns.predicted_clv", currency=s.currency),
+                      "segment": s.text("predict.columns.segment")}
+            shown = shown.rename(columns=labels).rename_axis(s.text("predict.columns.customer")).reset_index()
+            query = widgets.text_input(F["pred_search"], s.lang).strip()
+            if query:
+                ids = shown[s.text("predict.columns.customer")].astype(str)
+                shown = shown[ids.str.contains(query, case=False, regex=False)]
+            st.caption(s.text("predict.page.shown", shown=fmt.number(len(shown), 0, s.digits),
+                              total=fmt.number(len(values.table), 0, s.digits)))
+            st.dataframe(shown, hide_index=True, key="pred_customers_table",
+                         column_config={labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
+                                        labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
+                                        labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
+                                        labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f")})
+            # the CSV is written when the button is clicked, not on every rerun
+            st.download_button(s.text("predict.page.download"), lambda table=shown: safe_csv(table),
+                               file_name="clv-predictions.csv",
+                               mime="text/csv", key="pred_download", icon=":material/download:")
+
+            # ---- charts ---------------------------------------------------------------------------------------
+            st.subheader(s.text("predict.page.charts_header"))
+            t_matrix, t_alive, t_hist, t_conc = st.tabs(
+                [s.text(f"predict.charts.tab_{k}") for k in ("matrix", "alive", "distribution", "concentration")],
+                key="pred_chart_tab", on_change="rerun")
+            if t_matrix.open or t_alive.open:
+                expected_matrix, alive_matrix = predict.frequency_recency_matrices(customer_models, horizon)
+            if t_matrix.open:
+                t_matrix.plotly_chart(charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
+            if t_alive.open:
+                t_alive.plotly_chart(charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
+            if t_hist.open:
+                t_hist.plotly_chart(charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
+                                    key="pred_clv_chart")
+            if t_conc.open:
+                t_conc.plotly_chart(charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
+                                    key="pred_concentration_chart")
+
+            # ---- formula against model, and the calculator baseline ---------------------------------------------
+            st.subheader(s.text("predict.page.formula_header"))
+            if source == "transactions":
+                st.caption(s.text("predict.page.formula_caption", margin=fmt.percent(margin, 0, s.digits), months=horizon,
+                                  rate=fmt.percent(annual_rate, 1, s.digits)))
+                try:
+                    versus = predict.formula_against_model(frame, values, margin, calc.cac if calc else 0.0,
+                                                           analysis_date=pd.to_datetime(frame["date"]).max().normalize(),
+                                                           inactivity_days=int(state.get("data_inactive_days")))
+                except (clv.InputError, clv.DataError) as err:
+                    widgets.show_error(err, s.lang)
+                else:
+                    left, right = st.columns(2)
+                    widgets.metric(left, s.text("predict.page.formula_metric"), s.money(versus.formula_ltv))
+                    widgets.metric(right, s.text("predict.page.model_metric"), s.money(versus.model_clv))
+                    st.markdown(versus.sentence(s.lang, s.currency, s.digits))
+            else:
+                st.info(s.text("predict.page.formula_na"), icon=":material/info:")
+            baseline = predict.baseline_fields(values)
+            st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=state.apply, args=(baseline,),
+                      icon=":material/move_up:", type="primary")
+            st.caption(s.md("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
+                              churn=fmt.number(baseline["calc_churn"], 2, s.digits), months=baseline["calc_horizon"],
+                              rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
+            if all(state.get(k) == v for k, v in baseline.items()):
+                st.success(s.md("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
+                                  churn=fmt.number(baseline["calc_churn"], 2, s.digits)), icon=":material/check:")
 
 # =====================================================================================================
 # Contractual: sBG on retention counts
 # =====================================================================================================
-with tab_contract:
-    st.caption(s.text("predict.page.contract_intro"))
-    names = {PRED_TYPED: "predict.page.contract_typed", PRED_DATA: "predict.page.contract_data"}
-    where = widgets.choice(F["pred_source"], s.lang, option_key=names.get)
-    annual = F["pred_rate"].to_core(state.get("pred_rate"))
-    cohort_counts = None
-    left, right = st.columns([3, 1])
-    arpu = widgets.number(F["pred_arpu"], s.lang, container=right, label=s.text("predict.page.contract_arpu"))
-    if where == PRED_TYPED:
-        with left:
-            typed = widgets.text_input(F["pred_counts"], s.lang)
-        period = widgets.choice(F["pred_period"], s.lang,
-                                option_key=lambda o: f"predict.page.contract_period_{o}")
-        if typed.strip():
+if tab_contract.open:
+    with tab_contract:
+        st.caption(s.text("predict.page.contract_intro"))
+        names = {PRED_TYPED: "predict.page.contract_typed", PRED_DATA: "predict.page.contract_data"}
+        where = widgets.choice(F["pred_source"], s.lang, option_key=names.get)
+        annual = F["pred_rate"].to_core(state.get("pred_rate"))
+        cohort_counts = None
+        left, right = st.columns([3, 1])
+        arpu = widgets.number(F["pred_arpu"], s.lang, container=right, label=s.text("predict.page.contract_arpu"))
+        if where == PRED_TYPED:
+            with left:
+                typed = widgets.text_input(F["pred_counts"], s.lang)
+            period = widgets.choice(F["pred_period"], s.lang,
+                                    option_key=lambda o: f"predict.page.contract_period_{o}")
+            if typed.strip():
+                try:
+                    cohort_counts = [predict.parse_counts(typed)]
+                except clv.InputError as err:
+                    st.error(_errors(err, s.text("predict.page.contract_counts_short")), icon=":material/error:")
+            else:
+                st.info(s.text("predict.page.contract_empty"), icon=":material/info:")
+        else:
+            period = "month"
             try:
-                cohort_counts = [predict.parse_counts(typed)]
-            except clv.InputError as err:
-                st.error(_errors(err, s.text("predict.page.contract_counts_short")), icon=":material/error:")
-        else:
-            st.info(s.text("predict.page.contract_empty"), icon=":material/info:")
-    else:
-        period = "month"
-        try:
-            subs = dataset.current("subscriptions").table
-            cohort_counts = cache.subscription_cohorts(dataset.dataset_id("subscriptions"), subs)
-            left.caption(s.text("predict.page.contract_data_caption", cohorts=len(cohort_counts),
-                                which=s.text("predict.page.contract_data_sample" if dataset.is_sample("subscriptions")
-                                             else "predict.page.contract_data_upload")))
-        except clv.DataError as err:
-            widgets.show_error(err, s.lang)
-    if cohort_counts:
-        per_period = clv.monthly_rate(annual) if period == "month" else annual
-        try:
-            result = predict.contractual(cohort_counts, float(arpu), margin, per_period)
-        except (clv.InputError, clv.FitError) as err:
-            widgets.show_error(err, s.lang)
-        else:
-            st.caption(s.text("predict.page.contract_caption", margin=fmt.percent(margin, 0, s.digits),
-                              rate=fmt.percent(annual, 1, s.digits), per_period=fmt.percent(per_period, 2, s.digits)))
-            cards = st.columns(4)
-            widgets.metric(cards[0], s.text("predict.metrics.alpha"), fmt.number(result.model.params["alpha"], 3, s.digits))
-            widgets.metric(cards[1], s.text("predict.metrics.beta"), fmt.number(result.model.params["beta"], 3, s.digits))
-            widgets.metric(cards[2], s.text("predict.metrics.del"),
-                           fmt.number(result.discounted_expected_lifetime, 2, s.digits))
-            widgets.metric(cards[3], s.text("predict.metrics.ltv"), s.money(result.ltv))
-            for sentence in predict.readings(result.model, s.lang, s.currency, s.digits):
-                st.markdown(f"- {sentence}")
-            st.plotly_chart(charts.survival(result.projection, s.lang), key="pred_survival_chart")
+                subs = dataset.current("subscriptions").table
+                cohort_counts = cache.subscription_cohorts(dataset.dataset_id("subscriptions"), subs)
+                left.caption(s.text("predict.page.contract_data_caption", cohorts=len(cohort_counts),
+                                    which=s.text("predict.page.contract_data_sample" if dataset.is_sample("subscriptions")
+                                                 else "predict.page.contract_data_upload")))
+            except clv.DataError as err:
+                widgets.show_error(err, s.lang)
+        if cohort_counts:
+            per_period = clv.monthly_rate(annual) if period == "month" else annual
+            try:
+                result = predict.contractual(cohort_counts, float(arpu), margin, per_period)
+            except (clv.InputError, clv.FitError) as err:
+                widgets.show_error(err, s.lang)
+            else:
+                st.caption(s.text("predict.page.contract_caption", margin=fmt.percent(margin, 0, s.digits),
+                                  rate=fmt.percent(annual, 1, s.digits), per_period=fmt.percent(per_period, 2, s.digits)))
+                cards = st.columns(4)
+                widgets.metric(cards[0], s.text("predict.metrics.alpha"), fmt.number(result.model.params["alpha"], 3, s.digits))
+                widgets.metric(cards[1], s.text("predict.metrics.beta"), fmt.number(result.model.params["beta"], 3, s.digits))
+                widgets.metric(cards[2], s.text("predict.metrics.del"),
+                               fmt.number(result.discounted_expected_lifetime, 2, s.digits))
+                widgets.metric(cards[3], s.text("predict.metrics.ltv"), s.money(result.ltv))
+                for sentence in predict.readings(result.model, s.lang, s.currency, s.digits):
+                    st.markdown(f"- {sentence}")
+                st.plotly_chart(charts.survival(result.projection, s.lang), key="pred_survival_chart")
 
 state.write_url("pred_")

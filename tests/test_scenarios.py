@@ -402,8 +402,8 @@ def test_first_month_churn_and_expansion_closed_form(a, m, c, f, e, d, h):
 @given(base=S.scenario_baselines(), campaigns=S.campaign_sets())
 def test_shapley_parts_add_up_to_the_net_value(base, campaigns):
     r = evaluate_scenario(base, campaigns)
-    if r.net_value is None:
-        return
+    if r.net_value is None or not math.isfinite(r.net_value):
+        return                  # unlimited values: see test_unlimited_revenue_with_a_revenue_share_cost...
     parts = sum(r.attribution.values())
     assert abs(parts - r.net_value) <= 1e-9 * max(1.0, abs(r.ltv), abs(r.campaign_cost))
     assert r.ltv - r.campaign_cost - r.baseline.ltv == pytest.approx(r.net_value, rel=1e-12, abs=1e-9)
@@ -423,6 +423,20 @@ def test_a_campaign_with_no_effect_and_no_cost_changes_nothing(base, reach, othe
             assert nothing.net_value == math.inf == without.net_value
         else:
             assert nothing.net_value is None
+
+
+def test_unlimited_revenue_with_a_revenue_share_cost_is_an_unlimited_net_value():
+    # (found by hypothesis) ARPU growing 25% a month, churn 50% (finite: 1.25 x 0.5 < 1); annual billing
+    # with 50% renewal is 5.6% a month, so revenue has no limit, and so has the 3.125% revenue-share cost.
+    # Each unit of revenue keeps margin - share = 0.5 - 0.03125 > 0: the net value is +inf, not inf - inf.
+    base = clv.Assumptions(arpu=1.0, gross_margin=0.5, monthly_churn=0.5, cac=0.0, annual_discount_rate=0.0,
+                           monthly_expansion=0.25)
+    annual = Campaign("C0", revenue_share_cost=0.03125, annual_billing=AnnualBilling(discount=0.0, renewal_rate=0.5))
+    r = evaluate_scenario(base, [annual])
+    assert r.ltv == math.inf and r.campaign_cost == math.inf and r.net_value == math.inf
+    assert evaluate_scenario(base, [annual, Campaign("Nothing", reach=0.0)]).net_value == math.inf
+    costly = Campaign("C1", revenue_share_cost=0.75, annual_billing=AnnualBilling(discount=0.0, renewal_rate=0.5))
+    assert evaluate_scenario(base, [costly]).net_value == -math.inf         # keeps 0.5 - 0.75 < 0 of each unit
 
 
 def test_a_campaign_that_makes_ltv_unlimited():

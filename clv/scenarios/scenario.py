@@ -148,12 +148,26 @@ def _times(x, y):
 
 def _segment_totals(baseline: Assumptions, s: _Segs, horizon=None):
     """Per-segment (revenue LTV, LTV, campaign cost) per customer of the segment, shape (N, S)."""
+    revenue, ltv, cost, _ = _segment_totals_and_values(baseline, s, horizon)
+    return revenue, ltv, cost
+
+
+def _segment_totals_and_values(baseline: Assumptions, s: _Segs, horizon=None):
+    """``_segment_totals`` and each segment's value (``_segment_values``)."""
     u, a = engine.sums(engine.Base.of(baseline), s.seg, horizon if horizon is not None else baseline.horizon_months)
     revenue = _times(s.arpu, u)
     ltv = _times(s.margin, revenue)
     with np.errstate(all="ignore"):
         cost = s.one_off + _times(s.monthly, a) + _times(s.share, revenue)
-    return revenue, ltv, cost
+    return revenue, ltv, cost, _segment_values(s, revenue, a)
+
+
+def _segment_values(s: _Segs, revenue, cost_months):
+    """Per-segment value (LTV - campaign cost) as (margin - revenue share) x revenue - monthly costs -
+    one-off cost, so an unlimited revenue gives +/- infinity by the sign of what each unit of revenue
+    keeps, not inf - inf."""
+    with np.errstate(all="ignore"):
+        return _times(s.margin - s.share, revenue) - _times(s.monthly, cost_months) - s.one_off
 
 
 def _blend(weight, x):
@@ -361,20 +375,18 @@ def evaluate_scenario(baseline: Assumptions, campaigns) -> ScenarioResult:
     base_result = evaluate(baseline)
     values = _values(campaigns)
     s = _segments(baseline, campaigns, values)
-    revenue, ltv, cost = (x[0] for x in _segment_totals(baseline, s))
+    revenue, ltv, cost, seg_value = (x[0] for x in _segment_totals_and_values(baseline, s))
     weight = s.weight[0]
     blend = lambda x: float(_blend(weight, x))        # noqa: E731
     total_ltv, total_revenue, total_cost = blend(ltv), blend(revenue), blend(cost)
     with np.errstate(all="ignore"):
-        seg_value = ltv - cost
-        net = total_ltv - total_cost - base_result.ltv
+        after_cost = blend(seg_value)                 # ltv - campaign cost, also when both are unlimited
+        net = after_cost - base_result.ltv
         change = _clean(total_ltv - base_result.ltv)
     net = _clean(net)
     cac = float(_cac(baseline, values)[0])
     _, phi = _shapley(seg_value, values["reach"][0]) if campaigns else (None, np.zeros(0))
     attribution = {c.name: _clean(p) for c, p in zip(campaigns, phi)}
-    with np.errstate(all="ignore"):
-        after_cost = total_ltv - total_cost
     table, payback = _table(baseline, s, cac, after_cost if not math.isnan(after_cost) else -math.inf)
     names = [tuple(c.name for c, hit in zip(campaigns, row) if hit) for row in s.members]
     segments = pd.DataFrame({
