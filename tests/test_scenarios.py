@@ -419,9 +419,8 @@ def test_a_campaign_with_no_effect_and_no_cost_changes_nothing(base, reach, othe
         assert nothing.attribution["Nothing"] == pytest.approx(0.0, abs=1e-9 * max(1.0, without.ltv))
     else:                                   # an unlimited LTV (e.g. an sBG churn cut below alpha' = 1)
         assert nothing.attribution["Nothing"] is None       # a share of an infinite change is not defined
-        if math.isfinite(without.baseline.ltv):             # the campaigns made a finite baseline unlimited
-            assert nothing.net_value == math.inf == without.net_value
-        else:
+        assert nothing.net_value == without.net_value or nothing.net_value is without.net_value is None
+        if not math.isfinite(without.baseline.ltv):         # unlimited before and after: no difference
             assert nothing.net_value is None
 
 
@@ -437,6 +436,20 @@ def test_unlimited_revenue_with_a_revenue_share_cost_is_an_unlimited_net_value()
     assert evaluate_scenario(base, [annual, Campaign("Nothing", reach=0.0)]).net_value == math.inf
     costly = Campaign("C1", revenue_share_cost=0.75, annual_billing=AnnualBilling(discount=0.0, renewal_rate=0.5))
     assert evaluate_scenario(base, [costly]).net_value == -math.inf         # keeps 0.5 - 0.75 < 0 of each unit
+
+
+def test_unlimited_lifetime_with_a_monthly_cost_takes_the_sign_of_the_monthly_flow():
+    # (found by hypothesis) sBG churn with alpha 2, beta 1, no discounting: a 50% churn cut makes alpha' = 1,
+    # an expected lifetime without end; revenue and the monthly cost's months are both unlimited. Each
+    # month keeps 0.5 x $1 of margin: a $1 monthly cost loses without limit, a $0.20 one gains.
+    base = clv.Assumptions(arpu=1.0, gross_margin=0.5, monthly_churn=0.5, cac=0.0, annual_discount_rate=0.0,
+                           retention_curve=(2.0, 1.0))
+    assert math.isfinite(clv.evaluate(base).ltv)
+    losing = evaluate_scenario(base, [Campaign("C0", churn_reduction=0.5, monthly_cost=1.0)])
+    assert losing.ltv == math.inf and losing.campaign_cost == math.inf and losing.net_value == -math.inf
+    gaining = evaluate_scenario(base, [Campaign("C0", churn_reduction=0.5, monthly_cost=0.2)])
+    assert gaining.net_value == math.inf
+    assert evaluate_scenario(base, [Campaign("C0", churn_reduction=0.5, monthly_cost=0.5)]).net_value is None
 
 
 def test_a_campaign_that_makes_ltv_unlimited():

@@ -159,15 +159,24 @@ def _segment_totals_and_values(baseline: Assumptions, s: _Segs, horizon=None):
     ltv = _times(s.margin, revenue)
     with np.errstate(all="ignore"):
         cost = s.one_off + _times(s.monthly, a) + _times(s.share, revenue)
-    return revenue, ltv, cost, _segment_values(s, revenue, a)
+    return revenue, ltv, cost, _segment_values(s, revenue, a, baseline.monthly_expansion)
 
 
-def _segment_values(s: _Segs, revenue, cost_months):
+def _segment_values(s: _Segs, revenue, cost_months, expansion: float):
     """Per-segment value (LTV - campaign cost) as (margin - revenue share) x revenue - monthly costs -
     one-off cost, so an unlimited revenue gives +/- infinity by the sign of what each unit of revenue
-    keeps, not inf - inf."""
+    keeps, not inf - inf. When revenue and the months a monthly cost is paid are both unlimited (a
+    lifetime without end, no discounting), the sign is that of the flow the months tend to: what
+    revenue keeps if ARPU grows (expansion > 0), else that less the monthly cost (0: undefined, nan)."""
     with np.errstate(all="ignore"):
-        return _times(s.margin - s.share, revenue) - _times(s.monthly, cost_months) - s.one_off
+        value = _times(s.margin - s.share, revenue) - _times(s.monthly, cost_months) - s.one_off
+        both = np.isinf(revenue) & np.isinf(cost_months) & (s.monthly > 0)
+        if np.any(both):
+            keep = (s.margin - s.share) * s.arpu
+            flow = keep if expansion > 0 else keep - s.monthly
+            limit = np.where(flow > 0, math.inf, np.where(flow < 0, -math.inf, math.nan))
+            value = np.where(both, limit, value)
+        return value
 
 
 def _blend(weight, x):
