@@ -404,6 +404,9 @@ def test_shapley_parts_add_up_to_the_net_value(base, campaigns):
     r = evaluate_scenario(base, campaigns)
     if r.net_value is None or not math.isfinite(r.net_value):
         return                  # unlimited values: see test_unlimited_revenue_with_a_revenue_share_cost...
+    if any(p is None for p in r.attribution.values()):   # a coalition is unlimited: no shares at all
+        assert all(p is None for p in r.attribution.values())
+        return
     parts = sum(r.attribution.values())
     assert abs(parts - r.net_value) <= 1e-9 * max(1.0, abs(r.ltv), abs(r.campaign_cost))
     assert r.ltv - r.campaign_cost - r.baseline.ltv == pytest.approx(r.net_value, rel=1e-12, abs=1e-9)
@@ -450,6 +453,17 @@ def test_unlimited_lifetime_with_a_monthly_cost_takes_the_sign_of_the_monthly_fl
     gaining = evaluate_scenario(base, [Campaign("C0", churn_reduction=0.5, monthly_cost=0.2)])
     assert gaining.net_value == math.inf
     assert evaluate_scenario(base, [Campaign("C0", churn_reduction=0.5, monthly_cost=0.5)]).net_value is None
+
+
+def test_no_shares_when_a_campaign_alone_is_unlimited_but_the_whole_scenario_is_not():
+    # (found by hypothesis) ARPU +25% a month, churn 50%: a 62.5% churn cut alone makes the LTV unlimited
+    # (1.25 x 0.8125 > 1), but with a campaign that raises churn by half it is 4.92. Shapley shares would be
+    # -inf and +inf around a finite net value: they are not defined, and are None.
+    base = clv.Assumptions(arpu=1.0, gross_margin=0.5, monthly_churn=0.5, cac=0.0, annual_discount_rate=0.0,
+                           monthly_expansion=0.25)
+    r = evaluate_scenario(base, [Campaign("C0", churn_reduction=-0.5), Campaign("C2", churn_reduction=0.625)])
+    assert r.ltv == pytest.approx(0.5 / (1 - 1.25 * (1 - 0.28125)))       # churn 0.5 x 1.5 x (1 - 0.625)
+    assert math.isfinite(r.net_value) and r.attribution == {"C0": None, "C2": None}
 
 
 def test_a_campaign_that_makes_ltv_unlimited():

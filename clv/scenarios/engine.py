@@ -139,7 +139,8 @@ def flows(base: Base, seg: Segments, t):
     due = np.where(annual, (t % MONTHS_PER_YEAR == 0).astype(float), 1.0) * price
     with np.errstate(all="ignore"):
         grown = np.exp(t * np.log1p(base.expansion) + np.log(s))
-    return due * grown, s
+        # a month without a payment earns 0 even where growth has overflowed (0 x inf would be nan)
+        return np.where(due == 0, 0.0, due * grown), s
 
 
 def sums(base: Base, seg: Segments, horizon: int | None = None, monthly_discount: float | None = None):

@@ -245,10 +245,12 @@ def _month_flows(baseline: Assumptions, s: _Segs, months: int):
     t = np.arange(months, dtype=float)
     rev_unit, surv = engine.flows(base, s.seg, t)              # (1, S, T)
     w = s.weight[..., None]
-    revenue = s.arpu[..., None] * rev_unit
-    margin = s.margin[..., None] * revenue
-    cost = s.monthly[..., None] * surv + s.share[..., None] * revenue + s.one_off[..., None] * (t == 0)
-    blended = [np.sum(w * x, axis=-2)[0] for x in (surv, revenue, margin, cost)]
+    # _times: a zero weight, margin or share times a month whose growth overflowed is 0, not nan
+    revenue = _times(s.arpu[..., None], rev_unit)
+    margin = _times(s.margin[..., None], revenue)
+    with np.errstate(all="ignore"):
+        cost = s.monthly[..., None] * surv + _times(s.share[..., None], revenue) + s.one_off[..., None] * (t == 0)
+        blended = [np.sum(_times(w, x), axis=-2)[0] for x in (surv, revenue, margin, cost)]
     discount = (1.0 + base.monthly_discount) ** -t
     return blended, discount
 
@@ -258,11 +260,13 @@ def _table(baseline: Assumptions, s: _Segs, cac: float, total_net: float):
     h = baseline.horizon_months
     n = min(h, PAYBACK_LIMIT_MONTHS) if h is not None else TABLE_MAX_MONTHS
     (surv, revenue, margin, cost), discount = _month_flows(baseline, s, n + 1)
-    net = (margin - cost) * discount
+    with np.errstate(all="ignore"):                       # months of unlimited growth are inf
+        net = (margin - cost) * discount
     payback = _payback(net, cac, h, total_net)
     if payback is None and h is None and total_net > cac > 0:
         (_, _, m2, c2), d2 = _month_flows(baseline, s, PAYBACK_LIMIT_MONTHS + 1)
-        payback = _payback((m2 - c2) * d2, cac, None, total_net)
+        with np.errstate(all="ignore"):
+            payback = _payback((m2 - c2) * d2, cac, None, total_net)
     if h is not None:
         rows = n
     else:
@@ -395,6 +399,9 @@ def evaluate_scenario(baseline: Assumptions, campaigns) -> ScenarioResult:
     net = _clean(net)
     cac = float(_cac(baseline, values)[0])
     _, phi = _shapley(seg_value, values["reach"][0]) if campaigns else (None, np.zeros(0))
+    if net is not None and math.isfinite(net) and not np.all(np.isfinite(phi)):
+        phi = np.full(len(campaigns), np.nan)        # some campaigns alone are unlimited, together not:
+                                                      # shares of inf - inf are not defined
     attribution = {c.name: _clean(p) for c, p in zip(campaigns, phi)}
     table, payback = _table(baseline, s, cac, after_cost if not math.isnan(after_cost) else -math.inf)
     names = [tuple(c.name for c, hit in zip(campaigns, row) if hit) for row in s.members]
