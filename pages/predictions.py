@@ -50,11 +50,10 @@ except clv.InputError as err:
     calc, margin = None, DEFAULT_MARGIN
     st.warning(s.text("predict.page.calc_error", message=_errors(err)), icon=":material/warning:")
 
-# Only the open tab runs (the other costs nothing); which one is open is a field, so links keep it.
-TAB_LABELS = {code: s.text(f"predict.page.tab_{code}") for code in F["pred_tab"].choices}
-tab_models, tab_contract = st.tabs(list(TAB_LABELS.values()), key="pred_tab_open",
-                                   default=TAB_LABELS[state.get("pred_tab")], on_change="rerun")
-state.put("pred_tab", "contract" if tab_contract.open else "models")
+# Only the open tab runs (the other costs nothing). The open tab is not in the link: Streamlit's frontend
+# rewrites the URL after a tab click, so a link written in that run would lag one click behind.
+tab_models, tab_contract = st.tabs([s.text("predict.page.tab_models"), s.text("predict.page.tab_contract")],
+                                   key="pred_tab_open", on_change="rerun")
 
 # =====================================================================================================
 # Non-contractual: compare, fit, predict each customer

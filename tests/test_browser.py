@@ -119,4 +119,21 @@ def test_smoke(app_url, browser):
     idle(page)
     page.wait_for_timeout(500)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
+
+    # Predictions: lazy tabs (only the open one runs) must still switch both ways in a real browser.
+    page.goto(f"{app_url}/predictions?phz=24")
+    expect(page.get_by_text("fits the holdout best")).to_be_visible(timeout=60_000)     # cold fits
+    idle(page)
+    page.get_by_role("tab", name="Subscriptions (contractual)").click()
+    expect(page.get_by_text("LTV of a new customer")).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("1.182")          # Fader & Hardie (2007)
+    idle(page)
+    page.get_by_role("tab", name="Purchases (non-contractual)").click()
+    expect(page.get_by_text("fits the holdout best")).to_be_visible()
+    idle(page)
+    page.get_by_role("tab", name="Value concentration").click()
+    expect(page.get_by_text("How concentrated is the predicted value?")).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/predictions?phz=24")
+    idle(page)
+    page.screenshot(path=ARTIFACTS / "predictions.png")
     assert not outside, f"requests left the machine: {outside}"

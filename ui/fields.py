@@ -156,6 +156,4 @@ PREDICTIONS = register(
     Field("pred_arpu", "parpu", 50.0, 0.0, MONEY_HIGH, 1.0, fmt="%.2f", label_key="predict.page.contract_arpu"),
     Field("pred_period", "pper", "month", kind="choice", choices=("month", "year"),
           label_key="predict.page.contract_period"),
-    # the open tab (models or contractual), so a shared link reopens the tab it was made on
-    Field("pred_tab", "ptab", "models", kind="choice", choices=("models", "contract")),
 )
