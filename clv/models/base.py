@@ -148,14 +148,8 @@ class Model(ABC):
         with np.errstate(all="ignore"):
             hess = _numeric_hessian(negative, theta, 10 * HESSIAN_STEP)
             hess = (hess + hess.T) / 2
-            try:
-                step = np.linalg.solve(hess, _numeric_gradient(negative, theta))
-            except np.linalg.LinAlgError:
-                step = np.full_like(theta, np.nan)
-            if np.all(np.isfinite(step)) and np.max(np.abs(step)) < NEWTON_MAX_STEP:
-                new_value = -negative(theta - step)
-                if np.isfinite(new_value) and new_value >= value:
-                    theta, value = theta - step, new_value
+            theta, value = _newton_step(theta, value, hess, _numeric_gradient(negative, theta),
+                                        lambda t: -negative(t))
         self._store(theta, value, data, n_customers)
         self._set_hessian(theta, hess)                      # at the optimiser's point: O(step) away
 
@@ -175,14 +169,8 @@ class Model(ABC):
             return False
         hess = self._hessian(theta, data)
         value, grad_total = self._value_and_log_grad(theta, data)
-        try:
-            step = np.linalg.solve(hess, grad_total)       # Newton: theta - H^-1 (d(-LL)/d theta)
-        except np.linalg.LinAlgError:
-            step = np.zeros_like(theta)
-        if np.all(np.isfinite(step)) and np.max(np.abs(step)) < NEWTON_MAX_STEP:
-            new_value, _ = self._value_and_log_grad(theta - step, data)
-            if np.isfinite(new_value) and new_value >= value:
-                theta, value = theta - step, new_value
+        theta, value = _newton_step(theta, value, hess, grad_total,
+                                    lambda t: self._value_and_log_grad(t, data)[0])
         if not np.isfinite(value):
             return False
         self._store(theta, value, data, n_customers)
@@ -305,6 +293,20 @@ def _numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
         e[i] = h
         g[i] = (f(x + e) - f(x - e)) / (2 * h)
     return g
+
+
+def _newton_step(theta: np.ndarray, value: float, hess: np.ndarray, grad: np.ndarray, loglik):
+    """One Newton step ``theta - H^-1 grad`` (``grad`` and ``hess`` of -LL in log-parameters), taken when
+    it is short (under NEWTON_MAX_STEP) and does not lower ``loglik``; returns (theta, LL)."""
+    try:
+        step = np.linalg.solve(hess, grad)
+    except np.linalg.LinAlgError:
+        return theta, value
+    if np.all(np.isfinite(step)) and np.max(np.abs(step)) < NEWTON_MAX_STEP:
+        new_value = loglik(theta - step)
+        if np.isfinite(new_value) and new_value >= value:
+            return theta - step, new_value
+    return theta, value
 
 
 def _forward_gradient(f, x: np.ndarray, f0: float, h: float = 1e-7) -> np.ndarray:

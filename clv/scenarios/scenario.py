@@ -147,19 +147,14 @@ def _times(x, y):
 
 
 def _segment_totals(baseline: Assumptions, s: _Segs, horizon=None):
-    """Per-segment (revenue LTV, LTV, campaign cost) per customer of the segment, shape (N, S)."""
-    revenue, ltv, cost, _ = _segment_totals_and_values(baseline, s, horizon)
-    return revenue, ltv, cost
-
-
-def _segment_totals_and_values(baseline: Assumptions, s: _Segs, horizon=None):
-    """``_segment_totals`` and each segment's value (``_segment_values``)."""
+    """Per-segment (revenue LTV, LTV, campaign cost, discounted active months) per customer of the
+    segment, shape (N, S)."""
     u, a = engine.sums(engine.Base.of(baseline), s.seg, horizon if horizon is not None else baseline.horizon_months)
     revenue = _times(s.arpu, u)
     ltv = _times(s.margin, revenue)
     with np.errstate(all="ignore"):
         cost = s.one_off + _times(s.monthly, a) + _times(s.share, revenue)
-    return revenue, ltv, cost, _segment_values(s, revenue, a, baseline.monthly_expansion)
+    return revenue, ltv, cost, a
 
 
 def _segment_values(s: _Segs, revenue, cost_months, expansion: float):
@@ -198,7 +193,7 @@ def _net_values(baseline, campaigns, overrides, churn_scale=1.0, clip_margin=Fal
     for start in range(0, n, step):
         part = {name: v if v.shape[0] == 1 else v[start:start + step] for name, v in values.items()}
         s = _segments(baseline, campaigns, part, churn_scale, clip_margin)
-        _, seg_ltv, seg_cost = _segment_totals(baseline, s)
+        _, seg_ltv, seg_cost, _ = _segment_totals(baseline, s)
         ltv[start:start + step] = _blend(s.weight, seg_ltv)
         cost[start:start + step] = _blend(s.weight, seg_cost)
     cac = np.broadcast_to(_cac(baseline, values), (n,))
@@ -290,7 +285,7 @@ def evaluate_extended(a: Assumptions) -> dict:
     """
     values = _values(())
     s = _segments(a, (), values)
-    revenue, ltv, _ = _segment_totals(a, s)
+    revenue, ltv, _, _ = _segment_totals(a, s)
     _, lifetime = engine.sums(engine.Base.of(a), s.seg, a.horizon_months, monthly_discount=0.0)
     table, payback = _table(a, s, a.cac, float(ltv[0, 0]))
     months = pd.DataFrame({"month": table["month"], "survival": table["survival"],
@@ -388,7 +383,8 @@ def evaluate_scenario(baseline: Assumptions, campaigns) -> ScenarioResult:
     base_result = evaluate(baseline)
     values = _values(campaigns)
     s = _segments(baseline, campaigns, values)
-    revenue, ltv, cost, seg_value = (x[0] for x in _segment_totals_and_values(baseline, s))
+    revenue, ltv, cost, months = (x[0] for x in _segment_totals(baseline, s))
+    seg_value = _segment_values(s, revenue, months, baseline.monthly_expansion)[0]
     weight = s.weight[0]
     blend = lambda x: float(_blend(weight, x))        # noqa: E731
     total_ltv, total_revenue, total_cost = blend(ltv), blend(revenue), blend(cost)
