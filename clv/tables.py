@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from . import i18n
+from .export import DECIMALS_ATTR
 from .scenarios import ScenarioResult, totals
 
 SCENARIO_COLUMNS = ("ltv", "ltv_change", "campaign_cost", "net_value", "roi", "ltv_to_cac", "payback_months",
                     "cohort_net_value")
+SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net_value")
 
 
 def scenario_table(results: dict[str, ScenarioResult], cohort_size: float, lang: str = "en") -> pd.DataFrame:
@@ -16,7 +18,8 @@ def scenario_table(results: dict[str, ScenarioResult], cohort_size: float, lang:
 
     Columns (catalogue ``tables.scenario.<column>``): LTV, change against the baseline, campaign cost,
     net value and ROI per acquired customer, LTV:CAC (net of campaign cost), payback in months, and
-    the net value for the whole cohort of ``cohort_size`` customers. Undefined values are empty.
+    the net value for the whole cohort of ``cohort_size`` customers. Undefined values are empty (NaN;
+    pages show them as an em dash). In CSV, money is written to cents and the other figures to 2 decimals.
 
     >>> import clv
     >>> base = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
@@ -41,4 +44,147 @@ def scenario_table(results: dict[str, ScenarioResult], cohort_size: float, lang:
     for column in SCENARIO_COLUMNS:
         table[column] = pd.to_numeric(table[column], errors="coerce")
     headers = {c: i18n.text(f"tables.scenario.{c}", lang) for c in ("scenario", *SCENARIO_COLUMNS)}
-    return table.rename(columns=headers)
+    decimals = {headers[c]: MONEY_DECIMALS if c in SCENARIO_MONEY else FIGURE_DECIMALS for c in SCENARIO_COLUMNS}
+    return _with_decimals(table.rename(columns=headers), decimals)
+
+
+# ---- Precision at export (``clv.export.safe_csv`` reads a table's ``attrs["decimals"]``) -------------------
+MONEY_DECIMALS = 2       # cents
+SHARE_DECIMALS = 4       # fractions such as 0.1234 (12.34%)
+FIGURE_DECIMALS = 2      # ratios, averages of scores, months
+COUNT_DECIMALS = 0       # customers, days, orders
+PARAMETER_DECIMALS = 6   # fitted model parameters and their errors
+PROBABILITY_DECIMALS = 4
+
+
+def _with_decimals(table: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
+    """``table`` with ``attrs["decimals"]``: column name -> decimals written by ``clv.export.safe_csv``."""
+    table.attrs[DECIMALS_ATTR] = {c: d for c, d in decimals.items() if c in table.columns}
+    return table
+
+
+def _headers(prefix: str, columns, lang: str, **values) -> dict[str, str]:
+    return {c: i18n.text(f"{prefix}.{c}", lang, **values) for c in columns}
+
+
+SEGMENT_DECIMALS = {"customers": COUNT_DECIMALS, "share": SHARE_DECIMALS, "revenue": MONEY_DECIMALS,
+                    "revenue_share": SHARE_DECIMALS, "R": FIGURE_DECIMALS, "F": FIGURE_DECIMALS, "M": FIGURE_DECIMALS}
+
+
+def segment_summary(segments: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``clv.rfm.segment_table`` with the page's headers (catalogue ``segpage.table.<column>``), for
+    showing and for CSV: counts whole, shares to 4 decimals, revenue to cents, mean scores to 2.
+
+    >>> import clv
+    >>> s = clv.rfm.rfm_scores(pd.DataFrame({"recency_days": [1, 300], "orders": [9, 1], "revenue": [90, 10]}))
+    >>> t = segment_summary(clv.rfm.segment_table(s))
+    >>> list(t.columns[:3]), t.attrs["decimals"]["Revenue"]
+    (['Segment', 'Customers', 'Share of customers'], 2)
+    """
+    headers = _headers("segpage.table", segments.columns, lang)
+    table = segments.rename(columns=headers).reset_index(drop=True)
+    return _with_decimals(table, {headers[c]: d for c, d in SEGMENT_DECIMALS.items() if c in headers})
+
+
+CUSTOMER_COLUMNS = ("recency_days", "orders", "revenue", "R", "F", "M", "rfm", "first_purchase", "last_purchase")
+CUSTOMER_DECIMALS = {"recency_days": COUNT_DECIMALS, "orders": COUNT_DECIMALS, "revenue": MONEY_DECIMALS}
+
+
+def segment_customers(members: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """One segment's customers (``clv.rfm.segment_customers``) with the page's headers (catalogue
+    ``segpage.customers.<column>``); the index is the customer ID. Revenue to cents, days and orders whole.
+
+    >>> import clv
+    >>> s = clv.rfm.rfm_table(pd.DataFrame({"customer_id": ["a", "a", "b"], "date": pd.to_datetime(
+    ...     ["2024-01-01", "2024-02-01", "2024-01-15"]), "amount": [10.0, 20.0, 5.0]}))
+    >>> t = segment_customers(s)
+    >>> t.index.name, list(t.columns[:3])
+    ('Customer ID', ['Days since last purchase', 'Purchase days', 'Revenue'])
+    """
+    columns = [c for c in CUSTOMER_COLUMNS if c in members.columns]
+    headers = _headers("segpage.customers", columns, lang)
+    table = members[columns].rename(columns=headers)
+    table.index.name = i18n.text("segpage.customers.customer_id", lang)
+    return _with_decimals(table, {headers[c]: d for c, d in CUSTOMER_DECIMALS.items() if c in headers})
+
+
+COHORT_DECIMALS = {"retention": SHARE_DECIMALS, "revenue_retention": SHARE_DECIMALS,
+                   "cumulative_revenue_per_customer": MONEY_DECIMALS}
+
+
+def cohort_matrix(tables, kind: str, lang: str = "en") -> pd.DataFrame:
+    """One cohort matrix of ``clv.cohorts.cohort_tables`` (``kind``: retention, revenue_retention or
+    cumulative_revenue_per_customer) as a table: the cohort month, its customers, then one column per
+    month of age (catalogue ``tables.cohort``); months not yet observed are empty.
+
+    >>> import clv
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b", "a", "c"], "date": pd.to_datetime(["2024-01-03",
+    ...     "2024-01-20", "2024-02-11", "2024-02-05"]), "amount": [10.0, 20.0, 5.0, 8.0]})
+    >>> cohort_matrix(clv.cohorts.cohort_tables(tx), "retention").values.tolist()
+    [['2024-01', 2, 1.0, 0.5], ['2024-02', 1, 1.0, nan]]
+    """
+    if kind not in COHORT_DECIMALS:
+        raise ValueError(f"kind must be one of {', '.join(COHORT_DECIMALS)}; got {kind!r}")
+    matrix = getattr(tables, kind)
+    cohort, customers = i18n.text("tables.cohort.cohort", lang), i18n.text("tables.cohort.customers", lang)
+    ages = [i18n.text("tables.cohort.age", lang, age=int(a)) for a in matrix.columns]
+    table = pd.DataFrame(matrix.to_numpy(dtype=float), columns=ages)
+    table.insert(0, customers, tables.sizes.reindex(matrix.index).to_numpy())
+    table.insert(0, cohort, [str(p) for p in matrix.index])
+    return _with_decimals(table, dict.fromkeys(ages, COHORT_DECIMALS[kind]))
+
+
+COMPARISON_DECIMALS = {"log_likelihood": FIGURE_DECIMALS, "aic": FIGURE_DECIMALS, "bic": FIGURE_DECIMALS,
+                       "mae": PROBABILITY_DECIMALS, "rmse": PROBABILITY_DECIMALS,
+                       "holdout_predicted": FIGURE_DECIMALS, "holdout_actual": COUNT_DECIMALS}
+
+
+def model_comparison(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``clv.predict.Comparison.table`` with headers from the catalogue (``predict.columns``): fit
+    statistics to 2 decimals, errors per customer to 4, actual holdout purchases whole."""
+    headers = _headers("predict.columns", comparison.columns, lang)
+    table = comparison.rename(columns=headers)
+    return _with_decimals(table, {headers[c]: d for c, d in COMPARISON_DECIMALS.items() if c in headers})
+
+
+def model_parameters(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A fitted model's ``summary()`` (param, estimate, se, 95% interval) with headers from the
+    catalogue (``predict.columns``); figures to 6 decimals in CSV.
+
+    >>> t = model_parameters(pd.DataFrame({"param": ["r"], "estimate": [0.2425], "se": [0.0126],
+    ...                                    "lower_95": [0.2178], "upper_95": [0.2672]}))
+    >>> list(t.columns), t.attrs["decimals"]["Estimate"]
+    (['Parameter', 'Estimate', 'Std. error', '95% low', '95% high'], 6)
+    """
+    headers = _headers("predict.columns", summary.columns, lang)
+    table = summary.rename(columns=headers)
+    return _with_decimals(table, {headers[c]: PARAMETER_DECIMALS for c in ("estimate", "se", "lower_95", "upper_95")
+                                  if c in headers})
+
+
+PREDICTION_DECIMALS = {"p_alive": PROBABILITY_DECIMALS, "expected_purchases": PROBABILITY_DECIMALS,
+                       "expected_spend": MONEY_DECIMALS, "predicted_clv": MONEY_DECIMALS}
+
+
+def customer_predictions(values: pd.DataFrame, segment_names: dict[str, str], lang: str = "en",
+                         currency: str = "$") -> pd.DataFrame:
+    """``clv.predict.CustomerValues.table`` for showing and CSV: the customer ID as the first column,
+    headers from the catalogue (``predict.columns``, money headers with ``currency``), segment codes as
+    names (``segment_names``: code -> name; no segment is empty); money to cents, P(alive) and purchases
+    to 4 decimals."""
+    shown = values.copy()
+    shown["segment"] = shown["segment"].map(lambda code: segment_names.get(code, "") if code else "")
+    headers = _headers("predict.columns", shown.columns, lang, currency=currency)
+    table = shown.rename(columns=headers).rename_axis(i18n.text("predict.columns.customer", lang)).reset_index()
+    return _with_decimals(table, {headers[c]: d for c, d in PREDICTION_DECIMALS.items() if c in headers})
+
+
+def set_aside_rows(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Set-aside rows (``clv.data.LoadReport.set_aside`` or one reason's examples) with the file's own
+    columns as they were, the row number and the reason in words (catalogue ``tables.set_aside``,
+    ``data.reasons``)."""
+    table = rows.copy()
+    if "reason" in table:
+        table["reason"] = table["reason"].map(lambda r: i18n.text(f"data.reasons.{r}", lang) if isinstance(r, str) else r)
+    return table.rename(columns={c: i18n.text(f"tables.set_aside.{c}", lang) for c in ("row", "reason")
+                                 if c in table.columns})

@@ -31,3 +31,25 @@ def test_no_text_cell_starts_a_formula(values):
     for original, cell in zip(values, back["v"]):
         if original.startswith(FORMULA_PREFIXES):
             assert cell.startswith("'")
+
+
+def test_set_decimals_are_written_exactly_and_negatives_stay_numbers():
+    # hand-made: binary noise from sums (0.1 * 3, 920 - 1e-13) and a missing value
+    df = pd.DataFrame({"Customer": ["-A", "B", "C"], "Revenue": [919.9999999999998, -20.499999999999996, None],
+                       "Share": [0.1 * 3, 1 / 3, 0.0], "Orders": [3.0, 12.0, 1.0]})
+    text = safe_csv(df, decimals={"Revenue": 2, "Share": 4, "Orders": 0})[3:].decode("utf-8")
+    assert text == "Customer,Revenue,Share,Orders\r\n'-A,920.00,0.3000,3\r\nB,-20.50,0.3333,12\r\nC,,0.0000,1\r\n"
+    back = pd.read_csv(io.BytesIO(safe_csv(df, decimals=2)[3:]))
+    assert back["Revenue"].tolist()[:2] == [920.0, -20.5]                 # numbers, not quoted text
+
+
+def test_float_noise_is_removed_without_set_decimals():
+    df = pd.DataFrame({"x": [0.1 + 0.2, 919.9999999999998, -0.0, 1.5e-9, 2.0]})
+    assert safe_csv(df)[3:].decode("utf-8") == "x\r\n0.3\r\n920.0\r\n0.0\r\n0.0\r\n2.0\r\n"
+
+
+def test_table_attrs_give_the_decimals_and_infinities_are_safe():
+    df = pd.DataFrame({"LTV": [float("inf"), float("-inf"), 1 / 3], "n": [1, 2, 3]})
+    df.attrs["decimals"] = {"LTV": 2}
+    assert safe_csv(df)[3:].decode("utf-8") == "LTV,n\r\n∞,1\r\n'-∞,2\r\n0.33,3\r\n"
+    assert safe_csv(df, decimals={"LTV": 1})[3:].decode("utf-8") == "LTV,n\r\n∞,1\r\n'-∞,2\r\n0.3,3\r\n"
