@@ -7,7 +7,7 @@ import streamlit as st
 
 import clv
 import ui
-from clv import fmt, rfm
+from clv import fmt, rfm, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
 from ui import cache, dataset, state, widgets
@@ -66,12 +66,13 @@ with st.expander(s.text("segpage.rules.title"), icon=":material/rule:"):
     grid = rfm.segment_of(np.repeat(r_scores, fm_scores.size), np.tile(fm_scores, r_scores.size))
     st.dataframe(pd.DataFrame([[rfm.segment_name(c, s.lang) for c in row] for row in grid.reshape(r_scores.size, -1)],
                               index=pd.Index([f"R {r}" for r in r_scores], name=s.text("segpage.rules.r")),
-                              columns=[f"FM {fm}" for fm in fm_scores]), key="seg_rules_grid")
+                              columns=[f"FM {fm}" for fm in fm_scores]), key="seg_rules_grid",
+                 placeholder=fmt.NOT_DEFINED)
 
 labels = {c: s.text(f"segpage.table.{c}") for c in ("name", "customers", "share", "revenue", "revenue_share",
                                                       "R", "F", "M", "action")}
-shown = segments.rename(columns=labels)
-st.dataframe(shown, hide_index=True, key="seg_table", column_config={
+shown = tables.segment_summary(segments, s.lang)
+st.dataframe(shown, hide_index=True, key="seg_table", placeholder=fmt.NOT_DEFINED, column_config={
     labels["customers"]: st.column_config.NumberColumn(format="%,.0f"),
     labels["share"]: st.column_config.NumberColumn(format="percent"),
     labels["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.0f"),
@@ -79,6 +80,8 @@ st.dataframe(shown, hide_index=True, key="seg_table", column_config={
     **{labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("R", "F", "M")},
     labels["action"]: st.column_config.TextColumn(width="large")})
 st.caption(s.text("segpage.table.caption"))
+st.download_button(s.text("segpage.table.download"), safe_csv(shown), file_name="rfm-segments.csv", mime="text/csv",
+                   key="seg_table_download", on_click="ignore", icon=":material/download:")
 
 tab_treemap, tab_heatmap = st.tabs([s.text("segpage.tab.treemap"), s.text("segpage.tab.heatmap")])
 tab_treemap.plotly_chart(data_charts.rfm_treemap(segments, s.lang), key="seg_treemap")
@@ -97,15 +100,13 @@ def customer_list() -> None:
     else:
         st.markdown(s.text("segpage.customers.count", count=fmt.number(len(members), 0, s.digits),
                            share=fmt.percent(len(members) / len(scores), 1, s.digits)))
-        columns = {c: s.text(f"segpage.customers.{c}") for c in ("recency_days", "orders", "revenue", "R", "F", "M",
-                                                                  "rfm", "first_purchase", "last_purchase")}
-        listed = members[list(columns)].rename(columns=columns)
-        listed.index.name = s.text("segpage.customers.customer_id")
-        st.dataframe(listed, key="seg_customers", column_config={
+        columns = {c: s.text(f"segpage.customers.{c}") for c in tables.CUSTOMER_COLUMNS}
+        listed = tables.segment_customers(members, s.lang)
+        st.dataframe(listed, key="seg_customers", placeholder=fmt.NOT_DEFINED, column_config={
             columns["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.2f"),
             columns["first_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
             columns["last_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
-        st.download_button(s.text("segpage.customers.download"), safe_csv(members.drop(columns="segment"), index=True),
+        st.download_button(s.text("segpage.customers.download"), safe_csv(listed, index=True),
                            file_name=f"segment-{chosen}.csv", mime="text/csv", key="seg_download", on_click="ignore",
                            icon=":material/download:", help=s.text("segpage.customers.download_help"))
     state.write_url("seg_")
@@ -116,19 +117,26 @@ customer_list()
 # --- Cohorts -----------------------------------------------------------------------------------------
 st.header(s.text("segpage.cohorts_title"))
 st.caption(s.text("segpage.cohorts_intro"))
-tables = cache.on_data(key, "cohorts", tx)
-heatmap_height = max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * len(tables.sizes))
+cohort_tables = cache.on_data(key, "cohorts", tx)
+heatmap_height = max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * len(cohort_tables.sizes))
 trend = cache.on_data(key, "orders", tx)
 tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs([
     s.text("segpage.tab.retention"), s.text("segpage.tab.revenue_retention"), s.text("segpage.tab.cumulative"),
     s.text("segpage.tab.aov")])
-tab_retention.plotly_chart(data_charts.retention_heatmap(tables, s.lang), key="seg_retention", height=heatmap_height)
+tab_retention.plotly_chart(data_charts.retention_heatmap(cohort_tables, s.lang), key="seg_retention", height=heatmap_height)
 tab_retention.caption(s.text("segpage.notes.retention"))
-tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(tables, s.lang), key="seg_revenue_retention",
+tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(cohort_tables, s.lang), key="seg_revenue_retention",
                          height=heatmap_height)
 tab_revenue.caption(s.text("segpage.notes.revenue_retention"))
-tab_cumulative.plotly_chart(data_charts.cumulative_revenue_chart(tables, s.lang, s.currency), key="seg_cumulative")
+tab_cumulative.plotly_chart(data_charts.cumulative_revenue_chart(cohort_tables, s.lang, s.currency),
+                            key="seg_cumulative")
 tab_cumulative.caption(s.text("segpage.notes.cumulative"))
+for tab, matrix in ((tab_retention, "retention"), (tab_revenue, "revenue_retention"),
+                    (tab_cumulative, "cumulative_revenue_per_customer")):
+    tab.download_button(s.text("segpage.table.cohort_download"),
+                        safe_csv(tables.cohort_matrix(cohort_tables, matrix, s.lang)), file_name=f"cohort-{matrix}.csv",
+                        mime="text/csv", key=f"seg_cohort_download_{matrix}", on_click="ignore",
+                        icon=":material/download:")
 tab_aov.plotly_chart(data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
 tab_aov.caption(s.text("segpage.notes.aov"))
 

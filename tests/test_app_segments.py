@@ -4,6 +4,7 @@ table and charts, a segment's customers, cohorts, uploads, and caching across wi
 import hashlib
 import json
 
+import pandas as pd
 import pytest
 
 from apptest import app, metrics
@@ -121,3 +122,63 @@ def test_picking_a_segment_does_not_recompute(monkeypatch):
     at.sidebar.selectbox(key="currency").select("€").run()
     assert not at.exception
     assert calls == {"rfm": 1, "cohorts": 1}
+
+
+def served_csv(monkeypatch) -> dict:
+    """Record what each download button on the page serves: the pages import clv.export.safe_csv on
+    every run, so the recorder sees the bytes (first column's name -> each CSV text, in page order)."""
+    import clv.export
+
+    served, real = {}, clv.export.safe_csv
+
+    def recording(df, *args, **kwargs):
+        out = real(df, *args, **kwargs)
+        name = str(df.index.name if kwargs.get("index") else df.columns[0])
+        served.setdefault(name, []).append(out[3:].decode("utf-8"))
+        return out
+
+    monkeypatch.setattr(clv.export, "safe_csv", recording)
+    return served
+
+
+def shown_cells(element) -> list[str]:
+    """A table's cells as the browser shows them: a missing value is the table's placeholder."""
+    frame = element.value.reset_index()
+    return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
+
+
+def test_every_table_shows_a_dash_for_missing_values():
+    at = app(PAGE, seg="lost").run()
+    assert len(at.dataframe) == 3
+    for table in at.dataframe:                                   # rules grid, segment table, a segment's customers
+        assert table.proto.placeholder == "—"
+        assert "None" not in shown_cells(table) and "nan" not in shown_cells(table)
+
+
+def test_segment_table_and_cohort_matrices_download_rounded_with_headers(monkeypatch):
+    served = served_csv(monkeypatch)
+    scores = rfm.rfm_table(data.read_transactions(SMALL, filename="t.csv").transactions)
+    at = with_upload(app(PAGE, seg=scores.loc["A", "segment"]), SMALL).run()
+    assert not at.exception
+    keys = [b.key for b in at.get("download_button")]
+    for key in ("seg_table_download", "seg_cohort_download_retention", "seg_cohort_download_revenue_retention",
+                "seg_cohort_download_cumulative_revenue_per_customer", "seg_download"):
+        assert keys.count(key) == 1
+    segments = served["Segment"][0].split("\r\n")
+    assert segments[0] == ("Segment,Customers,Share of customers,Revenue,Share of revenue,Average R,Average F,"
+                           "Average M,Suggested action")
+    # SMALL: A 52 of 130 revenue, B 20, C 8, D 50; four customers, so each share is 0.2500
+    assert sorted(line.split(",")[1:5] for line in segments[1:-1]) == sorted([
+        ["1", "0.2500", "52.00", "0.4000"], ["1", "0.2500", "20.00", "0.1538"], ["1", "0.2500", "8.00", "0.0615"],
+        ["1", "0.2500", "50.00", "0.3846"]])
+    # retention: January A and B, February C (A came back), March D (A again); months to come are empty
+    retention, _, cumulative = served["Cohort (month of first purchase)"]
+    assert retention == (
+        "Cohort (month of first purchase),Customers acquired,Month 0,Month 1,Month 2\r\n"
+        "2024-01,2,1.0000,0.5000,0.5000\r\n2024-02,1,1.0000,0.0000,\r\n2024-03,1,1.0000,,\r\n")
+    # cumulative revenue per customer, January: (10 + 20) / 2, then + 30, then + 12
+    assert cumulative.split("\r\n")[1] == "2024-01,2,15.00,30.00,36.00"
+    a = scores.loc["A"]                                          # A: 10 + 30 + 12 on three days, last on 9 March
+    assert served["Customer ID"][0].split("\r\n")[:2] == [
+        "Customer ID,Days since last purchase,Purchase days,Revenue,R,F,M,RFM code,First purchase,Last purchase",
+        f"A,0,3,52.00,{a['R']},{a['F']},{a['M']},{a['rfm']},2024-01-05,2024-03-09"]
