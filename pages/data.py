@@ -7,7 +7,7 @@ import streamlit as st
 
 import clv
 import ui
-from clv import data, fmt
+from clv import data, fmt, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
 from ui import cache, dataset, state, widgets
@@ -164,7 +164,7 @@ elif result is not None:
                                                                   data.ROLES + data.SUBSCRIPTION_ROLES else r
                                                                   for r in result.mapping],
                                    s.text("datapage.map.column"): list(result.mapping.values())}),
-                     hide_index=True, key="data_mapping_used")
+                     hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
 
 if report is None:
     state.write_url("data_")
@@ -205,8 +205,9 @@ if report.set_aside_reasons:
         key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
         with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
             st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
-            st.dataframe(entry.examples, hide_index=True, key=f"data_examples_{entry.reason}")
-    st.download_button(s.text("datapage.report.download"), safe_csv(report.set_aside),
+            st.dataframe(tables.set_aside_rows(entry.examples, s.lang), hide_index=True,
+                         key=f"data_examples_{entry.reason}", placeholder=fmt.NOT_DEFINED)
+    st.download_button(s.text("datapage.report.download"), safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
                        file_name="set-aside-rows.csv", mime="text/csv", key="data_download_set_aside",
                        on_click="ignore", icon=":material/download:", help=s.text("datapage.report.download_help"))
 else:
@@ -221,7 +222,7 @@ table = result.table
 with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:"):
     st.caption(s.text("datapage.preview.caption", shown=fmt.number(min(PREVIEW_ROWS, len(table)), 0, s.digits),
                       total=fmt.number(len(table), 0, s.digits)))
-    st.dataframe(table.head(PREVIEW_ROWS), key="data_preview")
+    st.dataframe(table.head(PREVIEW_ROWS), key="data_preview", placeholder=fmt.NOT_DEFINED)
 
 
 # --- What the data says about the calculator's inputs ----------------------------------------------------

@@ -66,8 +66,10 @@ def test_upload_reports_each_reason_with_counts_and_examples():
     assert "Missing customer ID: 1 row" in labels
     assert "Exact duplicate of an earlier row: 1 row" in labels
     examples = {e.label: e.dataframe[0].value for e in at.expander if e.label in labels[1:3]}
-    assert examples["Missing customer ID: 1 row"]["row"].tolist() == [2]        # data row numbers
-    assert examples["Exact duplicate of an earlier row: 1 row"]["row"].tolist() == [4]
+    assert examples["Missing customer ID: 1 row"]["Row in the file"].tolist() == [2]        # data row numbers
+    assert examples["Exact duplicate of an earlier row: 1 row"]["Row in the file"].tolist() == [4]
+    assert examples["Exact duplicate of an earlier row: 1 row"]["Reason set aside"].tolist() == [
+        "Exact duplicate of an earlier row"]
     assert at.text[0].value == "t.csv"                                  # the file's name as plain text
     downloads = [b for b in at.get("download_button") if b.key == "data_download_set_aside"]
     assert [b.label for b in downloads] == ["Download the set-aside rows (CSV)"]
@@ -75,16 +77,52 @@ def test_upload_reports_each_reason_with_counts_and_examples():
     assert any("uploaded file" in m.value for m in at.markdown)
 
 
-def test_set_aside_download_is_spreadsheet_safe():
+def served_csv(monkeypatch) -> list[str]:
+    """Record what the page's download buttons serve (the page imports clv.export.safe_csv each run)."""
+    import clv.export
+
+    served, real = [], clv.export.safe_csv
+
+    def recording(df, *args, **kwargs):
+        out = real(df, *args, **kwargs)
+        served.append(out[3:].decode("utf-8"))
+        return out
+
+    monkeypatch.setattr(clv.export, "safe_csv", recording)
+    return served
+
+
+def shown_cells(element) -> list[str]:
+    """A table's cells as the browser shows them: a missing value is the table's placeholder."""
+    frame = element.value.reset_index()
+    return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
+
+
+def test_set_aside_download_is_spreadsheet_safe(monkeypatch):
+    served = served_csv(monkeypatch)
     raw = MESSY + b"=HYPERLINK(1),2024-03-10,0\n"                       # a zero amount with a formula as id
     at = upload(app(PAGE).run(), "t.csv", raw)
     assert "Zero amount: 1 row" in expander_labels(at)
-    # what the button serves: the report's set-aside rows through clv.export.safe_csv
-    res = data.read_transactions(raw, filename="t.csv")
-    from clv.export import safe_csv
-    csv = safe_csv(res.report.set_aside).decode("utf-8-sig")
-    assert "'=HYPERLINK(1)" in csv and csv.count("\r\n") == 1 + 3
     assert [b.key for b in at.get("download_button")].count("data_download_set_aside") == 1
+    # what the button serves: row numbers, the file's cells (the formula quoted), the reason in words
+    assert served[-1] == ("Row in the file,customer,date,amount,Reason set aside\r\n"
+                          "2,,2024-01-06,5,Missing customer ID\r\n"
+                          "4,B,2024-02-05,20,Exact duplicate of an earlier row\r\n"
+                          "7,'=HYPERLINK(1),2024-03-10,0,Zero amount\r\n")
+
+
+def test_missing_cells_show_a_dash_not_none():
+    at = upload(app(PAGE).run(), "t.csv", MESSY)
+    missing = next(e.dataframe[0] for e in at.expander if e.label == "Missing customer ID: 1 row")
+    assert missing.proto.placeholder == "—"
+    assert shown_cells(missing) == ["0", "2", "—", "2024-01-06", "5", "Missing customer ID"]
+    assert all(d.proto.placeholder == "—" for d in at.dataframe)
+    at = app(PAGE)
+    at.run()
+    at.radio(key="data_kind").set_value("subscriptions").run()
+    subs = next(d for d in at.dataframe if "end_date" in d.value.columns)
+    cells = shown_cells(subs)
+    assert "—" in cells and "None" not in cells and "NaT" not in cells      # still-active subscriptions
 
 
 @pytest.mark.parametrize("name,raw,key", [
