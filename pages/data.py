@@ -109,9 +109,9 @@ if up is not None:
             except clv.DataError:
                 sheets = []                           # the read below says what is wrong with the file
         if len(sheets) > 1:
+            state.bind("data_sheet", state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0])
             if st.session_state.get("data_sheet") not in sheets:
-                st.session_state["data_sheet"] = state.get("data_sheet") if state.get("data_sheet") in sheets \
-                    else sheets[0]
+                st.session_state["data_sheet"] = sheets[0]
             st.selectbox(s.text("datapage.sheet.label"), sheets, key="data_sheet", on_change=on_sheet,
                          help=s.text("datapage.sheet.help"))
             state.put("data_sheet", st.session_state["data_sheet"])
@@ -150,8 +150,7 @@ if up is not None and kind == "transactions":
                 fkey = f"data_map_{role}"
                 chosen = state.get(fkey)
                 choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
-                if fkey not in st.session_state:
-                    st.session_state[fkey] = chosen
+                state.bind(fkey, chosen)
                 auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
                     s.text("datapage.map.auto_none")
                 grid[i % 4].selectbox(

@@ -5,12 +5,18 @@ import pytest
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
-    """Under CI, a run in which no real-browser test passed (skipped, deselected) is red."""
+    """Under CI, a run in which no real-browser test passed, or one was skipped, is red."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    passed = reporter.stats.get("passed", []) if reporter else []
-    if os.environ.get("CI") and session.exitstatus == 0 and not any("browser" in r.keywords for r in passed):
-        print("\nCI: the real-browser test did not run")
-        session.exitstatus = 1
+    stats = reporter.stats if reporter else {}
+    passed = stats.get("passed", [])
+    skipped = [r for r in stats.get("skipped", []) if "browser" in r.keywords]
+    if os.environ.get("CI") and session.exitstatus == 0:
+        if not any("browser" in r.keywords for r in passed):
+            print("\nCI: the real-browser tests did not run")
+            session.exitstatus = 1
+        elif skipped:
+            print(f"\nCI: {len(skipped)} real-browser test(s) skipped: {[r.nodeid for r in skipped]}")
+            session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)

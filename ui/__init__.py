@@ -39,10 +39,10 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     ``presenting``: the sidebar starts collapsed and figures are set in large type (projector view).
     """
     state.read_url_once()
-    # A language just picked in the sidebar is in the widget's state before the sidebar is drawn again.
-    lang = st.session_state.get(state.LANG.key) or state.get("lang")
+    lang = state.get("lang")             # a language just picked is in the store (its on_change ran first)
     if lang not in state.LANG.choices:
         lang = state.LANG.default
+    state.begin_run(page_key, lang)
     st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
                        page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
@@ -86,9 +86,9 @@ def _sidebar(lang: str) -> None:
 
 def _currency(lang: str) -> None:
     f = state.CURRENCY
-    if f.key not in st.session_state:
-        st.session_state[f.key] = state.get(f.key)
-    value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key)
+    state.bind(f.key, state.get(f.key))
+    value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key, on_change=state.commit,
+                         args=(f.key,))
     state.put(f.key, value)
 
 

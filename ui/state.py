@@ -4,6 +4,13 @@ How a value flows: URL (read once per session) -> the session's store -> the wid
 and every run writes the non-default values back to the URL, so a copied link reopens the exact
 scenario. Widgets' own session-state entries vanish when a page that does not draw them runs, so
 the store (a plain dict in session state) is what survives page switches.
+
+Seen in a real browser (AppTest cannot see it): a widget's own entry is not trustworthy once the widget
+has been off screen. After a sidebar hop the frontend hands a same-keyed widget its minimum, so every
+input of the calculator read 0 after a visit to the scenarios page. Hence the rule: a widget that was
+not drawn in the previous run of this page and language gets its value from the store before it is
+drawn (``bind``), and every widget writes back to the store in its ``on_change`` callback (``commit``),
+which runs before the script, so the store is always the truth.
 """
 
 from __future__ import annotations
@@ -173,6 +180,46 @@ def apply(values: dict[str, Any]) -> None:
 
 
 NUMBER_SUFFIX = "_num"      # the number field paired with a slider
+RUN = "_run"                # {"context": (page, lang), "drawn": widget keys drawn} of this run
+LAST_RUN = "_last_run"      # the same for the previous run
+
+
+def begin_run(page: str, lang: str) -> None:
+    """Called once per run by ``ui.page_setup``: this run's context; the previous run's is kept."""
+    st.session_state[LAST_RUN] = st.session_state.get(RUN, {"context": None, "drawn": set()})
+    st.session_state[RUN] = {"context": (page, lang), "drawn": set()}
+
+
+def needs_value(widget_key: str) -> bool:
+    """True when the widget was not on screen in the previous run of this page and language (or has
+    no entry): its own session-state entry, if any, is stale."""
+    now, last = st.session_state.get(RUN), st.session_state.get(LAST_RUN)
+    if widget_key not in st.session_state or now is None or last is None:
+        return True
+    return last["context"] != now["context"] or widget_key not in last["drawn"]
+
+
+def bind(widget_key: str, value: Any) -> None:
+    """Before drawing a widget: give it ``value`` (from the store) when its own entry is stale."""
+    if needs_value(widget_key):
+        st.session_state[widget_key] = value
+    drawn(widget_key)
+
+
+def drawn(widget_key: str) -> None:
+    """Note that the widget is on screen in this run."""
+    run = st.session_state.get(RUN)
+    if run is not None:
+        run["drawn"].add(widget_key)
+
+
+def commit(key: str, widget_key: str | None = None, default: Any = None) -> None:
+    """``on_change`` of a widget: its new value into the store before the script runs (a cleared
+    field, ``None``, counts as ``default`` when one is given)."""
+    value = st.session_state.get(widget_key or key)
+    if value is None and default is not None:
+        value = default
+    put(key, value)
 
 
 @dataclass

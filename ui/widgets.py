@@ -45,10 +45,11 @@ def paired(f: Field, lang: str, container: Any = None) -> Any:
     """
     where = container or st
     value = _cast(f, state.get(f.key))
-    if f.key not in st.session_state:
+    if state.needs_value(f.key) or state.needs_value(f.key + NUMBER_SUFFIX):
         st.session_state[f.key] = _slider_value(f, value)
-    if f.key + NUMBER_SUFFIX not in st.session_state:
         st.session_state[f.key + NUMBER_SUFFIX] = value
+    state.drawn(f.key)
+    state.drawn(f.key + NUMBER_SUFFIX)
     label = i18n.text(f.label_key, lang)
     help_text = i18n.text(f.help_key, lang) if f.help_key else None
     left, right = where.columns([3, 1], vertical_alignment="bottom")
@@ -65,12 +66,12 @@ def choice(f: Field, lang: str, container: Any = None, horizontal: bool = True,
            option_key: Callable[[str], str] | None = None, widget: str = "radio") -> Any:
     """A choice among ``f.choices`` with labels from the catalogue (``<label_key stem>.<option>``)."""
     where = container or st
-    if f.key not in st.session_state:
-        st.session_state[f.key] = state.get(f.key)
+    state.bind(f.key, state.get(f.key))
     stem = f.label_key.rsplit(".", 1)[0]
     label_of = option_key or (lambda o: f"{stem}.{o}")
     kwargs = {"format_func": lambda o: i18n.text(label_of(o), lang), "key": f.key,
-              "help": i18n.text(f.help_key, lang) if f.help_key else None}
+              "help": i18n.text(f.help_key, lang) if f.help_key else None,
+              "on_change": state.commit, "args": (f.key,)}
     if widget == "radio":
         value = where.radio(i18n.text(f.label_key, lang), f.choices, horizontal=horizontal, **kwargs)
     else:
@@ -117,11 +118,11 @@ def verdict_ltv_to_cac(ratio: float | None, lang: str) -> tuple[str, str]:
 def number(f: Field, lang: str, container: Any = None, label: str | None = None) -> Any:
     """A single number field (compact cards), bounded by the field's table entry."""
     where = container or st
-    if f.key not in st.session_state:
-        st.session_state[f.key] = _cast(f, state.get(f.key))
+    state.bind(f.key, _cast(f, state.get(f.key)))
     where.number_input(label or i18n.text(f.label_key, lang), _cast(f, f.low), _cast(f, f.high),
                        step=_cast(f, f.step), key=f.key, format=f.fmt,
-                       help=i18n.text(f.help_key, lang) if f.help_key else None)
+                       help=i18n.text(f.help_key, lang) if f.help_key else None,
+                       on_change=state.commit, args=(f.key, f.key, f.default))
     value = st.session_state[f.key]
     if value is None:                          # a cleared field counts as its default
         value = f.default
@@ -132,11 +133,22 @@ def number(f: Field, lang: str, container: Any = None, label: str | None = None)
 def text_input(f: Field, lang: str, container: Any = None, placeholder: str | None = None) -> str:
     """A short text (a campaign's name); shown as typed, never as HTML."""
     where = container or st
-    if f.key not in st.session_state:
-        st.session_state[f.key] = state.get(f.key)
-    where.text_input(i18n.text(f.label_key, lang), key=f.key, max_chars=80, placeholder=placeholder)
+    state.bind(f.key, state.get(f.key))
+    where.text_input(i18n.text(f.label_key, lang), key=f.key, max_chars=80, placeholder=placeholder,
+                     on_change=state.commit, args=(f.key,))
     state.put(f.key, st.session_state[f.key])
     return state.get(f.key)
+
+
+def _default_range(f: Field, point: float) -> tuple[float, float]:
+    spread = max(abs(point) * 0.5, f.step or 1.0)
+    return (float(max(f.low, point - spread)), float(min(f.high, point + spread)))
+
+
+def _range_switched(f: Field, point: float) -> None:
+    on = st.session_state[f.key + "_on"]
+    state.put(f.key, _default_range(f, point) if on else None)
+    st.session_state.pop(f.key, None)
 
 
 def value_range(f: Field, lang: str, label: str, point: float, container: Any = None) -> tuple | None:
@@ -144,20 +156,47 @@ def value_range(f: Field, lang: str, label: str, point: float, container: Any = 
     where = container or st
     on_key = f.key + "_on"
     current = state.get(f.key)
-    if on_key not in st.session_state:
-        st.session_state[on_key] = current is not None
-    on = where.checkbox(label, key=on_key)
+    state.bind(on_key, current is not None)
+    on = where.checkbox(label, key=on_key, on_change=_range_switched, args=(f, point))
     if not on:
         state.put(f.key, None)
-        st.session_state.pop(f.key, None)
         return None
     if current is None:
-        spread = max(abs(point) * 0.5, f.step or 1.0)
-        current = (max(f.low, point - spread), min(f.high, point + spread))
-    if f.key not in st.session_state:
-        st.session_state[f.key] = (float(current[0]), float(current[1]))
-    where.slider(label, float(f.low), float(f.high), key=f.key, format=f.fmt, label_visibility="collapsed")
+        current = _default_range(f, point)
+        state.put(f.key, current)
+    state.bind(f.key, (float(current[0]), float(current[1])))
+    where.slider(label, float(f.low), float(f.high), key=f.key, format=f.fmt, label_visibility="collapsed",
+                 on_change=state.commit, args=(f.key,))
     state.put(f.key, tuple(st.session_state[f.key]))
+    return state.get(f.key)
+
+
+def _from_date(f: Field, default: Any) -> None:
+    picked = st.session_state.get(f.key + "_date")
+    state.put(f.key, "" if picked is None or picked == default else picked.isoformat())
+
+
+def date(f: Field, lang: str, value: Any, low: Any, high: Any, container: Any = None, default: Any = None) -> Any:
+    """A date within [low, high] for a text field holding an ISO date ("" means ``default``).
+    Returns the date shown; a cleared picker falls back to ``value``."""
+    where = container or st
+    key = f.key + "_date"
+    state.bind(key, value)
+    picked = where.date_input(i18n.text(f.label_key, lang), min_value=low, max_value=high, key=key,
+                              help=i18n.text(f.help_key, lang) if f.help_key else None,
+                              on_change=_from_date, args=(f, default))
+    picked = picked if picked is not None else value
+    state.put(f.key, "" if picked == default else picked.isoformat())
+    return picked
+
+
+def checkbox(f: Field, lang: str, container: Any = None) -> bool:
+    """A yes/no field (a ``bool`` entry of the table)."""
+    where = container or st
+    state.bind(f.key, bool(state.get(f.key)))
+    where.checkbox(i18n.text(f.label_key, lang), key=f.key, on_change=state.commit, args=(f.key,),
+                   help=i18n.text(f.help_key, lang) if f.help_key else None)
+    state.put(f.key, bool(st.session_state[f.key]))
     return state.get(f.key)
 
 

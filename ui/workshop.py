@@ -16,9 +16,9 @@ REVEALED = "_revealed"      # session-state key: {page: fingerprint of the input
 
 def toggle(lang: str) -> None:
     f = state.WORKSHOP
-    if f.key not in st.session_state:
-        st.session_state[f.key] = bool(state.get(f.key))
-    st.toggle(i18n.text(f.label_key, lang), key=f.key, help=i18n.text(f.help_key, lang))
+    state.bind(f.key, bool(state.get(f.key)))
+    st.toggle(i18n.text(f.label_key, lang), key=f.key, help=i18n.text(f.help_key, lang), on_change=state.commit,
+              args=(f.key,))
     state.put(f.key, st.session_state[f.key])
 
 

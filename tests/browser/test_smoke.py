@@ -1,71 +1,10 @@
-"""One real-browser smoke test: Playwright driving Debian's chromium against `streamlit run`."""
+"""The smoke test: deep links opened first, typed and slid values, Arabic, lazy tabs (one page at a time)."""
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-expect.set_options(timeout=30_000)                     # the first render is slow on a busy CI machine
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    if not Path(CHROMIUM).exists():                    # a user's machine may lack it; CI never does
-        if os.environ.get("CI"):
-            pytest.fail(f"no {CHROMIUM}: .ci/run must install chromium")
-        pytest.skip("no chromium: `sudo apt-get install chromium` (Debian/Ubuntu) to run the real-browser test")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with log.open("w") as out:                         # a file: an unread pipe can block the server
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.address", "127.0.0.1", "--server.port", str(port),
-                                 "--server.fileWatcherType", "none"],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-    try:
-        while True:
-            assert proc.poll() is None, f"streamlit exited:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"not healthy in 60 s:\n{log.read_text()}"
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def idle(page):
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu", "--disable-background-networking",
-                                                             "--disable-component-update", "--no-first-run"])
-        yield b
-        b.close()
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_smoke(app_url, browser):

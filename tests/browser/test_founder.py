@@ -1,0 +1,85 @@
+"""The founder's journey: typed values, sliders, presets and Reset survive every sidebar hop, the language
+switch and a shared link (issue 10: a hop to Scenarios used to set every calculator input to its minimum)."""
+
+from playwright.sync_api import expect
+
+CALCULATOR, SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT = range(7)
+
+
+def test_inputs_survive_every_sidebar_hop(journey):
+    j = journey()
+    pg = j.page
+    j.open("/")
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$800.00")
+    j.type_into("Revenue per customer per month (ARPU)", "55")
+    j.type_into("Monthly churn (%)", "4")
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")      # 55 x 0.8 / 0.04
+    j.shot("typed")
+    for lap in range(2):
+        for page in (SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT, CALCULATOR):
+            j.nav(page)
+            assert "arpu=0" not in pg.url and "churn=0" not in pg.url, pg.url
+        expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")
+        assert "arpu=55" in pg.url and "churn=4" in pg.url
+    j.shot("after-two-laps")
+
+    # Scenarios shows the same baseline; a change made there is the calculator's too.
+    j.nav(SCENARIOS)
+    expect(pg.get_by_text("Baseline: LTV $1,100.00")).to_be_visible()
+    pg.get_by_test_id("stExpander").filter(has_text="Baseline: the calculator").first.locator("summary").first.click()
+    j.settle()
+    j.type_into("Gross margin (%)", "50")
+    expect(pg.get_by_text("Baseline: LTV $687.50")).to_be_visible()                  # 55 x 0.5 / 0.04
+    j.shot("scenarios-baseline")
+    j.nav(CALCULATOR)
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$687.50")
+
+    # The language switch keeps every value, and so does coming back.
+    pg.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    pg.get_by_role("option", name="العربية").click()
+    j.settle()
+    expect(pg.get_by_test_id("stMain")).to_have_css("direction", "rtl")
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$687.50")
+    j.shot("arabic")
+    j.nav(SCENARIOS)
+    j.nav(CALCULATOR)
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$687.50")
+
+    # A copied link reopens the same figures in a fresh session.
+    link = pg.url
+    other = journey("founder-link")
+    other.page.goto(link)
+    expect(other.page.get_by_test_id("stMetricValue").first).to_have_text("$687.50")
+    other.shot("opened")
+
+
+def test_slider_preset_and_reset(journey):
+    j = journey()
+    pg = j.page
+    j.open("/")
+    pg.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")          # 5.0 -> 5.1 %
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$784.31")        # 40 / 0.051
+    j.settle()
+    j.nav(LEARN)
+    j.nav(CALCULATOR)
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$784.31")
+    # A preset, then a hop: the preset's values stay.
+    pg.get_by_role("combobox", name="Start from a preset").click()
+    pg.get_by_role("option").first.click()
+    j.settle()
+    pg.get_by_role("button", name="Apply preset").click()
+    j.settle()
+    after_preset = pg.get_by_test_id("stMetricValue").first.inner_text()
+    assert after_preset != "$784.31"
+    j.shot("preset")
+    j.nav(SCENARIOS)
+    j.nav(CALCULATOR)
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text(after_preset)
+    # Reset: back to the defaults, and they too survive a hop.
+    pg.get_by_test_id("stSidebar").get_by_role("button", name="Reset to defaults").click()
+    j.settle()
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$800.00")
+    j.nav(PRESENT)
+    j.nav(CALCULATOR)
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$800.00")
+    j.shot("reset")
