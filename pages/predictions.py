@@ -7,7 +7,7 @@ import streamlit as st
 
 import clv
 import ui
-from clv import fmt, predict, rfm
+from clv import fmt, predict, rfm, tables
 from clv.charts import models as charts
 from clv.export import safe_csv
 from clv.models import GammaGamma
@@ -119,13 +119,15 @@ if tab_models.open:
                         st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
                                           message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
                 if comparison.ok_fits:
-                    table = comparison.table(s.lang)
-                    st.dataframe(table.rename(columns={c: s.text(f"predict.columns.{c}") for c in table.columns}),
-                                 hide_index=True, key="pred_compare_table",
+                    table = tables.model_comparison(comparison.table(s.lang), s.lang)
+                    st.dataframe(table, hide_index=True, key="pred_compare_table", placeholder=fmt.NOT_DEFINED,
                                  column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format=f)
                                                 for c, f in (("log_likelihood", "%.1f"), ("aic", "%.1f"), ("bic", "%.1f"),
                                                              ("mae", "%.3f"), ("rmse", "%.3f"),
                                                              ("holdout_predicted", "%.0f"), ("holdout_actual", "%.0f"))})
+                    st.download_button(s.text("predict.page.compare_download"), safe_csv(table),
+                                       file_name="clv-model-comparison.csv", mime="text/csv", key="pred_compare_download",
+                                       on_click="ignore", icon=":material/download:")
                     st.success(comparison.recommendation(s.lang), icon=":material/verified:")
                     left, right = st.columns(2)
                     left.plotly_chart(charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
@@ -156,11 +158,14 @@ if tab_models.open:
             for col, fitted in zip(st.columns(2), (customer_models.transaction_model, customer_models.spend_model)):
                 with col:
                     st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
-                    summary = fitted.summary()
-                    st.dataframe(summary.rename(columns={c: s.text(f"predict.columns.{c}") for c in summary.columns}),
-                                 hide_index=True, key=f"pred_params_{fitted.name}",
+                    summary = tables.model_parameters(fitted.summary(), s.lang)
+                    st.dataframe(summary, hide_index=True, key=f"pred_params_{fitted.name}", placeholder=fmt.NOT_DEFINED,
                                  column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
                                                 for c in ("estimate", "se", "lower_95", "upper_95")})
+                    st.download_button(s.text("predict.page.params_download"), safe_csv(summary),
+                                       file_name=f"clv-parameters-{fitted.name}.csv", mime="text/csv",
+                                       key=f"pred_params_download_{fitted.name}", on_click="ignore",
+                                       icon=":material/download:")
                     for sentence in predict.readings(fitted, s.lang, s.currency, s.digits):
                         st.markdown(f"- {sentence}")
                     if isinstance(fitted, GammaGamma):
@@ -177,30 +182,28 @@ if tab_models.open:
             widgets.metric(cards[2], s.text("predict.metrics.total_clv"), s.money(values.total_clv, 0))
             widgets.metric(cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits))
 
-            shown = values.table.copy()
-            names = {code: rfm.segment_name(code, s.lang) if code else "" for code in shown["segment"].unique()}
-            shown["segment"] = shown["segment"].map(names)
+            names = {code: rfm.segment_name(code, s.lang) for code in values.table["segment"].unique() if code}
+            shown = tables.customer_predictions(values.table, names, s.lang, s.currency)
             labels = {"p_alive": s.text("predict.columns.p_alive"),
                       "expected_purchases": s.text("predict.columns.expected_purchases"),
                       "expected_spend": s.text("predict.columns.expected_spend", currency=s.currency),
                       "predicted_clv": s.text("predict.columns.predicted_clv", currency=s.currency),
                       "segment": s.text("predict.columns.segment")}
-            shown = shown.rename(columns=labels).rename_axis(s.text("predict.columns.customer")).reset_index()
             query = widgets.text_input(F["pred_search"], s.lang).strip()
             if query:
                 ids = shown[s.text("predict.columns.customer")].astype(str)
                 shown = shown[ids.str.contains(query, case=False, regex=False)]
             st.caption(s.text("predict.page.shown", shown=fmt.number(len(shown), 0, s.digits),
                               total=fmt.number(len(values.table), 0, s.digits)))
-            st.dataframe(shown, hide_index=True, key="pred_customers_table",
+            st.dataframe(shown, hide_index=True, key="pred_customers_table", placeholder=fmt.NOT_DEFINED,
                          column_config={labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
                                         labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
                                         labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
                                         labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f")})
             # the CSV is written when the button is clicked, not on every rerun
             st.download_button(s.text("predict.page.download"), lambda table=shown: safe_csv(table),
-                               file_name="clv-predictions.csv",
-                               mime="text/csv", key="pred_download", icon=":material/download:")
+                               file_name="clv-predictions.csv", mime="text/csv", key="pred_download",
+                               on_click="ignore", icon=":material/download:")
 
             # ---- charts ---------------------------------------------------------------------------------------
             st.subheader(s.text("predict.page.charts_header"))

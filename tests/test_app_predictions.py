@@ -129,3 +129,58 @@ def test_uploaded_summary_predicts_without_holdout_and_says_so():
     assert not any("fits the holdout best" in x.value for x in at.success)
     assert any("needs a transaction log" in i.value for i in at.info)
     assert metrics(at)["Customers"] == "10,000"
+
+
+def served_csv(monkeypatch) -> dict[str, list[str]]:
+    """Record what the page's download buttons serve, by first column (the page imports
+    clv.export.safe_csv on every run; the customers' CSV is written only on click, so it is not here)."""
+    import clv.export
+
+    served, real = {}, clv.export.safe_csv
+
+    def recording(df, *args, **kwargs):
+        out = real(df, *args, **kwargs)
+        served.setdefault(str(df.columns[0]), []).append(out[3:].decode("utf-8"))
+        return out
+
+    monkeypatch.setattr(clv.export, "safe_csv", recording)
+    return served
+
+
+def test_tables_show_a_dash_and_model_tables_download_rounded(monkeypatch):
+    served = served_csv(monkeypatch)
+    at = app(PAGE, **FAST).run()
+    assert not at.exception
+    assert len(at.dataframe) == 4                      # comparison, BG/NBD and Gamma-Gamma parameters, customers
+    for table in at.dataframe:
+        assert table.proto.placeholder == "—"
+        cells = [table.proto.placeholder if v != v or v is None else str(v) for v in table.value.to_numpy().ravel()]
+        assert "None" not in cells and "nan" not in cells
+    keys = [b.key for b in at.get("download_button")]
+    for key in ("pred_compare_download", "pred_params_download_bgnbd", "pred_params_download_gamma_gamma",
+                "pred_download"):
+        assert keys.count(key) == 1
+    # the comparison as shown, written with fixed decimals (2 for the fit statistics, 4 for errors)
+    compare = at.dataframe[0].value.iloc[0]
+    assert served["Model"] == [
+        "Model,Log-likelihood,AIC,BIC,MAE per customer,RMSE per customer,Holdout purchases predicted,"
+        "Holdout purchases actual\r\n"
+        f"BG/NBD,{compare['Log-likelihood']:.2f},{compare['AIC']:.2f},{compare['BIC']:.2f},"
+        f"{compare['MAE per customer']:.4f},{compare['RMSE per customer']:.4f},"
+        f"{compare['Holdout purchases predicted']:.2f},{compare['Holdout purchases actual']:.0f}\r\n"]
+    bgnbd, gamma = served["Parameter"]
+    params = at.dataframe[1].value
+    assert bgnbd.split("\r\n")[:2] == ["Parameter,Estimate,Std. error,95% low,95% high",
+                                       "r," + ",".join(f"{v:.6f}" for v in params.iloc[0, 1:])]
+    assert gamma.split("\r\n")[0] == "Parameter,Estimate,Std. error,95% low,95% high"
+
+
+def test_customer_table_keeps_its_precision_for_the_csv():
+    at = app(PAGE, pq="C00001", **FAST).run()
+    table = at.dataframe[3].value
+    assert table.attrs["decimals"] == {"P(alive)": 4, "Expected purchases": 4, "Expected spend per purchase ($)": 2,
+                                       "Predicted CLV ($)": 2}
+    row = table.iloc[0]
+    assert safe_csv(table)[3:].decode("utf-8").split("\r\n")[1] == (
+        f"C00001,{row['P(alive)']:.4f},{row['Expected purchases']:.4f},{row['Expected spend per purchase ($)']:.2f},"
+        f"{row['Predicted CLV ($)']:.2f},{row['RFM segment']}")
