@@ -53,6 +53,14 @@ def quiz(lesson: str) -> None:
         st.caption(s.text("learn.quiz.score", right=right, total=total))
 
 
+def worked_example() -> bool:
+    """The "worked example" heading; False (with a note) while workshop mode hides the calculator's answers."""
+    heading("learn.worked")
+    if not SHOW:
+        st.caption(s.text("workshop.hidden_learn"))
+    return SHOW
+
+
 def months_text(value: float | None) -> str:
     return s.text("learn.payback.never") if value is None else fmt.months(value, s.lang, 1, s.digits)
 
@@ -75,19 +83,22 @@ st.info(s.md("learn.calc_numbers", arpu=s.money(a.arpu), margin=fmt.percent(a.gr
                   rate=fmt.percent(a.annual_discount_rate, 1, s.digits), horizon=horizon_text),
         icon=":material/calculate:")
 
+# Workshop mode: the worked examples carry the calculator's answers, so they wait for the reveal too.
+SHOW = ui.workshop.revealed("learn", repr(a), s.lang)
 tabs = dict(zip((*learn.LESSONS, "truth"), st.tabs([s.text(f"learn.tabs.{k}") for k in (*learn.LESSONS, "truth")])))
 
 # ---------------------------------------------------------------------------------------------- what is CLV
 with tabs["what"]:
     st.markdown(s.md("learn.what.body"))
     st.latex(r"LTV = \sum_{t=0}^{H-1} \frac{ARPU \times m \times (1 - c)^t}{(1 + d)^t}")
-    heading("learn.worked")
-    st.latex(formula["ltv"].worked)
-    st.markdown(s.md("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac)))
+    if worked_example():
+        st.latex(formula["ltv"].worked)
+        st.markdown(s.md("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac)))
     heading("learn.play")
     count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, 100, 10, key="learn_what_customers")
-    st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
-                          cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
+    if SHOW:
+        st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
+                         cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
     quiz("what")
 
 # ---------------------------------------------------------------------------------------------- simple formula
@@ -95,8 +106,9 @@ with tabs["simple"]:
     st.markdown(s.md("learn.simple.body"))
     general, _ = learn.simple_formula_latex(0, 0, 0)
     st.latex(general)
-    heading("learn.worked")
-    if a.monthly_churn > 0:
+    if not worked_example():
+        pass
+    elif a.monthly_churn > 0:
         annual, years = 12 * a.arpu, 1 / (12 * a.monthly_churn)
         st.latex(learn.simple_formula_latex(annual, a.gross_margin, years)[1])
         st.markdown(s.md("learn.simple.worked", arpu=s.money(a.arpu), annual=s.money(annual),
@@ -122,8 +134,9 @@ with tabs["churn"]:
     st.markdown(s.md("learn.churn.body"))
     general, worked = learn.churn_ltv_latex(a.arpu, a.gross_margin, a.monthly_churn)
     st.latex(general)
-    heading("learn.worked")
-    if a.monthly_churn > 0:
+    if not worked_example():
+        pass
+    elif a.monthly_churn > 0:
         st.latex(worked)
         st.markdown(s.md("learn.churn.worked", months=fmt.number(1 / a.monthly_churn, 1, s.digits),
                               ltv=s.money(clv.ltv(a.arpu, a.gross_margin, a.monthly_churn))))
@@ -145,10 +158,10 @@ with tabs["discounting"]:
     st.markdown(s.md("learn.discounting.body"))
     st.latex(r"LTV = ARPU \times m \times \frac{1 + d}{c + d} \qquad LTV_H = ARPU \times m \times \frac{1 - q^H}{1 - q},"
              r"\quad q = \frac{1 - c}{1 + d}")
-    heading("learn.worked")
-    st.latex(formula["ltv"].worked)
-    st.markdown(s.md("learn.discounting.worked", rate=fmt.percent(a.annual_discount_rate, 1, s.digits),
-                          horizon=horizon_text, ltv=s.money(result.ltv)))
+    if worked_example():
+        st.latex(formula["ltv"].worked)
+        st.markdown(s.md("learn.discounting.worked", rate=fmt.percent(a.annual_discount_rate, 1, s.digits),
+                         horizon=horizon_text, ltv=s.money(result.ltv)))
     heading("learn.play")
     c1, c2 = st.columns(2)
     rate = c1.slider(s.text("learn.discounting.rate"), 0.0, 30.0, 10.0, 0.5, key="learn_disc_rate")
@@ -164,36 +177,38 @@ with tabs["discounting"]:
 with tabs["ltv_cac"]:
     st.markdown(s.md("learn.ltv_cac.body"))
     st.latex(r"\frac{LTV}{CAC} \geq 3")
-    heading("learn.worked")
-    st.latex(formula["ltv_to_cac"].worked)
-    st.markdown(s.text("learn.ltv_cac.worked", ratio=fmt.ratio(result.ltv_to_cac, digits=s.digits),
-                       verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)[0]))
+    if worked_example():
+        st.latex(formula["ltv_to_cac"].worked)
+        st.markdown(s.text("learn.ltv_cac.worked", ratio=fmt.ratio(result.ltv_to_cac, digits=s.digits),
+                           verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)[0]))
     heading("learn.play")
     cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, float(min(a.cac, 3000.0)), 10.0, key="learn_ltvcac_cac")
     ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
     ratio = None if ratio is None or math.isnan(ratio) else ratio
-    st.markdown(s.md("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
-                          ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang)[0],
-                          cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC)))
+    if SHOW:
+        st.markdown(s.md("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
+                         ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang)[0],
+                         cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC)))
     quiz("ltv_cac")
 
 # ---------------------------------------------------------------------------------------------- payback
 with tabs["payback"]:
     st.markdown(s.md("learn.payback.body"))
     st.latex(formula["payback"].general + r"\qquad " + formula["payback_adjusted"].general)
-    heading("learn.worked")
-    st.latex(formula["payback"].worked)
-    st.latex(formula["payback_adjusted"].worked)
-    st.markdown(s.text("learn.payback.worked", simple=months_text(result.payback_months),
-                       adjusted=months_text(result.payback_months_churn_adjusted)))
+    if worked_example():
+        st.latex(formula["payback"].worked)
+        st.latex(formula["payback_adjusted"].worked)
+        st.markdown(s.text("learn.payback.worked", simple=months_text(result.payback_months),
+                           adjusted=months_text(result.payback_months_churn_adjusted)))
     heading("learn.play")
     churn = st.slider(s.text("learn.payback.churn"), 0.0, 30.0, float(min(a.monthly_churn * 100, 30.0)), 0.5,
                       key="learn_payback_churn")
     adjusted = clv.payback_churn_adjusted(g, a.cac, churn / 100, a.annual_discount_rate, a.horizon_months)
     threshold = learn.payback_never_churn(g, a.cac)
-    st.markdown(s.text("learn.payback.result", simple=months_text(a.cac / g if g > 0 else None),
-                       adjusted=months_text(adjusted),
-                       threshold=fmt.percent(threshold, 1, s.digits) if threshold is not None else fmt.NOT_DEFINED))
+    if SHOW:
+        st.markdown(s.text("learn.payback.result", simple=months_text(a.cac / g if g > 0 else None),
+                           adjusted=months_text(adjusted),
+                           threshold=fmt.percent(threshold, 1, s.digits) if threshold is not None else fmt.NOT_DEFINED))
     quiz("payback")
 
 # ---------------------------------------------------------------------------------------------- mixture effect

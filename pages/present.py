@@ -22,10 +22,11 @@ except clv.InputError as err:
     st.stop()
 
 st.title(s.text("present.title"))
-st.markdown(s.md("present.baseline", ltv=s.money(base_result.ltv, 0),
-                   ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
-                   payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits)))
 campaigns = [c.campaign for c in cards if c.campaign is not None]
+if ui.workshop.is_revealed(("calc", repr(baseline)), ("present", repr((baseline, campaigns)))):
+    st.markdown(s.md("present.baseline", ltv=s.money(base_result.ltv, 0),
+                     ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
+                     payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits)))
 if not campaigns:
     st.info(s.text("present.empty"), icon=":material/slideshow:")
     ui.page_link("pages/scenarios.py", s.text("nav.scenarios"), ":material/campaign:")

@@ -34,9 +34,19 @@ except clv.InputError as err:
     widgets.show_input_error(err, s.lang)
     state.write_url("calc_", "sc_")
     st.stop()
-st.caption(s.md("scenarios.page.baseline_line", ltv=s.money(base_result.ltv),
-                  ratio=fmt.ratio(base_result.ltv_to_cac, digits=s.digits),
-                  churn=fmt.percent(baseline.monthly_churn, 1, s.digits), arpu=s.money(baseline.arpu)))
+baseline_line = st.empty()          # filled once we know whether workshop mode lets the figures show
+
+
+def show_baseline(*reveals: tuple[str, str]) -> None:
+    """The baseline's figures in one line, or a note while workshop mode hides them."""
+    if ui.workshop.is_revealed(("calc", repr(baseline)), *reveals):
+        baseline_line.caption(s.md("scenarios.page.baseline_line", ltv=s.money(base_result.ltv),
+                                   ratio=fmt.ratio(base_result.ltv_to_cac, digits=s.digits),
+                                   churn=fmt.percent(baseline.monthly_churn, 1, s.digits), arpu=s.money(baseline.arpu)))
+    else:
+        baseline_line.caption(s.text("workshop.hidden_baseline"))
+
+
 
 # --- Campaign cards ------------------------------------------------------------------------------
 st.subheader(s.text("scenarios.page.campaigns"))
@@ -79,6 +89,7 @@ for position, slot in enumerate(active):
         cards.append(card)
 
 campaigns = [c.campaign for c in cards if c.campaign is not None]
+show_baseline(("scenarios", repr((baseline, campaigns))))
 if not campaigns or len(campaigns) < len(cards):
     state.write_url("calc_", "sc_")
     st.stop()

@@ -26,9 +26,16 @@ def _reveal(page: str, fingerprint: str) -> None:
     st.session_state.setdefault(REVEALED, {})[page] = fingerprint
 
 
+def is_revealed(*pages_and_fingerprints: tuple[str, str]) -> bool:
+    """True when results may show: workshop mode is off, or one of the (page, fingerprint) pairs was
+    revealed for exactly these inputs. Draws nothing (for a caption that only follows a reveal)."""
+    done = st.session_state.get(REVEALED, {})
+    return not state.get("workshop") or any(done.get(page) == fp for page, fp in pages_and_fingerprints)
+
+
 def revealed(page: str, fingerprint: str, lang: str) -> bool:
     """True when results may show; otherwise draw the "guess first" note and the reveal button."""
-    if not state.get("workshop") or st.session_state.get(REVEALED, {}).get(page) == fingerprint:
+    if is_revealed((page, fingerprint)):
         return True
     st.info(i18n.text("workshop.hidden", lang), icon=":material/visibility_off:")
     st.button(i18n.text("workshop.reveal", lang), key=f"{page}_reveal", type="primary", on_click=_reveal,
