@@ -22,6 +22,7 @@ except clv.InputError as err:
     st.stop()
 
 st.title(s.text("present.title"))
+cards = [slots.check(c, baseline) for c in cards]
 campaigns = [c.campaign for c in cards if c.campaign is not None]
 if ui.workshop.is_revealed(("calc", repr(baseline)), ("present", repr((baseline, campaigns)))):
     st.markdown(s.md("present.baseline", ltv=s.money(base_result.ltv, 0),
@@ -33,12 +34,13 @@ if not campaigns:
     state.write_url("calc_", "sc_")
     st.stop()
 
-try:
-    results = scenarios.compare(baseline, campaigns, s.lang)
-except clv.InputError as err:
-    st.error(err.message(s.lang))
-    state.write_url("calc_", "sc_")
-    st.stop()
+results, combined_error = slots.evaluate(baseline, [c for c in cards if c.campaign is not None], s.lang)
+for card in cards:
+    if card.error is not None:
+        st.error(widgets.literal(f"{card.name}: {slots.error_text(card.error, s.lang, s.digits)}"),
+                 icon=":material/error:")
+if combined_error is not None:
+    st.error(widgets.literal(slots.error_text(combined_error, s.lang, s.digits, combined=True)), icon=":material/error:")
 
 if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
     columns = st.columns(len(results))
@@ -49,8 +51,9 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
             st.metric(s.text("scenarios.page.metric.net"), s.money(r.net_value, 0))
             st.metric(s.text("scenarios.page.metric.roi"), fmt.times(r.roi, 1, s.digits))
     for card in cards:
-        st.markdown("- " + widgets.literal(scenarios.describe(results[card.campaign.name], card.campaign, s.lang,
-                                                              s.currency)))
+        if card.campaign is not None:
+            st.markdown("- " + widgets.literal(scenarios.describe(results[card.campaign.name], card.campaign, s.lang,
+                                                                  s.currency)))
     combined = list(results.values())[-1]
     left, right = st.columns(2)
     for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),

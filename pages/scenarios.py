@@ -69,7 +69,7 @@ for position, slot in enumerate(active):
         head, remove = st.columns([3, 2], vertical_alignment="center")
         remove.button(s.text("scenarios.page.remove"), key=f"sc_remove_{slot}", on_click=slots.remove, args=(slot,),
                       icon=":material/delete:")
-        st.caption(scenarios.TEMPLATES[kind].description(s.lang))
+        purpose = st.empty()               # filled after the fields: the summary follows this run's edits
         widgets.text_input(ALL[campaign_key(slot, "name")], s.lang,
                            placeholder=scenarios.TEMPLATES[kind].name(s.lang))
         shown = [n for n, *_ in CAMPAIGN_NUMBERS if kind == "annual_billing" or n not in ("billing_discount",
@@ -82,29 +82,31 @@ for position, slot in enumerate(active):
             for name in UNCERTAIN:
                 f = ALL[campaign_key(slot, name + "_range")]
                 widgets.value_range(f, s.lang, s.text(f"scenarios.card.{name}"), state.get(campaign_key(slot, name)))
-        card = slots.card(slot, s.lang, taken)
+        card = slots.check(slots.card(slot, s.lang, taken), baseline)
         head.markdown(f"**{widgets.literal(card.name)}**")      # drawn last: the name as just typed
+        summary = scenarios.TEMPLATES[kind].purpose(s.lang)
+        if card.campaign is not None:
+            summary += "  \n" + " · ".join(scenarios.effects(card.campaign, s.lang, s.currency, s.digits))
+        purpose.caption(widgets.literal(summary))
         if card.error is not None:
-            widgets.show_input_error(card.error, s.lang)
+            st.error(widgets.literal(slots.error_text(card.error, s.lang, s.digits)), icon=":material/error:")
         cards.append(card)
 
 campaigns = [c.campaign for c in cards if c.campaign is not None]
 show_baseline(("scenarios", repr((baseline, campaigns))))
-if not campaigns or len(campaigns) < len(cards):
+if not campaigns:                   # none yet, or every card has an error (shown on the card)
     state.write_url("calc_", "sc_")
     st.stop()
+cards = [c for c in cards if c.campaign is not None]
 
-# --- Results ---------------------------------------------------------------------------------------
-try:
-    results = scenarios.compare(baseline, campaigns, s.lang)
-except clv.InputError as err:
-    widgets.show_input_error(err, s.lang)
-    state.write_url("calc_", "sc_")
-    st.stop()
+# --- Results (the valid campaigns; an invalid card keeps its error and leaves the others' results) ----
+results, combined_error = slots.evaluate(baseline, cards, s.lang)
 combined = list(results.values())[-1]
 cohort = widgets.number(F["sc_cohort"], s.lang)
 
 st.subheader(s.text("scenarios.page.results"))
+if combined_error is not None:
+    st.error(widgets.literal(slots.error_text(combined_error, s.lang, s.digits, combined=True)), icon=":material/error:")
 if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
     row = st.columns(5)
     widgets.metric(row[0], s.text("scenarios.page.metric.ltv"), s.money(combined.ltv),

@@ -61,7 +61,45 @@ def test_remove_and_invalid_input_message():
     at = add(app("pages/scenarios.py", margin="99").run(), "cross_sell")
     at.number_input(key="sc_c1_margin_change").set_value(5.0).run()
     assert not at.exception and not at.metric
-    assert plain(at.error[0].value).startswith("Margin change (points) must be such that the total gross margin stays")
+    assert plain(at.error[0].value) == ("With this campaign's margin change the gross margin would be 104.0%; it must "
+                                        "stay between 0% and 100% (the baseline margin is 99.0%). Lower the margin "
+                                        "change.")
+
+
+def test_one_invalid_campaign_keeps_the_others_results():
+    # Issue 10: one invalid field used to remove every result. Loyalty (40% reach, churn -20%, $1 a month,
+    # 2% revenue share) alone on the default baseline is worth $880.00 (the issue 3 worked example).
+    at = add(add(app("pages/scenarios.py").run(), "loyalty"), "cross_sell")
+    at.number_input(key="sc_c2_margin_change").set_value(25.0).run()      # 80% + 25 points = 105%
+    assert not at.exception
+    errors = [plain(e.value) for e in at.error]
+    assert errors == ["With this campaign's margin change the gross margin would be 105.0%; it must stay between 0% "
+                      "and 100% (the baseline margin is 80.0%). Lower the margin change."]
+    assert metrics(at)["LTV with campaigns"] == "$880.00"
+    assert [r for r in at.dataframe[0].value.iloc[:, 0]] == ["Baseline", "Loyalty programme"]
+
+
+def test_campaigns_fine_alone_but_not_together():
+    at = add(add(app("pages/scenarios.py", margin="90").run(), "cross_sell"), "cross_sell")
+    for slot in (1, 2):
+        at.number_input(key=f"sc_c{slot}_margin_change").set_value(6.0).run()   # 96% alone, 102% together
+    assert not at.exception
+    assert [plain(e.value) for e in at.error] == [
+        "All campaigns together: their margin changes would take the gross margin to 102.0%; it must stay between "
+        "0% and 100% (the baseline margin is 90.0%). Lower one of the margin changes; each campaign's own results "
+        "are shown."]
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["Baseline", "Cross-sell", "Cross-sell (2)"]
+
+
+def test_card_summary_follows_its_fields():
+    at = add(app("pages/scenarios.py").run(), "loyalty")
+    captions = [plain(c.value) for c in at.caption]
+    assert any("reaches 40% of customers · churn 20% lower · $1.00 a member a month · 2% of members' revenue" in c
+               for c in captions), captions
+    at.number_input(key="sc_c1_reach").set_value(60.0).run()
+    at.sidebar.selectbox(key="currency").select("€").run()
+    captions = [plain(c.value) for c in at.caption]
+    assert any("reaches 60% of customers · churn 20% lower · €1.00 a member a month" in c for c in captions), captions
 
 
 def test_uncertainty_simulation_and_tornado():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 import clv
-from clv import scenarios
+from clv import fmt, i18n, scenarios
 
 from . import state
 from .fields import CAMPAIGN_NUMBERS, EMPTY, MAX_CAMPAIGNS, UNCERTAIN, campaign_key
@@ -61,6 +61,7 @@ class Card:
     campaign: clv.scenarios.Campaign | None      # None when an input is not allowed
     error: clv.InputError | None
     ranges: dict                                  # (campaign name, field) -> (low, high), clv units
+    result: scenarios.ScenarioResult | None = None   # the campaign alone on the baseline (``check``)
 
 
 def display_name(slot: int, lang: str) -> str:
@@ -91,6 +92,46 @@ def card(slot: int, lang: str, taken: set[str]) -> Card:
         if r is not None and r[0] < r[1]:
             ranges[(name, field)] = r
     return Card(slot, kind, name, campaign, None, ranges)
+
+
+def check(c: Card, baseline: clv.Assumptions) -> Card:
+    """The card's campaign alone on the baseline: its result, or the error that combination raises
+    (a margin change that takes the total margin past 100%), so the error shows on that card."""
+    if c.campaign is None:
+        return c
+    try:
+        return replace(c, result=scenarios.evaluate_scenario(baseline, [c.campaign]))
+    except clv.InputError as err:
+        return replace(c, campaign=None, error=err)
+
+
+def evaluate(baseline: clv.Assumptions, cards: list[Card], lang: str) -> tuple[dict, clv.InputError | None]:
+    """Each checked card's result, then all valid campaigns together (``clv.scenarios.compare``'s
+    layout). When only the combination is not allowed, the cards' own results stay and its error is
+    returned beside them."""
+    results = {c.campaign.name: c.result for c in cards if c.campaign is not None}
+    campaigns = [c.campaign for c in cards if c.campaign is not None]
+    if len(campaigns) > 1:
+        try:
+            results[i18n.text("scenarios.combined", lang)] = scenarios.evaluate_scenario(baseline, campaigns)
+        except clv.InputError as err:
+            return results, err
+    return results, None
+
+
+def error_text(err: clv.InputError, lang: str, digits: str = "western", combined: bool = False) -> str:
+    """A campaign's error in the user's units (percent and points, the card's labels), not in fractions."""
+    if err.allowed == "scenarios.allowed.margin_total":
+        key = "combined_margin_total" if combined else "margin_total"
+        return i18n.text(f"scenarios.card_error.{key}", lang, total=fmt.percent(err.value, 1, digits),
+                         margin=err.values.get("margin", ""))
+    name = err.field.split(".")[-1]
+    label_key = f"scenarios.card.{name}"
+    label = i18n.text(label_key, lang) if i18n.has(label_key, lang) else name
+    value = fmt.percent(err.value, 1, digits) if PERCENT.get(name) and isinstance(err.value, (int, float)) \
+        else str(err.value)
+    return i18n.text("scenarios.card_error.other", lang, label=label, value=value,
+                     message=i18n.text(err.allowed, lang, **err.values))
 
 
 def current(lang: str) -> tuple[clv.Assumptions, list[Card]]:

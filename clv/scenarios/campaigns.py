@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from .. import i18n
+from .. import fmt, i18n
 from ..errors import InputError
 
 
@@ -171,6 +171,10 @@ class Template:
     def description(self, lang: str = "en") -> str:
         return i18n.text(self.description_key, lang)
 
+    def purpose(self, lang: str = "en") -> str:
+        """What the campaign is, without numbers (the numbers are the card's own: ``effects``)."""
+        return i18n.text(f"scenarios.templates.{self.key}.purpose", lang)
+
     def make(self, lang: str = "en", **changes) -> Campaign:
         """The template's campaign named in ``lang``, with any fields changed (``reach=0.5``)."""
         base = replace(self.defaults, name=changes.pop("name", self.name(lang)))
@@ -204,3 +208,39 @@ TEMPLATES: dict[str, Template] = {t.key: t for t in (
     # Cheaper acquisition (referrals, a better channel): 30% of new customers cost 25% less to acquire.
     Template("cheaper_acquisition", Campaign("cheaper_acquisition", reach=0.30, cac_change=-0.25)),
 )}
+
+
+def effects(campaign: Campaign, lang: str = "en", currency: str = "$", digits: str = "western") -> list[str]:
+    """What the campaign does, one short item per effect, from its own values (so a card's summary
+    follows every edit): its reach, then each non-zero effect and cost, in the user's units.
+
+    >>> effects(Campaign("Loyalty", reach=0.6, churn_reduction=0.2, monthly_cost=1.0, revenue_share_cost=0.02))
+    ['reaches 60% of customers', 'churn 20% lower', '$1.00 a member a month', "2% of members' revenue"]
+    """
+    def pct(fraction: float) -> str:          # 60%, 2.5%: no decimal when the percent is whole
+        whole = abs(round(fraction * 100, 1) - round(fraction * 100)) < 1e-9
+        return fmt.percent(abs(fraction), 0 if whole else 1, digits)
+
+    items = [i18n.text("scenarios.effect.reach", lang, value=pct(campaign.reach))]
+    signed = {"arpu_lift": campaign.arpu_lift, "churn_reduction": -campaign.churn_reduction,
+              "cac_change": campaign.cac_change}
+    for name in ("arpu_lift", "churn_reduction"):
+        v = signed[name]
+        if v:
+            items.append(i18n.text(f"scenarios.effect.{name}.{'up' if v > 0 else 'down'}", lang, value=pct(v)))
+    if campaign.margin_change:
+        items.append(i18n.text(f"scenarios.effect.margin_change.{'up' if campaign.margin_change > 0 else 'down'}",
+                               lang, value=fmt.number(abs(campaign.margin_change) * 100, 1, digits)))
+    for name in ("one_off_cost", "monthly_cost"):
+        if getattr(campaign, name):
+            items.append(i18n.text(f"scenarios.effect.{name}", lang,
+                                   value=fmt.money(getattr(campaign, name), currency, 2, digits)))
+    if campaign.revenue_share_cost:
+        items.append(i18n.text("scenarios.effect.revenue_share_cost", lang, value=pct(campaign.revenue_share_cost)))
+    if campaign.annual_billing is not None:
+        items.append(i18n.text("scenarios.effect.annual_billing", lang, discount=pct(campaign.annual_billing.discount),
+                               renewal=pct(campaign.annual_billing.renewal_rate)))
+    if campaign.cac_change:
+        v = campaign.cac_change
+        items.append(i18n.text(f"scenarios.effect.cac_change.{'up' if v > 0 else 'down'}", lang, value=pct(v)))
+    return items
