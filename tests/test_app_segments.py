@@ -147,8 +147,10 @@ def shown_cells(element) -> list[str]:
     return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
 
 
-def test_every_table_shows_a_dash_for_missing_values():
-    at = app(PAGE, seg="lost").run()
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_table_shows_a_dash_for_missing_values(lang):
+    at = app(PAGE, seg="lost", lang=lang).run()
+    assert not at.exception
     assert len(at.dataframe) == 3
     for table in at.dataframe:                                   # rules grid, segment table, a segment's customers
         assert table.proto.placeholder == "—"
