@@ -123,3 +123,17 @@ def test_workshop_mode_hides_results_until_revealed_and_again_after_a_change():
     at.button(key="calc_reveal").click().run()
     assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"
     assert at.query_params["ws"] in ("1", ["1"])
+
+
+def test_out_of_range_typing_is_refused_and_said_beside_the_field():
+    # Issue 10: churn 150 and margin 120 turned the field red in a browser while the figures kept the old values.
+    at = app("app.py").run()
+    at.number_input(key="calc_churn_num").set_value(150.0).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Monthly churn (%): 150% is not allowed (from 0% to 100%), so the figures still use 5%. Type a value in that range."]
+    assert at.number_input(key="calc_churn_num").value == 5.0 and at.metric[0].value == "$800.00"
+    at.number_input(key="calc_margin_num").set_value(120.0).run()
+    assert len(at.error) == 2 and "Gross margin (%): 120% is not allowed" in at.error[1].value
+    at.number_input(key="calc_churn_num").set_value(4.0).run()             # a valid value clears its note
+    assert len(at.error) == 1 and at.metric[0].value == "$1,000.00"

@@ -28,13 +28,51 @@ def _from_slider(f: Field) -> None:
     state.put(f.key, value)
 
 
+OUT_OF_RANGE = "_out_of_range"    # session-state key: {field key: the value typed} to explain beside the field
+
+
+def _in_range(f: Field, widget_key: str) -> bool:
+    """A typed value outside the field's bounds is not used: the field goes back to the value in use
+    and the reason is kept to be said beside it (a browser only turns the field red)."""
+    typed = st.session_state.get(widget_key)
+    notes = st.session_state.setdefault(OUT_OF_RANGE, {})
+    if typed is not None and ((f.low is not None and typed < f.low) or (f.high is not None and typed > f.high)):
+        notes[f.key] = typed
+        st.session_state[widget_key] = _cast(f, state.get(f.key))
+        return False
+    notes.pop(f.key, None)
+    return True
+
+
+def out_of_range_note(f: Field, lang: str, where: Any = None) -> None:
+    """Beside a field: the value just typed that is not allowed, the range, and the value still used."""
+    typed = st.session_state.get(OUT_OF_RANGE, {}).get(f.key)
+    if typed is None:
+        return
+    unit = "%" if f.percent else ""
+
+    def shown(v: float) -> str:
+        return clv.fmt.number(v, 0 if f.kind == "int" or float(v).is_integer() else 1) + unit
+
+    (where or st).error(i18n.text("inputs.out_of_range", lang, label=i18n.text(f.label_key, lang), typed=shown(typed),
+                                  low=shown(f.low), high=shown(f.high), kept=shown(state.get(f.key))),
+                        icon=":material/error:")
+
+
 def _from_number(f: Field) -> None:
+    if not _in_range(f, f.key + NUMBER_SUFFIX):
+        return
     value = st.session_state[f.key + NUMBER_SUFFIX]
     if value is None:                      # a cleared field: back to what the slider shows
         value = st.session_state[f.key]
         st.session_state[f.key + NUMBER_SUFFIX] = value
     st.session_state[f.key] = _slider_value(f, value)
     state.put(f.key, _cast(f, value))
+
+
+def _from_single_number(f: Field) -> None:
+    if _in_range(f, f.key):
+        state.commit(f.key, f.key, f.default)
 
 
 def paired(f: Field, lang: str, container: Any = None) -> Any:
@@ -56,8 +94,11 @@ def paired(f: Field, lang: str, container: Any = None) -> Any:
     top = f.slider_high if f.slider_high is not None else f.high
     left.slider(label, _cast(f, f.low), _cast(f, top), step=_cast(f, f.step), key=f.key, format=f.fmt,
                 help=help_text, on_change=_from_slider, args=(f,))
-    right.number_input(label, _cast(f, f.low), _cast(f, f.high), step=_cast(f, f.step), key=f.key + NUMBER_SUFFIX,
+    # No bounds on the number field itself: a browser would only turn an out-of-range value red and keep
+    # the old one silently. The callback refuses it instead, and the note below says why, in words.
+    right.number_input(label, None, None, step=_cast(f, f.step), key=f.key + NUMBER_SUFFIX,
                        format=f.fmt, on_change=_from_number, args=(f,), label_visibility="collapsed")
+    out_of_range_note(f, lang, where)
     state.put(f.key, _cast(f, st.session_state[f.key + NUMBER_SUFFIX]))
     return state.get(f.key)
 
@@ -119,10 +160,11 @@ def number(f: Field, lang: str, container: Any = None, label: str | None = None)
     """A single number field (compact cards), bounded by the field's table entry."""
     where = container or st
     state.bind(f.key, _cast(f, state.get(f.key)))
-    where.number_input(label or i18n.text(f.label_key, lang), _cast(f, f.low), _cast(f, f.high),
+    where.number_input(label or i18n.text(f.label_key, lang), None, None,
                        step=_cast(f, f.step), key=f.key, format=f.fmt,
                        help=i18n.text(f.help_key, lang) if f.help_key else None,
-                       on_change=state.commit, args=(f.key, f.key, f.default))
+                       on_change=_from_single_number, args=(f,))
+    out_of_range_note(f, lang, where)
     value = st.session_state[f.key]
     if value is None:                          # a cleared field counts as its default
         value = f.default

@@ -7,6 +7,10 @@ from playwright.sync_api import expect
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def idle(page):
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def test_smoke(app_url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
