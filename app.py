@@ -27,13 +27,13 @@ with inputs_col:
             assumptions = None
 
 if assumptions is None:
-    state.write_url("calc_")
+    state.write_url()
     st.stop()
 
 result = clv.evaluate(assumptions)
 with figures:
     if not ui.workshop.revealed("calc", repr(assumptions), s.lang):
-        state.write_url("calc_")
+        state.write_url()
         st.stop()
     cards = st.columns(5)
     verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)
@@ -72,4 +72,4 @@ with st.expander(s.text("calc.how"), expanded=False, icon=":material/function:")
         st.markdown(f"**{s.text(f'explain.{f.figure}.name')}**: {s.text(f'explain.{f.figure}.sentence')}")
         st.latex(f.worked)
 
-state.write_url("calc_")
+state.write_url()

@@ -128,7 +128,7 @@ except clv.DataError as err:
     error = err
 except clv.InputError as err:                         # a read option out of range (not reachable from widgets)
     widgets.show_input_error(err, s.lang)
-    state.write_url("data_")
+    state.write_url()
     st.stop()
 
 if error is not None:
@@ -166,7 +166,7 @@ elif result is not None:
                      hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
 
 if report is None:
-    state.write_url("data_")
+    state.write_url()
     st.stop()
 
 # --- Data-quality report -----------------------------------------------------------------------------
@@ -213,7 +213,7 @@ else:
     st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
 
 if result is None:
-    state.write_url("data_")
+    state.write_url()
     st.stop()
 
 # --- Preview of the kept rows --------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def interval(estimate, show) -> str:
 st.subheader(s.text("datapage.derived.title"))
 if kind == "summary":
     st.info(s.text("datapage.derived.summary_note"), icon=":material/info:")
-    state.write_url("data_")
+    state.write_url()
     st.stop()
 
 if kind == "transactions":
@@ -245,7 +245,7 @@ if kind == "transactions":
         derived = cache.on_data(data_key, "derived", table, int(inactive))
     except (clv.DataError, clv.InputError) as err:
         widgets.show_error(err, s.lang)
-        state.write_url("data_")
+        state.write_url()
         st.stop()
     churn_pct = round(derived.monthly_churn.value * 100.0, 1)
     baseline = {
@@ -283,7 +283,7 @@ else:                                                 # subscriptions
     logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
     if logo is None:                                  # no subscriber was ever active in a whole month
         st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
-        state.write_url("data_")
+        state.write_url()
         st.stop()
     last = metrics.monthly.iloc[-1]
     churn_pct = round(logo * 100.0, 1)
@@ -310,4 +310,4 @@ with right:
     ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
 st.caption(s.text("datapage.derived.rounding"))
 
-state.write_url("data_")
+state.write_url()

@@ -405,4 +405,4 @@ for i in range(0, len(learn.GLOSSARY_TERMS), 2):
         col.subheader(s.text(f"glossary.{term}.name"), anchor=f"glossary-{term}")
         col.markdown(s.md(f"glossary.{term}.definition"))
 
-state.write_url("calc_")
+state.write_url()

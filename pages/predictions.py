@@ -1,6 +1,5 @@
 """Predictions: each customer's future value from probabilistic models, checked on a holdout (issue 5)."""
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +33,7 @@ try:
     loaded = dataset.current(source)
 except clv.DataError as err:
     widgets.show_error(err, s.lang)
-    state.write_url("pred_")
+    state.write_url()
     st.stop()
 frame = loaded.table
 data_id = dataset.dataset_id(source)
@@ -77,13 +76,9 @@ if tab_models.open:
                              icon=":material/event_busy:")
                     wanted = default_cal
                     state.put("pred_cal", "")
-                    st.session_state.pop("pred_cal_date", None)
-                if "pred_cal_date" not in st.session_state:
-                    st.session_state["pred_cal_date"] = wanted.date()
-                picked = c_cal.date_input(s.text("predict.fields.cal"), min_value=low.date(), max_value=high.date(),
-                                          key="pred_cal_date", help=s.text("predict.fields.cal_help"))
-                calibration_end = pd.Timestamp(picked if isinstance(picked, dt.date) else wanted)
-                state.put("pred_cal", "" if calibration_end == default_cal else str(calibration_end.date()))
+                picked = widgets.date(F["pred_cal"], s.lang, wanted.date(), low.date(), high.date(), c_cal,
+                                      default=default_cal.date())
+                calibration_end = pd.Timestamp(picked)
             horizon = int(widgets.number(F["pred_horizon"], s.lang, container=c_h))
             annual_rate = F["pred_rate"].to_core(widgets.number(F["pred_rate"], s.lang, container=c_rate))
             choice = widgets.choice(F["pred_model"], s.lang, container=c_model, widget="select",
@@ -91,11 +86,7 @@ if tab_models.open:
             st.markdown(s.text("predict.page.models_label"))
             boxes = st.columns(len(PRED_MODELS) + 1)
             for box, key in zip(boxes, PRED_MODELS):
-                f = F[f"pred_{key}"]
-                if f.key not in st.session_state:
-                    st.session_state[f.key] = bool(state.get(f.key))
-                box.checkbox(s.text(f.label_key), key=f.key)
-                state.put(f.key, bool(st.session_state[f.key]))
+                widgets.checkbox(F[f"pred_{key}"], s.lang, box)
             boxes[-1].caption(s.text("predict.page.spend_note"))
         chosen = tuple(key for key in PRED_MODELS if state.get(f"pred_{key}"))
 
@@ -304,4 +295,4 @@ if tab_contract.open:
                     st.markdown(f"- {sentence}")
                 st.plotly_chart(charts.survival(result.projection, s.lang), key="pred_survival_chart")
 
-state.write_url("pred_")
+state.write_url()

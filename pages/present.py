@@ -18,7 +18,7 @@ try:
     base_result = clv.evaluate(baseline)
 except clv.InputError as err:
     st.error(err.message(s.lang))
-    state.write_url("calc_", "sc_")
+    state.write_url()
     st.stop()
 
 st.title(s.text("present.title"))
@@ -31,7 +31,7 @@ if ui.workshop.is_revealed(("calc", repr(baseline)), ("present", repr((baseline,
 if not campaigns:
     st.info(s.text("present.empty"), icon=":material/slideshow:")
     ui.page_link("pages/scenarios.py", s.text("nav.scenarios"), ":material/campaign:")
-    state.write_url("calc_", "sc_")
+    state.write_url()
     st.stop()
 
 results, combined_error = slots.evaluate(baseline, [c for c in cards if c.campaign is not None], s.lang)
@@ -65,4 +65,4 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
                        file_name="clv-report.html", mime="text/html", key="present_report", on_click="ignore",
                        icon=":material/description:", help=s.text("report.download_help"))
 
-state.write_url("calc_", "sc_")
+state.write_url()

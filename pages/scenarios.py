@@ -25,14 +25,14 @@ with st.expander(s.text("scenarios.page.baseline"), icon=":material/tune:"):
     panels.advanced_panel(s)
 if baseline is None:
     st.error(s.text("scenarios.page.baseline_invalid"))
-    state.write_url("calc_", "sc_")
+    state.write_url()
     st.stop()
 try:
     baseline = panels.with_advanced(baseline)
     base_result = clv.evaluate(baseline)
 except clv.InputError as err:
     widgets.show_input_error(err, s.lang)
-    state.write_url("calc_", "sc_")
+    state.write_url()
     st.stop()
 baseline_line = st.empty()          # filled once we know whether workshop mode lets the figures show
 
@@ -95,7 +95,7 @@ for position, slot in enumerate(active):
 campaigns = [c.campaign for c in cards if c.campaign is not None]
 show_baseline(("scenarios", repr((baseline, campaigns))))
 if not campaigns:                   # none yet, or every card has an error (shown on the card)
-    state.write_url("calc_", "sc_")
+    state.write_url()
     st.stop()
 cards = [c for c in cards if c.campaign is not None]
 
@@ -163,4 +163,4 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
                                n=fmt.number(sim.n, 0, s.digits)))
             tab_risk.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
 
-state.write_url("calc_", "sc_")
+state.write_url()

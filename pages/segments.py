@@ -30,7 +30,7 @@ except clv.DataError as err:
     st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
     widgets.show_error(err, s.lang)
     ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-    state.write_url("seg_")
+    state.write_url()
     st.stop()
 up = dataset.upload(KIND)
 if up is None:
@@ -109,7 +109,7 @@ def customer_list() -> None:
         st.download_button(s.text("segpage.customers.download"), safe_csv(listed, index=True),
                            file_name=f"segment-{chosen}.csv", mime="text/csv", key="seg_download", on_click="ignore",
                            icon=":material/download:", help=s.text("segpage.customers.download_help"))
-    state.write_url("seg_")
+    state.write_url()
 
 
 customer_list()
@@ -140,4 +140,4 @@ for tab, matrix in ((tab_retention, "retention"), (tab_revenue, "revenue_retenti
 tab_aov.plotly_chart(data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
 tab_aov.caption(s.text("segpage.notes.aov"))
 
-state.write_url("seg_")
+state.write_url()

@@ -146,10 +146,26 @@ def url_notices() -> list[tuple[Field, str]]:
     return st.session_state.get(NOTICES, [])
 
 
+# The fields each page's figures depend on, by key prefix: its link carries all of them, so a link
+# reopens exactly what the page shows (Predictions uses the calculator's margin and the data options).
+PAGE_PREFIXES = {
+    "calculator": ("calc_",),
+    "scenarios": ("calc_", "sc_"),
+    "data": ("data_",),
+    "segments": ("data_", "seg_"),
+    "predictions": ("data_", "calc_", "pred_"),
+    "learn": ("calc_",),
+    "present": ("calc_", "sc_"),
+}
+
+
 def write_url(*prefixes: str) -> None:
-    """Mirror the non-default values of the fields whose key starts with a prefix (and the global
-    ones: language, currency) into the URL. Other query parameters are dropped, so the URL says
-    exactly what this page shows."""
+    """Mirror the non-default values of the fields whose key starts with a prefix (by default, every
+    field the current page depends on: ``PAGE_PREFIXES``) and the global ones (language, currency)
+    into the URL. Other query parameters are dropped, so the URL says exactly what this page shows."""
+    if not prefixes:
+        page = (st.session_state.get(RUN) or {}).get("context", (None,))[0]
+        prefixes = PAGE_PREFIXES.get(page, ())
     wanted = {}
     for f in _REGISTRY.values():
         if f.key.startswith(prefixes) or f.key in GLOBAL_KEYS:
