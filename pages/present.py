@@ -61,7 +61,8 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
         fig.update_layout(font={"size": PROJECTOR_FONT}, height=560)
         where.plotly_chart(fig, key=key)
     st.download_button(s.text("report.download"),
-                       lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort")).encode(),
+                       lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort"),
+                                               digits=s.digits).encode(),
                        file_name="clv-report.html", mime="text/html", key="present_report", on_click="ignore",
                        icon=":material/description:", help=s.text("report.download_help"))
 

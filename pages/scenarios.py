@@ -129,11 +129,12 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
         st.markdown("- " + widgets.literal(scenarios.describe(alone, card.campaign, s.lang, s.currency)))
 
     table = scenario_table(results, cohort, s.lang)
-    st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s))
+    st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s),
+                 placeholder=fmt.NOT_DEFINED)
     left, right = st.columns(2)
     left.download_button(s.text("scenarios.page.download"), safe_csv(table), file_name="clv-scenarios.csv",
                          mime="text/csv", key="sc_download", on_click="ignore", icon=":material/download:")
-    right.download_button(s.text("report.download"), lambda: scenario_report(results, s.lang, s.currency, cohort).encode(),
+    right.download_button(s.text("report.download"), lambda: scenario_report(results, s.lang, s.currency, cohort, digits=s.digits).encode(),
                           file_name="clv-report.html", mime="text/html", key="sc_report", on_click="ignore",
                           icon=":material/description:", help=s.text("report.download_help"))
 
