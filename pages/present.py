@@ -11,6 +11,7 @@ from ui import scenarios as slots
 from ui import state, widgets
 
 PROJECTOR_FONT = 20          # chart text size for a projector
+PER_ROW = 3                  # scenario cards a row
 
 s = ui.page_setup("present", presenting=True)
 try:
@@ -43,8 +44,10 @@ if combined_error is not None:
     st.error(widgets.literal(slots.error_text(combined_error, s.lang, s.digits, combined=True)), icon=":material/error:")
 
 if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
-    columns = st.columns(len(results))
-    for column, (name, r) in zip(columns, results.items()):
+    items = list(results.items())        # at most three cards a row: six campaigns fit a 1280 px projector
+    per_row = min(len(items), PER_ROW)
+    cells = [cell for start in range(0, len(items), per_row) for cell in st.columns(per_row)][:len(items)]
+    for column, (name, r) in zip(cells, items):
         with column.container(border=True):
             st.subheader(widgets.literal(name))
             st.metric(s.text("scenarios.page.metric.ltv"), s.money(r.ltv, 0))
@@ -58,7 +61,9 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
     left, right = st.columns(2)
     for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),
                             (right, scenario_charts.waterfall(combined, s.lang, s.currency), "present_waterfall")):
-        fig.update_layout(font={"size": PROJECTOR_FONT}, height=560)
+        fig.update_layout(font={"size": PROJECTOR_FONT}, legend_font_size=PROJECTOR_FONT, height=560)
+        fig.update_xaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
+        fig.update_yaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
         where.plotly_chart(fig, key=key)
     st.download_button(s.text("report.download"),
                        lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort"),

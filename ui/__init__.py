@@ -58,10 +58,15 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     return s
 
 
+# Projector type. The value rules name stMain too, so they outrank the paragraph rule (the value's text sits
+# in a <p>, and an equally specific later `p` rule used to win: values came out at the label's size).
 PRESENT_CSS = """<style>
-[data-testid="stMetricValue"] { font-size: 3.4rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.35rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {
+  font-size: 3.2rem; line-height: 1.15; }
+[data-testid="stMain"] [data-testid="stMetricLabel"], [data-testid="stMain"] [data-testid="stMetricLabel"] * {
+  font-size: 1.3rem; }
+[data-testid="stMain"] h3 { overflow-wrap: normal; word-break: normal; }
 </style>"""
 
 

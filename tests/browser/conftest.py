@@ -92,7 +92,7 @@ class Journey:
                                            **context)
         self.page = self.context.new_page()
         self.outside: list[str] = []
-        self.page.on("request", lambda r: r.url.startswith((url, "data:", "blob:")) or self.outside.append(r.url))
+        self.page.on("request", lambda r: r.url.startswith((url, "data:", "blob:", "file:")) or self.outside.append(r.url))
         ARTIFACTS.mkdir(exist_ok=True)
 
     def open(self, path: str = "/") -> None:
