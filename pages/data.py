@@ -10,7 +10,7 @@ import ui
 from clv import data, fmt, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
-from ui import cache, dataset, state, widgets
+from ui import cache, dataset, panels, state, widgets
 from ui.fields import DATA, DATA_PAGE, RETENTION, SUBSCRIPTION
 
 PREVIEW_ROWS = 100                # kept rows shown in the preview
@@ -225,10 +225,6 @@ with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:")
 
 
 # --- What the data says about the calculator's inputs ----------------------------------------------------
-def apply_baseline(values: dict) -> None:
-    state.apply(values)
-
-
 def interval(estimate, show) -> str:
     return s.text("datapage.derived.interval", low=show(estimate.low), high=show(estimate.high))
 
@@ -304,10 +300,11 @@ else:                                                 # subscriptions
     tab_survival.plotly_chart(data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
 
 left, right = st.columns([1, 2], vertical_alignment="center")
-left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=apply_baseline,
-            args=(baseline,), icon=":material/input:", help=s.text("datapage.derived.use_help"))
+left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,
+            args=(baseline, s.lang, s.currency), icon=":material/input:", help=s.text("datapage.derived.use_help"))
 with right:
     ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
+panels.baseline_note()
 st.caption(s.text("datapage.derived.rounding"))
 
 state.write_url()

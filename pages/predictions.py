@@ -10,7 +10,7 @@ from clv import fmt, predict, rfm, tables
 from clv.charts import models as charts
 from clv.export import safe_csv
 from clv.models import GammaGamma
-from ui import cache, dataset, state, widgets
+from ui import cache, dataset, panels, state, widgets
 from ui.fields import PRED_AUTO, PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
 from ui.inputs import calc_assumptions
 
@@ -233,11 +233,13 @@ if tab_models.open:
             else:
                 st.info(s.text("predict.page.formula_na"), icon=":material/info:")
             baseline = predict.baseline_fields(values)
-            st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=state.apply, args=(baseline,),
+            st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=panels.use_as_baseline,
+                      args=(baseline, s.lang, s.currency),
                       icon=":material/move_up:", type="primary")
             st.caption(s.md("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
                               churn=fmt.number(baseline["calc_churn"], 2, s.digits), months=baseline["calc_horizon"],
                               rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
+            panels.baseline_note()
             if all(state.get(k) == v for k, v in baseline.items()):
                 st.success(s.md("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
                                   churn=fmt.number(baseline["calc_churn"], 2, s.digits)), icon=":material/check:")

@@ -237,3 +237,19 @@ def test_summary_upload_kind():
     raw = b"id,frequency,recency,T,monetary_value\na,1,5,10,20\nb,0,0,4,0\nc,2,12,11,30\n"
     at = upload(at, "s.csv", raw, kind="summary")
     assert metrics(at)["Rows kept"] == "2" and "Recency is larger than T: 1 row" in expander_labels(at)
+
+
+def test_use_as_baseline_says_what_changed_and_what_was_kept():
+    # Issue 10: the button changed the calculator silently. The sample's figures: ARPU $39.74, churn 7.3%
+    # (README, "use as baseline" LTV 39.74 x 0.80 / 0.073 = $435.51); margin and CAC are the calculator's own.
+    from apptest import app as open_page
+
+    at = open_page("pages/data.py", margin="70", cac="250").run()
+    at.button(key="data_use_baseline").click().run()
+    assert not at.exception
+    note = [s.value for s in at.success if "The calculator now uses" in s.value]
+    assert len(note) == 1
+    text = note[0].replace("\\", "")
+    assert "Revenue per customer per month (ARPU) $50.00 → $39.74" in text
+    assert "Monthly churn (%) 5.0% → 7.3%" in text
+    assert "Kept as they were: Gross margin (%) 70.0%; Acquisition cost per customer (CAC) $250.00" in text

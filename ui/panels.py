@@ -34,6 +34,44 @@ def preset_widget_values(key: str) -> dict[str, Any]:
     return out
 
 
+BASELINE_NOTE = "_baseline_note"     # session state: what "use as baseline" changed, said on the next pages drawn
+KEPT_FIELDS = ("calc_margin", "calc_cac", "calc_discount", "calc_horizon")
+
+
+def _shown(key: str, value: Any, lang: str, currency: str) -> str:
+    f = F[key]
+    if f.kind == "choice":
+        return clv.i18n.text(f"{f.label_key.rsplit('.', 1)[0]}.{value}", lang)
+    if f.percent:
+        return clv.fmt.percent(value / 100.0, 2 if f.fmt == "%.2f" else 1)
+    if f.kind == "int":
+        return clv.fmt.number(value, 0)
+    return clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
+
+
+def use_as_baseline(values: dict[str, Any], lang: str, currency: str) -> None:
+    """on_click: make these the calculator's values and note what changed (old -> new) and what was kept,
+    so the change is never silent."""
+    changed = []
+    for key, value in values.items():
+        if key in F and state.get(key) != value and F[key].kind != "choice":
+            changed.append(f"{clv.i18n.text(F[key].label_key, lang)} {_shown(key, state.get(key), lang, currency)} → "
+                           f"{_shown(key, value, lang, currency)}")
+    kept = [f"{clv.i18n.text(F[k].label_key, lang)} {_shown(k, state.get(k), lang, currency)}"
+            for k in KEPT_FIELDS if k not in values]
+    state.apply(values)
+    st.session_state[BASELINE_NOTE] = clv.i18n.text(
+        "baseline_note.applied", lang, changed="; ".join(changed) or clv.i18n.text("baseline_note.nothing", lang),
+        kept="; ".join(kept))
+
+
+def baseline_note(where: Any = None) -> None:
+    """Say once what the last "use as baseline" changed (on the page it was clicked on)."""
+    note = st.session_state.pop(BASELINE_NOTE, None)
+    if note:
+        (where or st).success(widgets.literal(note), icon=":material/check:")
+
+
 def _apply_preset() -> None:
     chosen = st.session_state.get("calc_preset")
     if chosen:
