@@ -36,7 +36,7 @@ with figures:
         state.write_url()
         st.stop()
     cards = st.columns(5)
-    verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)
+    verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang, s.digits)
     widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv), s.text("explain.ltv.sentence"))
     widgets.metric(cards[1], s.text("calc.metric.ltv_to_cac"), clv.fmt.ratio(result.ltv_to_cac, digits=s.digits),
                    s.text("explain.ltv_to_cac.sentence"), delta=verdict, delta_color=colour, delta_arrow="off")

@@ -67,10 +67,12 @@ def ratio(value: float | None, decimals: int = 2, digits: str = "western") -> st
 
     >>> ratio(2.6667)
     '2.67 : 1'
+    >>> ratio(2.6667, digits="arabic")
+    '٢٫٦٧ : ١'
     """
     if value is None:
         return NOT_DEFINED
-    return f"{number(value, decimals, digits)} : 1"
+    return f"{number(value, decimals, digits)} : {number(1, 0, digits)}"
 
 
 def times(value: float | None, decimals: int = 2, digits: str = "western") -> str:

@@ -180,14 +180,14 @@ with tabs["ltv_cac"]:
     if worked_example():
         st.latex(formula["ltv_to_cac"].worked)
         st.markdown(s.text("learn.ltv_cac.worked", ratio=fmt.ratio(result.ltv_to_cac, digits=s.digits),
-                           verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang)[0]))
+                           verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang, s.digits)[0]))
     heading("learn.play")
     cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, float(min(a.cac, 3000.0)), 10.0, key="learn_ltvcac_cac")
     ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
     ratio = None if ratio is None or math.isnan(ratio) else ratio
     if SHOW:
         st.markdown(s.md("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
-                         ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang)[0],
+                         ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang, s.digits)[0],
                          cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC)))
     quiz("ltv_cac")
 

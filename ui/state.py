@@ -248,11 +248,12 @@ class PageState:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, key: str, **values: object) -> str:
-        return i18n.text(key, self.lang, **values)
+        """A catalogue string; its own digits follow the digit choice (values come formatted by clv.fmt)."""
+        return i18n.text_in_digits(key, self.lang, self.digits, **values)
 
     def md(self, key: str, **values: object) -> str:
         """``text`` for st.markdown and friends: a currency "$" must not open a LaTeX span."""
-        return i18n.text(key, self.lang, **values).replace("$", r"\$")
+        return self.text(key, **values).replace("$", r"\$")
 
     def money(self, value: float | None, decimals: int = 2) -> str:
         return fmt.money(value, self.currency, decimals, self.digits)

@@ -144,15 +144,17 @@ def metric(where: Any, label: str, value: str, help_text: str | None = None, **k
     where.metric(label, value, help=help_text, border=True, **kwargs)
 
 
-def verdict_ltv_to_cac(ratio: float | None, lang: str) -> tuple[str, str]:
-    """The plain verdict against the 3:1 rule of thumb, and its colour."""
+def verdict_ltv_to_cac(ratio: float | None, lang: str, digits: str = "western") -> tuple[str, str]:
+    """The plain verdict against the 3:1 rule of thumb (in the chosen digits), and its colour."""
     if ratio is None:
-        return i18n.text("calc.verdict.undefined", lang), "gray"
-    if ratio >= clv.RULE_OF_THUMB_LTV_TO_CAC:
-        return i18n.text("calc.verdict.healthy", lang), "green"
-    if ratio >= 1:
-        return i18n.text("calc.verdict.thin", lang), "orange"
-    return i18n.text("calc.verdict.losing", lang), "red"
+        key, colour = "undefined", "gray"
+    elif ratio >= clv.RULE_OF_THUMB_LTV_TO_CAC:
+        key, colour = "healthy", "green"
+    elif ratio >= 1:
+        key, colour = "thin", "orange"
+    else:
+        key, colour = "losing", "red"
+    return i18n.text_in_digits(f"calc.verdict.{key}", lang, digits), colour
 
 
 
