@@ -14,6 +14,9 @@ from clv.charts import learn as charts
 from clv.explain import formulas
 from clv.simulate import alive_share, expected_alive_share, simulate_bgnbd
 from ui import cache, state, widgets
+from ui.fields import LEARN
+
+LESSON = LEARN[0]
 
 s = ui.page_setup("learn")
 
@@ -41,8 +44,8 @@ def quiz(lesson: str) -> None:
     for q in learn.QUIZ[lesson]:
         base = q.catalogue_key
         answers[q.key] = st.radio(s.text(f"{base}.question"), q.options, index=None,
-                                  key=f"learn_quiz_{lesson}_{q.key}",
-                                  format_func=lambda o, base=base: s.text(f"{base}.options.{o}"))
+                                  format_func=lambda o, base=base: s.text(f"{base}.options.{o}"),
+                                  **widgets.kept(f"learn_quiz_{lesson}_{q.key}", None))
         verdict = learn.is_correct(lesson, q.key, answers[q.key])
         if verdict is True:
             st.success(s.md("learn.quiz.right", why=s.text(f"{base}.why")), icon=":material/check_circle:")
@@ -85,24 +88,25 @@ st.info(s.md("learn.calc_numbers", arpu=s.money(a.arpu), margin=fmt.percent(a.gr
 
 # Workshop mode: the worked examples carry the calculator's answers, so they wait for the reveal too.
 SHOW = ui.workshop.revealed("learn", repr(a), s.lang)
-tabs = dict(zip((*learn.LESSONS, "truth"), st.tabs([s.text(f"learn.tabs.{k}") for k in (*learn.LESSONS, "truth")])))
+# One lesson at a time, chosen in a wrapping row (ten tabs ran off-screen at 1440 px) and kept in the link.
+lesson = widgets.choice(LESSON, s.lang, option_key=lambda k: f"learn.tabs.{k}")
 
 # ---------------------------------------------------------------------------------------------- what is CLV
-with tabs["what"]:
+if lesson == "what":
     st.markdown(s.md("learn.what.body"))
     st.latex(r"LTV = \sum_{t=0}^{H-1} \frac{ARPU \times m \times (1 - c)^t}{(1 + d)^t}")
     if worked_example():
         st.latex(formula["ltv"].worked)
         st.markdown(s.md("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac)))
     heading("learn.play")
-    count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, 100, 10, key="learn_what_customers")
+    count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, step=10, **widgets.kept("learn_what_customers", 100))
     if SHOW:
         st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
                          cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
     quiz("what")
 
 # ---------------------------------------------------------------------------------------------- simple formula
-with tabs["simple"]:
+if lesson == "simple":
     st.markdown(s.md("learn.simple.body"))
     general, _ = learn.simple_formula_latex(0, 0, 0)
     st.latex(general)
@@ -118,11 +122,11 @@ with tabs["simple"]:
         st.markdown(s.text("learn.simple.worked_no_churn"))
     heading("learn.play")
     c1, c2, c3, c4, c5 = st.columns(5)
-    aov = c1.number_input(s.text("learn.simple.aov"), 0.0, 1e6, 60.0, 5.0, key="learn_simple_aov")
-    orders = c2.number_input(s.text("learn.simple.orders"), 0.0, 365.0, 4.0, 0.5, key="learn_simple_orders")
-    margin = c3.number_input(s.text("learn.simple.margin"), 0.0, 100.0, 30.0, 1.0, key="learn_simple_margin")
-    lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, 3.0, 0.5, key="learn_simple_lifespan")
-    rate = c5.number_input(s.text("learn.simple.rate"), 0.0, 100.0, 10.0, 1.0, key="learn_simple_rate")
+    aov = c1.number_input(s.text("learn.simple.aov"), 0.0, 1e6, step=5.0, **widgets.kept("learn_simple_aov", 60.0))
+    orders = c2.number_input(s.text("learn.simple.orders"), 0.0, 365.0, step=0.5, **widgets.kept("learn_simple_orders", 4.0))
+    margin = c3.number_input(s.text("learn.simple.margin"), 0.0, 100.0, step=1.0, **widgets.kept("learn_simple_margin", 30.0))
+    lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, step=0.5, **widgets.kept("learn_simple_lifespan", 3.0))
+    rate = c5.number_input(s.text("learn.simple.rate"), 0.0, 100.0, step=1.0, **widgets.kept("learn_simple_rate", 10.0))
     simple, discounted = learn.simple_vs_discounted(aov, orders, margin / 100, lifespan, rate / 100)
     st.markdown(s.md("learn.simple.result", simple=s.money(simple), rate=fmt.percent(rate / 100, 1, s.digits),
                           discounted=s.money(discounted), gap=s.money(simple - discounted)))
@@ -130,7 +134,7 @@ with tabs["simple"]:
     quiz("simple")
 
 # ---------------------------------------------------------------------------------------------- churn and lifetime
-with tabs["churn"]:
+if lesson == "churn":
     st.markdown(s.md("learn.churn.body"))
     general, worked = learn.churn_ltv_latex(a.arpu, a.gross_margin, a.monthly_churn)
     st.latex(general)
@@ -144,8 +148,8 @@ with tabs["churn"]:
         st.markdown(s.text("learn.churn.worked_no_churn"))
     heading("learn.play")
     c1, c2 = st.columns(2)
-    churn = c1.slider(s.text("learn.churn.churn"), 0.5, 30.0, 5.0, 0.5, key="learn_churn_churn")
-    n_terms = c2.slider(s.text("learn.churn.terms"), 1, 120, 24, key="learn_churn_terms")
+    churn = c1.slider(s.text("learn.churn.churn"), 0.5, 30.0, step=0.5, **widgets.kept("learn_churn_churn", 5.0))
+    n_terms = c2.slider(s.text("learn.churn.terms"), 1, 120, **widgets.kept("learn_churn_terms", 24))
     terms = learn.geometric_lifetime_terms(churn / 100, n_terms)
     partial, limit = float(terms["partial_sum"].iloc[-1]), terms.attrs["limit"]
     st.markdown(s.text("learn.churn.result", n=n_terms, partial=fmt.number(partial, 1, s.digits),
@@ -154,7 +158,7 @@ with tabs["churn"]:
     quiz("churn")
 
 # ---------------------------------------------------------------------------------------------- discounting
-with tabs["discounting"]:
+if lesson == "discounting":
     st.markdown(s.md("learn.discounting.body"))
     st.latex(r"LTV = ARPU \times m \times \frac{1 + d}{c + d} \qquad LTV_H = ARPU \times m \times \frac{1 - q^H}{1 - q},"
              r"\quad q = \frac{1 - c}{1 + d}")
@@ -164,8 +168,8 @@ with tabs["discounting"]:
                          horizon=horizon_text, ltv=s.money(result.ltv)))
     heading("learn.play")
     c1, c2 = st.columns(2)
-    rate = c1.slider(s.text("learn.discounting.rate"), 0.0, 30.0, 10.0, 0.5, key="learn_disc_rate")
-    horizon = c2.slider(s.text("learn.discounting.horizon"), 1, 120, 36, key="learn_disc_horizon")
+    rate = c1.slider(s.text("learn.discounting.rate"), 0.0, 30.0, step=0.5, **widgets.kept("learn_disc_rate", 10.0))
+    horizon = c2.slider(s.text("learn.discounting.horizon"), 1, 120, **widgets.kept("learn_disc_horizon", 36))
     table = learn.discounting_table(a.arpu, a.gross_margin, a.monthly_churn, rate / 100, max(int(horizon * 1.5), 24))
     at_h = table.iloc[horizon - 1]
     st.markdown(s.md("learn.discounting.result", months=horizon, plain=s.money(at_h["cumulative"]),
@@ -174,7 +178,7 @@ with tabs["discounting"]:
     quiz("discounting")
 
 # ---------------------------------------------------------------------------------------------- LTV:CAC
-with tabs["ltv_cac"]:
+if lesson == "ltv_cac":
     st.markdown(s.md("learn.ltv_cac.body"))
     st.latex(r"\frac{LTV}{CAC} \geq 3")
     if worked_example():
@@ -182,7 +186,7 @@ with tabs["ltv_cac"]:
         st.markdown(s.text("learn.ltv_cac.worked", ratio=fmt.ratio(result.ltv_to_cac, digits=s.digits),
                            verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang, s.digits)[0]))
     heading("learn.play")
-    cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, float(min(a.cac, 3000.0)), 10.0, key="learn_ltvcac_cac")
+    cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, step=10.0, **widgets.kept("learn_ltvcac_cac", float(min(a.cac, 3000.0))))
     ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
     ratio = None if ratio is None or math.isnan(ratio) else ratio
     if SHOW:
@@ -192,7 +196,7 @@ with tabs["ltv_cac"]:
     quiz("ltv_cac")
 
 # ---------------------------------------------------------------------------------------------- payback
-with tabs["payback"]:
+if lesson == "payback":
     st.markdown(s.md("learn.payback.body"))
     st.latex(formula["payback"].general + r"\qquad " + formula["payback_adjusted"].general)
     if worked_example():
@@ -201,8 +205,8 @@ with tabs["payback"]:
         st.markdown(s.text("learn.payback.worked", simple=months_text(result.payback_months),
                            adjusted=months_text(result.payback_months_churn_adjusted)))
     heading("learn.play")
-    churn = st.slider(s.text("learn.payback.churn"), 0.0, 30.0, float(min(a.monthly_churn * 100, 30.0)), 0.5,
-                      key="learn_payback_churn")
+    churn = st.slider(s.text("learn.payback.churn"), 0.0, 30.0, step=0.5,
+                      **widgets.kept("learn_payback_churn", float(min(a.monthly_churn * 100, 30.0))))
     adjusted = clv.payback_churn_adjusted(g, a.cac, churn / 100, a.annual_discount_rate, a.horizon_months)
     threshold = learn.payback_never_churn(g, a.cac)
     if SHOW:
@@ -212,12 +216,12 @@ with tabs["payback"]:
     quiz("payback")
 
 # ---------------------------------------------------------------------------------------------- mixture effect
-with tabs["mixture"]:
+if lesson == "mixture":
     st.markdown(s.md("learn.mixture.body"))
     c1, c2, c3 = st.columns(3)
-    churn_a = c1.slider(s.text("learn.mixture.churn_a"), 0.5, 50.0, 2.0, 0.5, key="learn_mix_churn_a")
-    churn_b = c2.slider(s.text("learn.mixture.churn_b"), 0.5, 50.0, 20.0, 0.5, key="learn_mix_churn_b")
-    share_a = c3.slider(s.text("learn.mixture.share_a"), 0, 100, 50, 5, key="learn_mix_share_a")
+    churn_a = c1.slider(s.text("learn.mixture.churn_a"), 0.5, 50.0, step=0.5, **widgets.kept("learn_mix_churn_a", 2.0))
+    churn_b = c2.slider(s.text("learn.mixture.churn_b"), 0.5, 50.0, step=0.5, **widgets.kept("learn_mix_churn_b", 20.0))
+    share_a = c3.slider(s.text("learn.mixture.share_a"), 0, 100, step=5, **widgets.kept("learn_mix_share_a", 50))
     effect = learn.mixture_effect(a.arpu, a.gross_margin, churn_a / 100, churn_b / 100, share_a / 100)
     general, worked = learn.mixture_latex(a.arpu, a.gross_margin, churn_a / 100, churn_b / 100, share_a / 100)
     st.latex(general)
@@ -239,11 +243,11 @@ with tabs["mixture"]:
     quiz("mixture")
 
 # ---------------------------------------------------------------------------------------------- RFM
-with tabs["rfm"]:
+if lesson == "rfm":
     st.markdown(s.md("learn.rfm.body"))
     st.latex(r"\text{score} = 1 + \left\lfloor \frac{5 \times \text{rank}}{n} \right\rfloor,"
              r"\quad \text{rank} = 0, 1, \dots, n - 1 \text{ from worst to best}")
-    days = st.slider(s.text("learn.rfm.recency"), 0, 365, 3, key="learn_rfm_days")
+    days = st.slider(s.text("learn.rfm.recency"), 0, 365, **widgets.kept("learn_rfm_days", 3))
     example = learn.rfm_example()
     example.loc["Ana", "recency_days"] = days
     scores = rfm.rfm_scores(example)
@@ -264,19 +268,19 @@ with tabs["rfm"]:
     quiz("rfm")
 
 # ---------------------------------------------------------------------------------------------- buy till you die
-with tabs["btyd"]:
+if lesson == "btyd":
     st.markdown(s.md("learn.btyd.body"))
     st.latex(r"\lambda \sim \text{Gamma}(r, \alpha),\quad p \sim \text{Beta}(a, b),\quad "
              r"P(\text{alive at } t) = {}_2F_1\!\left(r, a; a + b; -\tfrac{t}{\alpha}\right)")
     controls, shown_col = st.columns([1, 2], gap="large")
     with controls:
-        r = st.slider(s.text("learn.btyd.r"), 0.05, 3.0, 0.25, 0.05, key="learn_btyd_r")
-        alpha = st.slider(s.text("learn.btyd.alpha"), 0.5, 30.0, 4.0, 0.5, key="learn_btyd_alpha")
-        da = st.slider(s.text("learn.btyd.a"), 0.1, 5.0, 0.8, 0.1, key="learn_btyd_a")
-        db = st.slider(s.text("learn.btyd.b"), 0.1, 10.0, 2.4, 0.1, key="learn_btyd_b")
-        n_sim = st.slider(s.text("learn.btyd.customers"), 100, 5000, 1000, 100, key="learn_btyd_n")
-        weeks = st.slider(s.text("learn.btyd.weeks"), 4, 156, 52, 4, key="learn_btyd_weeks")
-        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, DEFAULT_SEED, 1, key="learn_btyd_seed")
+        r = st.slider(s.text("learn.btyd.r"), 0.05, 3.0, step=0.05, **widgets.kept("learn_btyd_r", 0.25))
+        alpha = st.slider(s.text("learn.btyd.alpha"), 0.5, 30.0, step=0.5, **widgets.kept("learn_btyd_alpha", 4.0))
+        da = st.slider(s.text("learn.btyd.a"), 0.1, 5.0, step=0.1, **widgets.kept("learn_btyd_a", 0.8))
+        db = st.slider(s.text("learn.btyd.b"), 0.1, 10.0, step=0.1, **widgets.kept("learn_btyd_b", 2.4))
+        n_sim = st.slider(s.text("learn.btyd.customers"), 100, 5000, step=100, **widgets.kept("learn_btyd_n", 1000))
+        weeks = st.slider(s.text("learn.btyd.weeks"), 4, 156, step=4, **widgets.kept("learn_btyd_weeks", 52))
+        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, step=1, **widgets.kept("learn_btyd_seed", DEFAULT_SEED))
     sim = simulate_bgnbd(n_sim, r, alpha, da, db, weeks, int(seed))
     with shown_col:
         st.markdown(s.text("learn.btyd.means", rate=fmt.number(r / alpha, 3, s.digits),
@@ -336,6 +340,16 @@ with tabs["btyd"]:
 
 
 # ---------------------------------------------------------------------------------------------- known truth
+TRUTH_FIELDS = ("learn_truth_n", "learn_truth_weeks", "learn_truth_seed", "learn_truth_r", "learn_truth_alpha",
+                "learn_truth_a", "learn_truth_b", "learn_truth_spend", "learn_truth_p", "learn_truth_q", "learn_truth_v")
+
+
+def run_truth_exercise() -> None:
+    """The form's submit: keep its values (form widgets have no on_change) and run the exercise."""
+    widgets.keep(*TRUTH_FIELDS)
+    state.apply({TRUTH_RAN: True})
+
+
 @st.fragment
 def known_truth_exercise() -> None:
     """The workshop: the teacher sets a customer base's parameters; fitting waits for the button."""
@@ -343,21 +357,21 @@ def known_truth_exercise() -> None:
     with st.form("learn_truth_form"):
         heading("learn.truth.form")
         c1, c2, c3 = st.columns(3)
-        n = c1.number_input(s.text("learn.truth.customers"), 50, 20_000, 2000, 50, key="learn_truth_n")
-        weeks = c2.number_input(s.text("learn.truth.weeks"), 4, 520, 52, 4, key="learn_truth_weeks")
-        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, DEFAULT_SEED, 1, key="learn_truth_seed")
+        n = c1.number_input(s.text("learn.truth.customers"), 50, 20_000, step=50, **widgets.kept("learn_truth_n", 2000, form=True))
+        weeks = c2.number_input(s.text("learn.truth.weeks"), 4, 520, step=4, **widgets.kept("learn_truth_weeks", 52, form=True))
+        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, step=1, **widgets.kept("learn_truth_seed", DEFAULT_SEED, form=True))
         c1, c2, c3, c4 = st.columns(4)
-        r = c1.number_input(s.text("learn.btyd.r"), 0.01, 50.0, 0.25, 0.05, key="learn_truth_r")
-        alpha = c2.number_input(s.text("learn.btyd.alpha"), 0.1, 1000.0, 4.0, 0.5, key="learn_truth_alpha")
-        da = c3.number_input(s.text("learn.btyd.a"), 0.01, 50.0, 0.8, 0.1, key="learn_truth_a")
-        db = c4.number_input(s.text("learn.btyd.b"), 0.01, 50.0, 2.4, 0.1, key="learn_truth_b")
-        spend_on = st.checkbox(s.text("learn.truth.spend"), key="learn_truth_spend")
+        r = c1.number_input(s.text("learn.btyd.r"), 0.01, 50.0, step=0.05, **widgets.kept("learn_truth_r", 0.25, form=True))
+        alpha = c2.number_input(s.text("learn.btyd.alpha"), 0.1, 1000.0, step=0.5, **widgets.kept("learn_truth_alpha", 4.0, form=True))
+        da = c3.number_input(s.text("learn.btyd.a"), 0.01, 50.0, step=0.1, **widgets.kept("learn_truth_a", 0.8, form=True))
+        db = c4.number_input(s.text("learn.btyd.b"), 0.01, 50.0, step=0.1, **widgets.kept("learn_truth_b", 2.4, form=True))
+        spend_on = st.checkbox(s.text("learn.truth.spend"), **widgets.kept("learn_truth_spend", False, form=True))
         c1, c2, c3 = st.columns(3)
-        p = c1.number_input(s.text("learn.truth.p"), 0.1, 50.0, 6.0, 0.5, key="learn_truth_p")
-        q = c2.number_input(s.text("learn.truth.q"), 1.1, 50.0, 4.0, 0.5, key="learn_truth_q")
-        v = c3.number_input(s.text("learn.truth.v"), 0.1, 10_000.0, 30.0, 1.0, key="learn_truth_v")
+        p = c1.number_input(s.text("learn.truth.p"), 0.1, 50.0, step=0.5, **widgets.kept("learn_truth_p", 6.0, form=True))
+        q = c2.number_input(s.text("learn.truth.q"), 1.1, 50.0, step=0.5, **widgets.kept("learn_truth_q", 4.0, form=True))
+        v = c3.number_input(s.text("learn.truth.v"), 0.1, 10_000.0, step=1.0, **widgets.kept("learn_truth_v", 30.0, form=True))
         st.form_submit_button(s.text("learn.truth.run"), key="learn_truth_run", type="primary",
-                              on_click=state.apply, args=({TRUTH_RAN: True},))
+                              on_click=run_truth_exercise)
     if not state.store().get(TRUTH_RAN):
         st.caption(s.text("learn.truth.waiting"))
         return
@@ -393,7 +407,7 @@ def known_truth_exercise() -> None:
     st.caption(s.text("learn.truth.hint"))
 
 
-with tabs["truth"]:
+if lesson == "truth":
     known_truth_exercise()
 
 # ---------------------------------------------------------------------------------------------- glossary

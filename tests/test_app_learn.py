@@ -33,16 +33,19 @@ def test_page_renders_alone_with_lessons_and_glossary():
     at = learn_page()
     assert not at.exception
     assert at.title[0].value == "Learn: customer lifetime value in short lessons"
-    assert [t.label for t in at.tabs][:3] == ["What is CLV?", "The simple formula", "Churn and lifetime"]
+    lessons = at.radio(key="learn_lesson")
+    assert list(lessons.options)[:3] == ["What is CLV?", "The simple formula",
+                                                                    "Churn and lifetime"]
     anchors = {h.proto.anchor for h in at.subheader}
     assert {f"glossary-{term}" for term in learn.GLOSSARY_TERMS} <= anchors
     assert any(link.label == "Learn" for link in at.sidebar.get("page_link"))
     # defaults: ARPU 50, margin 80%, churn 5% -> 40 / 0.05 = 800
+    at.radio(key="learn_lesson").set_value("churn").run()
     assert any("pays for 20.0 months, so LTV = \\$800.00" in t for t in texts(at))
 
 
 def test_worked_examples_follow_the_calculators_link():
-    at = learn_page(churn="4")
+    at = learn_page(churn="4", lesson="churn")
     assert not at.exception
     # 50 x 0.8 / 0.04 = 1,000 and 1 / 0.04 = 25 months
     assert any("pays for 25.0 months, so LTV = \\$1,000.00" in t for t in texts(at))
@@ -51,13 +54,13 @@ def test_worked_examples_follow_the_calculators_link():
 
 
 def test_worked_examples_use_discount_and_horizon_from_the_link():
-    at = learn_page(disc="10", h="24", cur="€")
+    at = learn_page(disc="10", h="24", cur="€", lesson="discounting")
     # README reference: ARPU 50, margin 80%, churn 5%, 10% a year, 24 months -> 527.64
     assert any("horizon 24 months): LTV = €527.64" in t for t in texts(at))
 
 
 def test_answering_a_quiz_question_shows_feedback_and_score():
-    at = learn_page()
+    at = learn_page(lesson="churn")
     assert not at.success and not at.error
     at.radio(key="learn_quiz_churn_q1").set_value("twenty").run()
     assert [s.value for s in at.success] == ["Right. Expected lifetime = 1 / churn = 1 / 0.05 = 20 months."]
@@ -67,7 +70,7 @@ def test_answering_a_quiz_question_shows_feedback_and_score():
 
 
 def test_mixture_widget_numbers():
-    at = learn_page()
+    at = learn_page(lesson="mixture")
     shown = metrics(at)
     # half at 2%, half at 20%, g = 40: (2000 + 200) / 2 = 1,100 vs 40 / 0.11 = 363.64; 1 / 27.5 = 3.64%
     assert shown["Average of the LTVs (right)"] == "$1,100.00"
@@ -85,7 +88,7 @@ def test_mixture_widget_numbers():
 
 
 def test_known_truth_exercise_waits_for_the_button_then_compares():
-    at = learn_page()
+    at = learn_page(lesson="truth")
     assert "Set the parameters and press Simulate and fit." in [c.value for c in at.caption]
     assert not any(t.startswith("Simulated 500 customers") for t in texts(at))
     at.number_input(key="learn_truth_n").set_value(500)
@@ -101,10 +104,30 @@ def test_known_truth_exercise_waits_for_the_button_then_compares():
 
 
 def test_buy_till_you_die_lesson_shows_simulation_and_fit():
-    at = learn_page()
+    at = learn_page(lesson="btyd")
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert "Simulated customers: purchases and (unseen) dropouts" in titles
     assert "Share of customers still alive" in titles
     fit = table(at, "Parameter")
     assert fit["Truth"].tolist() == [0.25, 4.0, 0.8, 2.4]
-    assert len(table(at, "Customer", 1)) == 12
+    assert len(table(at, "Customer")) == 12          # the only lesson shown: no RFM table before it
+
+
+def test_one_lesson_at_a_time_and_the_open_lesson_is_in_the_link():
+    at = learn_page()
+    assert at.radio(key="learn_lesson").value == "what"
+    at.radio(key="learn_lesson").set_value("payback").run()
+    assert at.query_params["lesson"] in ("payback", ["payback"])
+    assert not any("Two segments" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+                   for c in at.get("plotly_chart"))             # only the open lesson runs
+    again = learn_page(lesson="payback")
+    assert again.radio(key="learn_lesson").value == "payback"
+
+
+def test_lesson_inputs_are_kept_when_the_lesson_is_left_and_reopened():
+    at = learn_page(lesson="mixture")
+    at.slider(key="learn_mix_churn_b").set_value(10.0).run()
+    at.radio(key="learn_lesson").set_value("what").run()
+    at.radio(key="learn_lesson").set_value("mixture").run()
+    assert at.slider(key="learn_mix_churn_b").value == 10.0
+    assert metrics(at)["LTV at the average churn (wrong)"] == "$666.67"       # 40 / 0.06

@@ -157,3 +157,11 @@ PREDICTIONS = register(
     Field("pred_period", "pper", "month", kind="choice", choices=("month", "year"),
           label_key="predict.page.contract_period"),
 )
+
+# --- Learn (pages/learn.py): the open lesson ----------------------------------------------------------
+from clv.learn import LESSONS  # noqa: E402
+
+LEARN = register(
+    Field("learn_lesson", "lesson", LESSONS[0], kind="choice", choices=(*LESSONS, "truth"),
+          label_key="learn.lesson.label"),
+)

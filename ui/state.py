@@ -154,7 +154,7 @@ PAGE_PREFIXES = {
     "data": ("data_",),
     "segments": ("data_", "seg_"),
     "predictions": ("data_", "calc_", "pred_"),
-    "learn": ("calc_",),
+    "learn": ("calc_", "learn_"),
     "present": ("calc_", "sc_"),
 }
 

@@ -234,6 +234,25 @@ def date(f: Field, lang: str, value: Any, low: Any, high: Any, container: Any = 
     return picked
 
 
+KEPT = "_kept"     # session state: {widget key: value} of page-local widgets (not in links), kept across hops
+
+
+def keep(*keys: str) -> None:
+    """on_change (or a form's submit): the widgets' current values into the kept store."""
+    kept_values = st.session_state.setdefault(KEPT, {})
+    for key in keys:
+        if key in st.session_state:
+            kept_values[key] = st.session_state[key]
+
+
+def kept(key: str, default: Any, form: bool = False) -> dict[str, Any]:
+    """Keyword arguments for a page-local widget (a lesson's slider) whose value survives sidebar hops:
+    ``st.slider(label, 0, 10, **kept("learn_x", 5))``. Pass no value of its own; inside a form, keep the
+    values in the submit button's callback (``keep``), since form widgets have no on_change."""
+    state.bind(key, st.session_state.get(KEPT, {}).get(key, default))
+    return {"key": key} if form else {"key": key, "on_change": keep, "args": (key,)}
+
+
 def checkbox(f: Field, lang: str, container: Any = None) -> bool:
     """A yes/no field (a ``bool`` entry of the table)."""
     where = container or st

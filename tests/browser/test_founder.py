@@ -83,3 +83,25 @@ def test_slider_preset_and_reset(journey):
     j.nav(CALCULATOR)
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$800.00")
     j.shot("reset")
+
+
+def test_lesson_and_its_inputs_survive_hops(journey):
+    j = journey()
+    pg = j.page
+    j.open("/learn")
+    pg.get_by_test_id("stMain").get_by_text("Mixed customers", exact=True).click()
+    j.settle()
+    assert "lesson=mixture" in pg.url
+    slider = pg.get_by_role("slider").nth(1)                                       # churn of segment B, 20%
+    slider.press("ArrowLeft")                                                      # 20.0 -> 19.5
+    j.settle()
+    expect(slider).to_have_value("19.5")
+    j.shot("lesson")
+    j.nav(CALCULATOR)
+    j.nav(LEARN)
+    assert "lesson=mixture" in pg.url
+    expect(pg.get_by_role("slider").nth(1)).to_have_value("19.5")
+    # The workshop exercise tab is on screen at 1440 px (ten tabs used to run off the edge).
+    pg.set_viewport_size({"width": 1440, "height": 900})
+    box = pg.get_by_test_id("stMain").get_by_text("Workshop: known truth", exact=True).bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1440
