@@ -4,9 +4,50 @@ import numpy as np
 import pytest
 
 import clv
+from clv import i18n
 from clv.charts import calculator as charts
 
 RESULT = clv.evaluate(clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300))
+MIN_FONT_PX = 13            # issue 10: text on a chart must read on a projector
+TOOLBAR_PX = 30             # plotly's toolbar: 22 px buttons with their padding, at the top right
+PHONE_TITLE_CHARS = 38      # a 390 px phone, less its padding, holds about 38 characters of a 17 px title
+
+
+def legend_names(fig) -> list[str]:
+    """The names the legend lists (a trace is listed unless ``showlegend`` is False; heatmaps never)."""
+    return [t.name for t in fig.data
+            if t.type not in ("heatmap", "contour", "treemap") and t.showlegend is not False]
+
+
+def assert_legible(fig) -> None:
+    """What every chart must get right (shared by the chart test modules), read from ``fig.layout``:
+
+    - the legend hangs from the bottom of the figure, so plotly puts it under the x axis's tick labels and
+      title (which push the plot area up: automargin) instead of over them;
+    - the title starts below the toolbar's band and ends above the plot area;
+    - ticks, legend, axis titles, labels and colour bars are at least ``MIN_FONT_PX``; axis-title lines short;
+    - no name twice in the legend.
+    """
+    layout = fig.layout
+    assert (layout.legend.yref, layout.legend.y, layout.legend.yanchor) == ("container", 0, "bottom")
+    assert layout.legend.font.size >= MIN_FONT_PX
+    title = layout.title
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top") and "<br>" not in title.text
+    assert title.pad.t >= TOOLBAR_PX
+    assert layout.margin.t >= title.pad.t + 1.3 * title.font.size             # the title's line fits above the plot
+    axes = [layout[k] for k in layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]
+    assert axes
+    for axis in axes:
+        assert axis.automargin is True and axis.tickfont.size >= MIN_FONT_PX
+        assert axis.title.font.size >= MIN_FONT_PX and axis.title.standoff >= 8
+        assert all(len(line) <= 40 for line in (axis.title.text or "").split("<br>"))
+    for note in layout.annotations:
+        assert note.font.size >= MIN_FONT_PX
+    for trace in fig.data:
+        if trace.type in ("heatmap", "contour") and trace.showscale is not False:
+            assert trace.colorbar.tickfont.size >= MIN_FONT_PX
+    names = legend_names(fig)
+    assert len(names) == len(set(names)), names
 
 
 def test_payback_chart_marks_the_payback_point_and_cac():
@@ -17,8 +58,24 @@ def test_payback_chart_marks_the_payback_point_and_cac():
     assert no_churn.y[10] == pytest.approx(400.0)
     assert point.x[0] == pytest.approx(9.163, abs=5e-4) and point.y[0] == 300
     assert fig.layout.shapes[0].y0 == 300                                  # the CAC line
-    assert fig.layout.title.text == "When does a customer pay back their acquisition cost?"
+    assert fig.layout.title.text == "When does a customer pay back CAC?"
     assert "(€)" in fig.layout.yaxis.title.text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_payback_title_fits_a_phone_below_the_toolbar(lang):
+    # issue 10: on a 390 px phone the title was cut ("...pay back their") and the toolbar sat on it
+    fig = charts.payback(RESULT, lang)
+    assert fig.layout.title.text == i18n.text("charts.payback.title_short", lang)
+    assert len(fig.layout.title.text) <= PHONE_TITLE_CHARS
+    assert fig.layout.title.pad.t >= TOOLBAR_PX and fig.layout.title.font.size >= 16
+    assert fig.layout.title.xanchor == ("right" if lang == "ar" else "left")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("build", [charts.payback, charts.ltv_by_churn, charts.ltv_cac_map])
+def test_calculator_charts_are_legible(build, lang):
+    assert_legible(build(RESULT, lang))
 
 
 def test_ltv_by_churn_marks_current_point():

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clv import predict
+from clv import learn, predict
+from clv.charts import learn as learn_charts
 from clv.charts import models as charts
-
-
+from tests.test_charts_calculator import assert_legible
 
 
 def test_frequency_recency_and_p_alive_heatmaps_show_the_matrices(full):
@@ -70,3 +70,34 @@ def test_survival_chart_observed_points_and_projection():
     # sBG r(1) = beta / (alpha + beta) = 1.182 / 1.886
     assert retention.y[1] == pytest.approx(c.model.params["beta"] / (c.model.params["alpha"] + c.model.params["beta"]))
     assert fig.layout.title.text.startswith("Share of a cohort still subscribed")
+
+
+def test_value_concentration_legend_is_below_its_axis_title():
+    # it had its own legend position (y = -0.28 of the plot) that a short plot put on the axis title
+    fig = charts.value_concentration(pd.Series([60.0, 20.0, 5.0, 0.0]), "en")
+    assert fig.layout.legend.yref == "container" and fig.layout.xaxis.automargin is True
+    assert_legible(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_prediction_charts_are_legible(lang, full, comparison):
+    expected, alive = predict.frequency_recency_matrices(full, 6)
+    values = pd.Series([60.0, 20.0, 5.0, 5.0, 4.0, 3.0, 1.0, 1.0, 1.0, 0.0])
+    c = predict.contractual([[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=1.0, gross_margin=1.0,
+                            discount_rate=0.1, periods=12)
+    for fig in (charts.frequency_recency(expected, 6, lang), charts.p_alive(alive, lang),
+                charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], lang),
+                charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks, "BG/NBD", lang),
+                charts.clv_distribution(values, lang), charts.value_concentration(values, lang),
+                charts.survival(c.projection, lang)):
+        assert_legible(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_learn_charts_are_legible(lang):
+    # the Learn page's charts share the layout (their values are tested in tests/test_learn.py)
+    for fig in (learn_charts.geometric_series(learn.geometric_lifetime_terms(0.05, 12), lang),
+                learn_charts.discounting(learn.discounting_table(50, 0.8, 0.05, 0.1, 36), 24, lang),
+                learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), lang),
+                learn_charts.mixture_churn(learn.mixture_churn_by_month(0.02, 0.2, 0.5, 60), lang)):
+        assert_legible(fig)

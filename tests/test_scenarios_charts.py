@@ -7,6 +7,7 @@ import clv
 from clv import i18n
 from clv.charts import scenarios as charts
 from clv.scenarios import Campaign, compare, evaluate_scenario, sensitivity, simulate
+from tests.test_charts_calculator import MIN_FONT_PX, assert_legible, legend_names
 
 BASE = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)   # README reference
 LOYALTY = Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)
@@ -21,7 +22,7 @@ def results():
 
 def test_value_bars(results):
     fig = charts.value_bars(results, currency="€")
-    ltv, net = fig.data
+    ltv, net, baseline = fig.data
     assert list(ltv.x) == ["Loyalty", "Cross-sell", COMBINED]
     # hand-worked: 880 / 836 / 919.6 and net 70 / 36 / 109.6 (tests/test_scenarios.py)
     np.testing.assert_allclose(ltv.y, [880, 836, 919.6], rtol=1e-12)
@@ -30,6 +31,73 @@ def test_value_bars(results):
     assert fig.layout.yaxis.title.text == i18n.text("scenarios.charts.axis.per_customer", currency="€")
     assert fig.layout.shapes[0].y0 == pytest.approx(800) and fig.layout.barmode == "group"
     assert ltv.text[0] == "€880"
+    assert baseline.name == i18n.text("scenarios.charts.bars.baseline", value="€800")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_value_bars_labels_do_not_collide(results, lang):
+    # issue 10: the "Baseline LTV" label sat on the bars' labels, the legend on the rotated names
+    fig = charts.value_bars(results, lang, "€")
+    assert not fig.layout.annotations                                     # the baseline is named in the legend
+    line = fig.data[-1]
+    assert (line.mode, line.line.dash, line.showlegend) == ("lines", "dash", True)
+    assert line.name == i18n.text("scenarios.charts.bars.baseline", lang, value="€800")
+    x = fig.layout.xaxis
+    assert list(x.tickvals) == list(fig.data[0].x)                        # the data keep the names
+    assert x.ticktext[-1] == "All campaigns<br>together"                  # 22 characters: two lines
+    assert all(len(line) <= 16 for label in x.ticktext for line in label.split("<br>"))
+    assert tuple(x.autotickangles) == (0, 90)                             # upright or vertical, never slanted
+    assert_legible(fig)
+
+
+def test_arabic_waterfall_names_wrap_instead_of_running_together(results):
+    # issue 10: slanted right-to-left names ran into each other
+    fig = charts.waterfall(results[COMBINED], "ar")
+    x = fig.layout.xaxis
+    assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
+    total = i18n.text("scenarios.charts.waterfall.total", "ar")
+    assert len(total) > 16 and "<br>" in x.ticktext[-1] and x.ticktext[-1].replace("<br>", " ") == total
+    assert fig.data[0].textfont.size is None or fig.data[0].textfont.size >= MIN_FONT_PX
+    assert_legible(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_over_time_charts_name_the_baseline_once(results, lang):
+    # issue 10: the page passes the baseline as the first entry; "Baseline" and its payback were listed twice
+    base = i18n.text("scenarios.baseline", lang)
+    with_baseline = {i18n.text("tables.scenario.baseline", lang): evaluate_scenario(BASE, []), **results}
+    fig = charts.survival_curves(with_baseline, lang)
+    assert legend_names(fig) == [base, "Loyalty", "Cross-sell", COMBINED]
+    fig = charts.value_curves(with_baseline, lang)
+    names = legend_names(fig)
+    assert len(names) == 4 and len(set(names)) == 4                        # one entry per line
+    payback = clv.fmt.number(clv.evaluate(BASE).payback_months_churn_adjusted, 1)
+    assert names[0] == i18n.text("scenarios.charts.curves.payback", lang, name=base, months=payback)
+    markers = [d for d in fig.data if d.mode == "markers"]
+    assert len(markers) == 4 and all(m.showlegend is False for m in markers)
+    lines = [d for d in fig.data if d.mode == "lines"]
+    assert [m.legendgroup for m in markers] == [d.legendgroup for d in lines]   # a marker toggles with its line
+    y_title = fig.layout.yaxis.title.text                                  # was cut off: 75 characters on one line
+    assert "<br>" in y_title and y_title.replace("<br>", " ") == i18n.text("scenarios.charts.axis.cumulative", lang,
+                                                                           currency="$")
+    assert_legible(fig)
+
+
+def test_histogram_pay_off_line_sits_above_the_plot():
+    sim = simulate(BASE, [LOYALTY], {("Loyalty", "churn_reduction"): (0.0, 0.05)}, n=500, seed=0)
+    fig = charts.histogram(sim)
+    note = fig.layout.annotations[-1]
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")    # not among the P10 / P50 / P90 labels
+    assert fig.layout.margin.t >= fig.layout.title.pad.t + 1.3 * fig.layout.title.font.size + 1.3 * note.font.size
+    assert_legible(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_scenario_charts_are_legible(results, lang):
+    for fig in (charts.value_bars(results, lang), charts.waterfall(results[COMBINED], lang),
+                charts.survival_curves(results, lang), charts.value_curves(results, lang),
+                charts.tornado(sensitivity(BASE, [LOYALTY], 0.1, lang), lang)):
+        assert_legible(fig)
 
 
 def test_waterfall_steps_are_the_shapley_values(results):

@@ -1,10 +1,23 @@
-"""What every chart shares: one colour-blind-safe palette, titles and axes from the catalogue.
+"""What every chart shares: one colour-blind-safe palette, titles and axes from the catalogue, and one
+layout that stays legible on a 390 px phone and on a projector.
 
 Builders (in the modules beside this one) take a result or DataFrame and return a plotly Figure;
 pages only call ``st.plotly_chart``. Tests read ``fig.data`` and ``fig.layout``.
+
+The layout is explicit rather than inherited, because Streamlit's chart theme replaces the template's
+sizes (12 px ticks and legend, its own axis-title standoffs): every size below is set on the figure
+itself, so the app, the HTML report and an exported PNG look the same.
+- The title sits under a band kept free for plotly's toolbar (top right, shown on hover or tap).
+- The legend is anchored to the bottom of the whole figure (``yref="container"``): plotly reserves its
+  height below whatever the x axis needs (tick labels, rotated names, axis title), so it never covers
+  them, however many rows it wraps to on a phone.
+- Axes push the margins for their labels (``automargin``); long axis titles wrap onto a second line.
 """
 
 from __future__ import annotations
+
+import math
+import textwrap
 
 import plotly.graph_objects as go
 
@@ -19,25 +32,105 @@ SEQUENTIAL = "Blues"
 DIVERGING = [[0.0, "#D55E00"], [0.5, "#F7F7F7"], [1.0, "#0072B2"]]
 FONT = "DejaVu Sans, Arial, sans-serif"
 
+FONT_SIZE = 14              # px: ticks, legend, hover, line labels (>= 13 px reads on a projector)
+TITLE_SIZE = 17             # px
+AXIS_TITLE_SIZE = 15        # px
+CELL_TEXT_SIZE = 12         # px: numbers printed in heatmap cells (plotly would shrink them to fit)
+MODEBAR_PX = 36             # band at the top kept free for plotly's toolbar: the title starts below it
+TITLE_GAP_PX = 14           # between the title and the plot area
+AXIS_TITLE_STANDOFF = 12    # px between an axis's tick labels and its title
+AXIS_TITLE_CHARS = 40       # longest line of an axis title (a y title must fit a short plot area)
+TICK_LABEL_CHARS = 16       # longest line of a category label (long campaign names wrap, not rotate)
+LINE_HEIGHT = 1.3           # plotly's line spacing, in font sizes
+MARGIN = {"l": 60, "r": 30, "b": 10}
+TOP_MARGIN = MODEBAR_PX + round(TITLE_SIZE * LINE_HEIGHT) + TITLE_GAP_PX
+SUBTITLE_PX = 26            # a line of FONT_SIZE text between the title and the plot area
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` unchanged if it has at most ``width`` characters, else broken at spaces into as few lines
+    of at most ``width`` as it needs, of even length, joined with plotly's <br>.
+
+    >>> wrap("Cumulative discounted value per customer, after campaign costs ($)", 40)
+    'Cumulative discounted value per<br>customer, after campaign costs ($)'
+    >>> wrap("All campaigns together", 16)
+    'All campaigns<br>together'
+    """
+    if len(text) <= width:
+        return text
+    lines = math.ceil(len(text) / width)
+    for even in range(math.ceil(len(text) / lines), width + 1):
+        parts = textwrap.wrap(text, even, break_long_words=False, break_on_hyphens=False)
+        if len(parts) <= lines:
+            return "<br>".join(parts)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+
+
+def _axis_style() -> dict:
+    return {"automargin": True, "tickfont": {"size": FONT_SIZE},
+            "title": {"font": {"size": AXIS_TITLE_SIZE}, "standoff": AXIS_TITLE_STANDOFF}}
+
 
 def figure(title_key: str, lang: str = "en", x_key: str | None = None, y_key: str | None = None,
            **values: object) -> go.Figure:
     """An empty figure with the shared look, its title and axis titles taken from the catalogue.
 
-    Placeholders in the keys' strings (``{currency}``) are filled from ``values``.
+    Placeholders in the keys' strings (``{currency}``) are filled from ``values``. Builders return
+    ``finish(fig)`` once their traces are in.
     """
     fig = go.Figure()
     rtl = i18n.is_rtl(lang)
     fig.update_layout(
-        title={"text": i18n.text(title_key, lang, **values), "x": 0.98 if rtl else 0.02,
-               "xanchor": "right" if rtl else "left"},
+        title={"text": i18n.text(title_key, lang, **values), "font": {"size": TITLE_SIZE},
+               "x": 0.98 if rtl else 0.02, "xanchor": "right" if rtl else "left",
+               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": MODEBAR_PX}},
         template="plotly_white", colorway=list(PALETTE),
-        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 30, "t": 60, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0.0},
-        hoverlabel={"font": {"family": FONT}},
+        font={"family": FONT, "size": FONT_SIZE}, margin={**MARGIN, "t": TOP_MARGIN},
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom",
+                "x": 1.0 if rtl else 0.0, "xanchor": "right" if rtl else "left", "font": {"size": FONT_SIZE}},
+        hoverlabel={"font": {"family": FONT, "size": FONT_SIZE}},
+        xaxis=_axis_style(), yaxis=_axis_style(),
     )
     if x_key:
         fig.update_xaxes(title_text=i18n.text(x_key, lang, **values))
     if y_key:
         fig.update_yaxes(title_text=i18n.text(y_key, lang, **values))
+    return fig
+
+
+def category_labels(fig: go.Figure, labels, axis: str = "x") -> None:
+    """Category names on ``axis`` wrapped onto short lines, upright or, when they still do not fit,
+    vertical (never slanted: slanted right-to-left names run into each other). The data keep the names."""
+    labels = [str(v) for v in labels]
+    getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels,
+                                        ticktext=[wrap(v, TICK_LABEL_CHARS) for v in labels],
+                                        autotickangles=[0, 90])
+
+
+def reference_line(fig: go.Figure, y: float, label: str, colour: str, dash: str = "dash") -> None:
+    """A horizontal line across the plot named in the legend rather than by a label on the line, which
+    would land on the bars' or curves' own labels."""
+    fig.add_hline(y=y, line={"color": colour, "dash": dash})
+    fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash}, name=label,
+                    hoverinfo="skip", showlegend=True)
+
+
+def finish(fig: go.Figure) -> go.Figure:
+    """The shared sizes on what a builder added after ``figure``: every axis (a second y axis too) with
+    its title wrapped, colour bars, labels on lines. Returns ``fig``."""
+    layout = fig.layout.to_plotly_json()
+    for name in layout:
+        if name.startswith(("xaxis", "yaxis")):
+            axis = fig.layout[name]
+            axis.update(automargin=True, tickfont_size=axis.tickfont.size or FONT_SIZE)
+            axis.title.update(font_size=axis.title.font.size or AXIS_TITLE_SIZE,
+                              standoff=AXIS_TITLE_STANDOFF if axis.title.standoff is None else axis.title.standoff)
+            if axis.title.text and "<br>" not in axis.title.text:
+                axis.title.text = wrap(axis.title.text, AXIS_TITLE_CHARS)
+    for trace in fig.data:
+        if "colorbar" in trace and getattr(trace, "showscale", None) is not False:
+            trace.colorbar.update(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
+    for note in fig.layout.annotations:
+        if note.font.size is None:
+            note.font.size = FONT_SIZE
     return fig

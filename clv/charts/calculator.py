@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..core import RULE_OF_THUMB_LTV_TO_CAC, Assumptions, Result, evaluate, ltv
 
-from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, SEQUENTIAL, figure
+from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, SEQUENTIAL, figure, finish
 
 GRID_POINTS = 200           # points per axis of the LTV:CAC map
 ENGINE_CHURN_POINTS = 50    # churn points when tenure churn or expansion needs the month-by-month engine
@@ -36,7 +36,7 @@ HEATMAP_CAP = 2 * RULE_OF_THUMB_LTV_TO_CAC   # colours saturate at 6:1; hover sh
 def payback(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
     """Expected cumulative discounted margin of one acquired customer against CAC, payback marked."""
     a, m = result.assumptions, result.months
-    fig = figure("charts.payback.title", lang, "charts.axis.months", "charts.axis.margin_per_customer",
+    fig = figure("charts.payback.title_short", lang, "charts.axis.months", "charts.axis.margin_per_customer",
                  currency=currency)
     # By the end of month x a customer has made x payments (one at the start of each month), so the
     # curves start at (0, 0) and pass through the closed form M(x) that defines the payback point.
@@ -53,7 +53,7 @@ def payback(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
         fig.add_scatter(x=[t], y=[a.cac], mode="markers", marker={"size": 14, "color": BAD, "symbol": "diamond"},
                         name=i18n.text("charts.payback.point", lang, months=fmt.number(t, 1)))
     fig.update_yaxes(range=[0, max(a.cac * 1.6, float(expected[-1]) * 1.05, 1.0)])
-    return fig
+    return finish(fig)
 
 
 def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -74,7 +74,7 @@ def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Fi
                                             value=fmt.money(RULE_OF_THUMB_LTV_TO_CAC * a.cac, currency, 0)))
     cap = float(np.nanmax(values[np.isfinite(values)])) if np.isfinite(values).any() else 1.0
     fig.update_yaxes(range=[0, max(cap, RULE_OF_THUMB_LTV_TO_CAC * a.cac) * 1.05])
-    return fig
+    return finish(fig)
 
 
 def ltv_cac_map(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -100,4 +100,4 @@ def ltv_cac_map(result: Result, lang: str = "en", currency: str = "$") -> go.Fig
     fig.add_scatter(x=[a.monthly_churn * 100], y=[a.arpu], mode="markers",
                     marker={"size": 14, "color": ACCENT, "line": {"width": 2, "color": "black"}},
                     name=i18n.text("charts.current", lang))
-    return fig
+    return finish(fig)

@@ -14,12 +14,18 @@ from plotly.colors import sample_colorscale
 from .. import fmt, i18n
 from ..cohorts import CohortTables, SubscriptionMetrics
 from ..rfm import SEGMENTS, segment_name
-from .base import ACCENT, BAD, PALETTE, PRIMARY, SEQUENTIAL, figure
+from .base import ACCENT, BAD, CELL_TEXT_SIZE, PALETTE, PRIMARY, SEQUENTIAL, figure, finish
 
 # Eleven segments, best to worst, on one colour-blind-safe sequential scale (cividis): neighbours in value
 # are neighbours in colour and no two segments share one (an 8-colour palette would have to repeat).
 SEGMENT_COLOURS = dict(zip(SEGMENTS, sample_colorscale("Cividis_r", len(SEGMENTS))))
 MAX_SURVIVAL_CURVES = 12      # most recent cohorts drawn; older ones are summarised by the others
+# Cohort heatmaps grow a row of this height per cohort (room for CELL_TEXT_SIZE labels) instead of
+# squeezing many cohorts into a fixed height, where plotly would shrink the cell labels to fit.
+COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 200, 450
+# Their colour bar lies under the plot (the width goes to the age columns, which a phone has few of).
+COLORBAR_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5,
+                  "xanchor": "center", "len": 0.6, "thickness": 14}
 
 
 def _labels(index) -> list[str]:
@@ -40,7 +46,7 @@ def rfm_treemap(segments: pd.DataFrame, lang: str = "en") -> go.Figure:
                              customdata=list(segments.index), hovertext=hover, hoverinfo="text",
                              marker={"colors": [SEGMENT_COLOURS[s] for s in segments.index]},
                              branchvalues="total", textinfo="label+percent root"))
-    return fig
+    return finish(fig)
 
 
 def rf_heatmap(scores: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -49,10 +55,20 @@ def rf_heatmap(scores: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig = figure("rfm.charts.heatmap_title", lang, "rfm.charts.frequency_score", "rfm.charts.recency_score")
     fig.add_trace(go.Heatmap(z=counts.to_numpy().tolist(), x=list(range(1, 6)), y=list(range(1, 6)),
                              colorscale=SEQUENTIAL, text=counts.to_numpy().tolist(), texttemplate="%{text}",
+                             textfont={"size": CELL_TEXT_SIZE},
                              colorbar={"title": {"text": i18n.text("rfm.charts.customers", lang)}}))
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(dtick=1)
-    return fig
+    return finish(fig)
+
+
+def heatmap_height(rows: int) -> int:
+    """Pixels for a cohort heatmap of ``rows`` cohorts: a fixed frame plus ``COHORT_ROW_PX`` a row.
+
+    >>> heatmap_height(3), heatmap_height(24)
+    (450, 776)
+    """
+    return max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * rows)
 
 
 def _cohort_heatmap(matrix: pd.DataFrame, title: str, colorbar: str, lang: str, zmax: float | None) -> go.Figure:
@@ -61,10 +77,12 @@ def _cohort_heatmap(matrix: pd.DataFrame, title: str, colorbar: str, lang: str, 
     text = [[("" if np.isnan(v) else fmt.percent(v, 0)) for v in row] for row in z]
     fig.add_trace(go.Heatmap(z=np.where(np.isnan(z), None, z).tolist(), x=list(matrix.columns),
                              y=_labels(matrix.index), colorscale=SEQUENTIAL, zmin=0, zmax=zmax, text=text,
-                             texttemplate="%{text}", hoverongaps=False,
-                             colorbar={"title": {"text": i18n.text(colorbar, lang)}, "tickformat": ".0%"}))
+                             texttemplate="%{text}", textfont={"size": CELL_TEXT_SIZE}, hoverongaps=False,
+                             colorbar={"title": {"text": i18n.text(colorbar, lang), "side": "bottom"}, "tickformat": ".0%",
+                                       **COLORBAR_BELOW}))
     fig.update_yaxes(autorange="reversed", type="category")
-    return fig
+    fig.update_layout(height=heatmap_height(len(matrix)))
+    return finish(fig)
 
 
 def retention_heatmap(tables: CohortTables, lang: str = "en") -> go.Figure:
@@ -89,8 +107,9 @@ def cumulative_revenue_chart(tables: CohortTables, lang: str = "en", currency: s
         row = row.dropna()
         shade = 0.3 + 0.7 * (i + 1) / n                   # newer cohorts darker
         fig.add_scatter(x=row.index.tolist(), y=row.to_numpy().tolist(), mode="lines", name=str(cohort),
-                        line={"color": PRIMARY, "width": 1.5}, opacity=shade)
-    return fig
+                        line={"color": PRIMARY, "width": 1.5}, opacity=shade,
+                        showlegend=i in (0, n - 1))       # the oldest and newest shade; hover names each line
+    return finish(fig)
 
 
 def aov_chart(trend: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -105,7 +124,7 @@ def aov_chart(trend: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.
     fig.update_layout(yaxis2={"title": {"text": i18n.text("cohorts.charts.orders_per_customer", lang)},
                               "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".2f"})
     fig.update_yaxes(rangemode="tozero")
-    return fig
+    return finish(fig)
 
 
 def mrr_chart(metrics: SubscriptionMetrics, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -120,7 +139,7 @@ def mrr_chart(metrics: SubscriptionMetrics, lang: str = "en", currency: str = "$
                         line={"color": colour, "dash": dash}, name=i18n.text(f"cohorts.charts.{col}", lang))
     fig.update_layout(yaxis2={"title": {"text": i18n.text("cohorts.charts.churn_y", lang)}, "overlaying": "y",
                               "side": "right", "tickformat": ".0%", "rangemode": "tozero"})
-    return fig
+    return finish(fig)
 
 
 def survival_chart(metrics: SubscriptionMetrics, lang: str = "en") -> go.Figure:
@@ -133,4 +152,4 @@ def survival_chart(metrics: SubscriptionMetrics, lang: str = "en") -> go.Figure:
         fig.add_scatter(x=row.index.tolist(), y=row.to_numpy().tolist(), mode="lines", name=str(cohort),
                         line={"color": PALETTE[i % len(PALETTE)]})
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    return fig
+    return finish(fig)

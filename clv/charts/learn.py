@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .. import i18n
 from ..learn import MixtureEffect
-from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, figure
+from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, figure, finish
 
 TIMELINE_CUSTOMERS = 12          # customers drawn in the timeline chart
 
@@ -27,7 +27,7 @@ def geometric_series(terms: pd.DataFrame, lang: str = "en") -> go.Figure:
     if math.isfinite(limit):
         fig.add_hline(y=limit, line={"color": GOOD, "dash": "dash"},
                       annotation_text=i18n.text("learn.charts.geometric.limit", lang, value=f"{limit:,.1f}"))
-    return fig
+    return finish(fig)
 
 
 def discounting(table: pd.DataFrame, horizon_months: int | None, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -41,7 +41,7 @@ def discounting(table: pd.DataFrame, horizon_months: int | None, lang: str = "en
     if horizon_months:
         fig.add_vline(x=horizon_months, line={"color": BAD, "dash": "dash"},
                       annotation_text=i18n.text("learn.charts.discounting.horizon", lang, months=horizon_months))
-    return fig
+    return finish(fig)
 
 
 def mixture_bars(effect: MixtureEffect, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -55,7 +55,7 @@ def mixture_bars(effect: MixtureEffect, lang: str = "en", currency: str = "$") -
                 textposition="outside", name=i18n.text("learn.charts.axis.ltv", lang, currency=currency))
     fig.update_yaxes(range=[0, max(values) * 1.15 if max(values) > 0 else 1])
     fig.update_layout(showlegend=False)
-    return fig
+    return finish(fig)
 
 
 def mixture_churn(table: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -64,7 +64,7 @@ def mixture_churn(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.add_scatter(x=table["month"], y=table["churn"] * 100, mode="lines", line={"color": PRIMARY, "width": 3},
                     name=i18n.text("learn.charts.mixture_churn.curve", lang))
     fig.update_yaxes(rangemode="tozero")
-    return fig
+    return finish(fig)
 
 
 def timelines(simulated: pd.DataFrame, lang: str = "en", n_show: int = TIMELINE_CUSTOMERS) -> go.Figure:
@@ -89,7 +89,7 @@ def timelines(simulated: pd.DataFrame, lang: str = "en", n_show: int = TIMELINE_
     fig.add_scatter(x=drop_x, y=drop_y, mode="markers", marker={"color": BAD, "size": 14, "symbol": "x"},
                     name=i18n.text("learn.charts.timelines.dropout", lang))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], type="category")
-    return fig
+    return finish(fig)
 
 
 def alive_share(t: np.ndarray, simulated_share: np.ndarray, expected_share: np.ndarray, lang: str = "en",
@@ -101,7 +101,7 @@ def alive_share(t: np.ndarray, simulated_share: np.ndarray, expected_share: np.n
     fig.add_scatter(x=t, y=np.asarray(expected_share) * 100, mode="lines", line={"color": ACCENT, "dash": "dash"},
                     name=i18n.text("learn.charts.alive.expected", lang))
     fig.update_yaxes(range=[0, 105])
-    return fig
+    return finish(fig)
 
 
 def truth_vs_estimate(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -119,4 +119,4 @@ def truth_vs_estimate(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     fig.add_hline(y=1.0, line={"color": NEUTRAL, "dash": "dash"},
                   annotation_text=i18n.text("learn.charts.truth.truth", lang))
     fig.update_layout(showlegend=False)
-    return fig
+    return finish(fig)

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import fmt, i18n
-from .base import ACCENT, NEUTRAL, PALETTE, PRIMARY, SEQUENTIAL, figure
+from .base import ACCENT, NEUTRAL, PALETTE, PRIMARY, SEQUENTIAL, figure, finish
 
 TOP_SHARE = 0.20         # the value concentration curve marks the top 20% of customers
 HISTOGRAM_BINS = 40
@@ -22,7 +22,7 @@ def _heatmap(matrix: pd.DataFrame, title_key: str, scale_key: str, lang: str, de
     fig.add_trace(go.Heatmap(z=matrix.to_numpy(), x=matrix.columns.to_numpy(dtype=float), y=matrix.index.to_numpy(),
                              colorscale=SEQUENTIAL, colorbar={"title": {"text": i18n.text(scale_key, lang)}},
                              hovertemplate=f"%{{x:.0f}} · %{{y}}: %{{z:.{decimals}f}}<extra></extra>"))
-    return fig
+    return finish(fig)
 
 
 def frequency_recency(matrix: pd.DataFrame, horizon_months: int, lang: str = "en") -> go.Figure:
@@ -34,7 +34,7 @@ def p_alive(matrix: pd.DataFrame, lang: str = "en") -> go.Figure:
     """P(alive) by frequency and recency, a heatmap (0..1)."""
     fig = _heatmap(matrix, "predict.charts.alive_title", "predict.charts.p_alive", lang, 2)
     fig.update_traces(zmin=0.0, zmax=1.0)
-    return fig
+    return finish(fig)
 
 
 def holdout_by_frequency(validations, lang: str = "en") -> go.Figure:
@@ -45,7 +45,7 @@ def holdout_by_frequency(validations, lang: str = "en") -> go.Figure:
     fig = figure("predict.charts.holdout_title", lang, "predict.charts.holdout_x", "predict.charts.holdout_y")
     validations = list(validations)
     if not validations:
-        return fig
+        return finish(fig)
     first = validations[0].by_frequency
     fig.add_trace(go.Bar(x=first["group"], y=first["actual"], name=i18n.text("predict.charts.actual", lang),
                          marker_color=NEUTRAL))
@@ -55,7 +55,7 @@ def holdout_by_frequency(validations, lang: str = "en") -> go.Figure:
                              marker_color=PALETTE[i % len(PALETTE)]))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
-    return fig
+    return finish(fig)
 
 
 def cumulative_tracking(tracking: pd.DataFrame, calibration_week: float, model_label: str,
@@ -70,7 +70,7 @@ def cumulative_tracking(tracking: pd.DataFrame, calibration_week: float, model_l
                              line={"color": PRIMARY, "dash": "dash", "width": 3}))
     fig.add_vline(x=calibration_week, line_dash="dot", line_color=ACCENT,
                   annotation_text=i18n.text("predict.charts.calibration_end", lang), annotation_position="top left")
-    return fig
+    return finish(fig)
 
 
 def clv_distribution(values: pd.Series, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -79,7 +79,7 @@ def clv_distribution(values: pd.Series, lang: str = "en", currency: str = "$") -
     fig.add_trace(go.Histogram(x=np.asarray(values, dtype=float), nbinsx=HISTOGRAM_BINS, marker_color=PRIMARY,
                                name=i18n.text("predict.charts.clv_y", lang)))
     fig.update_layout(bargap=0.05, showlegend=False)
-    return fig
+    return finish(fig)
 
 
 def concentration_curve(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -113,8 +113,7 @@ def value_concentration(values: pd.Series, lang: str = "en", digits: str = "west
                              text=[label], textposition="middle right", name=label))
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    fig.update_layout(legend={"y": -0.28}, margin={"b": 90})      # below the axis title
-    return fig
+    return finish(fig)
 
 
 def survival(projection: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -130,4 +129,4 @@ def survival(projection: pd.DataFrame, lang: str = "en") -> go.Figure:
                              name=i18n.text("predict.charts.retention", lang),
                              line={"color": ACCENT, "dash": "dot"}))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    return fig
+    return finish(fig)

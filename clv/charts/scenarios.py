@@ -15,13 +15,15 @@ import plotly.graph_objects as go
 
 from .. import fmt, i18n
 from ..scenarios import ScenarioResult, Simulation
-from .base import ACCENT, BAD, GOOD, NEUTRAL, PALETTE, PRIMARY, figure
+from .base import (ACCENT, BAD, GOOD, NEUTRAL, PALETTE, PRIMARY, SUBTITLE_PX, TOP_MARGIN, category_labels, figure,
+                   finish, reference_line)
 
 
 def value_bars(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
     """Grouped bars per scenario: blended LTV and net value after campaign costs; baseline LTV as a line.
 
     ``results`` maps a label to a result (``clv.scenarios.compare`` gives one per campaign and all together).
+    The baseline LTV is named in the legend, not on its line, where it would sit on the bars' labels.
     """
     labels = list(results)
     fig = figure("scenarios.charts.bars.title", lang, None, "scenarios.charts.axis.per_customer", currency=currency)
@@ -34,10 +36,11 @@ def value_bars(results: Mapping[str, ScenarioResult], lang: str = "en", currency
                 text=[fmt.money(v, currency, 0) for v in net], textposition="outside")
     if labels:
         base = results[labels[0]].baseline.ltv
-        fig.add_hline(y=base, line={"color": NEUTRAL, "dash": "dash"},
-                      annotation_text=i18n.text("scenarios.charts.bars.baseline", lang, value=fmt.money(base, currency, 0)))
+        reference_line(fig, base, i18n.text("scenarios.charts.bars.baseline", lang, value=fmt.money(base, currency, 0)),
+                       NEUTRAL)
+    category_labels(fig, labels)
     fig.update_layout(barmode="group")
-    return fig
+    return finish(fig)
 
 
 def waterfall(result: ScenarioResult, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -58,11 +61,15 @@ def waterfall(result: ScenarioResult, lang: str = "en", currency: str = "$") -> 
                       totals={"marker": {"color": PRIMARY}}, connector={"line": {"color": NEUTRAL}},
                       hovertemplate=i18n.text("scenarios.charts.waterfall.hover", lang) + "<extra></extra>",
                       showlegend=False)
-    return fig
+    category_labels(fig, x)
+    return finish(fig)
 
 
 def _lines(results: Mapping[str, ScenarioResult], lang: str):
-    """(label, months table, colour, dash, payback, CAC): the baseline first, then each scenario."""
+    """(label, months table, colour, dash, payback, CAC): the baseline first, then each scenario.
+
+    An entry without campaigns (a page may pass the baseline itself first) is the baseline already drawn.
+    """
     labels = list(results)
     out = []
     if labels:
@@ -72,7 +79,7 @@ def _lines(results: Mapping[str, ScenarioResult], lang: str):
                     pd.DataFrame({"month": m["month"], "survival": m["survival"],
                                   "value": m["discounted_cumulative_margin"]}),
                     NEUTRAL, "dash", b.payback_months_churn_adjusted, b.assumptions.cac))
-    for i, k in enumerate(labels):
+    for i, k in enumerate(k for k in labels if results[k].campaigns):
         m = results[k].months
         out.append((k, pd.DataFrame({"month": m["month"], "survival": m["survival"],
                                      "value": m["discounted_cumulative_net"]}),
@@ -88,21 +95,26 @@ def survival_curves(results: Mapping[str, ScenarioResult], lang: str = "en", cur
         fig.add_scatter(x=m["month"], y=m["survival"] * 100, mode="lines", name=label,
                         line={"color": colour, "dash": dash, "width": 3})
     fig.update_yaxes(range=[0, 102])
-    return fig
+    return finish(fig)
 
 
 def value_curves(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
     """Expected cumulative discounted value per customer (after campaign costs), CAC as a line and each
-    payback marked. x is months elapsed (payments made), as in the calculator's payback chart."""
+    payback marked. x is months elapsed (payments made), as in the calculator's payback chart.
+
+    One legend entry per line, naming its payback; the payback marker belongs to its line's entry."""
     fig = figure("scenarios.charts.curves.value_title", lang, "scenarios.charts.axis.months",
                  "scenarios.charts.axis.cumulative", currency=currency)
     top, bottom = 1.0, 0.0
     lines = _lines(results, lang)
-    for label, m, colour, dash, _, _ in lines:
+    for label, m, colour, dash, payback, _ in lines:
         elapsed = np.concatenate([[0], m["month"].to_numpy() + 1])
         value = np.concatenate([[0.0], m["value"].to_numpy()])
         top, bottom = max(top, float(np.nanmax(value))), min(bottom, float(np.nanmin(value)))
-        fig.add_scatter(x=elapsed, y=value, mode="lines", name=label, line={"color": colour, "dash": dash, "width": 3})
+        name = label if payback is None else i18n.text("scenarios.charts.curves.payback", lang, name=label,
+                                                       months=fmt.number(payback, 1))
+        fig.add_scatter(x=elapsed, y=value, mode="lines", name=name, legendgroup=label,
+                        line={"color": colour, "dash": dash, "width": 3})
     for cac in sorted({line[5] for line in lines}):
         fig.add_hline(y=cac, line={"color": BAD, "dash": "dot"},
                       annotation_text=i18n.text("scenarios.charts.curves.cac", lang, cac=fmt.money(cac, currency)))
@@ -113,9 +125,9 @@ def value_curves(results: Mapping[str, ScenarioResult], lang: str = "en", curren
                             marker={"size": 12, "color": colour, "symbol": "diamond",
                                     "line": {"width": 1, "color": "black"}},
                             name=i18n.text("scenarios.charts.curves.payback", lang, name=label,
-                                           months=fmt.number(payback, 1)))
+                                           months=fmt.number(payback, 1)), legendgroup=label, showlegend=False)
     fig.update_yaxes(range=[bottom * 1.05, top * 1.05])
-    return fig
+    return finish(fig)
 
 
 def tornado(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -135,7 +147,7 @@ def tornado(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Fi
                     text=[fmt.money(v, currency, 0) for v in rows["ltv_change"]], textposition="auto")
     fig.add_vline(x=0, line={"color": NEUTRAL})
     fig.update_layout(barmode="overlay")
-    return fig
+    return finish(fig)
 
 
 def histogram(sim: Simulation, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -149,9 +161,12 @@ def histogram(sim: Simulation, lang: str = "en", currency: str = "$") -> go.Figu
                       annotation_text=i18n.text(f"scenarios.charts.histogram.{key}", lang,
                                                 value=fmt.money(value, currency, 0)))
     fig.add_vline(x=0, line={"color": BAD, "width": 2})
+    # Above the plot area, under the title: inside it, it would sit on the P10 / P50 / P90 labels.
+    rtl = i18n.is_rtl(lang)
     fig.add_annotation(text=i18n.text("scenarios.charts.histogram.pays_off", lang,
                                       probability=fmt.percent(sim.probability_positive, 0)),
-                       xref="paper", yref="paper", x=0.98, y=0.95, showarrow=False, xanchor="right",
+                       xref="paper", yref="paper", x=1.0 if rtl else 0.0, y=1.0, yanchor="bottom",
+                       xanchor="right" if rtl else "left", showarrow=False,
                        font={"size": 16, "color": GOOD if sim.probability_positive >= 0.5 else BAD})
-    fig.update_layout(bargap=0.02)
-    return fig
+    fig.update_layout(bargap=0.02, margin_t=TOP_MARGIN + SUBTITLE_PX)
+    return finish(fig)
