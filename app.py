@@ -46,8 +46,12 @@ with figures:
                    clv.fmt.number(result.payback_months_churn_adjusted, 1, s.digits), s.text("explain.payback_adjusted.sentence"))
     widgets.metric(cards[4], s.text("calc.metric.lifetime"), clv.fmt.number(result.expected_lifetime_months, 1, s.digits),
                    s.text("explain.lifetime.sentence"))
-    if math.isinf(result.ltv):
-        st.warning(s.text("calc.infinite"), icon=":material/all_inclusive:")
+    reason = clv.core.infinite_reason(assumptions) if math.isinf(result.ltv) else None
+    if reason is not None:
+        curve = assumptions.retention_curve or (None, None)
+        st.warning(s.text(f"calc.infinite_reason.{reason}", expansion=clv.fmt.percent(assumptions.monthly_expansion, 1, s.digits),
+                          churn=clv.fmt.percent(assumptions.monthly_churn, 1, s.digits),
+                          alpha=clv.fmt.number(curve[0], 3, s.digits)), icon=":material/all_inclusive:")
         st.button(s.text("calc.infinite_fix"), key="calc_set_horizon",
                   on_click=state.apply, args=({"calc_horizon": 60},))
     elif result.payback_months_churn_adjusted is None and assumptions.cac > 0:

@@ -239,6 +239,36 @@ def expected_lifetime(monthly_churn, horizon_months=None):
     return (1.0 - (1.0 - c) ** horizon_months) / c
 
 
+INFINITE_REASONS = ("zero_churn", "expansion", "curve")
+
+
+def infinite_reason(a: Assumptions) -> str | None:
+    """Why the lifetime value has no limit, or None when it has one. One of ``INFINITE_REASONS``:
+
+    - ``curve``: an sBG retention curve with alpha <= 1 keeps so many customers that the expected
+      number of paid months diverges (survival ~ t^-alpha), with no discounting or horizon;
+    - ``expansion``: revenue grows faster than churn and discounting take it away,
+      (1 + e)(1 - c) >= 1 + d, with no horizon;
+    - ``zero_churn``: nobody leaves, with no discounting or horizon.
+
+    >>> infinite_reason(Assumptions(50, 0.8, 0.05, 300, monthly_expansion=0.06))
+    'expansion'
+    >>> infinite_reason(Assumptions(50, 0.8, 0.05, 300, retention_curve=(0.704, 1.182)))
+    'curve'
+    >>> infinite_reason(Assumptions(50, 0.8, 0.0, 300)), infinite_reason(Assumptions(50, 0.8, 0.05, 300))
+    ('zero_churn', None)
+    """
+    if a.horizon_months is not None or a.monthly_margin == 0:
+        return None
+    d = a.monthly_discount_rate
+    if a.retention_curve is not None:
+        return "curve" if d == 0 and a.retention_curve[0] <= 1 else None
+    churn = a.monthly_churn
+    if a.monthly_expansion > 0 and (1 + a.monthly_expansion) * (1 - churn) >= 1 + d:
+        return "expansion"
+    return "zero_churn" if churn == 0 and d == 0 else None
+
+
 def evaluate(assumptions: Assumptions) -> Result:
     """All the calculator's figures for one set of assumptions.
 

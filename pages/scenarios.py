@@ -146,13 +146,20 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
         tab_value.plotly_chart(scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
     if tab_waterfall.open:
         tab_waterfall.plotly_chart(scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
+        if len(campaigns) > 1:
+            tab_waterfall.caption(s.text("scenarios.page.waterfall_note"))
     if tab_curves.open:
         tab_curves.plotly_chart(scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
         tab_curves.plotly_chart(scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
     if tab_tornado.open:
         pct = widgets.number(F["sc_sens"], s.lang, tab_tornado) / 100.0
         table_sens = scenarios.sensitivity(baseline, campaigns, pct, s.lang)
-        tab_tornado.plotly_chart(scenario_charts.tornado(table_sens, s.lang, s.currency), key="sc_tornado")
+        idle = scenarios.idle_drivers(table_sens)
+        tab_tornado.plotly_chart(scenario_charts.tornado(table_sens[~table_sens["driver"].isin(idle)], s.lang,
+                                                         s.currency), key="sc_tornado")
+        if idle:
+            tab_tornado.caption(s.text("scenarios.page.idle_title") + "\n" +
+                                "\n".join(f"- {s.text(f'scenarios.idle.{d}')}" for d in idle))
     if tab_risk.open:
         ranges = {key: value for card in cards for key, value in card.ranges.items()}
         if not ranges:

@@ -13,7 +13,7 @@ def test_defaults_show_the_reference_figures():
     shown = metrics(at)
     assert shown["Lifetime value (LTV)"] == "$800.00"
     assert shown["LTV : CAC"] == "2.67 : 1"
-    assert shown["CAC payback (months)"] == "7.5"
+    assert shown["Simple payback (months)"] == "7.5"
     assert shown["Payback with churn (months)"] == "9.2"
     assert shown["Expected lifetime (months)"] == "20.0"
     assert dict(at.query_params) == {}                     # defaults make a clean link
@@ -137,3 +137,31 @@ def test_out_of_range_typing_is_refused_and_said_beside_the_field():
     assert len(at.error) == 2 and "Gross margin (%): 120% is not allowed" in at.error[1].value
     at.number_input(key="calc_churn_num").set_value(4.0).run()             # a valid value clears its note
     assert len(at.error) == 1 and at.metric[0].value == "$1,000.00"
+
+
+def test_every_preset_fits_its_sliders():
+    # Issue 10: the Coffee shop's 80 orders a year sat past the slider's 52 (slider and field disagreed).
+    from clv.presets import presets
+    from ui.fields import CALC
+    from ui.panels import preset_widget_values
+
+    by_key = {f.key: f for f in CALC}
+    for name in presets():
+        for key, value in preset_widget_values(name).items():
+            f = by_key[key]
+            if f.kind in ("float", "int"):
+                top = f.slider_high if f.slider_high is not None else f.high
+                assert f.low <= value <= top, (name, key, value, top)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"shape": "curve"}, "With this retention curve (alpha 0.704, 1 or less)"),
+    ({"exp": "6"}, "Expansion of 6.0% a month grows each customer's revenue faster than churn (5.0%)"),
+    ({"churn": "0"}, "With zero churn, no discounting and no horizon"),
+])
+def test_an_infinite_ltv_names_its_real_cause(query, expected):
+    # Issue 10: the sBG curve and expansion >= churn blamed "zero churn" while churn was 5%.
+    at = app("app.py", **query).run()
+    assert not at.exception
+    assert [w.value for w in at.warning if w.value.startswith(expected)], [w.value for w in at.warning]
+    assert not any("zero churn" in w.value for w in at.warning) or query == {"churn": "0"}

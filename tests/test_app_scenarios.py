@@ -121,7 +121,12 @@ def test_tornado_tab_moves_each_driver():
     at.run()
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert not at.exception and fig["layout"]["title"]["text"] == "What moves LTV most: each driver ±10%"
-    assert len(fig["data"][0]["y"]) == 5                          # ARPU, margin, churn, CAC, discount rate
+    assert len(fig["data"][0]["y"]) == 3             # ARPU, margin, churn; CAC and a 0% discount rate said below
+    at = add(app("pages/scenarios.py", disc="10").run(), "loyalty")
+    at.session_state["sc_chart_tab"] = "Sensitivity"
+    at.run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(fig["data"][0]["y"]) == 4             # a 10% discount rate moves the LTV
 
 
 def test_user_text_never_becomes_markup():
@@ -131,3 +136,26 @@ def test_user_text_never_becomes_markup():
     shown = [m.value for m in at.markdown]
     assert f"**{name}**" in [plain(m) for m in shown]          # shown exactly as typed, as the card's title
     assert not any("](http" in m or "<b>" in m for m in shown)  # ... and never as a link, image or tag
+
+
+def test_waterfall_and_tornado_explain_themselves():
+    # Issue 10: the waterfall's shares differed from the table with nothing explaining it; the tornado's
+    # CAC and discount-rate rows were empty.
+    at = app("pages/scenarios.py", c1="loyalty", c1r="40", c1c="20", c1p="1", c2="cross_sell", c2r="15",
+             c2a="30", c2m="-5", c2o="5")
+    at.session_state["sc_chart_tab"] = "Where the value comes from"
+    at.run()
+    assert any(c.value.startswith("Each campaign's bar is its fair share (Shapley value)") for c in at.caption)
+    at.session_state["sc_chart_tab"] = "Sensitivity"
+    at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert set(spec["data"][0]["y"]) == {"ARPU", "Gross margin", "Churn"}
+    idle = next(c.value for c in at.caption if c.value.startswith("Not in the chart"))
+    assert "CAC: it changes LTV : CAC and payback" in idle and "Discount rate: it is 0%" in idle
+
+
+def test_cheaper_acquisition_says_what_it_saves():
+    at = add(app("pages/scenarios.py").run(), "cheaper_acquisition")
+    # 30% of new customers 25% cheaper: CAC 300 x (1 - 0.3 x 0.25) = 277.50, a saving of 22.50.
+    sentence = next(plain(m.value) for m in at.markdown if "saves" in m.value)
+    assert "saves $22.50 per acquired customer on acquisition (CAC $300.00 → $277.50)" in sentence

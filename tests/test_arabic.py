@@ -11,7 +11,7 @@ from tests.apptest import PAGES, app, metrics
 # Strings copied from clv/locales/ar.toml: if a translation changes on purpose, change it here too.
 AR_LTV = "القيمة الدائمة (LTV)"
 AR_RATIO = "نسبة LTV إلى CAC"
-AR_PAYBACK = "استرداد CAC (أشهر)"
+AR_PAYBACK = "استرداد بسيط (أشهر)"
 AR_TITLE = "حاسبة القيمة الدائمة للعميل"
 AR_PAYBACK_CHART = "متى يسترد العميل تكلفة اكتسابه؟"
 RTL_RULE = "direction: rtl"

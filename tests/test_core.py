@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import clv
@@ -173,3 +173,22 @@ def test_churn_adjusted_payback_never_shorter_than_simple(a, m, c, k, d, h):
         t = r.payback_months_churn_adjusted
         reached = g * (1 - q ** t) / (1 - q) if q < 1 and t > 1 else g * t
         assert reached == pytest.approx(k, rel=1e-9, abs=1e-9)
+
+
+@settings(deadline=None)                       # the sBG engine's first call is slower than the default deadline
+@given(churn=hs.sampled_from([0.0, 0.01, 0.05, 0.3]), rate=hs.sampled_from([0.0, 0.1]),
+       horizon=hs.sampled_from([None, 24]), kind=hs.sampled_from(["plain", "first", "sbg", "expansion"]),
+       alpha=hs.floats(0.3, 3.0), growth=hs.floats(0.0, 0.5))
+def test_infinite_reason_names_exactly_the_unlimited_cases(churn, rate, horizon, kind, alpha, growth):
+    # Issue 10: the sBG curve (alpha 0.704) and expansion >= churn showed a message blaming zero churn.
+    from clv.core import infinite_reason
+
+    extra = {"first": {"first_month_churn": 0.2}, "sbg": {"retention_curve": (alpha, 1.2)},
+             "expansion": {"monthly_expansion": growth}, "plain": {}}[kind]
+    a = Assumptions(50, 0.8, churn, 300, annual_discount_rate=rate, horizon_months=horizon, **extra)
+    reason = infinite_reason(a)
+    assert math.isinf(evaluate(a).ltv) == (reason is not None)
+    if reason == "zero_churn":
+        assert churn == 0 and kind != "sbg"
+    if kind == "sbg" and reason is not None:
+        assert reason == "curve"

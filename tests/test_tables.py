@@ -27,7 +27,7 @@ def test_scenario_csv_has_cents_no_noise_and_empty_roi_without_cost():
     assert np.isnan(table["ROI"].iloc[2])                     # no cost: ROI undefined, kept numeric (NaN)
     # README example: LTV 800 -> 880 for 40% reach and a 20% churn cut at $1 a month; price: 800 x 1.05
     assert csv_text(table) == (
-        'Scenario,LTV,Change in LTV,Campaign cost,Net value,ROI,LTV : CAC,Payback (months),"Net value, cohort"\r\n'
+        'Scenario,LTV,Change in LTV,Campaign cost,Net value,ROI,LTV : CAC,Payback with churn (months),"Net value, cohort"\r\n'
         "Baseline,800.00,0.00,0.00,0.00,,2.67,9.16,0.00\r\n"
         "Loyalty,880.00,80.00,10.00,70.00,7.00,2.90,9.10,70000.00\r\n"
         "'=Price,840.00,40.00,0.00,40.00,,2.80,8.61,40000.00\r\n")

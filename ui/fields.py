@@ -29,7 +29,7 @@ CALC = register(
     # The purchases form: order value x orders per year x margin x lifespan.
     Field("calc_aov", "aov", 60.0, 0.0, MONEY_HIGH, 1.0, slider_high=500.0, core="avg_order_value",
           label_key="calc.aov.label", help_key="calc.aov.help"),
-    Field("calc_orders", "orders", 4.0, 0.0, 365.0, 0.5, slider_high=52.0, core="orders_per_year",
+    Field("calc_orders", "orders", 4.0, 0.0, 365.0, 0.5, slider_high=120.0, core="orders_per_year",
           fmt="%.1f", label_key="calc.orders.label", help_key="calc.orders.help"),
     Field("calc_life", "life", RETENTION, kind="choice", choices=(RETENTION, LIFESPAN),
           label_key="calc.life.label", help_key="calc.life.help"),

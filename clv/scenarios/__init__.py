@@ -17,8 +17,8 @@ of each active month, month 0 undiscounted, churn at the end of each month).
 from .campaigns import (BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, TEMPLATES, AnnualBilling, Campaign, Template,
                         effects, price_change)
 from .scenario import (DRIVERS, MAX_CAMPAIGNS, CohortTotals, ScenarioResult, Simulation, break_even, compare,
-                       describe, evaluate_scenario, sensitivity, simulate, totals)
+                       describe, evaluate_scenario, idle_drivers, sensitivity, simulate, totals)
 
 __all__ = ["AnnualBilling", "Campaign", "Template", "TEMPLATES", "price_change", "evaluate_scenario",
            "ScenarioResult", "compare", "totals", "CohortTotals", "break_even", "sensitivity", "simulate",
-           "Simulation", "describe", "effects", "DRIVERS", "MAX_CAMPAIGNS", "EFFECT_FIELDS", "COST_FIELDS", "BILLING_FIELDS"]
+           "Simulation", "describe", "effects", "idle_drivers", "DRIVERS", "MAX_CAMPAIGNS", "EFFECT_FIELDS", "COST_FIELDS", "BILLING_FIELDS"]

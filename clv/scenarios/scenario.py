@@ -681,6 +681,18 @@ def simulate(baseline: Assumptions, campaigns, ranges: dict, n: int = 10_000, se
 THRESHOLD_FIELDS = ("churn_reduction", "arpu_lift", "margin_change")
 
 
+def idle_drivers(table: pd.DataFrame) -> list[str]:
+    """The drivers of a ``sensitivity`` table that do not move the LTV at all (CAC never does; a zero
+    discount rate moved by a percentage stays zero), so a chart can leave them out and say why.
+
+    >>> base = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> idle_drivers(sensitivity(base, [], 0.1))
+    ['cac', 'annual_discount_rate']
+    """
+    moved = table.groupby("driver", sort=False)["ltv_change"].apply(lambda x: bool((x.abs() > 1e-9).any()))
+    return [d for d in DRIVERS if d in moved.index and not moved[d]]
+
+
 def describe(result: ScenarioResult, campaign: Campaign, lang: str = "en", currency: str = "$") -> str:
     """One plain sentence about a campaign's scenario, from the catalogue (``scenarios.describe.*``).
 
@@ -702,8 +714,10 @@ def describe(result: ScenarioResult, campaign: Campaign, lang: str = "en", curre
     only_cac = campaign.cac_change != 0 and not campaign.has_cost and campaign.annual_billing is None and not any(
         getattr(campaign, f) for f in THRESHOLD_FIELDS)
     if only_cac:
-        return i18n.text("scenarios.describe.cac", lang, name=name, reach=reach, cac=fmt.money(result.cac, currency),
-                         ratio=fmt.ratio(result.ltv_to_cac))
+        key = "scenarios.describe.cac" if result.cac <= baseline.cac else "scenarios.describe.cac_up"
+        return i18n.text(key, lang, name=name, reach=reach, cac=fmt.money(result.cac, currency),
+                         base_cac=fmt.money(baseline.cac, currency), ratio=fmt.ratio(result.ltv_to_cac),
+                         change=fmt.money(abs(baseline.cac - result.cac), currency))
     mood = "gain" if net >= 0 else "loss"
     value = fmt.money(abs(net), currency)
     main = next((f for f in THRESHOLD_FIELDS if getattr(campaign, f) != 0), "one_off_cost")
