@@ -101,3 +101,10 @@ def test_learn_charts_are_legible(lang):
                 learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), lang),
                 learn_charts.mixture_churn(learn.mixture_churn_by_month(0.02, 0.2, 0.5, 60), lang)):
         assert_legible(fig)
+
+
+def test_mixture_bar_names_wrap_and_never_slant():
+    fig = learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), "en")
+    x = fig.layout.xaxis
+    assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
+    assert x.ticktext[-1] == "LTV at the<br>average churn<br>(wrong)"         # lines of at most 16 characters

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .. import i18n
 from ..learn import MixtureEffect
-from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, figure, finish
+from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, category_labels, figure, finish
 
 TIMELINE_CUSTOMERS = 12          # customers drawn in the timeline chart
 
@@ -54,6 +54,7 @@ def mixture_bars(effect: MixtureEffect, lang: str = "en", currency: str = "$") -
                 marker_color=[NEUTRAL, NEUTRAL, GOOD, BAD], text=[f"{v:,.2f}" for v in values],
                 textposition="outside", name=i18n.text("learn.charts.axis.ltv", lang, currency=currency))
     fig.update_yaxes(range=[0, max(values) * 1.15 if max(values) > 0 else 1])
+    category_labels(fig, fig.data[0].x)
     fig.update_layout(showlegend=False)
     return finish(fig)
 
@@ -118,5 +119,6 @@ def truth_vs_estimate(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
                     name=i18n.text("learn.charts.truth.estimate", lang))
     fig.add_hline(y=1.0, line={"color": NEUTRAL, "dash": "dash"},
                   annotation_text=i18n.text("learn.charts.truth.truth", lang))
+    category_labels(fig, labels)
     fig.update_layout(showlegend=False)
     return finish(fig)
