@@ -10,6 +10,8 @@ from clv.charts import calculator as charts
 from clv.explain import formulas
 from ui import panels, state, widgets
 
+NO_CENTS_FROM = 100_000      # money at or above this shows without cents in the metric cards
+
 s = ui.page_setup("calculator")
 st.title(s.text("calc.title"))
 st.caption(s.text("calc.intro"))
@@ -37,7 +39,8 @@ with figures:
         st.stop()
     cards = st.columns(5)
     verdict, colour = widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang, s.digits)
-    widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv), s.text("explain.ltv.sentence"))
+    cents = 0 if abs(result.ltv) >= NO_CENTS_FROM else 2       # a large amount stays whole in its card
+    widgets.metric(cards[0], s.text("calc.metric.ltv"), s.money(result.ltv, cents), s.text("explain.ltv.sentence"))
     widgets.metric(cards[1], s.text("calc.metric.ltv_to_cac"), clv.fmt.ratio(result.ltv_to_cac, digits=s.digits),
                    s.text("explain.ltv_to_cac.sentence"), delta=verdict, delta_color=colour, delta_arrow="off")
     widgets.metric(cards[2], s.text("calc.metric.payback"), clv.fmt.number(result.payback_months, 1, s.digits),

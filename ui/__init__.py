@@ -32,6 +32,19 @@ RTL_CSS = """<style>
 </style>"""
 
 
+# Every page: figures that fit their cards. A metric's value scales with its card (container query units),
+# labels wrap instead of ending in "…", and a formula's top is not cut by its scroll box. A paired number
+# field has no +/- buttons (its slider and the arrow keys step it), so 1,000,000.00 fits beside the slider.
+BASE_CSS = """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] > div { font-size: clamp(0.85rem, 12cqi, 2.25rem); }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto; }
+[class*="st-key-paired-"] [data-testid^="stNumberInputStep"] { display: none; }
+[data-testid="stMarkdownContainer"] .katex-display { overflow-y: visible !important; padding-top: 0.35em; }
+</style>"""
+
+
 def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     """Page config, the shared sidebar (language, currency, page links, reset) and state from the URL.
 
@@ -46,6 +59,7 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
                        page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
+    st.html(BASE_CSS)               # our own constant style sheets; no user text goes through html
     if i18n.is_rtl(lang):
         st.html(RTL_CSS)            # our own constant style sheets; no user text goes through html
     if presenting:

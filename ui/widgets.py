@@ -90,7 +90,7 @@ def paired(f: Field, lang: str, container: Any = None) -> Any:
     state.drawn(f.key + NUMBER_SUFFIX)
     label = i18n.text(f.label_key, lang)
     help_text = i18n.text(f.help_key, lang) if f.help_key else None
-    left, right = where.columns([3, 1], vertical_alignment="bottom")
+    left, right = where.container(key=f"paired-{f.key}").columns([3, 2], vertical_alignment="bottom")
     top = f.slider_high if f.slider_high is not None else f.high
     left.slider(label, _cast(f, f.low), _cast(f, top), step=_cast(f, f.step), key=f.key, format=f.fmt,
                 help=help_text, on_change=_from_slider, args=(f,))

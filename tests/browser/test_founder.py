@@ -1,6 +1,8 @@
 """The founder's journey: typed values, sliders, presets and Reset survive every sidebar hop, the language
 switch and a shared link (issue 10: a hop to Scenarios used to set every calculator input to its minimum)."""
 
+import re
+
 from playwright.sync_api import expect
 
 CALCULATOR, SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT = range(7)
@@ -105,3 +107,27 @@ def test_lesson_and_its_inputs_survive_hops(journey):
     pg.set_viewport_size({"width": 1440, "height": 900})
     box = pg.get_by_test_id("stMain").get_by_text("Workshop: known truth", exact=True).bounding_box()
     assert box is not None and box["x"] + box["width"] <= 1440
+
+
+CUT = """els => els.filter(e => [e, ...e.querySelectorAll('*')].some(d =>
+    d.scrollWidth > d.clientWidth + 1 && getComputedStyle(d).overflow !== 'visible')).map(e => e.innerText || e.value)"""
+
+
+def test_nothing_is_cut_at_1440_and_1280(journey):
+    # Issue 10: "CAC payback (mont…", "$16,000…", number fields too narrow for 1000000.00, a formula's top cut.
+    j = journey(width=1440, height=900)
+    pg = j.page
+    for width in (1440, 1280):
+        pg.set_viewport_size({"width": width, "height": 900})
+        j.open("/?arpu=1000000&cac=1000000&exp=4.9")
+        expect(pg.get_by_test_id("stMetricValue").first).to_have_text(re.compile(r"^\$\d{3},\d{3},\d{3}$"))
+        cut = pg.locator('[data-testid="stMetricLabel"], [data-testid="stMetricValue"], '
+                         '[data-testid="stNumberInputField"]').evaluate_all(CUT)
+        assert cut == [], (width, cut)
+        j.shot(f"wide-values-{width}")
+    pg.get_by_text("How these are calculated").click()
+    j.settle()
+    first = pg.locator(".katex-display").first
+    first.scroll_into_view_if_needed()
+    assert first.evaluate("e => e.scrollHeight <= e.clientHeight + 1 || getComputedStyle(e).overflowY === 'visible'"), \
+        "the first formula is cut"
