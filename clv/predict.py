@@ -478,6 +478,71 @@ def baseline_fields(values: CustomerValues) -> dict[str, object]:
             "calc_discount": round(values.annual_discount_rate * 100, 2)}
 
 
+@dataclass(frozen=True)
+class NewCustomerBaseline:
+    """What the models expect from a customer acquired today, as the calculator's inputs.
+
+    monthly_revenue: expected revenue in months 0..H-1 (undiscounted): the first order in month 0 plus
+    the repeat orders the model expects in each month (``expected_purchases_new_customer``), each at the
+    population's mean spend (Gamma-Gamma ``v p / (q - 1)``). The calculator's constant churn is fitted
+    to how the repeat revenue falls from month 1 to month H-1, and its ARPU so that its discounted LTV
+    over the horizon equals the path's: LTV = margin x the models' expected revenue of a new customer.
+    """
+
+    horizon_months: int
+    annual_discount_rate: float
+    mean_spend: float
+    repeat_purchases: float                 # expected repeat orders in the horizon
+    monthly_revenue: np.ndarray = field(repr=False)
+    monthly_churn: float
+    arpu: float
+
+    @property
+    def revenue(self) -> float:
+        """Expected revenue of a new customer over the horizon, discounted as the calculator does."""
+        d = monthly_rate(self.annual_discount_rate)
+        return float(np.sum(self.monthly_revenue / (1 + d) ** np.arange(len(self.monthly_revenue))))
+
+    def fields(self) -> dict[str, object]:
+        """The calculator's widget values (percent fields in percent)."""
+        return {"calc_mode": "subscription", "calc_churn_shape": "constant", "calc_arpu": round(self.arpu, 2),
+                "calc_churn": round(self.monthly_churn * 100, 2), "calc_horizon": self.horizon_months,
+                "calc_discount": round(self.annual_discount_rate * 100, 2)}
+
+
+def new_customer_baseline(models: CustomerModels, horizon_months: int = 12,
+                          annual_discount_rate: float = 0.10) -> NewCustomerBaseline:
+    """The calculator's baseline from the fitted models, for a customer acquired today (the calculator's
+    LTV is per new customer, so its baseline must be too: not the mean remaining value of the customers
+    already on the books, most of whom bought long ago).
+
+    >>> from clv.models import BetaGeo, GammaGamma
+    >>> m = BetaGeo(); m.params = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
+    >>> g = GammaGamma(); g.params = {"p": 6.0, "q": 4.0, "v": 30.0}
+    >>> b = new_customer_baseline(CustomerModels("bgnbd", m, g, None), 12, 0.0)
+    >>> round(b.mean_spend, 2), round(b.repeat_purchases, 3), round(b.revenue, 2)
+    (60.0, 3.176, 250.57)
+    """
+    h = _check_horizon(horizon_months)
+    if not math.isfinite(annual_discount_rate) or annual_discount_rate < 0:
+        raise InputError("annual_discount_rate", annual_discount_rate, "allowed.rate")
+    spend = float(models.spend_model.population_mean_spend)
+    cum = np.asarray(models.transaction_model.expected_purchases_new_customer(
+        DAYS_PER_MONTH * np.arange(h + 1, dtype=float)), dtype=float)
+    repeat = np.diff(cum) * spend
+    revenue = repeat.copy()
+    revenue[0] += spend                                       # the first order, at acquisition
+    if h >= 3 and repeat[1] > 0 and repeat[h - 1] > 0:
+        churn = float(min(max(1.0 - (repeat[h - 1] / repeat[1]) ** (1.0 / (h - 2)), 0.0), 1.0))
+    else:
+        churn = 0.0
+    d = monthly_rate(annual_discount_rate)
+    target = float(np.sum(revenue / (1 + d) ** np.arange(h)))
+    factor = ltv(1.0, 1.0, churn, annual_discount_rate, h)
+    return NewCustomerBaseline(h, float(annual_discount_rate), spend, float(cum[-1]), revenue, churn,
+                               target / factor if factor > 0 else 0.0)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Contractual: sBG from retention counts
 # ---------------------------------------------------------------------------------------------------
@@ -562,5 +627,5 @@ def contractual(cohort_counts: list[list[float]], arpu: float, gross_margin: flo
 
 __all__ = ["compare_models", "Comparison", "ModelFit", "fit_customer_models", "CustomerModels", "customer_values",
            "CustomerValues", "frequency_recency_matrices", "readings", "formula_against_model", "FormulaComparison",
-           "baseline_fields", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
+           "baseline_fields", "new_customer_baseline", "NewCustomerBaseline", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
            "default_calibration_end", "calibration_bounds", "TRANSACTION_MODELS"]

@@ -232,17 +232,19 @@ if tab_models.open:
                     st.markdown(versus.sentence(s.lang, s.currency, s.digits))
             else:
                 st.info(s.text("predict.page.formula_na"), icon=":material/info:")
-            baseline = predict.baseline_fields(values)
+            # The calculator's LTV is per new customer, so its baseline is what the models expect from a
+            # customer acquired today (not the mean remaining value of customers already on the books).
+            newcomer = predict.new_customer_baseline(customer_models, horizon, annual_rate)
+            baseline = newcomer.fields()
             st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=panels.use_as_baseline,
                       args=(baseline, s.lang, s.currency),
                       icon=":material/move_up:", type="primary")
-            st.caption(s.md("predict.page.baseline_help", arpu=s.money(baseline["calc_arpu"]),
-                              churn=fmt.number(baseline["calc_churn"], 2, s.digits), months=baseline["calc_horizon"],
-                              rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
+            st.caption(s.md("predict.page.baseline_help", months=fmt.number(horizon, 0, s.digits),
+                            revenue=s.money(newcomer.revenue), spend=s.money(newcomer.mean_spend),
+                            repeat=fmt.number(newcomer.repeat_purchases, 2, s.digits),
+                            arpu=s.money(baseline["calc_arpu"]), churn=fmt.number(baseline["calc_churn"], 2, s.digits),
+                            rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
             panels.baseline_note()
-            if all(state.get(k) == v for k, v in baseline.items()):
-                st.success(s.md("predict.page.baseline_done", arpu=s.money(baseline["calc_arpu"]),
-                                  churn=fmt.number(baseline["calc_churn"], 2, s.digits)), icon=":material/check:")
 
 # =====================================================================================================
 # Contractual: sBG on retention counts

@@ -8,7 +8,7 @@ import pytest
 
 from clv import data, predict, rfm
 from clv.export import safe_csv
-from tests.apptest import app, metrics
+from tests.apptest import app, metrics, plain
 from ui.dataset import UPLOAD, Upload
 from ui.widgets import literal
 
@@ -96,11 +96,14 @@ def test_use_as_baseline_sets_the_calculators_fields():
     store = at.session_state["_store"]
     assert store["calc_mode"] == "subscription" and store["calc_horizon"] == 12 and store["calc_discount"] == 10.0
     assert 0 < store["calc_churn"] < 100 and store["calc_arpu"] > 0
-    assert any("The calculator now uses" in x.value for x in at.success)
-    # the calculator, opened in this session, shows margin x the models' mean CLV
+    note = next(plain(x.value) for x in at.success if "The calculator now uses" in x.value)
+    assert "Monthly churn (%) 5.0% → 8.45%" in note and "Kept as they were: Gross margin (%) 80.0%" in note
+    # Issue 10: the baseline is a new customer's expected value (the calculator's LTV is per new customer),
+    # not the mean remaining value of the file's customers (ARPU $11.42 made the calculator say 0.27 : 1).
     tx = data.load_sample("transactions").transactions
-    values = predict.customer_values(predict.fit_customer_models(tx, "bgnbd"), 12, 0.10)
-    assert store["calc_arpu"] == predict.baseline_fields(values)["calc_arpu"]
+    newcomer = predict.new_customer_baseline(predict.fit_customer_models(tx, "bgnbd"), 12, 0.10)
+    assert store["calc_arpu"] == newcomer.fields()["calc_arpu"] == 32.38
+    assert store["calc_churn"] == 8.45
 
 
 def test_customer_search_filters_the_table():

@@ -222,3 +222,26 @@ def test_no_rows_is_a_data_error():
         predict.default_calibration_end(pd.DataFrame({"date": pd.to_datetime([])}))
     with pytest.raises(FitError):
         predict.fit_customer_models(model="bgnbd", summary=data.load_sample("summary").table)   # 8 customers
+
+
+def test_new_customer_baseline_by_hand():
+    # Fader, Hardie & Lee (2005) eq. 9, E[X(t)] for a new customer, at t = 12 x 30 days with r 0.75, alpha 40,
+    # a 0.8, b 2.5 (scipy's 2F1 by hand); Gamma-Gamma mean spend v p / (q - 1) = 30 x 6 / 3 = 60.
+    from scipy.special import hyp2f1
+
+    from clv.models import BetaGeo, GammaGamma
+
+    m = BetaGeo()
+    m.params = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
+    g = GammaGamma()
+    g.params = {"p": 6.0, "q": 4.0, "v": 30.0}
+    b = predict.new_customer_baseline(predict.CustomerModels("bgnbd", m, g, None), 12, 0.10)
+    t = 12 * predict.DAYS_PER_MONTH
+    hand = (0.8 + 2.5 - 1) / (0.8 - 1) * (1 - (40 / (40 + t)) ** 0.75 * hyp2f1(0.75, 2.5, 0.8 + 2.5 - 1, t / (40 + t)))
+    assert b.repeat_purchases == pytest.approx(hand, rel=1e-9)
+    assert b.monthly_revenue.sum() == pytest.approx(60 * (1 + hand), rel=1e-9)
+    # the calculator with these inputs shows margin x the discounted revenue of a new customer
+    f = b.fields()
+    a = clv.Assumptions(arpu=f["calc_arpu"], gross_margin=0.8, monthly_churn=f["calc_churn"] / 100, cac=300,
+                        annual_discount_rate=0.10, horizon_months=12)
+    assert clv.evaluate(a).ltv == pytest.approx(0.8 * b.revenue, abs=0.05)

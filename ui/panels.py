@@ -42,8 +42,8 @@ def _shown(key: str, value: Any, lang: str, currency: str) -> str:
     f = F[key]
     if f.kind == "choice":
         return clv.i18n.text(f"{f.label_key.rsplit('.', 1)[0]}.{value}", lang)
-    if f.percent:
-        return clv.fmt.percent(value / 100.0, 2 if f.fmt == "%.2f" else 1)
+    if f.percent:                              # as precise as the value: 8.45% stays 8.45%
+        return clv.fmt.percent(value / 100.0, 1 if round(value, 1) == value else 2)
     if f.kind == "int":
         return clv.fmt.number(value, 0)
     return clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
