@@ -3,6 +3,8 @@ request, the language switch, chart text, the right-to-left style, and every pag
 
 import json
 
+from clv.charts.base import rtl_text
+
 import pytest
 
 from clv import i18n
@@ -101,7 +103,9 @@ def test_chart_titles_and_axes_come_from_the_arabic_catalogue():
     layout = spec["layout"]
     assert layout["title"]["text"] == AR_PAYBACK_CHART
     assert layout["xaxis"]["title"]["text"] == i18n.text("charts.axis.months", "ar")
-    assert layout["yaxis"]["title"]["text"] == i18n.text("charts.axis.margin_per_customer", "ar", currency="$")
+    # mixed Arabic and Latin ("($)") is embedded right to left, so the SVG keeps its word order (issue 10)
+    assert layout["yaxis"]["title"]["text"] == rtl_text(i18n.text("charts.axis.margin_per_customer", "ar", currency="$"))
+    assert layout["yaxis"]["title"]["text"].startswith("\u202b")
     names = {trace.get("name") for trace in spec["data"]}
     assert i18n.text("charts.payback.expected", "ar") in names
 

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from clv.charts.base import rtl_text
+
 import clv
 from clv import i18n
 from clv.charts import scenarios as charts
@@ -41,7 +43,7 @@ def test_value_bars_labels_do_not_collide(results, lang):
     assert not fig.layout.annotations                                     # the baseline is named in the legend
     line = fig.data[-1]
     assert (line.mode, line.line.dash, line.showlegend) == ("lines", "dash", True)
-    assert line.name == i18n.text("scenarios.charts.bars.baseline", lang, value="€800")
+    assert line.name == rtl_text(i18n.text("scenarios.charts.bars.baseline", lang, value="€800"))
     x = fig.layout.xaxis
     assert list(x.tickvals) == list(fig.data[0].x)                        # the data keep the names
     assert x.ticktext[-1] == "All campaigns<br>together"                  # 22 characters: two lines
@@ -72,14 +74,14 @@ def test_over_time_charts_name_the_baseline_once(results, lang):
     names = legend_names(fig)
     assert len(names) == 4 and len(set(names)) == 4                        # one entry per line
     payback = clv.fmt.number(clv.evaluate(BASE).payback_months_churn_adjusted, 1)
-    assert names[0] == i18n.text("scenarios.charts.curves.payback", lang, name=base, months=payback)
+    assert names[0] == rtl_text(i18n.text("scenarios.charts.curves.payback", lang, name=base, months=payback))
     markers = [d for d in fig.data if d.mode == "markers"]
     assert len(markers) == 4 and all(m.showlegend is False for m in markers)
     lines = [d for d in fig.data if d.mode == "lines"]
     assert [m.legendgroup for m in markers] == [d.legendgroup for d in lines]   # a marker toggles with its line
     y_title = fig.layout.yaxis.title.text                                  # was cut off: 75 characters on one line
-    assert "<br>" in y_title and y_title.replace("<br>", " ") == i18n.text("scenarios.charts.axis.cumulative", lang,
-                                                                           currency="$")
+    shown = y_title.replace("\u202b", "").replace("\u202c", "").replace("<br>", " ")    # bidi controls are invisible
+    assert "<br>" in y_title and shown == i18n.text("scenarios.charts.axis.cumulative", lang, currency="$")
     assert_legible(fig)
 
 

@@ -115,9 +115,55 @@ def reference_line(fig: go.Figure, y: float, label: str, colour: str, dash: str 
                     hoverinfo="skip", showlegend=True)
 
 
+RLE, PDF = "\u202b", "\u202c"        # right-to-left embedding and its end (Unicode bidi controls)
+
+
+def _has_rtl(text: str) -> bool:
+    return any("\u0590" <= c <= "\u08ff" for c in text)
+
+
+def _mixed(line: str) -> bool:
+    """Right-to-left text with Latin letters, digits or symbols in it (only those lines can reorder)."""
+    return _has_rtl(line) and any(c.isascii() and (c.isalnum() or c in "$%") for c in line)
+
+
+def rtl_text(text):
+    """Each line of a right-to-left string embedded right to left, so a line that starts with a Latin word
+    ("LTV حسب السيناريو") keeps its word order in the chart's SVG text, which has no paragraph direction
+    of its own. Lines without Latin characters, other text and non-strings unchanged; idempotent.
+
+    >>> rtl_text("LTV حسب السيناريو") == "\u202bLTV حسب السيناريو\u202c"
+    True
+    >>> rtl_text("LTV by scenario")
+    'LTV by scenario'
+    """
+    if not isinstance(text, str) or not _has_rtl(text) or text.startswith(RLE):
+        return text
+    lines = text.split("<br>")
+    if not any(_mixed(line) for line in lines):
+        return text
+    return "<br>".join(f"{RLE}{line}{PDF}" for line in lines)
+
+
+def _embed_rtl(fig: go.Figure) -> None:
+    fig.layout.title.text = rtl_text(fig.layout.title.text)
+    for name in fig.layout.to_plotly_json():
+        if name.startswith(("xaxis", "yaxis")):
+            axis = fig.layout[name]
+            axis.title.text = rtl_text(axis.title.text)
+            if axis.ticktext is not None:
+                axis.ticktext = [rtl_text(t) for t in axis.ticktext]
+    for trace in fig.data:
+        if isinstance(getattr(trace, "name", None), str):
+            trace.name = rtl_text(trace.name)
+    for note in fig.layout.annotations:
+        note.text = rtl_text(note.text)
+
+
 def finish(fig: go.Figure) -> go.Figure:
     """The shared sizes on what a builder added after ``figure``: every axis (a second y axis too) with
-    its title wrapped, colour bars, labels on lines. Returns ``fig``."""
+    its title wrapped, colour bars, labels on lines; right-to-left text embedded (``rtl_text``).
+    Returns ``fig``."""
     layout = fig.layout.to_plotly_json()
     for name in layout:
         if name.startswith(("xaxis", "yaxis")):
@@ -133,4 +179,6 @@ def finish(fig: go.Figure) -> go.Figure:
     for note in fig.layout.annotations:
         if note.font.size is None:
             note.font.size = FONT_SIZE
+    if _has_rtl(str(fig.layout.title.text or "")):
+        _embed_rtl(fig)
     return fig
