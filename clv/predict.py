@@ -132,8 +132,8 @@ class Comparison:
     def calibration_weeks(self) -> float:
         return (self.calibration_end - self.start).days / DAYS_PER_WEEK + 1 / DAYS_PER_WEEK
 
-    def recommendation(self, lang: str = "en") -> str:
-        return recommend([f.validation for f in self.ok_fits], lang)
+    def recommendation(self, lang: str = "en", digits: str = "western") -> str:
+        return recommend([f.validation for f in self.ok_fits], lang, digits)
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """One row per fitted model: LL, AIC, BIC, holdout MAE and RMSE per customer, predicted and actual
@@ -393,23 +393,23 @@ def readings(model, lang: str = "en", currency: str = "$", digits: str = "wester
     out = []
     if isinstance(model, (BetaGeo, ModifiedBetaGeo, ParetoNBD)):
         rate = p["r"] / p["alpha"]
-        out.append(i18n.text("predict.reading.rate", lang, weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)))
-        out.append(i18n.text("predict.reading.heterogeneity_high" if p["r"] < 1 else "predict.reading.heterogeneity_low",
-                             lang, r=n(p["r"], 2)))
+        out.append(i18n.text_in_digits("predict.reading.rate", lang, digits, weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)))
+        key = "predict.reading.heterogeneity_high" if p["r"] < 1 else "predict.reading.heterogeneity_low"
+        out.append(i18n.text_in_digits(key, lang, digits, r=n(p["r"], 2)))
     if isinstance(model, BetaGeo):
-        out.append(i18n.text("predict.reading.dropout", lang, share=pct(p["a"] / (p["a"] + p["b"]))))
+        out.append(i18n.text_in_digits("predict.reading.dropout", lang, digits, share=pct(p["a"] / (p["a"] + p["b"]))))
     elif isinstance(model, ModifiedBetaGeo):
-        out.append(i18n.text("predict.reading.dropout_mbg", lang, share=pct(p["a"] / (p["a"] + p["b"]))))
+        out.append(i18n.text_in_digits("predict.reading.dropout_mbg", lang, digits, share=pct(p["a"] / (p["a"] + p["b"]))))
     elif isinstance(model, ParetoNBD):
         monthly = 1 - math.exp(-DAYS_PER_MONTH * p["s"] / p["beta"])
-        out.append(i18n.text("predict.reading.dropout_pareto", lang, share=pct(monthly)))
+        out.append(i18n.text_in_digits("predict.reading.dropout_pareto", lang, digits, share=pct(monthly)))
     elif isinstance(model, GammaGamma):
-        out.append(i18n.text("predict.reading.spend", lang, amount=fmt.money(model.population_mean_spend, currency,
+        out.append(i18n.text_in_digits("predict.reading.spend", lang, digits, amount=fmt.money(model.population_mean_spend, currency,
                                                                              2, digits)))
         if p["q"] > 2:
-            out.append(i18n.text("predict.reading.spend_spread", lang, share=pct(1 / math.sqrt(p["q"] - 2))))
+            out.append(i18n.text_in_digits("predict.reading.spend_spread", lang, digits, share=pct(1 / math.sqrt(p["q"] - 2))))
     elif isinstance(model, ShiftedBetaGeometric):
-        out.append(i18n.text("predict.reading.sbg", lang, share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
+        out.append(i18n.text_in_digits("predict.reading.sbg", lang, digits, share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
                              first=pct(model.retention_rate(1)), later=pct(model.retention_rate(12))))
     return out
 
@@ -441,9 +441,9 @@ class FormulaComparison:
 
     def sentence(self, lang: str = "en", currency: str = "$", digits: str = "western") -> str:
         key = "predict.formula.lower" if self.model_clv < self.formula_ltv else "predict.formula.higher"
-        return i18n.text(key, lang, formula=fmt.money(self.formula_ltv, currency, 2, digits),
+        return i18n.text_in_digits(key, lang, digits, formula=fmt.money(self.formula_ltv, currency, 2, digits),
                          model=fmt.money(self.model_clv, currency, 2, digits),
-                         ratio=fmt.percent(self.ratio, 0, digits), months=self.horizon_months,
+                         ratio=fmt.percent(self.ratio, 0, digits), months=fmt.number(self.horizon_months, 0, digits),
                          arpu=fmt.money(self.arpu, currency, 2, digits),
                          churn=fmt.percent(self.monthly_churn, 1, digits))
 

@@ -262,7 +262,7 @@ if kind == "transactions":
                 + s.text("datapage.derived.basis", customers=fmt.number(derived.customers, 0, s.digits),
                          churned=fmt.number(derived.churned, 0, s.digits),
                          months=fmt.number(derived.customer_months, 0, s.digits),
-                         date=derived.analysis_date.strftime("%Y-%m-%d")))
+                         date=derived.analysis_date))
     if derived.churned == 0:                          # nobody inactive long enough: churn is not measured
         st.warning(s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
                    icon=":material/warning:")

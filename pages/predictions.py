@@ -72,7 +72,7 @@ if tab_models.open:
                 except ValueError:
                     wanted = None
                 if wanted is None or not low <= wanted <= high:
-                    st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=str(default_cal.date())),
+                    st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=default_cal),
                              icon=":material/event_busy:")
                     wanted = default_cal
                     state.put("pred_cal", "")
@@ -103,8 +103,8 @@ if tab_models.open:
                 except (clv.InputError, clv.DataError, clv.FitError) as err:
                     widgets.show_error(err, s.lang)
             if comparison is not None:
-                st.caption(s.text("predict.page.compare_caption", cal=str(comparison.calibration_end.date()),
-                                  end=str(comparison.observation_end.date())))
+                st.caption(s.text("predict.page.compare_caption", cal=comparison.calibration_end,
+                                  end=comparison.observation_end))
                 for fit in comparison.fits:
                     if not fit.ok:
                         st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
@@ -119,7 +119,7 @@ if tab_models.open:
                     st.download_button(s.text("predict.page.compare_download"), safe_csv(table),
                                        file_name="clv-model-comparison.csv", mime="text/csv", key="pred_compare_download",
                                        on_click="ignore", icon=":material/download:")
-                    st.success(comparison.recommendation(s.lang), icon=":material/verified:")
+                    st.success(comparison.recommendation(s.lang, s.digits), icon=":material/verified:")
                     left, right = st.columns(2)
                     left.plotly_chart(charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
                                       key="pred_holdout_chart")
@@ -160,7 +160,7 @@ if tab_models.open:
                     for sentence in predict.readings(fitted, s.lang, s.currency, s.digits):
                         st.markdown(f"- {sentence}")
                     if isinstance(fitted, GammaGamma):
-                        for note in fitted.notes(s.lang):
+                        for note in fitted.notes(s.lang, s.digits):
                             st.caption(note)
 
             # ---- each customer ------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
     for card in cards:
         if card.campaign is not None:
             st.markdown("- " + widgets.literal(scenarios.describe(results[card.campaign.name], card.campaign, s.lang,
-                                                                  s.currency)))
+                                                                  s.currency, s.digits)))
     combined = list(results.values())[-1]
     left, right = st.columns(2)
     for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),

@@ -126,7 +126,7 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
 
     for card in cards:
         alone = results[card.campaign.name]
-        st.markdown("- " + widgets.literal(scenarios.describe(alone, card.campaign, s.lang, s.currency)))
+        st.markdown("- " + widgets.literal(scenarios.describe(alone, card.campaign, s.lang, s.currency, s.digits)))
 
     table = scenario_table(results, cohort, s.lang)
     st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s),

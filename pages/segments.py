@@ -56,7 +56,7 @@ widgets.metric(cards[1], s.text("segpage.metric.segments"), fmt.number(len(segme
                s.text("segpage.metric.segments_help"))
 widgets.metric(cards[2], s.text("segpage.metric.revenue"), s.money(float(scores["revenue"].sum()), 0),
                s.text("segpage.metric.revenue_help"))
-widgets.metric(cards[3], s.text("segpage.metric.as_of"), end.strftime("%Y-%m-%d"), s.text("segpage.metric.as_of_help"))
+widgets.metric(cards[3], s.text("segpage.metric.as_of"), s.date(end), s.text("segpage.metric.as_of_help"))
 
 with st.expander(s.text("segpage.rules.title"), icon=":material/rule:"):
     st.markdown(s.text("segpage.rules.scores"))

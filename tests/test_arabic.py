@@ -128,3 +128,23 @@ def test_every_page_renders_in_arabic(script):
     assert at.title and any("\u0600" <= ch <= "\u06ff" for ch in at.title[0].value)
     leaked = sorted(text for text in shown if text in ENGLISH_ONLY)
     assert leaked == []                                                  # no English string left
+
+
+@pytest.mark.parametrize("script, extra", [
+    ("app.py", {}), ("pages/scenarios.py", {}), ("pages/present.py", {}), ("pages/data.py", {}),
+    ("pages/segments.py", {}), ("pages/predictions.py", {}),
+    *[("pages/learn.py", {"lesson": lesson}) for lesson in ("what", "churn", "ltv_cac", "payback", "mixture", "btyd")]])
+def test_arabic_indic_digits_in_every_sentence_and_figure(script, extra):
+    # Issue 10: with Arabic-Indic digits chosen, sentences (the break-even lines, the model verdict, dates,
+    # counts) kept Latin digits. Formulas (LaTeX) and user text are exempt.
+    import re
+
+    at = app(script, lang="ar", digits="arabic", c1="loyalty", c1r="40", c1c="20", c1p="1", **extra).run()
+    assert not at.exception
+    latin = []
+    for kind in ("caption", "markdown", "metric", "info", "success", "warning", "subheader", "error"):
+        for element in getattr(at, kind):
+            text = re.sub(r"<style>.*?</style>", "", str(element.value), flags=re.S)
+            if re.search("[0-9]", text):
+                latin.append(text[:120])
+    assert latin == []

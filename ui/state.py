@@ -15,7 +15,9 @@ which runs before the script, so the store is always the truth.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,8 +250,24 @@ class PageState:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, key: str, **values: object) -> str:
-        """A catalogue string; its own digits follow the digit choice (values come formatted by clv.fmt)."""
-        return i18n.text_in_digits(key, self.lang, self.digits, **values)
+        """A catalogue string in the chosen digits: its own digits, and values given as plain numbers or
+        dates (text values, such as a campaign's name, are placed as they are)."""
+        return i18n.text_in_digits(key, self.lang, self.digits, **{k: self._value(v) for k, v in values.items()})
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return self.date(value)
+        if self.digits == "arabic" and isinstance(value, numbers.Real) and not isinstance(value, bool) \
+                and math.isfinite(value) and float(value).is_integer():
+            return fmt.number(value, 0, self.digits)
+        return value
+
+    def date(self, value: dt.date) -> str:
+        """A date as YYYY-MM-DD in the chosen digits; kept left to right inside right-to-left text (it
+        read 31-12-2025 in Arabic)."""
+        text = value.strftime("%Y-%m-%d").translate(fmt.ARABIC_INDIC) if self.digits == "arabic" \
+            else value.strftime("%Y-%m-%d")
+        return f"\u2066{text}\u2069" if i18n.is_rtl(self.lang) else text
 
     def md(self, key: str, **values: object) -> str:
         """``text`` for st.markdown and friends: a currency "$" must not open a LaTeX span."""

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy import special
 
-from .. import i18n
+from .. import fmt, i18n
 from ..errors import FitError
 from .base import Model, _count, as_array, by_value, check_rfm, scalar_or_array, wdot
 
@@ -112,14 +112,16 @@ class GammaGamma(Model):
         p, q, v = self._p("p", "q", "v")
         return v * p / (q - 1) if q > 1 else math.inf
 
-    def notes(self, lang: str = "en") -> list[str]:
+    def notes(self, lang: str = "en", digits: str = "western") -> list[str]:
         """Sentences for the user: customers left out, and the independence check."""
         self._require_fitted()
         out = []
         if self.excluded:
-            out.append(i18n.text("models.notes.gg_excluded", lang, excluded=_count(self.excluded),
-                                 total=_count(self.total_customers)))
-        out.append(i18n.text("models.notes.gg_correlation", lang, value=f"{self.frequency_spend_correlation:.2f}"))
+            out.append(i18n.text_in_digits("models.notes.gg_excluded", lang, digits,
+                                           excluded=fmt.number(self.excluded, 0, digits),
+                                           total=fmt.number(self.total_customers, 0, digits)))
+        out.append(i18n.text_in_digits("models.notes.gg_correlation", lang, digits,
+                                       value=fmt.number(self.frequency_spend_correlation, 2, digits)))
         return out
 
     @property

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import i18n
+from .. import fmt, i18n
 from ..errors import FitError, InputError
 
 HOLDOUT_COLUMNS = ("frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout")
@@ -80,17 +80,21 @@ def validate(model, summary: pd.DataFrame) -> ValidationResult:
                             aic=model.aic, bic=model.bic, by_frequency=table)
 
 
-def recommend(results: list[ValidationResult], lang: str = "en") -> str:
+def recommend(results: list[ValidationResult], lang: str = "en", digits: str = "western") -> str:
     """One sentence naming the best model (lowest MAE, ties to lower BIC), or saying that none fits well
     (the best's total holdout prediction is more than GOOD_FIT_TOTAL_ERROR off the actual)."""
     if not results:
-        return i18n.text("models.recommend.empty", lang)
+        return i18n.text_in_digits("models.recommend.empty", lang, digits)
     best = min(results, key=lambda r: (round(r.mae, 12), r.bic))
     if abs(best.total_error) > GOOD_FIT_TOTAL_ERROR:
-        return i18n.text("models.recommend.none", lang, model=best.model, error=f"{abs(best.total_error):.0%}",
-                         threshold=f"{GOOD_FIT_TOTAL_ERROR:.0%}")
-    return i18n.text("models.recommend.best", lang, model=best.model, predicted=f"{best.predicted_total:,.0f}",
-                     actual=f"{best.actual_total:,.0f}", error=f"{abs(best.total_error):.1%}", mae=f"{best.mae:.3f}")
+        return i18n.text_in_digits("models.recommend.none", lang, digits, model=best.model,
+                                   error=fmt.percent(abs(best.total_error), 0, digits),
+                                   threshold=fmt.percent(GOOD_FIT_TOTAL_ERROR, 0, digits))
+    return i18n.text_in_digits("models.recommend.best", lang, digits, model=best.model,
+                               predicted=fmt.number(best.predicted_total, 0, digits),
+                               actual=fmt.number(best.actual_total, 0, digits),
+                               error=fmt.percent(abs(best.total_error), 1, digits),
+                               mae=fmt.number(best.mae, 3, digits))
 
 
 def expected_cumulative_purchases(model, first_purchase_times, weeks: int, period: float = 1.0) -> np.ndarray:
