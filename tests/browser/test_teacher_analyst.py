@@ -31,7 +31,7 @@ def test_workshop_mode_hides_every_answer_until_revealed(journey):
     j.nav(SCENARIOS)                                         # the calculator's reveal shows the baseline line
     expect(pg.get_by_text("Baseline: LTV $1,200.00")).to_be_visible()
     j.nav(LEARN)                                             # a quiz answered in the browser
-    pg.get_by_test_id("stMain").get_by_role("radio").first.check(force=True)
+    pg.get_by_role("radiogroup", name="What does the LTV in this app measure?").get_by_role("radio").first.check(force=True)
     j.settle()
     expect(pg.get_by_test_id("stAlert").filter(has_text=re.compile("Right|Not quite")).first).to_be_visible()
     j.shot("quiz")
