@@ -61,7 +61,8 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
     left, right = st.columns(2)
     for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),
                             (right, scenario_charts.waterfall(combined, s.lang, s.currency), "present_waterfall")):
-        fig.update_layout(font={"size": PROJECTOR_FONT}, legend_font_size=PROJECTOR_FONT, height=560)
+        fig.update_layout(font={"size": PROJECTOR_FONT}, legend_font_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT + 4,
+                          height=560)
         fig.update_xaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
         fig.update_yaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
         where.plotly_chart(fig, key=key)

@@ -74,7 +74,7 @@ for position, slot in enumerate(active):
                            placeholder=scenarios.TEMPLATES[kind].name(s.lang))
         shown = [n for n, *_ in CAMPAIGN_NUMBERS if kind == "annual_billing" or n not in ("billing_discount",
                                                                                           "renewal_rate")]
-        grid = st.columns(4)
+        grid = st.columns(4, vertical_alignment="bottom")     # labels of 1-3 lines, fields in one row
         for i, name in enumerate(shown):
             widgets.number(ALL[campaign_key(slot, name)], s.lang, grid[i % 4])
         with st.expander(s.text("scenarios.page.uncertain"), icon=":material/casino:"):
@@ -86,7 +86,8 @@ for position, slot in enumerate(active):
         head.markdown(f"**{widgets.literal(card.name)}**")      # drawn last: the name as just typed
         summary = scenarios.TEMPLATES[kind].purpose(s.lang)
         if card.campaign is not None:
-            summary += "  \n" + " · ".join(scenarios.effects(card.campaign, s.lang, s.currency, s.digits))
+            summary += "  \n" + s.text("scenarios.effect.separator").join(
+                scenarios.effects(card.campaign, s.lang, s.currency, s.digits))
         purpose.caption(widgets.literal(summary))
         if card.error is not None:
             st.error(widgets.literal(slots.error_text(card.error, s.lang, s.digits)), icon=":material/error:")

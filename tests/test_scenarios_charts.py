@@ -58,7 +58,9 @@ def test_arabic_waterfall_names_wrap_instead_of_running_together(results):
     x = fig.layout.xaxis
     assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
     total = i18n.text("scenarios.charts.waterfall.total", "ar")
-    assert len(total) > 16 and "<br>" in x.ticktext[-1] and x.ticktext[-1].replace("<br>", " ") == total
+    shown = x.ticktext[-1].replace("\u202b", "").replace("\u202c", "")        # embedded right to left (rotated)
+    assert len(total) > 16 and "<br>" in shown and shown.replace("<br>", " ") == total
+    assert all(line.startswith("\u202b") for line in x.ticktext[-1].split("<br>"))
     assert fig.data[0].textfont.size is None or fig.data[0].textfont.size >= MIN_FONT_PX
     assert_legible(fig)
 

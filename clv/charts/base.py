@@ -143,10 +143,11 @@ def _mixed(line: str) -> bool:
     return _has_rtl(line) and any(c.isascii() and (c.isalnum() or c in "$%") for c in line)
 
 
-def rtl_text(text):
+def rtl_text(text, force: bool = False):
     """Each line of a right-to-left string embedded right to left, so a line that starts with a Latin word
     ("LTV حسب السيناريو") keeps its word order in the chart's SVG text, which has no paragraph direction
-    of its own. Lines without Latin characters, other text and non-strings unchanged; idempotent.
+    of its own. Lines without Latin characters (unless ``force``: category names, which may be drawn
+    rotated), other text and non-strings unchanged; idempotent.
 
     >>> rtl_text("LTV حسب السيناريو") == "\u202bLTV حسب السيناريو\u202c"
     True
@@ -156,7 +157,7 @@ def rtl_text(text):
     if not isinstance(text, str) or not _has_rtl(text) or text.startswith(RLE):
         return text
     lines = text.split("<br>")
-    if not any(_mixed(line) for line in lines):
+    if not force and not any(_mixed(line) for line in lines):
         return text
     return "<br>".join(f"{RLE}{line}{PDF}" for line in lines)
 
@@ -168,7 +169,7 @@ def _embed_rtl(fig: go.Figure) -> None:
             axis = fig.layout[name]
             axis.title.text = rtl_text(axis.title.text)
             if axis.ticktext is not None:
-                axis.ticktext = [rtl_text(t) for t in axis.ticktext]
+                axis.ticktext = [rtl_text(t, force=True) for t in axis.ticktext]   # rotated names too
     for trace in fig.data:
         if isinstance(getattr(trace, "name", None), str):
             trace.name = rtl_text(trace.name)

@@ -46,6 +46,8 @@ def rfm_treemap(segments: pd.DataFrame, lang: str = "en") -> go.Figure:
                              customdata=list(segments.index), hovertext=hover, hoverinfo="text",
                              marker={"colors": [SEGMENT_COLOURS[s] for s in segments.index]},
                              branchvalues="total", textinfo="label+percent root"))
+    # A tile too small for legible text shows none (its hover still names it), instead of 6 px labels.
+    fig.update_layout(uniformtext={"minsize": CELL_TEXT_SIZE, "mode": "hide"})
     return finish(fig)
 
 
