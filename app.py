@@ -99,10 +99,13 @@ with charts_col:
         elif tab.open:
             tab.info(s.text("calc.sbg_note"))
 
-with st.expander(s.text("calc.how"), expanded=False, icon=":material/function:"):
-    st.markdown(s.text("calc.conventions"))
-    for f in formulas(result):
-        st.markdown(f"**{s.text(f'explain.{f.figure}.name')}**: {s.text(f'explain.{f.figure}.sentence')}")
-        st.latex(f.worked)
+# Built only when opened: formulas load the browser's maths typesetting, which held back a first visit's figures.
+how = st.expander(s.text("calc.how"), expanded=False, icon=":material/function:", key="calc_how", on_change="rerun")
+if how.open:
+    with how:
+        st.markdown(s.text("calc.conventions"))
+        for f in formulas(result):
+            st.markdown(f"**{s.text(f'explain.{f.figure}.name')}**: {s.text(f'explain.{f.figure}.sentence')}")
+            st.latex(f.worked)
 
 state.write_url()

@@ -90,6 +90,9 @@ def test_charts_show_the_current_assumptions_and_only_the_open_tab_is_built():
 
 def test_formulas_show_the_users_numbers():
     at = app(churn="4").run()
+    assert not at.get("latex")                             # built only when the expander is opened
+    at.session_state["calc_how"] = True
+    at.run()
     latex = [e.value for e in at.get("latex")]
     assert any("0.0400" in x and "1{,}000.00" in x for x in latex)        # 50 x 0.8 / 0.04 = 1,000
 
