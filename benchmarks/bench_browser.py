@@ -33,31 +33,30 @@ the frontend's share (key -> rerun request sent; the message with the new LTV ->
 server's (request sent -> that message; -> the rerun's last message), and leave out
 Playwright's own round trips, which the Python-clock rows include.
 
-Measured on this 2-core machine (Debian chromium 156, streamlit 1.67.0), two full runs on 2026-11-30 while other
-engineers' test suites ran (load average 11.1 and 14.3 before the runs, up to 30 during 3b). Run 1 / run 2:
+After the speed work (commits of 2026-11-30: figures drawn before the calculator's widgets with a 5 ms pause,
+a chart's styled layout cached, the formulas built only when opened, no full garbage collection after every
+run): one full run at load average 1.3-2.7 (3b excepted), then parts 1 and 2 alone (10 contexts):
 
 | what | median | p95 | max | n | target |
 | --- | ---: | ---: | ---: | ---: | --- |
-| 1. slider key -> new LTV text (Python clock) | 211 / 180 ms | 620 / 667 ms | 965 / 901 ms | 30 | median <= 100 ms: missed |
-|    in page: keydown -> request sent (frontend) | 8 / 10 ms | 32 / 22 ms | | | |
-|    in page: request sent -> message with the new LTV (server) | 107 / 104 ms | 410 / 293 ms | | | |
-|    in page: that message -> LTV text in the DOM (frontend) | 31 / 30 ms | 196 / 103 ms | | | |
-|    in page: request sent -> last message of the rerun | 442 / 352 ms | 956 / 800 ms | | | |
-| 2. first figure, fresh context: goto -> $800.00 visible | 2,612 / 2,493 ms | 3,667 / 5,665 ms | | 10 | <= 1.5 s: missed (min 1,794 / 1,417 ms) |
-|    in page: navigation start -> first message sent | 969 / 993 ms | 1,662 / 1,548 ms | | | |
-| 3a. 30 WebSocket sessions x 60 s: request -> new LTV | 5,720 / 4,089 ms | 8,381 / 5,649 ms | 12,327 / 7,868 ms | 320 / 450 | p95 <= 1 s: missed |
-| 3a. server RSS (peak) | | | 228 / 231 MiB | | <= 1.5 GB: met |
-| 3b. 30 chromium contexts x 60 s: key -> LTV text | 11,263 / 10,715 ms | 17,061 / 13,777 ms | 18,900 / 14,710 ms | 127 / 143 | p95 <= 1 s: missed |
-| 3b. server RSS (peak) | | | 231 / 232 MiB | | <= 1.5 GB: met |
+| 1. slider key -> new LTV text (Python clock) | 78 / 79 ms | 119 / 101 ms | 151 / 101 ms | 30 / 10 | median <= 100 ms: met |
+|    in page: keydown -> LTV text in the DOM | 70 / 72 ms | 87 / 82 ms | | | |
+|    in page: request sent -> message with the new LTV (server) | 43 ms | 62 ms | | | |
+| 2. first figure, fresh context: goto -> $800.00 visible | 1,198 ms | 1,393 ms | | 10 | <= 1.5 s: met |
+| 3a. 30 WebSocket sessions x 60 s: request -> new LTV | 14 ms | 55 ms | 479 ms | 930 | p95 <= 1 s: met |
+| 3a. server RSS (peak) | | | 227 MiB | | <= 1.5 GB: met |
+| 3b. 30 chromium contexts x 60 s: key -> LTV text | 5,526 ms | 10,785 ms | 12,682 ms | 205 | p95 <= 1 s: missed |
+| 3b. server RSS (peak) | | | 233 MiB | | <= 1.5 GB: met |
 
-In 3a the server used 73 % / 98 % of one core and served 5.3 / 7.5 reruns a second of the 15 asked for (about
-130 ms of CPU a rerun, one core because of the GIL), so requests queued; no change timed out. Saturated, a run's
-messages arrive together (LTV ~30 ms before the end); alone (part 1) the LTV is out ~100 ms after the request
-and the run ends ~250 ms later (the payback chart, the formulas). In 3b the server got only 28-35 % of a core: the 30 pages
-kept the load average at 16-30. In part 2 the page itself takes ~1 s to load (~110 JavaScript files, ~3 MB, not
-compressed), the server's first run 0.12-0.18 s (a --quick 3a), and the LTV appears when the last lazily loaded
-JavaScript chunk (e.g. rehype-katex for the formulas) has arrived. RSS grows ~0.4 MiB a session (216 -> 228 MiB)
-and stays after the sessions close for a while.
+3a served all 930 changes on time at 59 % of one core (~40 ms of CPU a rerun, from ~130 ms: a py-spy profile
+showed 60 % of the server's time in Streamlit's gc.collect(2) after each run, now off with
+``runner.postScriptGC = false``). 3b is this machine, not the server: the server used 15 % of a core while 30
+chromium pages on 2 cores held the load average at 15-32 (and the first part-2 run of that full run, made while
+a test suite ran beside it, gave 2.27 s).
+
+Before (two full runs on 2026-11-30 while other test suites ran, load average 11-14, up to 30 in 3b): part 1
+median 180-211 ms (server 104-107 ms), part 2 2.49-2.61 s, 3a p95 5.6-8.4 s at 5-7.5 reruns a second of the 15
+asked for, 3b p95 13.8-17.1 s, peak RSS 228-232 MiB.
 """
 
 from __future__ import annotations
