@@ -130,8 +130,7 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
         st.markdown("- " + widgets.literal(scenarios.describe(alone, card.campaign, s.lang, s.currency, s.digits)))
 
     table = scenario_table(results, cohort, s.lang)
-    st.dataframe(table, hide_index=True, key="sc_table", column_config=widgets.number_columns(table, s),
-                 placeholder=fmt.NOT_DEFINED)
+    st.table(widgets.figures_table(table, s), hide_index=True)
     left, right = st.columns(2)
     left.download_button(s.text("scenarios.page.download"), safe_csv(table), file_name="clv-scenarios.csv",
                          mime="text/csv", key="sc_download", on_click="ignore", icon=":material/download:")

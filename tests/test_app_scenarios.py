@@ -38,8 +38,11 @@ def test_loyalty_reference_values_through_the_widgets():
 def test_two_campaigns_attribution_and_link_round_trip():
     at = add(add(app("pages/scenarios.py").run(), "loyalty"), "cross_sell")
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Scenario"]) == ["Baseline", "Loyalty programme", "Cross-sell", "All campaigns together"]
+    # loyalty template: LTV 880; costs 0.4 x (1 / 0.04 + 2% x 50 / 0.04) = 20; net 880 - 20 - 800 = 60
+    assert list(table["Net value"])[:2] == ["$0.00", "$60.00"]
+    assert table["ROI"].iloc[0] == "—"                                   # no cost, no ROI (was "None")
     at.session_state["sc_chart_tab"] = "Where the value comes from"
     at.run()
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)      # the waterfall: steps add up to the total
@@ -49,7 +52,7 @@ def test_two_campaigns_attribution_and_link_round_trip():
     written = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     again = app("pages/scenarios.py", **written).run()
     assert metrics(again) == metrics(at)
-    assert again.dataframe[0].value.equals(table)
+    assert again.table[0].value.equals(table)
 
 
 def test_remove_and_invalid_input_message():
@@ -76,7 +79,7 @@ def test_one_invalid_campaign_keeps_the_others_results():
     assert errors == ["With this campaign's margin change the gross margin would be 105.0%; it must stay between 0% "
                       "and 100% (the baseline margin is 80.0%). Lower the margin change."]
     assert metrics(at)["LTV with campaigns"] == "$880.00"
-    assert [r for r in at.dataframe[0].value.iloc[:, 0]] == ["Baseline", "Loyalty programme"]
+    assert [r for r in at.table[0].value.iloc[:, 0]] == ["Baseline", "Loyalty programme"]
 
 
 def test_campaigns_fine_alone_but_not_together():
@@ -88,7 +91,7 @@ def test_campaigns_fine_alone_but_not_together():
         "All campaigns together: their margin changes would take the gross margin to 102.0%; it must stay between "
         "0% and 100% (the baseline margin is 90.0%). Lower one of the margin changes; each campaign's own results "
         "are shown."]
-    assert list(at.dataframe[0].value.iloc[:, 0]) == ["Baseline", "Cross-sell", "Cross-sell (2)"]
+    assert list(at.table[0].value.iloc[:, 0]) == ["Baseline", "Cross-sell", "Cross-sell (2)"]
 
 
 def test_card_summary_follows_its_fields():

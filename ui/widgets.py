@@ -263,17 +263,29 @@ def checkbox(f: Field, lang: str, container: Any = None) -> bool:
     return state.get(f.key)
 
 
-def number_columns(table, s: state.PageState) -> dict:
-    """Column formats for a table of figures: money with the currency, ratios and months plainly."""
-    money = {i18n.text(f"tables.scenario.{c}", s.lang) for c in ("ltv", "ltv_change", "campaign_cost", "net_value",
-                                                                    "cohort_net_value")}
-    config = {}
+SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net_value")
+
+
+def figures_table(table, s: state.PageState) -> Any:
+    """A small table of figures as the reader sees them: money with the currency, other numbers with two
+    decimals, "—" where a value does not exist, all in the chosen digits. Shown with ``st.table``, whose
+    headers wrap, so every column fits the page in both directions (a scrolling grid cut the last one off in
+    Arabic); its CSV download keeps the numbers."""
+    import pandas as pd
+
+    money = {i18n.text(f"tables.scenario.{c}", s.lang) for c in SCENARIO_MONEY}
+    out = pd.DataFrame(index=table.index)
     for column in table.columns:
+        values = table[column]
         if column in money:
-            config[column] = st.column_config.NumberColumn(column, format=f"{s.currency} %,.2f")
-        elif table[column].dtype.kind == "f":
-            config[column] = st.column_config.NumberColumn(column, format="%.2f")
-    return config
+            out[column] = [s.money(v) if pd.notna(v) else clv.fmt.NOT_DEFINED for v in values]
+        elif values.dtype.kind in "fiu" or values.dtype == object and values.map(
+                lambda v: v is None or isinstance(v, (int, float))).all():
+            out[column] = [clv.fmt.number(v, 2, s.digits) if v is not None and pd.notna(v) else clv.fmt.NOT_DEFINED
+                           for v in values]
+        else:
+            out[column] = values.astype(str)
+    return out
 
 
 MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")
