@@ -72,13 +72,10 @@ with st.expander(s.text("segpage.rules.title"), icon=":material/rule:"):
 labels = {c: s.text(f"segpage.table.{c}") for c in ("name", "customers", "share", "revenue", "revenue_share",
                                                       "R", "F", "M", "action")}
 shown = tables.segment_summary(segments, s.lang)
-st.dataframe(shown, hide_index=True, key="seg_table", placeholder=fmt.NOT_DEFINED, column_config={
-    labels["customers"]: st.column_config.NumberColumn(format="%,.0f"),
-    labels["share"]: st.column_config.NumberColumn(format="percent"),
-    labels["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.0f"),
-    labels["revenue_share"]: st.column_config.NumberColumn(format="percent"),
-    **{labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("R", "F", "M")},
-    labels["action"]: st.column_config.TextColumn(width="large")})
+# A wrapping table: the suggested actions are sentences (a grid cut them off, in Arabic at their start).
+st.table(widgets.formatted_table(shown, s, money=(labels["revenue"],), money_decimals=0,
+                                 percent=(labels["share"], labels["revenue_share"]), counts=(labels["customers"],)),
+         hide_index=True)
 st.caption(s.text("segpage.table.caption"))
 st.download_button(s.text("segpage.table.download"), safe_csv(shown), file_name="rfm-segments.csv", mime="text/csv",
                    key="seg_table_download", on_click="ignore", icon=":material/download:")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from apptest import app, metrics
-from clv import cohorts, data, rfm
+from clv import i18n, cohorts, data, rfm
 from ui.dataset import UPLOAD, Upload
 
 PAGE = "pages/segments.py"
@@ -22,7 +22,12 @@ def with_upload(at, raw: bytes, name: str = "t.csv"):
 
 
 def segment_table(at):
-    return next(d.value for d in at.dataframe if "Share of customers" in d.value.columns)
+    """The segment table as shown (a wrapping st.table of text), with the counts and shares read back."""
+    shown = next(t.value for t in at.table if "Share of customers" in t.value.columns).copy()
+    shown["Customers"] = shown["Customers"].str.replace(",", "").astype(int)
+    for column in ("Share of customers", "Share of revenue"):
+        shown[column] = shown[column].str.rstrip("%").astype(float) / 100
+    return shown
 
 
 def test_sample_segments_sum_to_everyone():
@@ -31,8 +36,9 @@ def test_sample_segments_sum_to_everyone():
     assert metrics(at)["Customers"] == "10,000"                          # sample_data/README.md
     seg = segment_table(at)
     assert seg["Customers"].sum() == 10_000
-    assert seg["Share of customers"].sum() == pytest.approx(1.0, abs=1e-12)
-    assert seg["Share of revenue"].sum() == pytest.approx(1.0, abs=1e-12)
+    # shares are shown to 0.1 percentage point: 11 rows add up to 100% within 11 x 0.05
+    assert seg["Share of customers"].sum() == pytest.approx(1.0, abs=0.0055)
+    assert seg["Share of revenue"].sum() == pytest.approx(1.0, abs=0.0055)
     expected = rfm.segment_table(rfm.rfm_table(data.load_sample("transactions").transactions))
     assert seg["Segment"].tolist() == expected["name"].tolist()
     assert seg["Customers"].tolist() == expected["customers"].tolist()
@@ -151,10 +157,14 @@ def shown_cells(element) -> list[str]:
 def test_every_table_shows_a_dash_for_missing_values(lang):
     at = app(PAGE, seg="lost", lang=lang).run()
     assert not at.exception
-    assert len(at.dataframe) == 3
-    for table in at.dataframe:                                   # rules grid, segment table, a segment's customers
+    assert len(at.dataframe) == 2
+    for table in at.dataframe:                                   # rules grid, a segment's customers
         assert table.proto.placeholder == "—"
         assert "None" not in shown_cells(table) and "nan" not in shown_cells(table)
+    share = i18n.text("segpage.table.share", lang)
+    cells = next(t.value for t in at.table if share in t.value.columns).to_numpy().ravel()   # the segment table
+    assert len(cells) > 0
+    assert "None" not in cells and "nan" not in cells
 
 
 def test_segment_table_and_cohort_matrices_download_rounded_with_headers(monkeypatch):

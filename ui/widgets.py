@@ -266,6 +266,32 @@ def checkbox(f: Field, lang: str, container: Any = None) -> bool:
 SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net_value")
 
 
+def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals: int = 2, percent: tuple = (),
+                    counts: tuple = (), decimals: int = 2) -> Any:
+    """``table`` as text the reader sees, column by column: money (with the currency), percent (from
+    fractions), counts (whole, with thousands), other numbers with ``decimals``; "—" for missing values;
+    the chosen digits. For ``st.table``, which wraps long cells (suggested actions, long headers)."""
+    import pandas as pd
+
+    def cell(v, show):
+        return clv.fmt.NOT_DEFINED if v is None or (isinstance(v, float) and pd.isna(v)) else show(v)
+
+    out = pd.DataFrame(index=table.index)
+    for column in table.columns:
+        values = table[column]
+        if column in money:
+            out[column] = [cell(v, lambda x: s.money(x, money_decimals)) for v in values]
+        elif column in percent:
+            out[column] = [cell(v, lambda x: clv.fmt.percent(x, 1, s.digits)) for v in values]
+        elif column in counts:
+            out[column] = [cell(v, lambda x: clv.fmt.number(x, 0, s.digits)) for v in values]
+        elif values.dtype.kind in "fiu":
+            out[column] = [cell(v, lambda x: clv.fmt.number(x, decimals, s.digits)) for v in values]
+        else:
+            out[column] = [cell(v, str) for v in values]
+    return out
+
+
 def figures_table(table, s: state.PageState) -> Any:
     """A small table of figures as the reader sees them: money with the currency, other numbers with two
     decimals, "—" where a value does not exist, all in the chosen digits. Shown with ``st.table``, whose
