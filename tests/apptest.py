@@ -25,3 +25,11 @@ def plain(markdown: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def shown_cells(element) -> list[str]:
+    """A table's cells as the browser shows them: a missing value is the table's placeholder."""
+    import pandas as pd
+
+    frame = element.value.reset_index()
+    return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from apptest import app, metrics
+from apptest import app, metrics, shown_cells
 from clv import cohorts, data, fmt
 from clv.errors import DataError
 
@@ -91,11 +91,6 @@ def served_csv(monkeypatch) -> list[str]:
     monkeypatch.setattr(clv.export, "safe_csv", recording)
     return served
 
-
-def shown_cells(element) -> list[str]:
-    """A table's cells as the browser shows them: a missing value is the table's placeholder."""
-    frame = element.value.reset_index()
-    return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
 
 
 def test_set_aside_download_is_spreadsheet_safe(monkeypatch):

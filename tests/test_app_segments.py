@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from apptest import app, metrics
+from apptest import app, metrics, shown_cells
 from clv import i18n, cohorts, data, rfm
 from ui.dataset import UPLOAD, Upload
 
@@ -146,11 +146,6 @@ def served_csv(monkeypatch) -> dict:
     monkeypatch.setattr(clv.export, "safe_csv", recording)
     return served
 
-
-def shown_cells(element) -> list[str]:
-    """A table's cells as the browser shows them: a missing value is the table's placeholder."""
-    frame = element.value.reset_index()
-    return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
