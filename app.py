@@ -91,11 +91,11 @@ with charts_col:
     tab_payback, tab_churn, tab_map = st.tabs([s.text("calc.tab.payback"), s.text("calc.tab.churn"),
                                                s.text("calc.tab.map")], key="calc_chart_tab", on_change="rerun")
     if tab_payback.open:
-        tab_payback.plotly_chart(charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
+        widgets.plot(tab_payback, s, charts.payback(result, s.lang, s.currency), key="calc_payback_chart")
     for tab, build, key in ((tab_churn, charts.ltv_by_churn, "calc_churn_chart"),
                             (tab_map, charts.ltv_cac_map, "calc_map_chart")):
         if tab.open and assumptions.retention_curve is None:
-            tab.plotly_chart(build(result, s.lang, s.currency), key=key)
+            widgets.plot(tab, s, build(result, s.lang, s.currency), key=key)
         elif tab.open:
             tab.info(s.text("calc.sbg_note"))
 

@@ -296,8 +296,8 @@ else:                                                 # subscriptions
     st.markdown(s.text("datapage.subs.method", months=fmt.number(pooled["months"], 0, s.digits),
                        subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits)))
     tab_mrr, tab_survival = st.tabs([s.text("datapage.subs.tab_mrr"), s.text("datapage.subs.tab_survival")])
-    tab_mrr.plotly_chart(data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
-    tab_survival.plotly_chart(data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
+    widgets.plot(tab_mrr, s, data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
+    widgets.plot(tab_survival, s, data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
 
 left, right = st.columns([1, 2], vertical_alignment="center")
 left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,

@@ -154,7 +154,7 @@ if lesson == "churn":
     partial, limit = float(terms["partial_sum"].iloc[-1]), terms.attrs["limit"]
     st.markdown(s.text("learn.churn.result", n=n_terms, partial=fmt.number(partial, 1, s.digits),
                        limit=fmt.number(limit, 1, s.digits), share=fmt.percent(partial / limit, 0, s.digits)))
-    st.plotly_chart(charts.geometric_series(terms, s.lang), key="learn_geometric_chart")
+    widgets.plot(st, s, charts.geometric_series(terms, s.lang), key="learn_geometric_chart")
     quiz("churn")
 
 # ---------------------------------------------------------------------------------------------- discounting
@@ -174,7 +174,7 @@ if lesson == "discounting":
     at_h = table.iloc[horizon - 1]
     st.markdown(s.md("learn.discounting.result", months=horizon, plain=s.money(at_h["cumulative"]),
                           discounted=s.money(at_h["cumulative_discounted"])))
-    st.plotly_chart(charts.discounting(table, horizon, s.lang, s.currency), key="learn_discounting_chart")
+    widgets.plot(st, s, charts.discounting(table, horizon, s.lang, s.currency), key="learn_discounting_chart")
     quiz("discounting")
 
 # ---------------------------------------------------------------------------------------------- LTV:CAC
@@ -237,8 +237,8 @@ if lesson == "mixture":
     widgets.metric(m2, s.text("learn.mixture.wrong"), s.money(effect.ltv_of_average_churn))
     widgets.metric(m3, s.text("learn.mixture.effective"), fmt.percent(effect.effective_churn, 2, s.digits))
     ch1, ch2 = st.columns(2)
-    ch1.plotly_chart(charts.mixture_bars(effect, s.lang, s.currency), key="learn_mixture_chart")
-    ch2.plotly_chart(charts.mixture_churn(learn.mixture_churn_by_month(churn_a / 100, churn_b / 100, share_a / 100, 60),
+    widgets.plot(ch1, s, charts.mixture_bars(effect, s.lang, s.currency), key="learn_mixture_chart")
+    widgets.plot(ch2, s, charts.mixture_churn(learn.mixture_churn_by_month(churn_a / 100, churn_b / 100, share_a / 100, 60),
                                           s.lang), key="learn_mixture_churn_chart")
     quiz("mixture")
 
@@ -298,9 +298,9 @@ if lesson == "btyd":
             st.markdown(s.text("learn.btyd.worked", churn=fmt.percent(a.monthly_churn, 1, s.digits),
                                rate=fmt.number(monthly_rate, 2, s.digits),
                                p=fmt.percent(a.monthly_churn / monthly_rate, 1, s.digits)))
-        st.plotly_chart(charts.timelines(sim, s.lang), key="learn_timelines_chart")
+        widgets.plot(st, s, charts.timelines(sim, s.lang), key="learn_timelines_chart")
         t = np.linspace(0, weeks, 105)
-        st.plotly_chart(charts.alive_share(t, alive_share(sim, t), expected_alive_share(t, r, alpha, da, db), s.lang),
+        widgets.plot(st, s, charts.alive_share(t, alive_share(sim, t), expected_alive_share(t, r, alpha, da, db), s.lang),
                         key="learn_alive_chart")
         st.caption(s.text("learn.btyd.alive_now", alive=fmt.percent(float(sim["alive"].mean()), 0, s.digits),
                           weeks=weeks))
@@ -403,7 +403,7 @@ def known_truth_exercise() -> None:
         s.text("learn.truth.col_upper"): c["upper_95"].round(3),
         s.text("learn.truth.col_inside"): [s.text("learn.btyd.yes" if x else "learn.btyd.no") for x in c["inside"]],
     }), hide_index=True, key="learn_truth_table")
-    st.plotly_chart(charts.truth_vs_estimate(c, s.lang), key="learn_truth_chart")
+    widgets.plot(st, s, charts.truth_vs_estimate(c, s.lang), key="learn_truth_chart")
     st.caption(s.text("learn.truth.hint"))
 
 

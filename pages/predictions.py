@@ -121,10 +121,10 @@ if tab_models.open:
                                        on_click="ignore", icon=":material/download:")
                     st.success(comparison.recommendation(s.lang, s.digits), icon=":material/verified:")
                     left, right = st.columns(2)
-                    left.plotly_chart(charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
+                    widgets.plot(left, s, charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
                                       key="pred_holdout_chart")
                     best_label = s.text(f"models.names.{comparison.best}")
-                    right.plotly_chart(charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
+                    widgets.plot(right, s, charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
                                                                   best_label, s.lang), key="pred_tracking_chart")
 
         # ---- the model used for each customer's predictions, on the whole period ------------------------
@@ -204,14 +204,14 @@ if tab_models.open:
             if t_matrix.open or t_alive.open:
                 expected_matrix, alive_matrix = predict.frequency_recency_matrices(customer_models, horizon)
             if t_matrix.open:
-                t_matrix.plotly_chart(charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
+                widgets.plot(t_matrix, s, charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
             if t_alive.open:
-                t_alive.plotly_chart(charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
+                widgets.plot(t_alive, s, charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
             if t_hist.open:
-                t_hist.plotly_chart(charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
+                widgets.plot(t_hist, s, charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
                                     key="pred_clv_chart")
             if t_conc.open:
-                t_conc.plotly_chart(charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
+                widgets.plot(t_conc, s, charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
                                     key="pred_concentration_chart")
 
             # ---- formula against model, and the calculator baseline ---------------------------------------------
@@ -297,6 +297,6 @@ if tab_contract.open:
                 widgets.metric(cards[3], s.text("predict.metrics.ltv"), s.money(result.ltv))
                 for sentence in predict.readings(result.model, s.lang, s.currency, s.digits):
                     st.markdown(f"- {sentence}")
-                st.plotly_chart(charts.survival(result.projection, s.lang), key="pred_survival_chart")
+                widgets.plot(st, s, charts.survival(result.projection, s.lang), key="pred_survival_chart")
 
 state.write_url()

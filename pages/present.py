@@ -65,7 +65,7 @@ if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
                           height=560)
         fig.update_xaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
         fig.update_yaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
-        where.plotly_chart(fig, key=key)
+        widgets.plot(where, s, fig, key=key)
     st.download_button(s.text("report.download"),
                        lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort"),
                                                digits=s.digits).encode(),

@@ -143,19 +143,19 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
         s.text("scenarios.page.tab.value"), s.text("scenarios.page.tab.waterfall"), s.text("scenarios.page.tab.curves"),
         s.text("scenarios.page.tab.tornado"), s.text("scenarios.page.tab.risk")], key="sc_chart_tab", on_change="rerun")
     if tab_value.open:           # only the open tab is computed and drawn
-        tab_value.plotly_chart(scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
+        widgets.plot(tab_value, s, scenario_charts.value_bars(results, s.lang, s.currency), key="sc_bars")
     if tab_waterfall.open:
-        tab_waterfall.plotly_chart(scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
+        widgets.plot(tab_waterfall, s, scenario_charts.waterfall(combined, s.lang, s.currency), key="sc_waterfall")
         if len(campaigns) > 1:
             tab_waterfall.caption(s.text("scenarios.page.waterfall_note"))
     if tab_curves.open:
-        tab_curves.plotly_chart(scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
-        tab_curves.plotly_chart(scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
+        widgets.plot(tab_curves, s, scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
+        widgets.plot(tab_curves, s, scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
     if tab_tornado.open:
         pct = widgets.number(F["sc_sens"], s.lang, tab_tornado) / 100.0
         table_sens = scenarios.sensitivity(baseline, campaigns, pct, s.lang)
         idle = scenarios.idle_drivers(table_sens)
-        tab_tornado.plotly_chart(scenario_charts.tornado(table_sens[~table_sens["driver"].isin(idle)], s.lang,
+        widgets.plot(tab_tornado, s, scenario_charts.tornado(table_sens[~table_sens["driver"].isin(idle)], s.lang,
                                                          s.currency), key="sc_tornado")
         if idle:
             tab_tornado.caption(s.text("scenarios.page.idle_title") + "\n" +
@@ -169,6 +169,6 @@ if ui.workshop.revealed("scenarios", repr((baseline, campaigns)), s.lang):
             tab_risk.markdown(s.md("scenarios.page.risk_line", p10=s.money(sim.p10), p50=s.money(sim.p50),
                                p90=s.money(sim.p90), probability=fmt.percent(sim.probability_positive, 0, s.digits),
                                n=fmt.number(sim.n, 0, s.digits)))
-            tab_risk.plotly_chart(scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
+            widgets.plot(tab_risk, s, scenario_charts.histogram(sim, s.lang, s.currency), key="sc_histogram")
 
 state.write_url()

@@ -81,8 +81,8 @@ st.download_button(s.text("segpage.table.download"), safe_csv(shown), file_name=
                    key="seg_table_download", on_click="ignore", icon=":material/download:")
 
 tab_treemap, tab_heatmap = st.tabs([s.text("segpage.tab.treemap"), s.text("segpage.tab.heatmap")])
-tab_treemap.plotly_chart(data_charts.rfm_treemap(segments, s.lang), key="seg_treemap")
-tab_heatmap.plotly_chart(data_charts.rf_heatmap(scores, s.lang), key="seg_heatmap")
+widgets.plot(tab_treemap, s, data_charts.rfm_treemap(segments, s.lang), key="seg_treemap")
+widgets.plot(tab_heatmap, s, data_charts.rf_heatmap(scores, s.lang), key="seg_heatmap")
 
 
 @st.fragment
@@ -120,12 +120,12 @@ trend = cache.on_data(key, "orders", tx)
 tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs([
     s.text("segpage.tab.retention"), s.text("segpage.tab.revenue_retention"), s.text("segpage.tab.cumulative"),
     s.text("segpage.tab.aov")])
-tab_retention.plotly_chart(data_charts.retention_heatmap(cohort_tables, s.lang), key="seg_retention", height=heatmap_height)
+widgets.plot(tab_retention, s, data_charts.retention_heatmap(cohort_tables, s.lang), key="seg_retention", height=heatmap_height)
 tab_retention.caption(s.text("segpage.notes.retention"))
-tab_revenue.plotly_chart(data_charts.revenue_retention_heatmap(cohort_tables, s.lang), key="seg_revenue_retention",
+widgets.plot(tab_revenue, s, data_charts.revenue_retention_heatmap(cohort_tables, s.lang), key="seg_revenue_retention",
                          height=heatmap_height)
 tab_revenue.caption(s.text("segpage.notes.revenue_retention"))
-tab_cumulative.plotly_chart(data_charts.cumulative_revenue_chart(cohort_tables, s.lang, s.currency),
+widgets.plot(tab_cumulative, s, data_charts.cumulative_revenue_chart(cohort_tables, s.lang, s.currency),
                             key="seg_cumulative")
 tab_cumulative.caption(s.text("segpage.notes.cumulative"))
 for tab, matrix in ((tab_retention, "retention"), (tab_revenue, "revenue_retention"),
@@ -134,7 +134,7 @@ for tab, matrix in ((tab_retention, "retention"), (tab_revenue, "revenue_retenti
                         safe_csv(tables.cohort_matrix(cohort_tables, matrix, s.lang)), file_name=f"cohort-{matrix}.csv",
                         mime="text/csv", key=f"seg_cohort_download_{matrix}", on_click="ignore",
                         icon=":material/download:")
-tab_aov.plotly_chart(data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
+widgets.plot(tab_aov, s, data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
 tab_aov.caption(s.text("segpage.notes.aov"))
 
 state.write_url()

@@ -148,3 +148,19 @@ def test_arabic_indic_digits_in_every_sentence_and_figure(script, extra):
             if re.search("[0-9]", text):
                 latin.append(text[:120])
     assert latin == []
+
+
+def test_charts_speak_arabic_indic_digits():
+    # Issue 10: with Arabic-Indic digits the charts kept Western ticks and labels (plotly draws only those).
+    import re
+
+    at = app("pages/scenarios.py", lang="ar", digits="arabic", c1="loyalty", c1r="40", c1c="20", c1p="1").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    y = spec["layout"]["yaxis"]
+    assert y["tickmode"] == "array" and len(y["tickvals"]) >= 3
+    assert all(not re.search("[0-9]", t) for t in y["ticktext"]) and "٠" in "".join(y["ticktext"])
+    labels = [t for trace in spec["data"] for t in (trace.get("text") or []) if isinstance(t, str)]
+    assert labels and not any(re.search("[0-9]", t) for t in labels)
+    # Western digits: plotly's own ticks, untouched
+    plain = json.loads(app("pages/scenarios.py", lang="ar", c1="loyalty").run().get("plotly_chart")[0].proto.spec)
+    assert "tickvals" not in plain["layout"]["yaxis"]

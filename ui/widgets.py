@@ -321,3 +321,11 @@ def literal(text: str) -> str:
     """User text (a campaign name, a file name, a message quoting a file) as markdown that shows it
     exactly as typed: no links, images, emphasis or maths can come from it."""
     return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def plot(where: Any, s: state.PageState, fig: Any, **kwargs: Any) -> None:
+    """``where.plotly_chart(fig)`` with the figure's numbers in the chosen digits (plotly draws Western
+    digits only: ``clv.charts.base.in_digits``)."""
+    from clv.charts.base import in_digits
+
+    where.plotly_chart(in_digits(fig, s.digits), **kwargs)

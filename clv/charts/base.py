@@ -19,6 +19,8 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import numbers
+import re
 import textwrap
 
 import plotly.graph_objects as go
@@ -198,4 +200,115 @@ def finish(fig: go.Figure) -> go.Figure:
             note.font.size = FONT_SIZE
     if _has_rtl(str(fig.layout.title.text or "")):
         _embed_rtl(fig)
+    return fig
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+TICKS_WANTED = 6
+
+
+def nice_ticks(low: float, high: float, wanted: int = TICKS_WANTED) -> list[float]:
+    """Round tick values covering [low, high], about ``wanted`` of them (1, 2, 2.5 or 5 times a power of ten).
+
+    >>> nice_ticks(0, 1000)
+    [0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]
+    >>> nice_ticks(0.02, 0.13)
+    [0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15]
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low] if math.isfinite(low) else []
+    raw = (high - low) / max(wanted - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in NICE_STEPS if m * power >= raw)
+    first = math.floor(low / step + 1e-9) * step
+    count = int(math.ceil((high - first) / step - 1e-9)) + 1
+    return [round(first + i * step, 12) for i in range(count)]
+
+
+def _decimals(ticks: list[float]) -> int:
+    return max((len(f"{abs(t):.10g}".split(".")[1]) if "." in f"{abs(t):.10g}" else 0) for t in ticks) if ticks else 0
+
+
+def _axis_values(fig: go.Figure, axis: str) -> list[float]:
+    """The numeric values plotted on an axis ("x" or "y"), from the traces drawn against it."""
+    import numpy as np
+
+    values = []
+    for trace in fig.data:
+        if trace.type not in ("scatter", "bar", "waterfall"):
+            continue
+        ref = getattr(trace, f"{axis}axis", None) or axis
+        if ref != axis:
+            continue
+        data = getattr(trace, axis, None)
+        if data is None:
+            continue
+        arr = np.asarray([v for v in data if isinstance(v, numbers.Real) and not isinstance(v, bool)], dtype=float)
+        arr = arr[np.isfinite(arr)]
+        if not len(arr):
+            continue
+        if trace.type == "bar" and (trace.orientation or "v") == ("h" if axis == "x" else "v"):
+            arr = np.append(arr, 0.0)                   # bars start at zero
+        if trace.type == "waterfall":
+            arr = np.append(np.cumsum(arr), 0.0)
+        values.extend(arr.tolist())
+    for shape in fig.layout.shapes:                     # reference lines (CAC, 3:1, baseline) in data units
+        if (getattr(shape, f"{axis}ref", None) or axis) != axis:
+            continue
+        for end in (f"{axis}0", f"{axis}1"):
+            v = getattr(shape, end, None)
+            if isinstance(v, (int, float)) and math.isfinite(v):
+                values.append(float(v))
+    return values
+
+
+def in_digits(fig: go.Figure, digits: str) -> go.Figure:
+    """The figure's numbers in ``digits`` ("arabic": Arabic-Indic). Plotly draws Western digits only, so
+    numeric axes get explicit round ticks written in those digits, and every text the figure carries
+    (title, axis titles, labels on bars and lines, notes, legend entries) has its digits translated.
+    Legend entries with Latin letters (a typed campaign name) keep their text as typed. Returns ``fig`` (changed in place); "western" changes nothing."""
+    if digits != "arabic":
+        return fig
+    table = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
+
+    def tr(text):
+        return text.translate(table) if isinstance(text, str) else text
+
+    def tr_text(text):                                  # keep <br> and markup intact; digits only
+        return re.sub(r"<[^>]*>|[0-9.,]+", lambda m: m.group(0) if m.group(0).startswith("<") else
+                      (tr(m.group(0)) if any(c.isdigit() for c in m.group(0)) else m.group(0)), text) \
+            if isinstance(text, str) else text
+
+    fig.layout.title.text = tr_text(fig.layout.title.text)
+    for note in fig.layout.annotations:
+        note.text = tr_text(note.text)
+    for trace in fig.data:
+        name = getattr(trace, "name", None)
+        if isinstance(name, str) and not re.search("[A-Za-z]", name.replace("LTV", "").replace("CAC", "")):
+            trace.name = tr_text(name)              # a catalogue label with a number, not a typed name
+        text = getattr(trace, "text", None)
+        if isinstance(text, str):
+            trace.text = tr_text(text)
+        elif text is not None:
+            trace.text = [[tr_text(u) for u in t] if isinstance(t, (list, tuple)) else tr_text(t) for t in text]
+    for name in fig.layout.to_plotly_json():
+        if not name.startswith(("xaxis", "yaxis")):
+            continue
+        axis = fig.layout[name]
+        axis.title.text = tr_text(axis.title.text)
+        if axis.ticktext is not None:
+            axis.ticktext = [tr_text(t) for t in axis.ticktext]
+            continue
+        if axis.type in ("category", "log", "date") or axis.tickvals is not None:
+            continue
+        if axis.range is not None and all(isinstance(v, numbers.Real) for v in axis.range):
+            values = [float(v) for v in axis.range]     # the range the builder chose is what is shown
+        else:
+            values = _axis_values(fig, name[0])
+        if not values:
+            continue
+        ticks = nice_ticks(min(values), max(values))
+        decimals = _decimals(ticks)
+        axis.update(tickmode="array", tickvals=ticks,
+                    ticktext=[tr(f"{t:,.{decimals}f}") for t in ticks])
     return fig
