@@ -29,7 +29,7 @@ RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"] { direction: rtl; text-align: right; }
 [data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6, p, li, [data-testid="stMarkdownContainer"]) { text-align: right; }
 [data-testid="stSlider"], .js-plotly-plot, [data-testid="stDataFrame"], [data-testid="stNumberInput"] input,
-.katex, [data-testid="stLatex"], [data-testid="stTable"] td { direction: ltr; }
+.katex, [data-testid="stLatex"] { direction: ltr; }
 </style>"""
 
 

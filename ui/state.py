@@ -267,7 +267,10 @@ class PageState:
         read 31-12-2025 in Arabic)."""
         text = value.strftime("%Y-%m-%d").translate(fmt.ARABIC_INDIC) if self.digits == "arabic" \
             else value.strftime("%Y-%m-%d")
-        return f"\u2066{text}\u2069" if i18n.is_rtl(self.lang) else text
+        if not i18n.is_rtl(self.lang):
+            return text
+        lrm = "\u200e"       # left-to-right marks around each part: Arabic-Indic digits are not strong
+        return lrm + text.replace("-", f"{lrm}-{lrm}") + lrm   # left-to-right, so an isolate alone did not hold
 
     def md(self, key: str, **values: object) -> str:
         """``text`` for st.markdown and friends: a currency "$" must not open a LaTeX span."""
