@@ -146,8 +146,9 @@ if tab_models.open:
             model_label = s.text(f"models.names.{model_key}")
             st.subheader(s.text("predict.page.params_header"))
             st.caption(s.text("predict.page.params_caption"))
-            for col, fitted in zip(st.columns(2), (customer_models.transaction_model, customer_models.spend_model)):
-                with col:
+            # One under the other: side by side, a parameter table's last column was cut off in Arabic.
+            for fitted in (customer_models.transaction_model, customer_models.spend_model):
+                with st.container():
                     st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
                     summary = tables.model_parameters(fitted.summary(), s.lang)
                     st.dataframe(summary, hide_index=True, key=f"pred_params_{fitted.name}", placeholder=fmt.NOT_DEFINED,

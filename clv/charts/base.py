@@ -262,6 +262,24 @@ def _axis_values(fig: go.Figure, axis: str) -> list[float]:
     return values
 
 
+def _typed(text) -> bool:
+    """Text with Latin letters (other than the LTV and CAC acronyms): a typed name, kept as typed."""
+    return isinstance(text, str) and bool(re.search("[A-Za-z]", text.replace("LTV", "").replace("CAC", "")))
+
+
+def _categories(fig: go.Figure, axis: str) -> list[str]:
+    """The category labels on an axis (text values of the traces drawn against it), in order."""
+    seen: dict[str, None] = {}
+    for trace in fig.data:
+        if trace.type not in ("scatter", "bar") or (getattr(trace, f"{axis}axis", None) or axis) != axis:
+            continue
+        values = getattr(trace, axis, None)
+        for v in (() if values is None else values):
+            if isinstance(v, str):
+                seen.setdefault(v, None)
+    return list(seen)
+
+
 def in_digits(fig: go.Figure, digits: str) -> go.Figure:
     """The figure's numbers in ``digits`` ("arabic": Arabic-Indic). Plotly draws Western digits only, so
     numeric axes get explicit round ticks written in those digits, and every text the figure carries
@@ -284,7 +302,7 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
         note.text = tr_text(note.text)
     for trace in fig.data:
         name = getattr(trace, "name", None)
-        if isinstance(name, str) and not re.search("[A-Za-z]", name.replace("LTV", "").replace("CAC", "")):
+        if isinstance(name, str) and not _typed(name):
             trace.name = tr_text(name)              # a catalogue label with a number, not a typed name
         text = getattr(trace, "text", None)
         if isinstance(text, str):
@@ -297,7 +315,12 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
         axis = fig.layout[name]
         axis.title.text = tr_text(axis.title.text)
         if axis.ticktext is not None:
-            axis.ticktext = [tr_text(t) for t in axis.ticktext]
+            axis.ticktext = [t if _typed(t) else tr_text(t) for t in axis.ticktext]
+            continue
+        categories = _categories(fig, name[0])
+        if categories:                                  # "0", "1", ... "7+": numbers written as categories
+            if any(re.search("[0-9]", c) for c in categories) and not any(_typed(c) for c in categories):
+                axis.update(tickmode="array", tickvals=categories, ticktext=[tr(c) for c in categories])
             continue
         if axis.type in ("category", "log", "date") or axis.tickvals is not None:
             continue
