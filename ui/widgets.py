@@ -285,7 +285,7 @@ def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals
             out[column] = [cell(v, lambda x: clv.fmt.percent(x, 1, s.digits)) for v in values]
         elif column in counts:
             out[column] = [cell(v, lambda x: clv.fmt.number(x, 0, s.digits)) for v in values]
-        elif values.dtype.kind in "fiu":
+        elif values.dtype.kind in "fiu" or values.map(lambda v: v is None or isinstance(v, (int, float))).all():
             out[column] = [cell(v, lambda x: clv.fmt.number(x, decimals, s.digits)) for v in values]
         else:
             out[column] = [cell(v, str) for v in values]
@@ -293,25 +293,11 @@ def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals
 
 
 def figures_table(table, s: state.PageState) -> Any:
-    """A small table of figures as the reader sees them: money with the currency, other numbers with two
-    decimals, "—" where a value does not exist, all in the chosen digits. Shown with ``st.table``, whose
-    headers wrap, so every column fits the page in both directions (a scrolling grid cut the last one off in
-    Arabic); its CSV download keeps the numbers."""
-    import pandas as pd
-
-    money = {i18n.text(f"tables.scenario.{c}", s.lang) for c in SCENARIO_MONEY}
-    out = pd.DataFrame(index=table.index)
-    for column in table.columns:
-        values = table[column]
-        if column in money:
-            out[column] = [s.money(v) if pd.notna(v) else clv.fmt.NOT_DEFINED for v in values]
-        elif values.dtype.kind in "fiu" or values.dtype == object and values.map(
-                lambda v: v is None or isinstance(v, (int, float))).all():
-            out[column] = [clv.fmt.number(v, 2, s.digits) if v is not None and pd.notna(v) else clv.fmt.NOT_DEFINED
-                           for v in values]
-        else:
-            out[column] = values.astype(str)
-    return out
+    """A small table of figures (the scenario comparison) as the reader sees it: money with the currency,
+    other numbers with two decimals. Shown with ``st.table``, whose headers wrap, so every column fits the
+    page in both directions (a scrolling grid cut the last one off in Arabic); its CSV keeps the numbers."""
+    money = tuple(i18n.text(f"tables.scenario.{c}", s.lang) for c in SCENARIO_MONEY)
+    return formatted_table(table, s, money=money)
 
 
 MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")
