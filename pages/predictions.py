@@ -111,11 +111,12 @@ if tab_models.open:
                                           message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
                 if comparison.ok_fits:
                     table = tables.model_comparison(comparison.table(s.lang), s.lang)
-                    st.dataframe(table, hide_index=True, key="pred_compare_table", placeholder=fmt.NOT_DEFINED,
-                                 column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format=f)
-                                                for c, f in (("log_likelihood", "%.1f"), ("aic", "%.1f"), ("bic", "%.1f"),
-                                                             ("mae", "%.3f"), ("rmse", "%.3f"),
-                                                             ("holdout_predicted", "%.0f"), ("holdout_actual", "%.0f"))})
+                    places = {s.text(f"predict.columns.{c}"): d for c, d in (
+                        ("log_likelihood", 1), ("aic", 1), ("bic", 1), ("mae", 3), ("rmse", 3),
+                        ("holdout_predicted", 0), ("holdout_actual", 0))}
+                    widgets.grid(st, table, s, "pred_compare_table", hide_index=True, decimals=places,
+                                 column_config={c: st.column_config.NumberColumn(format=f"%,.{d}f")
+                                                for c, d in places.items()})
                     st.download_button(s.text("predict.page.compare_download"), safe_csv(table),
                                        file_name="clv-model-comparison.csv", mime="text/csv", key="pred_compare_download",
                                        on_click="ignore", icon=":material/download:")
@@ -151,7 +152,7 @@ if tab_models.open:
                 with st.container():
                     st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
                     summary = tables.model_parameters(fitted.summary(), s.lang)
-                    st.dataframe(summary, hide_index=True, key=f"pred_params_{fitted.name}", placeholder=fmt.NOT_DEFINED,
+                    widgets.grid(st, summary, s, f"pred_params_{fitted.name}", hide_index=True, decimals=4,
                                  column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
                                                 for c in ("estimate", "se", "lower_95", "upper_95")})
                     st.download_button(s.text("predict.page.params_download"), safe_csv(summary),
@@ -187,7 +188,8 @@ if tab_models.open:
                 shown = shown[ids.str.contains(query, case=False, regex=False)]
             st.caption(s.text("predict.page.shown", shown=fmt.number(len(shown), 0, s.digits),
                               total=fmt.number(len(values.table), 0, s.digits)))
-            st.dataframe(shown, hide_index=True, key="pred_customers_table", placeholder=fmt.NOT_DEFINED,
+            widgets.grid(st, shown, s, "pred_customers_table", hide_index=True,
+                         decimals={labels["p_alive"]: 3},
                          column_config={labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
                                         labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
                                         labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),

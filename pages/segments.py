@@ -99,7 +99,7 @@ def customer_list() -> None:
                            share=fmt.percent(len(members) / len(scores), 1, s.digits)))
         columns = {c: s.text(f"segpage.customers.{c}") for c in tables.CUSTOMER_COLUMNS}
         listed = tables.segment_customers(members, s.lang)
-        st.dataframe(listed, key="seg_customers", placeholder=fmt.NOT_DEFINED, column_config={
+        widgets.grid(st, listed, s, "seg_customers", money=(columns["revenue"],), decimals=0, column_config={
             columns["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.2f"),
             columns["first_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
             columns["last_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD")})

@@ -164,3 +164,16 @@ def test_charts_speak_arabic_indic_digits():
     # Western digits: plotly's own ticks, untouched
     plain = json.loads(app("pages/scenarios.py", lang="ar", c1="loyalty").run().get("plotly_chart")[0].proto.spec)
     assert "tickvals" not in plain["layout"]["yaxis"]
+
+
+def test_grid_tables_follow_the_digit_choice():
+    # Issue 10: the model comparison and parameter grids kept Western digits with Arabic-Indic chosen.
+    import re
+
+    at = app("pages/predictions.py", lang="ar", digits="arabic").run()
+    assert not at.exception
+    compare = at.dataframe[0].value
+    figures = compare.drop(columns=[compare.columns[0]]).to_numpy().ravel()       # the model's name is a name
+    assert len(figures) and not any(re.search("[0-9]", str(v)) for v in figures)
+    western = app("pages/predictions.py", lang="ar").run().dataframe[0].value
+    assert western.select_dtypes("number").shape[1] >= 5                        # sortable numbers otherwise

@@ -267,10 +267,13 @@ SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net
 
 
 def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals: int = 2, percent: tuple = (),
-                    counts: tuple = (), decimals: int = 2) -> Any:
+                    counts: tuple = (), decimals: int | dict = 2) -> Any:
     """``table`` as text the reader sees, column by column: money (with the currency), percent (from
     fractions), counts (whole, with thousands), other numbers with ``decimals``; "—" for missing values;
-    the chosen digits. For ``st.table``, which wraps long cells (suggested actions, long headers)."""
+    the chosen digits; dates as YYYY-MM-DD. ``decimals`` may name columns ({column: places}). For
+    ``st.table``, which wraps long cells (suggested actions, long headers), and for ``grid``."""
+    import datetime as dt
+
     import pandas as pd
 
     def cell(v, show):
@@ -285,8 +288,11 @@ def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals
             out[column] = [cell(v, lambda x: clv.fmt.percent(x, 1, s.digits)) for v in values]
         elif column in counts:
             out[column] = [cell(v, lambda x: clv.fmt.number(x, 0, s.digits)) for v in values]
+        elif values.dtype.kind == "M" or values.map(lambda v: isinstance(v, dt.date)).all():
+            out[column] = [cell(v, lambda x: s.date(x) if not pd.isna(x) else clv.fmt.NOT_DEFINED) for v in values]
         elif values.dtype.kind in "fiu" or values.map(lambda v: v is None or isinstance(v, (int, float))).all():
-            out[column] = [cell(v, lambda x: clv.fmt.number(x, decimals, s.digits)) for v in values]
+            places = decimals.get(column, 2) if isinstance(decimals, dict) else decimals
+            out[column] = [cell(v, lambda x, d=places: clv.fmt.number(x, d, s.digits)) for v in values]
         else:
             out[column] = [cell(v, str) for v in values]
     return out
@@ -315,3 +321,15 @@ def plot(where: Any, s: state.PageState, fig: Any, **kwargs: Any) -> None:
     from clv.charts.base import in_digits
 
     where.plotly_chart(in_digits(fig, s.digits), **kwargs)
+
+
+def grid(where: Any, table: Any, s: state.PageState, key: str, column_config: dict | None = None,
+         decimals: int | dict = 2, money: tuple = (), **kwargs: Any) -> None:
+    """A sortable table (``st.dataframe``) with "—" for missing values. With Arabic-Indic digits chosen it
+    shows the figures as text in those digits (the grid draws Western digits only), at the cost of sorting
+    them as text; the CSV beside it keeps the numbers either way."""
+    if s.digits == "arabic":
+        where.dataframe(formatted_table(table, s, money=money, decimals=decimals), key=key,
+                        placeholder=clv.fmt.NOT_DEFINED, **kwargs)
+    else:
+        where.dataframe(table, key=key, column_config=column_config, placeholder=clv.fmt.NOT_DEFINED, **kwargs)
