@@ -105,7 +105,7 @@ def test_known_truth_exercise_waits_for_the_button_then_compares():
 
 def test_buy_till_you_die_lesson_shows_simulation_and_fit():
     at = learn_page(lesson="btyd")
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
     assert "Simulated customers: purchases and (unseen) dropouts" in titles
     assert "Share of customers still alive" in titles
     fit = table(at, "Parameter")

@@ -41,7 +41,8 @@ def test_page_renders_alone_with_comparison_parameters_and_customers():
 
 
 def chart_titles(at) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    """The charts' titles as read (a long title wraps onto two lines with <br>)."""
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ") for c in at.get("plotly_chart")]
 
 
 def test_only_the_open_tabs_are_built():

@@ -32,9 +32,11 @@ def assert_legible(fig) -> None:
     assert (layout.legend.yref, layout.legend.y, layout.legend.yanchor) == ("container", 0, "bottom")
     assert layout.legend.font.size >= MIN_FONT_PX
     title = layout.title
-    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top") and "<br>" not in title.text
+    lines = title.text.replace("\u202b", "").replace("\u202c", "").split("<br>")   # a long title: two lines
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top") and len(lines) <= 2
+    assert all(len(line) <= 48 for line in lines)
     assert title.pad.t >= TOOLBAR_PX
-    assert layout.margin.t >= title.pad.t + 1.3 * title.font.size             # the title's line fits above the plot
+    assert layout.margin.t >= title.pad.t + 1.3 * title.font.size * len(lines)   # its lines fit above the plot
     axes = [layout[k] for k in layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]
     assert axes
     for axis in axes:
@@ -105,3 +107,19 @@ def test_infinite_ltv_charts_do_not_break():
     fig = charts.ltv_by_churn(r)
     assert len(fig.data) == 1                                             # no current point at infinity
     assert np.isfinite(np.asarray(charts.ltv_cac_map(r).data[0].z)).all()
+
+
+
+def test_a_long_title_takes_two_lines_and_the_plot_moves_down():
+    # Issue 10: long titles were cut on a 390 px phone (the figure cannot know its width; two lines fit).
+    from clv.charts import base
+    from clv.charts.models import frequency_recency
+    import pandas as pd
+
+    fig = frequency_recency(pd.DataFrame([[1.0, 2.0]], index=pd.Index([0], name="frequency"),
+                                         columns=pd.Index([0.0, 10.0], name="recency")), 12, "en")
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= base.TITLE_CHARS for line in lines)
+    assert fig.layout.margin.t >= base.TOP_MARGIN + base.TITLE_LINE_PX
+    short = charts.payback(clv.evaluate(clv.Assumptions(50, 0.8, 0.05, 300)), "en")
+    assert "<br>" not in short.layout.title.text and short.layout.margin.t == base.TOP_MARGIN

@@ -16,7 +16,7 @@ def test_frequency_recency_and_p_alive_heatmaps_show_the_matrices(full):
     z = np.array(fig.data[0].z, dtype=float)
     assert np.allclose(z, expected.to_numpy(), equal_nan=True)
     assert list(fig.data[0].y) == list(expected.index) and list(fig.data[0].x) == list(expected.columns)
-    assert fig.layout.title.text == "Expected purchases in the next 6 months, by frequency and recency"
+    assert fig.layout.title.text.replace("<br>", " ") == "Expected purchases in the next 6 months, by frequency and recency"
     assert fig.layout.yaxis.title.text == "Repeat purchases (frequency)"
     pa = charts.p_alive(alive, "en")
     assert np.allclose(np.array(pa.data[0].z, dtype=float), alive.to_numpy(), equal_nan=True)

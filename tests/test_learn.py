@@ -264,7 +264,7 @@ def test_timeline_chart_draws_every_purchase_and_dropout():
     purchases, dropouts = fig.data[1], fig.data[2]
     assert len(purchases.x) == len(shown) + shown["frequency"].sum()          # the first purchase at 0 too
     assert len(dropouts.x) == (~shown["alive"]).sum()
-    assert fig.layout.title.text == "Simulated customers: purchases and (unseen) dropouts"
+    assert fig.layout.title.text.replace("<br>", " ") == "Simulated customers: purchases and (unseen) dropouts"
 
 
 def test_geometric_and_alive_charts():

@@ -49,6 +49,8 @@ LINE_HEIGHT = 1.3           # plotly's line spacing, in font sizes
 MARGIN = {"l": 60, "r": 30, "b": 10}
 TOP_MARGIN = MODEBAR_PX + round(TITLE_SIZE * LINE_HEIGHT) + TITLE_GAP_PX
 SUBTITLE_PX = 26            # a line of FONT_SIZE text between the title and the plot area
+TITLE_CHARS = 48            # a longer title takes two lines (one line of it fits a 390 px phone)
+TITLE_LINE_PX = round(TITLE_SIZE * LINE_HEIGHT)
 
 
 def wrap(text: str, width: int) -> str:
@@ -198,6 +200,10 @@ def finish(fig: go.Figure) -> go.Figure:
     for note in fig.layout.annotations:
         if note.font.size is None:
             note.font.size = FONT_SIZE
+    title = fig.layout.title.text
+    if isinstance(title, str) and "<br>" not in title and len(title) > TITLE_CHARS:
+        fig.layout.title.text = wrap(title, TITLE_CHARS)
+        fig.layout.margin.t = (fig.layout.margin.t or TOP_MARGIN) + TITLE_LINE_PX    # room for the second line
     if _has_rtl(str(fig.layout.title.text or "")):
         _embed_rtl(fig)
     return fig
