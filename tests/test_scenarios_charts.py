@@ -145,3 +145,25 @@ def test_a_single_scenario_works():
     for build in (charts.value_bars, charts.survival_curves, charts.value_curves):
         assert len(build(one).data) >= 1
     assert len(charts.waterfall(one["Loyalty"]).data[0].y) == 3
+
+
+def test_a_campaign_name_is_never_markup_in_a_chart():
+    # Issue 11 (8): plotly renders <a href>, <b>, <i> in names and labels, so a campaign named like this made
+    # a clickable external link in the scenario charts, on Present and in the HTML report.
+    import json
+
+    name = '<a href="https://evil.example">Claim</a> <b>big</b>'
+    results = compare(BASE, [Campaign(name, reach=0.4, churn_reduction=0.2, monthly_cost=1.0),
+                             Campaign("Cross-sell", reach=0.15, arpu_lift=0.3)])
+    with_baseline = {"Baseline": evaluate_scenario(BASE, []), **results}
+    for fig in (charts.value_bars(results), charts.waterfall(list(results.values())[-1]),
+                charts.value_curves(with_baseline), charts.survival_curves(with_baseline)):
+        spec = fig.to_json()
+        assert "<a " not in spec and "<b>" not in spec and "</a>" not in spec
+        assert "&lt;a href=" in spec                       # shown as typed, as text
+        layout = json.loads(spec)["layout"]
+        for axis in (layout.get("xaxis", {}),):
+            if axis.get("tickvals"):
+                categories = [v for trace in json.loads(spec)["data"] for v in (trace.get("x") or [])
+                              if isinstance(v, str)]
+                assert set(axis["tickvals"]) <= set(categories)   # ticks still name their categories

@@ -181,6 +181,52 @@ def _embed_rtl(fig: go.Figure) -> None:
         note.text = rtl_text(note.text)
 
 
+OWN_TAGS = re.compile(r"(<br>|<extra></extra>)")     # the only markup the builders write themselves
+
+
+def inert(text):
+    """``text`` shown as typed in a chart: plotly renders a subset of HTML (``<a href>``, ``<b>``, ``<i>``,
+    ``<sup>``) in names, labels and hover text, so a campaign named ``<a href="…">Claim</a>`` made a
+    clickable link. Everything but the builders' own line breaks is escaped; idempotent on plain text.
+
+    >>> inert('<a href="https://evil.example">Claim</a> & co<br>2')
+    '&lt;a href="https://evil.example"&gt;Claim&lt;/a&gt; &amp; co<br>2'
+    """
+    if not isinstance(text, str) or not any(c in text for c in "<>&"):
+        return text
+    parts = OWN_TAGS.split(text)
+    return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   for i, p in enumerate(parts))
+
+
+def _inert_figure(fig: go.Figure) -> None:
+    """Every text a figure carries made inert (``inert``): category values and their tick labels alike,
+    so ticks still match their categories."""
+    def each(values):
+        return None if values is None else [inert(v) if isinstance(v, str) else v for v in values]
+
+    for trace in fig.data:
+        if isinstance(getattr(trace, "name", None), str):
+            trace.name = inert(trace.name)
+        for attr in ("x", "y", "labels", "text", "hovertext", "customdata"):
+            values = getattr(trace, attr, None) if attr in trace else None
+            if isinstance(values, str):
+                setattr(trace, attr, inert(values))
+            elif values is not None and len(values) and any(isinstance(v, str) for v in values):
+                setattr(trace, attr, each(values))
+    for name in fig.layout.to_plotly_json():
+        if name.startswith(("xaxis", "yaxis")):
+            axis = fig.layout[name]
+            if axis.ticktext is not None:
+                axis.ticktext = each(axis.ticktext)
+            if axis.tickvals is not None and any(isinstance(v, str) for v in axis.tickvals):
+                axis.tickvals = each(axis.tickvals)
+            axis.title.text = inert(axis.title.text)
+    for note in fig.layout.annotations:
+        note.text = inert(note.text)
+    fig.layout.title.text = inert(fig.layout.title.text)
+
+
 def finish(fig: go.Figure) -> go.Figure:
     """The shared sizes on what a builder added after ``figure``: every axis (a second y axis too) with
     its title wrapped, colour bars, labels on lines; right-to-left text embedded (``rtl_text``).
@@ -200,6 +246,7 @@ def finish(fig: go.Figure) -> go.Figure:
     for note in fig.layout.annotations:
         if note.font.size is None:
             note.font.size = FONT_SIZE
+    _inert_figure(fig)                                   # user text (campaign names) can never become markup
     title = fig.layout.title.text
     if isinstance(title, str) and "<br>" not in title and len(title) > TITLE_CHARS:
         fig.layout.title.text = wrap(title, TITLE_CHARS)
