@@ -26,3 +26,19 @@ def test_pages_folder_holds_page_scripts_only():
         text = path.read_text(encoding="utf-8")
         assert "ui.page_setup(" in text, f"{path.name} must begin with ui.page_setup()"
         assert "from pages" not in text and "import pages" not in text
+
+
+def test_the_servers_effective_settings():
+    # What `streamlit run` from the repository root uses (.streamlit/config.toml): no usage statistics, no
+    # traceback with server paths in the browser (issue 11), no unsafe table download (issue 10), no full
+    # garbage collection after every run (issue 10: 60% of a workshop server's time).
+    code = ("from streamlit import config\n"
+            "config.get_config_options(force_reparse=True)\n"
+            "for name in ('browser.gatherUsageStats', 'client.showErrorDetails', 'client.disableDataExport',\n"
+            "             'runner.postScriptGC'):\n"
+            "    print(name, config.get_option(name))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    effective = dict(line.split(" ", 1) for line in out.splitlines())
+    assert effective == {"browser.gatherUsageStats": "False", "client.showErrorDetails": "none",
+                         "client.disableDataExport": "True", "runner.postScriptGC": "False"}
