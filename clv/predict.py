@@ -14,7 +14,8 @@ Non-contractual (a transaction log, daily time unit):
    rate; revenue, not margin), plus the population's monthly revenue path and the implied churn.
 4. ``formula_against_model``: the calculator's LTV from the same data's ARPU and churn next to the
    models' mean predicted CLV, both times the same gross margin, same horizon and discount rate.
-5. ``baseline_fields``: the calculator inputs that reproduce the models' mean CLV.
+5. ``new_customer_baseline``: the calculator inputs for a customer acquired today (what "use as baseline"
+   sets); ``baseline_fields``: those that reproduce the mean CLV of the customers already on the books.
 
 Contractual: ``parse_counts`` (typed retention counts), ``subscription_cohorts`` (counts from a
 subscription table) and ``contractual`` (sBG fit, survival projection, DEL and LTV).
@@ -393,23 +394,28 @@ def readings(model, lang: str = "en", currency: str = "$", digits: str = "wester
     out = []
     if isinstance(model, (BetaGeo, ModifiedBetaGeo, ParetoNBD)):
         rate = p["r"] / p["alpha"]
-        out.append(i18n.text_in_digits("predict.reading.rate", lang, digits, weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)))
+        out.append(i18n.text_in_digits("predict.reading.rate", lang, digits,
+                                       weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)))
         key = "predict.reading.heterogeneity_high" if p["r"] < 1 else "predict.reading.heterogeneity_low"
         out.append(i18n.text_in_digits(key, lang, digits, r=n(p["r"], 2)))
     if isinstance(model, BetaGeo):
         out.append(i18n.text_in_digits("predict.reading.dropout", lang, digits, share=pct(p["a"] / (p["a"] + p["b"]))))
     elif isinstance(model, ModifiedBetaGeo):
-        out.append(i18n.text_in_digits("predict.reading.dropout_mbg", lang, digits, share=pct(p["a"] / (p["a"] + p["b"]))))
+        out.append(i18n.text_in_digits("predict.reading.dropout_mbg", lang, digits,
+                                       share=pct(p["a"] / (p["a"] + p["b"]))))
     elif isinstance(model, ParetoNBD):
         monthly = 1 - math.exp(-DAYS_PER_MONTH * p["s"] / p["beta"])
         out.append(i18n.text_in_digits("predict.reading.dropout_pareto", lang, digits, share=pct(monthly)))
     elif isinstance(model, GammaGamma):
-        out.append(i18n.text_in_digits("predict.reading.spend", lang, digits, amount=fmt.money(model.population_mean_spend, currency,
+        out.append(i18n.text_in_digits("predict.reading.spend", lang, digits,
+                                       amount=fmt.money(model.population_mean_spend, currency,
                                                                              2, digits)))
         if p["q"] > 2:
-            out.append(i18n.text_in_digits("predict.reading.spend_spread", lang, digits, share=pct(1 / math.sqrt(p["q"] - 2))))
+            out.append(i18n.text_in_digits("predict.reading.spend_spread", lang, digits,
+                                           share=pct(1 / math.sqrt(p["q"] - 2))))
     elif isinstance(model, ShiftedBetaGeometric):
-        out.append(i18n.text_in_digits("predict.reading.sbg", lang, digits, share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
+        out.append(i18n.text_in_digits("predict.reading.sbg", lang, digits,
+                                       share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
                              first=pct(model.retention_rate(1)), later=pct(model.retention_rate(12))))
     return out
 
@@ -627,5 +633,6 @@ def contractual(cohort_counts: list[list[float]], arpu: float, gross_margin: flo
 
 __all__ = ["compare_models", "Comparison", "ModelFit", "fit_customer_models", "CustomerModels", "customer_values",
            "CustomerValues", "frequency_recency_matrices", "readings", "formula_against_model", "FormulaComparison",
-           "baseline_fields", "new_customer_baseline", "NewCustomerBaseline", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
+           "baseline_fields", "new_customer_baseline", "NewCustomerBaseline",
+           "parse_counts", "subscription_cohorts", "contractual", "Contractual",
            "default_calibration_end", "calibration_bounds", "TRANSACTION_MODELS"]

@@ -1,7 +1,7 @@
 """Regenerate the README's screenshots: every page, in English and in Arabic (and Arabic with Arabic-Indic digits).
 
-    .venv/bin/python docs/screenshots.py            # every page, every language
-    .venv/bin/python docs/screenshots.py present    # only the pages named
+    .venv/bin/python -m docs.screenshots            # every page, every language (from the repository root)
+    .venv/bin/python -m docs.screenshots present    # only the pages named
 
 Starts its own ``streamlit run app.py`` (headless, 127.0.0.1, a free port, no file watcher), opens each page
 in a fresh Debian chromium context with a scenario that shows results, waits until Streamlit is idle and the
@@ -15,12 +15,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +24,8 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.server import ROOT, Server
+
 DOCS = ROOT / "docs"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -61,35 +58,6 @@ SHOTS = (
     Shot("learn", "/learn", "lesson=discounting", 1400, 1500, charts=1),
     Shot("present", "/present", CAMPAIGNS, 1400, 1500, charts=2),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    with log.open("w") as out:                      # a file: an unread pipe can block the server
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.address", "127.0.0.1", "--server.port", str(port),
-                                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.terminate()
-            raise SystemExit(f"streamlit not healthy in 60 s:\n{log.read_text()}")
-        time.sleep(0.2)
 
 
 def settle(pg) -> None:
@@ -164,8 +132,7 @@ def main(names: list[str]) -> None:
         raise SystemExit(f"no {CHROMIUM}: `sudo apt-get install chromium`, or set CHROMIUM_PATH")
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "streamlit.log"
-        proc, url = start_server(log)
-        try:
+        with Server(log) as server:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=[
                     "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -175,18 +142,11 @@ def main(names: list[str]) -> None:
                         if names and shot.name not in names:
                             continue
                         for suffix, lang_query in LANGUAGES:
-                            take(browser, url, shot, suffix, lang_query)
+                            take(browser, server.url, shot, suffix, lang_query)
                 finally:
                     browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        if "Traceback" in log.read_text():
-            raise SystemExit(f"the server logged a traceback:\n{log.read_text()[-4000:]}")
-
+        if "Traceback" in server.log_text():
+            raise SystemExit(f"the server logged a traceback:\n{server.log_text()[-4000:]}")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

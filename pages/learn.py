@@ -99,7 +99,8 @@ if lesson == "what":
         st.latex(formula["ltv"].worked)
         st.markdown(s.md("learn.what.worked", ltv=s.money(result.ltv), cac=s.money(a.cac)))
     heading("learn.play")
-    count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, step=10, **widgets.kept("learn_what_customers", 100))
+    count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, step=10,
+                            **widgets.kept("learn_what_customers", 100))
     if SHOW:
         st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
                          cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
@@ -123,9 +124,12 @@ if lesson == "simple":
     heading("learn.play")
     c1, c2, c3, c4, c5 = st.columns(5)
     aov = c1.number_input(s.text("learn.simple.aov"), 0.0, 1e6, step=5.0, **widgets.kept("learn_simple_aov", 60.0))
-    orders = c2.number_input(s.text("learn.simple.orders"), 0.0, 365.0, step=0.5, **widgets.kept("learn_simple_orders", 4.0))
-    margin = c3.number_input(s.text("learn.simple.margin"), 0.0, 100.0, step=1.0, **widgets.kept("learn_simple_margin", 30.0))
-    lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, step=0.5, **widgets.kept("learn_simple_lifespan", 3.0))
+    orders = c2.number_input(s.text("learn.simple.orders"), 0.0, 365.0, step=0.5,
+                             **widgets.kept("learn_simple_orders", 4.0))
+    margin = c3.number_input(s.text("learn.simple.margin"), 0.0, 100.0, step=1.0,
+                             **widgets.kept("learn_simple_margin", 30.0))
+    lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, step=0.5,
+                               **widgets.kept("learn_simple_lifespan", 3.0))
     rate = c5.number_input(s.text("learn.simple.rate"), 0.0, 100.0, step=1.0, **widgets.kept("learn_simple_rate", 10.0))
     simple, discounted = learn.simple_vs_discounted(aov, orders, margin / 100, lifespan, rate / 100)
     st.markdown(s.md("learn.simple.result", simple=s.money(simple), rate=fmt.percent(rate / 100, 1, s.digits),
@@ -186,7 +190,8 @@ if lesson == "ltv_cac":
         st.markdown(s.text("learn.ltv_cac.worked", ratio=fmt.ratio(result.ltv_to_cac, digits=s.digits),
                            verdict=widgets.verdict_ltv_to_cac(result.ltv_to_cac, s.lang, s.digits)[0]))
     heading("learn.play")
-    cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, step=10.0, **widgets.kept("learn_ltvcac_cac", float(min(a.cac, 3000.0))))
+    cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, step=10.0,
+                    **widgets.kept("learn_ltvcac_cac", float(min(a.cac, 3000.0))))
     ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
     ratio = None if ratio is None or math.isnan(ratio) else ratio
     if SHOW:
@@ -280,7 +285,8 @@ if lesson == "btyd":
         db = st.slider(s.text("learn.btyd.b"), 0.1, 10.0, step=0.1, **widgets.kept("learn_btyd_b", 2.4))
         n_sim = st.slider(s.text("learn.btyd.customers"), 100, 5000, step=100, **widgets.kept("learn_btyd_n", 1000))
         weeks = st.slider(s.text("learn.btyd.weeks"), 4, 156, step=4, **widgets.kept("learn_btyd_weeks", 52))
-        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, step=1, **widgets.kept("learn_btyd_seed", DEFAULT_SEED))
+        seed = st.number_input(s.text("learn.btyd.seed"), 0, 1_000_000, step=1,
+                               **widgets.kept("learn_btyd_seed", DEFAULT_SEED))
     sim = simulate_bgnbd(n_sim, r, alpha, da, db, weeks, int(seed))
     with shown_col:
         st.markdown(s.text("learn.btyd.means", rate=fmt.number(r / alpha, 3, s.digits),
@@ -357,19 +363,29 @@ def known_truth_exercise() -> None:
     with st.form("learn_truth_form"):
         heading("learn.truth.form")
         c1, c2, c3 = st.columns(3)
-        n = c1.number_input(s.text("learn.truth.customers"), 50, 20_000, step=50, **widgets.kept("learn_truth_n", 2000, form=True))
-        weeks = c2.number_input(s.text("learn.truth.weeks"), 4, 520, step=4, **widgets.kept("learn_truth_weeks", 52, form=True))
-        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, step=1, **widgets.kept("learn_truth_seed", DEFAULT_SEED, form=True))
+        n = c1.number_input(s.text("learn.truth.customers"), 50, 20_000, step=50,
+                            **widgets.kept("learn_truth_n", 2000, form=True))
+        weeks = c2.number_input(s.text("learn.truth.weeks"), 4, 520, step=4,
+                                **widgets.kept("learn_truth_weeks", 52, form=True))
+        seed = c3.number_input(s.text("learn.truth.seed"), 0, 1_000_000, step=1,
+                               **widgets.kept("learn_truth_seed", DEFAULT_SEED, form=True))
         c1, c2, c3, c4 = st.columns(4)
-        r = c1.number_input(s.text("learn.btyd.r"), 0.01, 50.0, step=0.05, **widgets.kept("learn_truth_r", 0.25, form=True))
-        alpha = c2.number_input(s.text("learn.btyd.alpha"), 0.1, 1000.0, step=0.5, **widgets.kept("learn_truth_alpha", 4.0, form=True))
-        da = c3.number_input(s.text("learn.btyd.a"), 0.01, 50.0, step=0.1, **widgets.kept("learn_truth_a", 0.8, form=True))
-        db = c4.number_input(s.text("learn.btyd.b"), 0.01, 50.0, step=0.1, **widgets.kept("learn_truth_b", 2.4, form=True))
+        r = c1.number_input(s.text("learn.btyd.r"), 0.01, 50.0, step=0.05,
+                            **widgets.kept("learn_truth_r", 0.25, form=True))
+        alpha = c2.number_input(s.text("learn.btyd.alpha"), 0.1, 1000.0, step=0.5,
+                                **widgets.kept("learn_truth_alpha", 4.0, form=True))
+        da = c3.number_input(s.text("learn.btyd.a"), 0.01, 50.0, step=0.1,
+                             **widgets.kept("learn_truth_a", 0.8, form=True))
+        db = c4.number_input(s.text("learn.btyd.b"), 0.01, 50.0, step=0.1,
+                             **widgets.kept("learn_truth_b", 2.4, form=True))
         spend_on = st.checkbox(s.text("learn.truth.spend"), **widgets.kept("learn_truth_spend", False, form=True))
         c1, c2, c3 = st.columns(3)
-        p = c1.number_input(s.text("learn.truth.p"), 0.1, 50.0, step=0.5, **widgets.kept("learn_truth_p", 6.0, form=True))
-        q = c2.number_input(s.text("learn.truth.q"), 1.1, 50.0, step=0.5, **widgets.kept("learn_truth_q", 4.0, form=True))
-        v = c3.number_input(s.text("learn.truth.v"), 0.1, 10_000.0, step=1.0, **widgets.kept("learn_truth_v", 30.0, form=True))
+        p = c1.number_input(s.text("learn.truth.p"), 0.1, 50.0, step=0.5,
+                            **widgets.kept("learn_truth_p", 6.0, form=True))
+        q = c2.number_input(s.text("learn.truth.q"), 1.1, 50.0, step=0.5,
+                            **widgets.kept("learn_truth_q", 4.0, form=True))
+        v = c3.number_input(s.text("learn.truth.v"), 0.1, 10_000.0, step=1.0,
+                            **widgets.kept("learn_truth_v", 30.0, form=True))
         st.form_submit_button(s.text("learn.truth.run"), key="learn_truth_run", type="primary",
                               on_click=run_truth_exercise)
     if not state.store().get(TRUTH_RAN):

@@ -337,7 +337,8 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
     """The figure's numbers in ``digits`` ("arabic": Arabic-Indic). Plotly draws Western digits only, so
     numeric axes get explicit round ticks written in those digits, and every text the figure carries
     (title, axis titles, labels on bars and lines, notes, legend entries) has its digits translated.
-    Legend entries with Latin letters (a typed campaign name) keep their text as typed. Returns ``fig`` (changed in place); "western" changes nothing."""
+    Legend entries with Latin letters (a typed campaign name) keep their text as typed. Returns ``fig``
+    (changed in place); "western" changes nothing."""
     if digits != "arabic":
         return fig
     table = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")

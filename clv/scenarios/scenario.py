@@ -729,7 +729,8 @@ def describe(result: ScenarioResult, campaign: Campaign, lang: str = "en", curre
         return i18n.text_in_digits(f"scenarios.describe.{mood}.none", lang, digits, name=name, reach=reach,
                                    value=value)
     if main == "one_off_cost":
-        shown = fmt.money(threshold, currency, 2, digits) if math.isfinite(threshold) else fmt.number(threshold, 0, digits)
+        shown = fmt.money(threshold, currency, 2, digits) if math.isfinite(threshold) \
+            else fmt.number(threshold, 0, digits)
     elif main == "margin_change":
         shown = fmt.number(threshold * 100, 1, digits)
     else:

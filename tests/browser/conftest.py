@@ -10,16 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.server import ROOT, Server
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -40,35 +36,10 @@ def app_url(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail(f"no {CHROMIUM}: .ci/run must install chromium")
         pytest.skip("no chromium: `sudo apt-get install chromium` (Debian/Ubuntu) to run the real-browser tests")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with log.open("w") as out:                         # a file: an unread pipe can block the server
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                 "--server.address", "127.0.0.1", "--server.port", str(port),
-                                 "--server.fileWatcherType", "none"],
-                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-    try:
-        while True:
-            assert proc.poll() is None, f"streamlit exited:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"not healthy in 60 s:\n{log.read_text()}"
-            time.sleep(0.2)
-        yield url
-        assert "Traceback" not in log.read_text(), f"the server logged a traceback:\n{log.read_text()[-4000:]}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with Server(tmp_path_factory.mktemp("server") / "streamlit.log") as server:
+        yield server.url
+        log = server.log_text()
+        assert "Traceback" not in log, f"the server logged a traceback:\n{log[-4000:]}"
 
 
 @pytest.fixture(scope="session")
