@@ -41,8 +41,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from . import i18n
-from .errors import DataError, InputError
+from .. import i18n
+from ..errors import DataError, InputError
 
 MAX_COLUMNS = 200                  # more columns than this is not a transaction table
 EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
@@ -1283,7 +1283,7 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     return LoadResult(transactions=subs, mapping=used, report=report, kind="subscriptions")
 
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLES = {"transactions": "transactions.csv", "subscriptions": "subscriptions.csv", "summary": "summary_example.csv"}
 
 
