@@ -43,6 +43,12 @@ import pyarrow.csv as pcsv
 
 from .. import i18n
 from ..errors import DataError, InputError
+from .text import ARABIC_TABLE as _ARABIC_TABLE
+from .text import as_array as _as_array
+from .text import column_names as _column_names
+from .text import looks_like_value as _looks_like_value
+from .text import normalise_digits as _normalise_digits
+from .text import to_text as _to_text
 
 MAX_COLUMNS = 200                  # more columns than this is not a transaction table
 EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
@@ -70,10 +76,6 @@ SUBSCRIPTION_REASONS = ("malformed_row", "missing_customer", "unreadable_date", 
                         "non_numeric_amount", "negative_amount", "end_before_start", "duplicate_row",
                         "after_analysis_date")
 
-ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
-WESTERN_FOR_ARABIC = "0123456789" * 2
-ARABIC_SEPARATORS = {"٫": ".", "٬": ",", "،": ","}
-_ARABIC_TABLE = str.maketrans({**dict(zip(ARABIC_DIGITS, WESTERN_FOR_ARABIC)), **ARABIC_SEPARATORS})
 _CURRENCY_RE = (r"(?i)^(sar|usd|eur|gbp|aed|egp|kwd|qar|ر\.س|د\.إ|ج\.م)\.?\s*|\s*(sar|usd|eur|gbp|aed|egp|"
                 r"kwd|qar|ر\.س|د\.إ|ج\.م)\.?$|[\s\x{00a0}\x{202f}'’$€£¥₹]")
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -392,28 +394,6 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _looks_like_value(cell: str) -> bool:
-    cell = cell.strip().translate(_ARABIC_TABLE)
-    if not cell:
-        return False
-    if re.fullmatch(r"[+-]?[\d.,\s]+", cell) and any(ch.isdigit() for ch in cell):
-        return True
-    return bool(re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?", cell))
-
-
-def _column_names(cells: list[str]) -> list[str]:
-    names, seen = [], {}
-    for i, cell in enumerate(cells, start=1):
-        name = cell.strip().lstrip("\ufeff") or f"column_{i}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 1
-        names.append(name)
-    return names
-
-
 def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
     text, codec, utf8 = _decode(data, options.encoding, filename)
     head = (text[:SNIFF_BYTES] if text is not None else utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore"))
@@ -597,34 +577,6 @@ def _frame_raw(df: pd.DataFrame) -> _Raw:
 # ----------------------------------------------------------------------------------------------
 # Converting columns: text -> ids, dates, amounts (vectorised; one detected format per column)
 # ----------------------------------------------------------------------------------------------
-
-def _as_array(col) -> pa.Array:
-    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-
-
-def _to_text(col: pa.Array) -> pa.Array:
-    """Any column as trimmed text, empty -> null; integral floats lose their ".0"."""
-    t = col.type
-    if pa.types.is_floating(t):
-        values = col.to_numpy(zero_copy_only=False)
-        integral = np.isfinite(values) & (values == np.round(values))
-        text = pa.array([None if not np.isfinite(v) else (str(int(v)) if i else repr(float(v)))
-                         for v, i in zip(values, integral)], type=pa.string())
-        return text
-    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
-        col = pc.cast(col, pa.string())
-    col = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
-
-
-def _normalise_digits(col: pa.Array) -> pa.Array:
-    """Arabic-Indic (and Persian) digits and separators to ASCII; skipped when the column is ASCII."""
-    if pc.all(pc.string_is_ascii(col)).as_py() is not False:
-        return col
-    for src, dst in list(zip(ARABIC_DIGITS, WESTERN_FOR_ARABIC)) + list(ARABIC_SEPARATORS.items()):
-        col = pc.replace_substring(col, src, dst)
-    return col
-
 
 def parse_ids(col) -> pa.Array:
     """Customer (or order) ids as trimmed text; missing, empty or blank -> null.
