@@ -43,7 +43,6 @@ import pyarrow.csv as pcsv
 
 from .. import i18n
 from ..errors import DataError, InputError
-from .text import ARABIC_TABLE as _ARABIC_TABLE
 from .text import as_array as _as_array
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
