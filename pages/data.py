@@ -20,291 +20,292 @@ RESET_ON_NEW_FILE = {"data_sheet": "", **{f"data_map_{role}": "" for role in dat
 DATE_TOKENS = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
                ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
 
-s = ui.page_setup("data")
-F = {f.key: f for f in (*DATA, *DATA_PAGE)}
-st.title(s.text("datapage.title"))
-st.caption(s.text("datapage.intro"))
+with ui.guard():
+    s = ui.page_setup("data")
+    F = {f.key: f for f in (*DATA, *DATA_PAGE)}
+    st.title(s.text("datapage.title"))
+    st.caption(s.text("datapage.intro"))
 
 
-# --- Callbacks (run before the script, so the read below sees the new choice) -------------------------
-def uploader_key(kind: str) -> str:
-    version = st.session_state.get(UPLOADER_VERSION, {}).get(kind, 0)
-    return f"data_file_{kind}" + (f"_{version}" if version else "")
+    # --- Callbacks (run before the script, so the read below sees the new choice) -------------------------
+    def uploader_key(kind: str) -> str:
+        version = st.session_state.get(UPLOADER_VERSION, {}).get(kind, 0)
+        return f"data_file_{kind}" + (f"_{version}" if version else "")
 
 
-def on_upload(kind: str, key: str) -> None:
-    file = st.session_state.get(key)
-    if file is None:                                  # the user removed the file
+    def on_upload(kind: str, key: str) -> None:
+        file = st.session_state.get(key)
+        if file is None:                                  # the user removed the file
+            dataset.clear_upload(kind)
+        else:
+            dataset.set_upload(kind, file.name, file.getvalue())
+        state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
+
+
+    def use_sample(kind: str) -> None:
         dataset.clear_upload(kind)
-    else:
-        dataset.set_upload(kind, file.name, file.getvalue())
-    state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
+        versions = st.session_state.setdefault(UPLOADER_VERSION, {})
+        versions[kind] = versions.get(kind, 0) + 1        # a fresh, empty uploader
+        state.apply(RESET_ON_NEW_FILE)
 
 
-def use_sample(kind: str) -> None:
-    dataset.clear_upload(kind)
-    versions = st.session_state.setdefault(UPLOADER_VERSION, {})
-    versions[kind] = versions.get(kind, 0) + 1        # a fresh, empty uploader
-    state.apply(RESET_ON_NEW_FILE)
+    def on_mapping(role: str) -> None:
+        state.put(f"data_map_{role}", st.session_state[f"data_map_{role}"] or "")
 
 
-def on_mapping(role: str) -> None:
-    state.put(f"data_map_{role}", st.session_state[f"data_map_{role}"] or "")
-
-
-def on_sheet() -> None:
-    state.put("data_sheet", st.session_state["data_sheet"] or "")
+    def on_sheet() -> None:
+        state.put("data_sheet", st.session_state["data_sheet"] or "")
 
 
 
-def readable_date_format(code: str | None) -> str:
-    if code is None:
-        return fmt.NOT_DEFINED
-    if code in ("excel-serial", "ISO8601", "native"):
-        return s.text(f"datapage.report.date_format_{code.replace('-', '_').lower()}")
-    for token, shown in DATE_TOKENS:
-        code = code.replace(token, shown)
-    return code
+    def readable_date_format(code: str | None) -> str:
+        if code is None:
+            return fmt.NOT_DEFINED
+        if code in ("excel-serial", "ISO8601", "native"):
+            return s.text(f"datapage.report.date_format_{code.replace('-', '_').lower()}")
+        for token, shown in DATE_TOKENS:
+            code = code.replace(token, shown)
+        return code
 
 
-def delimiter_name(delimiter: str | None) -> str:
-    names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-    return s.text(f"datapage.report.delimiter_{names[delimiter]}") if delimiter in names else fmt.NOT_DEFINED
+    def delimiter_name(delimiter: str | None) -> str:
+        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+        return s.text(f"datapage.report.delimiter_{names[delimiter]}") if delimiter in names else fmt.NOT_DEFINED
 
 
-# --- What to upload -------------------------------------------------------------------------------
-kind = widgets.choice(F["data_kind"], s.lang)
-st.caption(s.text(f"datapage.kind.{kind}_help"))
-limit_mb = st.get_option("server.maxUploadSize")
-key = uploader_key(kind)
-st.file_uploader(s.text(f"datapage.upload.label_{kind}"), type=FILE_TYPES, key=key, on_change=on_upload,
-                 args=(kind, key), help=s.text("datapage.upload.help", limit=fmt.number(limit_mb, 0, s.digits)))
-st.caption(s.text("datapage.upload.privacy", limit=fmt.number(limit_mb, 0, s.digits)))
+    # --- What to upload -------------------------------------------------------------------------------
+    kind = widgets.choice(F["data_kind"], s.lang)
+    st.caption(s.text(f"datapage.kind.{kind}_help"))
+    limit_mb = st.get_option("server.maxUploadSize")
+    key = uploader_key(kind)
+    st.file_uploader(s.text(f"datapage.upload.label_{kind}"), type=FILE_TYPES, key=key, on_change=on_upload,
+                     args=(kind, key), help=s.text("datapage.upload.help", limit=fmt.number(limit_mb, 0, s.digits)))
+    st.caption(s.text("datapage.upload.privacy", limit=fmt.number(limit_mb, 0, s.digits)))
 
-up = dataset.upload(kind)
-in_use, sample_button = st.columns([3, 1], vertical_alignment="center")
-if up is None:
-    in_use.info(s.text(f"datapage.in_use.sample_{kind}"), icon=":material/dataset:")
-else:
-    with in_use.container(border=True):
-        st.markdown(s.text("datapage.in_use.upload", size=fmt.number(len(up.raw) / 1024, 1, s.digits)))
-        st.text(up.name)                              # the file's name as typed: plain text, never markdown
-sample_button.button(s.text("datapage.sample.button"), key=f"data_sample_{kind}", on_click=use_sample,
-                     args=(kind,), icon=":material/science:", disabled=up is None,
-                     help=s.text("datapage.sample.help"))
-
-# --- How the file is read (uploads only: the sample is read as published) -------------------------------
-options = dataset.read_options()
-sheets: list[str] = []
-if up is not None:
-    with st.container(border=True):
-        st.markdown(f"**{s.text('datapage.options.title')}**")
-        left, right = st.columns(2)
-        widgets.choice(F["data_dayfirst"], s.lang, left)
-        if kind == "transactions":
-            widgets.choice(F["data_returns"], s.lang, right)
-        if up.name.lower().endswith(".xlsx"):
-            try:
-                sheets = cache.upload_sheets(up.digest, up.name, up.raw)
-            except clv.DataError:
-                sheets = []                           # the read below says what is wrong with the file
-        if len(sheets) > 1:
-            state.bind("data_sheet", state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0])
-            if st.session_state.get("data_sheet") not in sheets:
-                st.session_state["data_sheet"] = sheets[0]
-            st.selectbox(s.text("datapage.sheet.label"), sheets, key="data_sheet", on_change=on_sheet,
-                         help=s.text("datapage.sheet.help"))
-            state.put("data_sheet", st.session_state["data_sheet"])
-    options = dataset.read_options()
-
-data_key = dataset.dataset_id(kind) if up is None else f"{dataset.dataset_id(kind)}|{options!r}"
-result, error = None, None
-try:
+    up = dataset.upload(kind)
+    in_use, sample_button = st.columns([3, 1], vertical_alignment="center")
     if up is None:
-        result = cache.sample(kind)
+        in_use.info(s.text(f"datapage.in_use.sample_{kind}"), icon=":material/dataset:")
     else:
-        result = cache.read_upload(up.digest, up.name, kind, dataset.mapping_items(kind), options, up.raw)
-except clv.DataError as err:
-    error = err
-except clv.InputError as err:                         # a read option out of range (not reachable from widgets)
-    widgets.show_input_error(err, s.lang)
-    state.write_url()
-    st.stop()
+        with in_use.container(border=True):
+            st.markdown(s.text("datapage.in_use.upload", size=fmt.number(len(up.raw) / 1024, 1, s.digits)))
+            st.text(up.name)                              # the file's name as typed: plain text, never markdown
+    sample_button.button(s.text("datapage.sample.button"), key=f"data_sample_{kind}", on_click=use_sample,
+                         args=(kind,), icon=":material/science:", disabled=up is None,
+                         help=s.text("datapage.sample.help"))
 
-if error is not None:
-    widgets.show_error(error, s.lang)
-report = result.report if result is not None else getattr(error, "report", None)
+    # --- How the file is read (uploads only: the sample is read as published) -------------------------------
+    options = dataset.read_options()
+    sheets: list[str] = []
+    if up is not None:
+        with st.container(border=True):
+            st.markdown(f"**{s.text('datapage.options.title')}**")
+            left, right = st.columns(2)
+            widgets.choice(F["data_dayfirst"], s.lang, left)
+            if kind == "transactions":
+                widgets.choice(F["data_returns"], s.lang, right)
+            if up.name.lower().endswith(".xlsx"):
+                try:
+                    sheets = cache.upload_sheets(up.digest, up.name, up.raw)
+                except clv.DataError:
+                    sheets = []                           # the read below says what is wrong with the file
+            if len(sheets) > 1:
+                state.bind("data_sheet", state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0])
+                if st.session_state.get("data_sheet") not in sheets:
+                    st.session_state["data_sheet"] = sheets[0]
+                st.selectbox(s.text("datapage.sheet.label"), sheets, key="data_sheet", on_change=on_sheet,
+                             help=s.text("datapage.sheet.help"))
+                state.put("data_sheet", st.session_state["data_sheet"])
+        options = dataset.read_options()
 
-# --- Column mapping (transactions: correctable; other kinds: shown) --------------------------------------
-if up is not None and kind == "transactions":
+    data_key = dataset.dataset_id(kind) if up is None else f"{dataset.dataset_id(kind)}|{options!r}"
+    result, error = None, None
     try:
-        columns = cache.upload_columns(up.digest, up.name, options.sheet, up.raw)
-    except clv.DataError:
-        columns = []
-    if columns:
-        used = result.mapping if result is not None else {}
-        with st.expander(s.text("datapage.map.title"), expanded=result is None, icon=":material/table_chart:"):
-            st.caption(s.text("datapage.map.intro"))
-            grid = st.columns(4)
-            for i, role in enumerate(data.ROLES):
-                fkey = f"data_map_{role}"
-                chosen = state.get(fkey)
-                choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
-                state.bind(fkey, chosen)
-                auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
-                    s.text("datapage.map.auto_none")
-                grid[i % 4].selectbox(
-                    s.text(F[fkey].label_key) + (" *" if role in data.REQUIRED_ROLES else ""), choices, key=fkey,
-                    format_func=lambda c, auto=auto: auto if c == "" else c, on_change=on_mapping, args=(role,))
-            st.caption(s.text("datapage.map.required"))
-elif result is not None:
-    with st.expander(s.text("datapage.map.title_used"), icon=":material/table_chart:"):
-        st.dataframe(pd.DataFrame({s.text("datapage.map.role"): [s.text(f"data.roles.{r}") if r in
-                                                                  data.ROLES + data.SUBSCRIPTION_ROLES else r
-                                                                  for r in result.mapping],
-                                   s.text("datapage.map.column"): list(result.mapping.values())}),
-                     hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
-
-if report is None:
-    state.write_url()
-    st.stop()
-
-# --- Data-quality report -----------------------------------------------------------------------------
-st.subheader(s.text("datapage.report.title"))
-cards = st.columns(3)
-widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
-widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
-widgets.metric(cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits))
-detected = [s.text("datapage.report.format", format=report.file_format.upper())]
-if report.encoding:
-    detected.append(s.text("datapage.report.encoding", encoding=report.encoding))
-if report.delimiter:
-    detected.append(s.text("datapage.report.delimiter", delimiter=delimiter_name(report.delimiter)))
-if report.decimal:
-    detected.append(s.text("datapage.report.decimal", decimal=report.decimal))
-if report.date_format:
-    detected.append(s.text("datapage.report.date_format", format=readable_date_format(report.date_format)))
-if report.sheet:
-    detected.append(s.text("datapage.report.sheet", sheet=report.sheet))
-st.text(" · ".join(detected))                         # plain text: a sheet name is the user's own text
-
-if report.dayfirst is not None:
-    how = "chosen" if state.get("data_dayfirst") != "auto" and up is not None else \
-        ("ambiguous" if report.date_ambiguous else "detected")
-    order = "day" if report.dayfirst else "month"
-    st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
-if kind == "transactions" and report.returns_mode == "set_aside":
-    st.markdown(s.text("datapage.report.returns_set_aside"))
-elif kind == "transactions" and report.returns_netted:
-    st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
-
-if report.set_aside_reasons:
-    st.markdown(f"**{s.text('datapage.report.reasons')}**")
-    for entry in report.set_aside_reasons:
-        key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
-        with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
-            st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
-            st.dataframe(tables.set_aside_rows(entry.examples, s.lang), hide_index=True,
-                         key=f"data_examples_{entry.reason}", placeholder=fmt.NOT_DEFINED)
-    st.download_button(s.text("datapage.report.download"), safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
-                       file_name="set-aside-rows.csv", mime="text/csv", key="data_download_set_aside",
-                       on_click="ignore", icon=":material/download:", help=s.text("datapage.report.download_help"))
-else:
-    st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
-
-if result is None:
-    state.write_url()
-    st.stop()
-
-# --- Preview of the kept rows --------------------------------------------------------------------------
-table = result.table
-with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:"):
-    st.caption(s.text("datapage.preview.caption", shown=fmt.number(min(PREVIEW_ROWS, len(table)), 0, s.digits),
-                      total=fmt.number(len(table), 0, s.digits)))
-    st.dataframe(table.head(PREVIEW_ROWS), key="data_preview", placeholder=fmt.NOT_DEFINED)
-
-
-# --- What the data says about the calculator's inputs ----------------------------------------------------
-def interval(estimate, show) -> str:
-    return s.text("datapage.derived.interval", low=show(estimate.low), high=show(estimate.high))
-
-
-st.subheader(s.text("datapage.derived.title"))
-if kind == "summary":
-    st.info(s.text("datapage.derived.summary_note"), icon=":material/info:")
-    state.write_url()
-    st.stop()
-
-if kind == "transactions":
-    inactive = widgets.number(F["data_inactive_days"], s.lang, st.columns([1, 2])[0])
-    try:
-        derived = cache.on_data(data_key, "derived", table, int(inactive))
-    except (clv.DataError, clv.InputError) as err:
-        widgets.show_error(err, s.lang)
+        if up is None:
+            result = cache.sample(kind)
+        else:
+            result = cache.read_upload(up.digest, up.name, kind, dataset.mapping_items(kind), options, up.raw)
+    except clv.DataError as err:
+        error = err
+    except clv.InputError as err:                         # a read option out of range (not reachable from widgets)
+        widgets.show_input_error(err, s.lang)
         state.write_url()
         st.stop()
-    churn_pct = round(derived.monthly_churn.value * 100.0, 1)
-    baseline = {
-        "calc_mode": SUBSCRIPTION, "calc_arpu": round(derived.arpu.value, 2), "calc_churn": churn_pct,
-        "calc_aov": round(derived.avg_order_value.value, 2), "calc_orders": round(derived.orders_per_year.value, 1),
-        "calc_life": RETENTION, "calc_retention": round(100.0 * (1.0 - churn_pct / 100.0) ** 12, 1),
-        "calc_churn_shape": "constant",
-    }
-    cards = st.columns(4)
-    shown = (("arpu", s.money), ("monthly_churn", lambda v: fmt.percent(v, 2, s.digits)),
-             ("orders_per_year", lambda v: fmt.number(v, 2, s.digits)), ("avg_order_value", s.money))
-    for card, (name, show) in zip(cards, shown):
-        estimate = getattr(derived, name)
-        widgets.metric(card, s.text(f"datapage.derived.{name}"), show(estimate.value),
-                       s.text(f"datapage.derived.{name}_help"))
-        card.caption(interval(estimate, show))
-    st.markdown(s.text("cohorts.churn_method_inactivity", days=fmt.number(derived.inactivity_days, 0, s.digits)) + " "
-                + s.text("datapage.derived.basis", customers=fmt.number(derived.customers, 0, s.digits),
-                         churned=fmt.number(derived.churned, 0, s.digits),
-                         months=fmt.number(derived.customer_months, 0, s.digits),
-                         date=derived.analysis_date))
-    if derived.churned == 0:                          # nobody inactive long enough: churn is not measured
-        st.warning(s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
-                   icon=":material/warning:")
-    for name in derived.uncertain_fields:
-        if name == "monthly_churn" and derived.churned == 0:
-            continue
-        estimate = getattr(derived, name)
-        show = dict(shown)[name]
-        st.warning(s.text("cohorts.uncertain", field=s.text(f"datapage.derived.{name}"), low=show(estimate.low),
-                          high=show(estimate.high)), icon=":material/warning:")
-else:                                                 # subscriptions
-    metrics = cache.on_data(data_key, "subscriptions", table)
-    pooled = metrics.pooled
-    logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
-    if logo is None:                                  # no subscriber was ever active in a whole month
-        st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
+
+    if error is not None:
+        widgets.show_error(error, s.lang)
+    report = result.report if result is not None else getattr(error, "report", None)
+
+    # --- Column mapping (transactions: correctable; other kinds: shown) --------------------------------------
+    if up is not None and kind == "transactions":
+        try:
+            columns = cache.upload_columns(up.digest, up.name, options.sheet, up.raw)
+        except clv.DataError:
+            columns = []
+        if columns:
+            used = result.mapping if result is not None else {}
+            with st.expander(s.text("datapage.map.title"), expanded=result is None, icon=":material/table_chart:"):
+                st.caption(s.text("datapage.map.intro"))
+                grid = st.columns(4)
+                for i, role in enumerate(data.ROLES):
+                    fkey = f"data_map_{role}"
+                    chosen = state.get(fkey)
+                    choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
+                    state.bind(fkey, chosen)
+                    auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
+                        s.text("datapage.map.auto_none")
+                    grid[i % 4].selectbox(
+                        s.text(F[fkey].label_key) + (" *" if role in data.REQUIRED_ROLES else ""), choices, key=fkey,
+                        format_func=lambda c, auto=auto: auto if c == "" else c, on_change=on_mapping, args=(role,))
+                st.caption(s.text("datapage.map.required"))
+    elif result is not None:
+        with st.expander(s.text("datapage.map.title_used"), icon=":material/table_chart:"):
+            st.dataframe(pd.DataFrame({s.text("datapage.map.role"): [s.text(f"data.roles.{r}") if r in
+                                                                      data.ROLES + data.SUBSCRIPTION_ROLES else r
+                                                                      for r in result.mapping],
+                                       s.text("datapage.map.column"): list(result.mapping.values())}),
+                         hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
+
+    if report is None:
         state.write_url()
         st.stop()
-    last = metrics.monthly.iloc[-1]
-    churn_pct = round(logo * 100.0, 1)
-    baseline = {"calc_mode": SUBSCRIPTION, "calc_arpu": round(arpu, 2), "calc_churn": churn_pct,
-                "calc_churn_shape": "constant"}
-    cards = st.columns(4)
-    widgets.metric(cards[0], s.text("datapage.subs.mrr"), s.money(last["mrr_end"], 0),
-                   s.text("datapage.subs.mrr_help", month=str(metrics.monthly.index[-1])))
-    widgets.metric(cards[1], s.text("datapage.subs.arpu"), s.money(arpu), s.text("datapage.subs.arpu_help"))
-    widgets.metric(cards[2], s.text("datapage.subs.logo_churn"), fmt.percent(logo, 2, s.digits),
-                   s.text("datapage.subs.logo_churn_help"))
-    widgets.metric(cards[3], s.text("datapage.subs.revenue_churn"), fmt.percent(revenue_churn, 2, s.digits),
-                   s.text("datapage.subs.revenue_churn_help"))
-    st.markdown(s.text("datapage.subs.method", months=fmt.number(pooled["months"], 0, s.digits),
-                       subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits)))
-    tab_mrr, tab_survival = st.tabs([s.text("datapage.subs.tab_mrr"), s.text("datapage.subs.tab_survival")])
-    widgets.plot(tab_mrr, s, data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
-    widgets.plot(tab_survival, s, data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
 
-left, right = st.columns([1, 2], vertical_alignment="center")
-left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,
-            args=(baseline, s.lang, s.currency), icon=":material/input:", help=s.text("datapage.derived.use_help"))
-with right:
-    ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
-panels.baseline_note()
-st.caption(s.text("datapage.derived.rounding"))
+    # --- Data-quality report -----------------------------------------------------------------------------
+    st.subheader(s.text("datapage.report.title"))
+    cards = st.columns(3)
+    widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
+    widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
+    widgets.metric(cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits))
+    detected = [s.text("datapage.report.format", format=report.file_format.upper())]
+    if report.encoding:
+        detected.append(s.text("datapage.report.encoding", encoding=report.encoding))
+    if report.delimiter:
+        detected.append(s.text("datapage.report.delimiter", delimiter=delimiter_name(report.delimiter)))
+    if report.decimal:
+        detected.append(s.text("datapage.report.decimal", decimal=report.decimal))
+    if report.date_format:
+        detected.append(s.text("datapage.report.date_format", format=readable_date_format(report.date_format)))
+    if report.sheet:
+        detected.append(s.text("datapage.report.sheet", sheet=report.sheet))
+    st.text(" · ".join(detected))                         # plain text: a sheet name is the user's own text
 
-state.write_url()
+    if report.dayfirst is not None:
+        how = "chosen" if state.get("data_dayfirst") != "auto" and up is not None else \
+            ("ambiguous" if report.date_ambiguous else "detected")
+        order = "day" if report.dayfirst else "month"
+        st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
+    if kind == "transactions" and report.returns_mode == "set_aside":
+        st.markdown(s.text("datapage.report.returns_set_aside"))
+    elif kind == "transactions" and report.returns_netted:
+        st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
+
+    if report.set_aside_reasons:
+        st.markdown(f"**{s.text('datapage.report.reasons')}**")
+        for entry in report.set_aside_reasons:
+            key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
+            with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
+                st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
+                st.dataframe(tables.set_aside_rows(entry.examples, s.lang), hide_index=True,
+                             key=f"data_examples_{entry.reason}", placeholder=fmt.NOT_DEFINED)
+        st.download_button(s.text("datapage.report.download"), safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
+                           file_name="set-aside-rows.csv", mime="text/csv", key="data_download_set_aside",
+                           on_click="ignore", icon=":material/download:", help=s.text("datapage.report.download_help"))
+    else:
+        st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
+
+    if result is None:
+        state.write_url()
+        st.stop()
+
+    # --- Preview of the kept rows --------------------------------------------------------------------------
+    table = result.table
+    with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:"):
+        st.caption(s.text("datapage.preview.caption", shown=fmt.number(min(PREVIEW_ROWS, len(table)), 0, s.digits),
+                          total=fmt.number(len(table), 0, s.digits)))
+        st.dataframe(table.head(PREVIEW_ROWS), key="data_preview", placeholder=fmt.NOT_DEFINED)
+
+
+    # --- What the data says about the calculator's inputs ----------------------------------------------------
+    def interval(estimate, show) -> str:
+        return s.text("datapage.derived.interval", low=show(estimate.low), high=show(estimate.high))
+
+
+    st.subheader(s.text("datapage.derived.title"))
+    if kind == "summary":
+        st.info(s.text("datapage.derived.summary_note"), icon=":material/info:")
+        state.write_url()
+        st.stop()
+
+    if kind == "transactions":
+        inactive = widgets.number(F["data_inactive_days"], s.lang, st.columns([1, 2])[0])
+        try:
+            derived = cache.on_data(data_key, "derived", table, int(inactive))
+        except (clv.DataError, clv.InputError) as err:
+            widgets.show_error(err, s.lang)
+            state.write_url()
+            st.stop()
+        churn_pct = round(derived.monthly_churn.value * 100.0, 1)
+        baseline = {
+            "calc_mode": SUBSCRIPTION, "calc_arpu": round(derived.arpu.value, 2), "calc_churn": churn_pct,
+            "calc_aov": round(derived.avg_order_value.value, 2), "calc_orders": round(derived.orders_per_year.value, 1),
+            "calc_life": RETENTION, "calc_retention": round(100.0 * (1.0 - churn_pct / 100.0) ** 12, 1),
+            "calc_churn_shape": "constant",
+        }
+        cards = st.columns(4)
+        shown = (("arpu", s.money), ("monthly_churn", lambda v: fmt.percent(v, 2, s.digits)),
+                 ("orders_per_year", lambda v: fmt.number(v, 2, s.digits)), ("avg_order_value", s.money))
+        for card, (name, show) in zip(cards, shown):
+            estimate = getattr(derived, name)
+            widgets.metric(card, s.text(f"datapage.derived.{name}"), show(estimate.value),
+                           s.text(f"datapage.derived.{name}_help"))
+            card.caption(interval(estimate, show))
+        st.markdown(s.text("cohorts.churn_method_inactivity", days=fmt.number(derived.inactivity_days, 0, s.digits)) + " "
+                    + s.text("datapage.derived.basis", customers=fmt.number(derived.customers, 0, s.digits),
+                             churned=fmt.number(derived.churned, 0, s.digits),
+                             months=fmt.number(derived.customer_months, 0, s.digits),
+                             date=derived.analysis_date))
+        if derived.churned == 0:                          # nobody inactive long enough: churn is not measured
+            st.warning(s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
+                       icon=":material/warning:")
+        for name in derived.uncertain_fields:
+            if name == "monthly_churn" and derived.churned == 0:
+                continue
+            estimate = getattr(derived, name)
+            show = dict(shown)[name]
+            st.warning(s.text("cohorts.uncertain", field=s.text(f"datapage.derived.{name}"), low=show(estimate.low),
+                              high=show(estimate.high)), icon=":material/warning:")
+    else:                                                 # subscriptions
+        metrics = cache.on_data(data_key, "subscriptions", table)
+        pooled = metrics.pooled
+        logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
+        if logo is None:                                  # no subscriber was ever active in a whole month
+            st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
+            state.write_url()
+            st.stop()
+        last = metrics.monthly.iloc[-1]
+        churn_pct = round(logo * 100.0, 1)
+        baseline = {"calc_mode": SUBSCRIPTION, "calc_arpu": round(arpu, 2), "calc_churn": churn_pct,
+                    "calc_churn_shape": "constant"}
+        cards = st.columns(4)
+        widgets.metric(cards[0], s.text("datapage.subs.mrr"), s.money(last["mrr_end"], 0),
+                       s.text("datapage.subs.mrr_help", month=str(metrics.monthly.index[-1])))
+        widgets.metric(cards[1], s.text("datapage.subs.arpu"), s.money(arpu), s.text("datapage.subs.arpu_help"))
+        widgets.metric(cards[2], s.text("datapage.subs.logo_churn"), fmt.percent(logo, 2, s.digits),
+                       s.text("datapage.subs.logo_churn_help"))
+        widgets.metric(cards[3], s.text("datapage.subs.revenue_churn"), fmt.percent(revenue_churn, 2, s.digits),
+                       s.text("datapage.subs.revenue_churn_help"))
+        st.markdown(s.text("datapage.subs.method", months=fmt.number(pooled["months"], 0, s.digits),
+                           subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits)))
+        tab_mrr, tab_survival = st.tabs([s.text("datapage.subs.tab_mrr"), s.text("datapage.subs.tab_survival")])
+        widgets.plot(tab_mrr, s, data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
+        widgets.plot(tab_survival, s, data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
+
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,
+                args=(baseline, s.lang, s.currency), icon=":material/input:", help=s.text("datapage.derived.use_help"))
+    with right:
+        ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
+    panels.baseline_note()
+    st.caption(s.text("datapage.derived.rounding"))
+
+    state.write_url()

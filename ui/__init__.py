@@ -10,6 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from clv import fmt, i18n
 
 from . import fields, inputs, session, state, widgets, workshop  # noqa: F401  (fields registers the inputs' table)
+from .guard import guard  # noqa: F401  (every page: ``with ui.guard():`` around its body)
 
 ROOT = Path(__file__).resolve().parents[1]
 ICON = Path(__file__).with_name("assets") / "icon.png"   # local: a material icon would load from a font host
@@ -66,6 +67,7 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     if presenting:
         st.html(PRESENT_CSS)
     _sidebar(lang)
+    guard.show_pending()            # errors in widget callbacks (they ran before this script)
     s = state.page_state()
     for f, raw in state.url_notices():
         st.toast(widgets.literal(s.text("url.bad_value", name=f.url, value=raw[:40])), icon=":material/link_off:")
