@@ -29,7 +29,7 @@ GOOD = [
     ("crlf.csv", OPTS, 6, 6, {}, {"encoding": "utf-8", "delimiter": ","}),
     ("utf16_tab.txt", OPTS, 6, 6, {}, {"encoding": "utf-16", "delimiter": "\t"}),
     ("cp1256_arabic.csv", OPTS, 6, 6, {}, {"encoding": "cp1256", "delimiter": ","}),
-    ("latin1_semicolon.csv", OPTS, 6, 6, {}, {"encoding": "latin-1", "delimiter": ";", "decimal": ",",
+    ("latin1_semicolon.csv", OPTS, 6, 6, {}, {"encoding": "cp1252", "delimiter": ";", "decimal": ",",
                                              "date_format": "%d.%m.%Y", "dayfirst": True}),
     ("semicolon_decimal_comma.csv", OPTS, 6, 6, {}, {"delimiter": ";", "decimal": ","}),
     ("thousands_space.csv", OPTS, 6, 6, {}, {"delimiter": ";", "decimal": ",", "date_format": "%d/%m/%Y"}),

@@ -5,6 +5,8 @@ Keys are ``<page>_<field>``; URL names are short and stable (changing one breaks
 
 from __future__ import annotations
 
+from clv import data
+
 from .state import Field, register
 
 SUBSCRIPTION, PURCHASES = "subscription", "purchases"
@@ -97,7 +99,7 @@ DATA = register(
     Field("data_inactive_days", "inactive", 180, 7, 3650, 1, kind="int", fmt="%d",
           label_key="datapage.inactive.label", help_key="datapage.inactive.help"),
     *(Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
-      for role in ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel")),
+      for role in data.ROLES),
 )
 
 # --- Advanced baseline (calculator and scenarios): churn that falls with tenure, expansion revenue ------

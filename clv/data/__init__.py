@@ -43,6 +43,7 @@ import pyarrow.csv as pcsv
 
 from .. import i18n
 from ..errors import DataError, InputError
+from . import payments
 from .text import as_array as _as_array
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
@@ -51,7 +52,11 @@ from .text import to_text as _to_text
 
 MAX_COLUMNS = 200                  # more columns than this is not a transaction table
 EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
+MAX_LISTED = 8                     # statuses, currencies or column names listed in one report line
+MAX_ABS_AMOUNT = 1e9               # an amount beyond this (in any currency) is set aside as implausible
 SNIFF_BYTES = 256 * 1024           # bytes looked at to detect encoding and delimiter
+SNIFF_LINES = 60                   # lines looked at to detect the delimiter and the header
+MAX_TITLE_LINES = 10               # lines above the header (a title, a date range) that are skipped
 PROFILE_VALUES = 300               # values looked at to guess a column's role
 SAMPLE_VALUES = 2000               # values sampled to detect date formats and decimal marks
 DELIMITERS = (",", ";", "\t", "|")
@@ -59,14 +64,15 @@ EXCEL_EPOCH = np.datetime64("1899-12-30")   # Excel's day 0 (with the 1900 leap-
 EXCEL_SERIAL_RANGE = (1.0, 2958465.0)        # 1900-01-01 .. 9999-12-31
 EXCEL_PLAUSIBLE_SERIALS = (18264.0, 73051.0)  # 1950-01-01 .. 2100-01-01: a whole-number column here may be dates
 SANE_YEARS = (1900, 2100)          # a parsed date outside these years counts as a misread format
-ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel")
+ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel", "status", "currency")
 REQUIRED_ROLES = ("customer_id", "date", "amount")
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
 SUBSCRIPTION_ROLES = ("customer_id", "plan", "start_date", "end_date", "monthly_amount")
 
 # Set-aside reasons, in the order they are checked (a row gets the first that applies).
-TRANSACTION_REASONS = ("malformed_row", "missing_customer", "unreadable_date", "non_numeric_amount",
-                       "zero_amount", "negative_amount", "duplicate_row", "after_analysis_date",
+TRANSACTION_REASONS = ("malformed_row", "missing_customer", "undecodable_customer", "unreadable_date",
+                       "non_numeric_amount", "ambiguous_decimal", "implausible_amount", "not_paid",
+                       "other_currency", "zero_amount", "negative_amount", "duplicate_row", "after_analysis_date",
                        "return_without_purchase")
 SUMMARY_REASONS = ("malformed_row", "missing_customer", "non_numeric_summary", "negative_summary",
                    "non_integer_frequency", "recency_after_T", "zero_frequency_with_recency",
@@ -77,6 +83,7 @@ SUBSCRIPTION_REASONS = ("malformed_row", "missing_customer", "unreadable_date", 
 
 _CURRENCY_RE = (r"(?i)^(sar|usd|eur|gbp|aed|egp|kwd|qar|ر\.س|د\.إ|ج\.م)\.?\s*|\s*(sar|usd|eur|gbp|aed|egp|"
                 r"kwd|qar|ر\.س|د\.إ|ج\.م)\.?$|[\s\x{00a0}\x{202f}'’$€£¥₹]")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 # Date formats tried, in order of preference on ties. d/m and m/d variants are both tried; ReadOptions
@@ -97,17 +104,23 @@ HEADER_NAMES = {
                     "client", "client_id", "clientid", "user", "user_id", "userid", "member", "member_id",
                     "account", "account_id", "buyer", "buyer_id", "email", "shopper", "id_customer",
                     "رقم_العميل", "العميل", "عميل", "معرف_العميل", "كود_العميل", "الزبون", "رقم_الزبون",
-                    "زبون", "المشتري", "رقم_الحساب"),
+                    "زبون", "المشتري", "رقم_الحساب", "billing_email", "customer_email", "from_email_address",
+                    "customer_user", "kunde", "kundennummer", "kunden_nr", "kundenummer", "e_mail", "numero_client",
+                    "cliente", "id_cliente", "klant"),
     "date": ("date", "order_date", "invoice_date", "invoicedate", "purchase_date", "transaction_date",
              "datetime", "timestamp", "time", "ts", "created_at", "created", "day", "orderdate", "sale_date",
-             "التاريخ", "تاريخ", "تاريخ_الطلب", "تاريخ_الشراء", "تاريخ_الفاتوره", "تاريخ_العمليه", "اليوم"),
+             "التاريخ", "تاريخ", "تاريخ_الطلب", "تاريخ_الشراء", "تاريخ_الفاتوره", "تاريخ_العمليه", "اليوم",
+             "paid_at", "created_(utc)", "created_date_(utc)", "datum", "bestelldatum", "rechnungsdatum",
+             "date_de_commande", "fecha", "fecha_pedido", "data"),
     "amount": ("amount", "revenue", "sales", "total", "value", "spend", "order_value", "order_total",
                "net_amount", "amount_paid", "gross", "payment", "price", "dollars", "monetary", "sum",
                "total_amount", "sale_amount", "line_total", "المبلغ", "القيمه", "الاجمالي", "المبيعات",
-               "السعر", "مبلغ", "قيمه", "المجموع", "الايراد"),
+               "السعر", "مبلغ", "قيمه", "المجموع", "الايراد", "order_total_amount", "net", "betrag", "umsatz",
+               "summe", "gesamt", "gesamtbetrag", "montant", "montant_ttc", "importe", "bedrag"),
     "order_id": ("order_id", "order", "orderid", "order_no", "order_number", "invoice", "invoice_no",
                  "invoiceno", "invoice_id", "transaction_id", "transaction", "receipt", "receipt_no",
-                 "رقم_الطلب", "رقم_الفاتوره", "الفاتوره", "الطلب", "رقم_العمليه"),
+                 "رقم_الطلب", "رقم_الفاتوره", "الفاتوره", "الطلب", "رقم_العمليه", "bestellnummer",
+                 "rechnungsnummer", "commande", "numero_de_commande", "pedido"),
     "quantity": ("quantity", "qty", "units", "items", "item_count", "count", "الكميه", "كميه", "العدد"),
     "product": ("product", "category", "product_category", "item", "sku", "product_name", "description",
                 "المنتج", "الفئه", "الصنف", "منتج", "التصنيف"),
@@ -132,6 +145,10 @@ class ReadOptions:
     sheet: Excel sheet name or 0-based position; None is the first sheet.
     decimal: "." or ","; None detects it from the values.
     encoding: a Python codec name; None detects it.
+    paid_statuses: with a payment status column, the statuses that count as revenue (normalised: lower
+        case, "_" for spaces); None is ``payments.PAID`` (paid, completed, succeeded, ...).
+    currency: with amounts in several currencies, the one analysed (a code such as "EUR", or a sign such
+        as "$"); None is the most frequent.
 
     >>> ReadOptions(returns="set_aside").returns
     'set_aside'
@@ -143,6 +160,8 @@ class ReadOptions:
     sheet: str | int | None = None
     decimal: str | None = None
     encoding: str | None = None
+    paid_statuses: tuple[str, ...] | None = None
+    currency: str | None = None
 
     def __post_init__(self):
         if self.dayfirst not in (None, True, False):
@@ -159,6 +178,12 @@ class ReadOptions:
             if pd.isna(stamp):
                 raise InputError("analysis_date", self.analysis_date, "data.allowed.analysis_date")
             object.__setattr__(self, "analysis_date", stamp.tz_localize(None) if stamp.tzinfo else stamp)
+        if self.paid_statuses is not None:
+            if isinstance(self.paid_statuses, str) or not all(isinstance(x, str) for x in self.paid_statuses):
+                raise InputError("paid_statuses", self.paid_statuses, "data.allowed.paid_statuses")
+            object.__setattr__(self, "paid_statuses", tuple(self.paid_statuses))
+        if self.currency is not None and not (isinstance(self.currency, str) and 0 < len(self.currency) <= 8):
+            raise InputError("currency", self.currency, "data.allowed.currency")
         if self.encoding is not None:
             try:
                 "".encode(self.encoding)
@@ -202,6 +227,17 @@ class LoadReport:
     returns_mode: str = "net"
     returns_netted: int = 0
     has_header: bool = True
+    columns: tuple[str, ...] = ()          # the table's column names as read (generated when no header)
+    skipped_lines: tuple[str, ...] = ()    # lines above the header that were not read (a title, "sep=;")
+    blank_lines: int = 0                   # lines of spaces only (not records)
+    undecodable_rows: int = 0              # rows with bytes the encoding could not decode (shown as �)
+    date_other_format: int = 0             # dates written in another format than the column's (set aside)
+    status_column: str | None = None       # the payment status column used, if any
+    paid_statuses: tuple[str, ...] = ()    # the statuses counted as revenue
+    statuses_set_aside: dict = field(default_factory=dict)     # status -> rows set aside as not paid
+    currency: str | None = None            # the currency analysed, when amounts name one
+    currencies_set_aside: dict = field(default_factory=dict)   # other currency -> rows set aside
+    ids_merged_by_case: int = 0            # e-mail ids that differed only in case (merged)
     set_aside_reasons: tuple[SetAside, ...] = ()
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
@@ -229,7 +265,46 @@ class LoadReport:
             out.append(i18n.text("data.report.returns_netted", lang, count=self.returns_netted))
         if self.date_ambiguous:
             out.append(i18n.text("data.report.date_ambiguous", lang))
+        out.extend(self.notes(lang))
         return out
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """How the file was read, where it matters: the header decision, lines not read, undecodable bytes,
+        statuses and currencies set aside, e-mail ids merged. User text is quoted, never formatted.
+
+        >>> LoadReport(rows_read=3, rows_kept=3, file_format="csv", has_header=False,
+        ...            columns=("column_1", "column_2")).notes()
+        ['The first row holds values, not column names, so it was read as data; the columns are named column_1, column_2.']
+        """
+        t = lambda key, **v: i18n.text(f"data.report.{key}", lang, **v)   # noqa: E731
+        out = []
+        if not self.has_header and self.file_format in ("csv", "xlsx"):
+            out.append(t("no_header", columns=", ".join(self.columns[:MAX_LISTED])))
+        if self.skipped_lines:
+            out.append(t("skipped_lines", count=len(self.skipped_lines),
+                         lines=" | ".join(ln[:60] for ln in self.skipped_lines[:3])))
+        if self.blank_lines:
+            out.append(t("blank_lines", count=self.blank_lines))
+        if self.undecodable_rows:
+            out.append(t("undecodable", count=self.undecodable_rows, encoding=self.encoding or "?"))
+        if self.date_other_format:
+            out.append(t("date_other_format", count=self.date_other_format))
+        if self.status_column:
+            out.append(t("statuses", column=self.status_column, paid=", ".join(self.paid_statuses[:MAX_LISTED])))
+        if self.statuses_set_aside:
+            out.append(t("statuses_set_aside", statuses=_listing(self.statuses_set_aside)))
+        if self.currencies_set_aside:
+            out.append(t("currencies_set_aside", currency=self.currency or "?",
+                         others=_listing(self.currencies_set_aside)))
+        if self.ids_merged_by_case:
+            out.append(t("ids_merged_by_case", count=self.ids_merged_by_case))
+        return out
+
+
+def _listing(counts: dict) -> str:
+    """"refunded: 3, pending: 1" (at most ``MAX_LISTED`` entries, then "…")."""
+    items = [f"{k}: {v:,}" for k, v in list(counts.items())[:MAX_LISTED]]
+    return ", ".join(items) + (", …" if len(counts) > MAX_LISTED else "")
 
 
 @dataclass(frozen=True)
@@ -268,6 +343,9 @@ class _Raw:
     has_header: bool = True
     malformed: list = field(default_factory=list)      # (data row number, raw text)
     row_numbers: np.ndarray | None = None               # data row number of each table row (None: i + 1)
+    skipped_lines: tuple[str, ...] = ()                 # lines above the header (a title, Excel's "sep=;")
+    blank_lines: int = 0                                # lines of spaces (not records)
+    undecodable_rows: int = 0                           # rows holding bytes the encoding could not decode
 
 
 def _read_bytes(source) -> tuple[bytes, str | None]:
@@ -357,18 +435,36 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
         return None, "utf-8", data
     except UnicodeDecodeError:
         pass
-    arabic, latin = data.decode("cp1256", errors="replace"), data.decode("latin-1")
-    # Arabic words are runs of high bytes; Latin-1 accents sit inside ASCII words. Count high bytes
-    # whose neighbour is also a high byte.
+    if _mostly_utf8(data):
+        # A UTF-8 file with a few bytes from another code page (one pasted "é"): keep UTF-8 and show each
+        # undecodable byte as U+FFFD; the readers count those rows (``LoadReport.undecodable_rows``).
+        text = data.decode("utf-8", errors="replace")
+        return text, "utf-8", text.encode("utf-8")
+    # One byte per character: Windows-1256 (Arabic) when high bytes come in runs (Arabic words), else
+    # Windows-1252 (Excel's Western code page: € is 0x80, curly quotes 0x91-0x94), else Latin-1.
     high = np.frombuffer(head, dtype=np.uint8) >= 0x80
     paired = (high[1:] & high[:-1]).sum()
+    arabic = data.decode("cp1256", errors="replace")
     if high.sum() and paired / high.sum() > 0.5 and "\ufffd" not in arabic[:SNIFF_BYTES]:
         text, codec = arabic, "cp1256"
     else:
-        text, codec = latin, "latin-1"
+        try:
+            text, codec = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:              # one of the five bytes cp1252 leaves undefined
+            text, codec = data.decode("latin-1"), "latin-1"
     if _control_share(text[:SNIFF_BYTES]) > 0.01:
         raise DataError("data.errors.not_table", name=filename or "This file")
     return text, codec, text.encode("utf-8")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the bytes hold valid multi-byte UTF-8 characters and only a few bytes that are not."""
+    good = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}",
+                          data))
+    if not good:
+        return False
+    bad = len(data.decode("utf-8", errors="replace").encode("utf-8")) - len(data)   # 2 extra bytes per U+FFFD
+    return bad // 2 <= max(good // 4, 3)
 
 
 def _control_share(text: str) -> float:
@@ -394,21 +490,54 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and data.endswith(b"\x00"):
+        data = data.rstrip(b"\x00")                # padding some exporters leave after the last line
     text, codec, utf8 = _decode(data, options.encoding, filename)
-    head = (text[:SNIFF_BYTES] if text is not None else utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore"))
-    truncated = len(text if text is not None else utf8) > SNIFF_BYTES
-    lines = [ln for ln in head.splitlines()[:60] if ln.strip()]
-    if truncated and len(lines) > 1 and len(head.splitlines()) <= 60:
-        lines = lines[:-1]                                  # the last sniffed line may be cut short
-    if not lines:
+    if utf8[:3] == b"\xef\xbb\xbf":
+        utf8 = utf8[3:]
+    head = utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    truncated = len(utf8) > SNIFF_BYTES
+    physical = head.splitlines(keepends=True)[:SNIFF_LINES]
+    if truncated and len(physical) > 1:
+        physical = physical[:-1]                            # the last sniffed line may be cut short
+    lines = [ln.rstrip("\r\n") for ln in physical]
+    if not any(ln.strip() for ln in lines):
         raise DataError("data.errors.empty", name=filename or "This file")
-    delim = _sniff_delimiter(lines)
-    first = next(csv.reader([lines[0]], delimiter=delim))
+    # Lines above the table: Excel's "sep=;" hint, then title lines whose field count is not the table's.
+    start = next(i for i, ln in enumerate(lines) if ln.strip())
+    hint = re.fullmatch(r'\s*"?sep=(.)"?\s*', lines[start])
+    delim = hint.group(1) if hint else None
+    skipped: list[str] = []
+    if hint:
+        skipped.append(lines[start])
+        start += 1
+    rest = [ln for ln in lines[start:] if ln.strip()]
+    if not rest:
+        raise DataError("data.errors.empty", name=filename or "This file")
+    delim = delim or _sniff_delimiter(rest)
+    rows = list(csv.reader(rest, delimiter=delim))
+    widths = [len(row) for row in rows]
+    mode = max(set(widths), key=widths.count)
+    title = 0                           # a title line: not the table's width, and under half its cells filled
+    while title < min(MAX_TITLE_LINES, len(widths) - 1) and widths[title] != mode \
+            and sum(bool(c.strip()) for c in rows[title]) < mode / 2 and widths.count(mode) / len(widths) >= 0.5:
+        title += 1
+    for ln in lines[start:]:
+        if title == 0:
+            break
+        if ln.strip():
+            skipped.append(ln)
+            title -= 1
+        start += 1
+    start = next(i for i in range(start, len(lines)) if lines[i].strip())
+    offset = sum(len(ln.encode("utf-8")) for ln in physical[:start])
+    first = next(csv.reader([lines[start]], delimiter=delim))
     if len(first) > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=len(first), limit=MAX_COLUMNS)
-    has_header = sum(_looks_like_value(c) for c in first) == 0
+    body_sample = [ln for ln in lines[start + 1:] if ln.strip()]
+    has_header = _is_header(first, list(csv.reader(body_sample[:50], delimiter=delim)))
     names = _column_names(first) if has_header else [f"column_{i}" for i in range(1, len(first) + 1)]
-    if has_header and len(lines) == 1:
+    if has_header and not body_sample and not truncated:
         raise DataError("data.errors.no_rows", name=filename or "This file")
     malformed: list = []
 
@@ -416,11 +545,10 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
         malformed.append((row.number, row.text))
         return "skip"
 
-    if utf8[:3] == b"\xef\xbb\xbf":
-        utf8 = utf8[3:]
+    body = utf8[offset:]
     try:
         table = pcsv.read_csv(
-            pa.py_buffer(utf8),
+            pa.py_buffer(body),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if has_header else 0,
                                           block_size=1 << 24),
             parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid,
@@ -431,25 +559,77 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
         if "UTF8" in str(err) or "utf8" in str(err).lower():
             raise DataError("data.errors.not_table", name=filename or "This file") from None
         raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
+    blank = sum(1 for _, raw_text in malformed if not raw_text.strip())
+    malformed = [m for m in malformed if m[1].strip()]      # a line of spaces is a blank line, not a record
     if table.num_rows == 0 and malformed:
         raise DataError("data.errors.all_malformed", count=len(malformed), columns=len(names),
                         example=malformed[0][1][:120])
+    if table.num_rows == 0:
+        raise DataError("data.errors.no_rows", name=filename or "This file")
     row_numbers = None
     if malformed:                       # number rows as in the file (pyarrow skipped the malformed ones)
-        body = utf8.decode("utf-8").splitlines()[1 if has_header else 0:]
-        data_lines = [ln for ln in body if ln.strip()]
-        used: set[int] = set()
-        located = []
-        for _, raw_text in malformed:
-            pos = next((i for i, ln in enumerate(data_lines) if i not in used and ln == raw_text), None)
-            if pos is not None:
-                used.add(pos)
-            located.append((None if pos is None else pos + 1, raw_text))
-        malformed = located
-        skip = np.array(sorted(p for p, _ in located if p is not None), dtype=np.int64)
-        row_numbers = np.delete(np.arange(1, table.num_rows + len(malformed) + 1), skip - 1)[:table.num_rows]
+        malformed, row_numbers = _number_records(body, delim, has_header, len(names), table.num_rows, malformed)
+    undecodable = 0
+    if text is not None and codec == "utf-8" and "\ufffd" in text:
+        undecodable = _rows_with(table, "\ufffd") + sum("\ufffd" in m[1] for m in malformed)
     return _Raw(table=table, file_format="csv", encoding=codec, delimiter=delim, has_header=has_header,
-                malformed=malformed, row_numbers=row_numbers)
+                malformed=malformed, row_numbers=row_numbers, skipped_lines=tuple(skipped), blank_lines=blank,
+                undecodable_rows=undecodable)
+
+
+def _is_header(first: list[str], body: list[list[str]]) -> bool:
+    """Whether the first row names the columns: it does when a cell is a known column name (in any
+    language this app reads), or when no cell reads as a value (a number, an amount with its currency, a
+    date, an e-mail address) while the rows below hold values."""
+    cells = [c.strip() for c in first]
+    if any(_header_score(role, c) == 3 for c in cells if c for role in HEADER_NAMES):
+        return True
+    if any(_looks_like_value(c) or _EMAIL_RE.fullmatch(c) for c in cells if c):
+        return False
+    texts = [c for c in cells if c]
+    if texts:
+        if np.isfinite(parse_amounts(pa.array(texts, type=pa.string()))[0]).any():
+            return False
+        if (~np.isnat(parse_dates(pa.array(texts, type=pa.string())).values)).any():
+            return False
+    return True
+
+
+def _rows_with(table: pa.Table, needle: str) -> int:
+    """How many rows hold ``needle`` in any text column."""
+    hit = np.zeros(table.num_rows, dtype=bool)
+    for col in table.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            hit |= pc.fill_null(pc.match_substring(col, needle), False).to_numpy(zero_copy_only=False)
+    return int(hit.sum())
+
+
+def _number_records(body: bytes, delim: str, has_header: bool, width: int, kept: int,
+                    malformed: list) -> tuple[list, np.ndarray]:
+    """Each malformed line's record number and each kept row's, as a spreadsheet counts records (a quoted
+    value spanning lines is one record; blank lines are not records; 1 = the first record after the
+    header). Falls back to matching the lines' text when Python's csv reader disagrees with Arrow's."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delim)
+    if has_header:
+        next(reader, None)
+    bad, good, number = [], [], 0
+    for record in reader:
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        number += 1
+        (good if len(record) == width else bad).append(number)
+    if len(bad) == len(malformed) and len(good) == kept:
+        return [(n, m[1]) for n, m in zip(bad, malformed)], np.array(good, dtype=np.int64)
+    lines_ = [ln for ln in body.decode("utf-8").splitlines()[1 if has_header else 0:] if ln.strip()]
+    used: set[int] = set()
+    located = []
+    for _, raw_text in malformed:
+        pos = next((i for i, ln in enumerate(lines_) if i not in used and ln == raw_text), None)
+        if pos is not None:
+            used.add(pos)
+        located.append((None if pos is None else pos + 1, raw_text))
+    skip = np.array(sorted(p for p, _ in located if p is not None), dtype=np.int64)
+    return located, np.delete(np.arange(1, kept + len(located) + 1), skip - 1)[:kept]
 
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
@@ -901,6 +1081,13 @@ def _guess(table: pa.Table, excel: bool = False) -> dict[str, str]:
                and (profiles[n].integer_share > 0.5 or profiles[n].number_share < 0.5)]
         if ids:
             found["customer_id"] = ids[0]
+    for n in names:                     # a payment status and a currency column, by name and values
+        if n in found.values():
+            continue
+        if "status" not in found and payments.is_status_column(n, _as_array(table[n])):
+            found["status"] = n
+        elif "currency" not in found and payments.is_currency_column(n, _as_array(table[n])):
+            found["currency"] = n
     if "date" not in found:
         raise DataError("data.errors.no_date", columns=", ".join(names))
     if "amount" not in found:
@@ -995,6 +1182,65 @@ def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
+def _report(raw: _Raw, n: int, rows_kept: int, entries, set_aside, **fields) -> LoadReport:
+    """The report's fields every reader shares (how the file was read), plus the reader's own."""
+    return LoadReport(rows_read=n + len(raw.malformed), rows_kept=rows_kept, file_format=raw.file_format,
+                      encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, has_header=raw.has_header,
+                      columns=tuple(raw.table.column_names), skipped_lines=raw.skipped_lines,
+                      blank_lines=raw.blank_lines, undecodable_rows=raw.undecodable_rows,
+                      set_aside_reasons=entries, set_aside=set_aside, **fields)
+
+
+def _customer_ids(col) -> tuple[pa.Array, int]:
+    """Customer ids as text; when most are e-mail addresses, compared without case (``Ann@x.com`` and
+    ``ann@x.com`` are one customer). Returns the ids and how many customers that merged."""
+    ids = parse_ids(col)
+    sample = ids.drop_null().slice(0, PROFILE_VALUES)
+    if len(sample) == 0 or pc.mean(pc.cast(pc.match_substring_regex(sample, _EMAIL_RE.pattern), pa.int8())
+                                   ).as_py() < 0.5:
+        return ids, 0
+    lowered = pc.utf8_lower(ids)
+    merged = len(pc.unique(ids.drop_null())) - len(pc.unique(lowered.drop_null()))
+    return lowered, int(merged)
+
+
+AMOUNT_OK, AMOUNT_NOT_A_NUMBER, AMOUNT_AMBIGUOUS, AMOUNT_IMPLAUSIBLE = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class _AmountParse:
+    values: np.ndarray
+    status: np.ndarray
+    decimal: str | None
+    currency: np.ndarray
+
+
+def _amounts(col, decimal, delimiter) -> _AmountParse:
+    values, mark = parse_amounts(col, decimal, delimiter)
+    status = np.where(np.isnan(values), AMOUNT_NOT_A_NUMBER, AMOUNT_OK).astype(np.int8)
+    status[np.abs(np.nan_to_num(values)) > MAX_ABS_AMOUNT] = AMOUNT_IMPLAUSIBLE
+    values = np.where(status == AMOUNT_OK, values, np.nan)
+    return _AmountParse(values, status, mark, np.full(len(values), None, dtype=object))
+
+
+def _row_currencies(table: pa.Table, used: dict, amounts) -> tuple[str | None, np.ndarray | None]:
+    """Each row's currency: from the currency column when mapped, else the sign written with the amount.
+    None when no row names one (then nothing to separate)."""
+    signs = amounts.currency
+    if "currency" in used:
+        named = payments.normalise_currency(_as_array(table[used["currency"]])).to_numpy(zero_copy_only=False)
+        signs = np.where(pd.isna(named), signs, named)
+    if signs is None or not any(v is not None for v in signs[:1]) and pd.isna(signs).all():
+        return None, None
+    signs = np.asarray(signs, dtype=object)
+    signs[pd.isna(signs)] = None
+    return None, signs
+
+
+def _other_format(dates, code: np.ndarray) -> int:
+    return int(getattr(dates, "other_format", 0) or 0)
+
+
 def _analysis_date(options: ReadOptions) -> pd.Timestamp:
     return options.analysis_date if options.analysis_date is not None else pd.Timestamp.today().normalize()
 
@@ -1028,16 +1274,38 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     n = table.num_rows
     analysis = _analysis_date(options)
 
-    cust = parse_ids(table[used["customer_id"]])
+    cust, merged = _customer_ids(table[used["customer_id"]])
     dates = parse_dates(table[used["date"]], options.dayfirst, excel=raw.file_format == "xlsx")
-    amount, decimal = parse_amounts(table[used["amount"]], options.decimal, raw.delimiter)
+    amounts = _amounts(table[used["amount"]], options.decimal, raw.delimiter)
+    amount = amounts.values
     if dates.date_format is None and n:
         raise DataError("data.errors.date_unreadable", column=used["date"])
     reason_of = {r: i for i, r in enumerate(TRANSACTION_REASONS)}
     code = np.zeros(n, dtype=np.int8)
     _assign(code, pc.is_null(cust).to_numpy(zero_copy_only=False), reason_of["missing_customer"])
+    if raw.undecodable_rows:
+        _assign(code, pc.fill_null(pc.match_substring(cust, "\ufffd"), False).to_numpy(zero_copy_only=False),
+                reason_of["undecodable_customer"])
     _assign(code, np.isnat(dates.values), reason_of["unreadable_date"])
-    _assign(code, np.isnan(amount), reason_of["non_numeric_amount"])
+    _assign(code, amounts.status == AMOUNT_NOT_A_NUMBER, reason_of["non_numeric_amount"])
+    _assign(code, amounts.status == AMOUNT_AMBIGUOUS, reason_of["ambiguous_decimal"])
+    _assign(code, amounts.status == AMOUNT_IMPLAUSIBLE, reason_of["implausible_amount"])
+    statuses, paid = None, ()
+    if "status" in used:
+        statuses = payments.normalise_status(_as_array(table[used["status"]]))
+        paid = options.paid_statuses if options.paid_statuses is not None else payments.PAID
+        not_paid = ~pc.fill_null(pc.is_in(statuses, pa.array(paid, type=pa.string())), True).to_numpy(
+            zero_copy_only=False)
+        _assign(code, not_paid, reason_of["not_paid"])
+    currency, currencies = _row_currencies(table, used, amounts)
+    chosen = None
+    if currencies is not None:
+        ok = code == 0
+        present = payments.counts(currencies[ok & (currencies != None)])   # noqa: E711 (object array)
+        chosen = options.currency.upper() if options.currency else next(iter(present), None)
+        if chosen is not None:
+            other = (currencies != None) & (currencies != chosen)          # noqa: E711
+            _assign(code, other, reason_of["other_currency"])
     _assign(code, amount == 0, reason_of["zero_amount"])
     if options.returns == "set_aside":
         _assign(code, amount < 0, reason_of["negative_amount"])
@@ -1056,12 +1324,15 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     keep = code == 0
     entries, set_aside = _report_parts(table, code, TRANSACTION_REASONS, raw.malformed, raw.row_numbers)
     rows_kept = int(keep.sum())
-    report = LoadReport(
-        rows_read=n + len(raw.malformed), rows_kept=rows_kept, file_format=raw.file_format, encoding=raw.encoding,
-        delimiter=raw.delimiter, decimal=decimal, date_format=dates.date_format, dayfirst=dates.dayfirst,
-        date_ambiguous=dates.ambiguous, sheet=raw.sheet, analysis_date=analysis, returns_mode=options.returns,
-        returns_netted=int((keep & (amount < 0)).sum()), has_header=raw.has_header,
-        set_aside_reasons=entries, set_aside=set_aside)
+    report = _report(
+        raw, n, rows_kept, entries, set_aside, decimal=amounts.decimal, date_format=dates.date_format,
+        dayfirst=dates.dayfirst, date_ambiguous=dates.ambiguous, date_other_format=_other_format(dates, code),
+        analysis_date=analysis, returns_mode=options.returns, returns_netted=int((keep & (amount < 0)).sum()),
+        status_column=used.get("status"), paid_statuses=tuple(paid),
+        statuses_set_aside=payments.counts(statuses.to_numpy(zero_copy_only=False)[code == reason_of["not_paid"]])
+        if statuses is not None else {},
+        currency=chosen, currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
+        if currencies is not None else {}, ids_merged_by_case=merged)
     if rows_kept == 0:
         err = DataError("data.errors.no_valid_rows", read=report.rows_read,
                         reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
@@ -1074,7 +1345,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     if "order_id" in used:
         out["order_id"] = parse_ids(table[used["order_id"]]).filter(mask).to_pandas()
     if "quantity" in used:
-        out["quantity"] = pd.Series(parse_amounts(table[used["quantity"]], decimal, raw.delimiter)[0][keep])
+        out["quantity"] = pd.Series(parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0][keep])
     for role in ("product", "channel"):
         if role in used:
             out[role] = parse_ids(table[used[role]]).filter(mask).to_pandas()
