@@ -50,6 +50,7 @@ GOOD = [
     ("typed.parquet", OPTS, 6, 6, {}, {"file_format": "parquet", "date_format": "native"}),
     ("extra_columns.csv", OPTS, 6, 6, {}, {}),
     ("arabic_headers_extra.csv", OPTS, 6, 6, {}, {}),
+    ("export.json", OPTS, 6, 6, {}, {"file_format": "json", "date_format": "%Y-%m-%d"}),
 ]
 MAPPINGS = {
     "cp1256_arabic.csv": {"customer_id": "رقم العميل", "date": "التاريخ", "amount": "المبلغ"},
@@ -99,7 +100,6 @@ ERRORS = [
     ("single_customer.csv", {}, "data.errors.single_customer"),
     ("all_invalid.csv", {}, "data.errors.no_valid_rows"),
     ("all_malformed.csv", {}, "data.errors.all_malformed"),
-    ("export.json", {}, "data.errors.unsupported_format"),
     ("utf8.csv", {"mapping": {"customer_id": "client"}}, "data.errors.missing_column"),
     ("utf8.csv", {"mapping": {"customer": "customer_id"}}, "data.errors.unknown_role"),
     ("utf8.csv", {"mapping": {"customer_id": "amount", "date": "date", "amount": "amount"}},

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ from .text import to_text as _to_text
 MAX_COLUMNS = 200                  # more columns than this is not a transaction table
 EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
 MAX_LISTED = 8                     # statuses, currencies or column names listed in one report line
+MAX_ROWS = 10_000_000              # rows in one table (a 5,000,000-row log is about 150 MB as CSV)
+MAX_TABLE_BYTES = 2 * 2**30        # a Parquet file's declared uncompressed size
 MAX_ABS_AMOUNT = 1e9               # an amount beyond this (in any currency) is set aside as implausible
 SNIFF_BYTES = 256 * 1024           # bytes looked at to detect encoding and delimiter
 SNIFF_LINES = 60                   # lines looked at to detect the delimiter and the header
@@ -382,7 +385,7 @@ def _file_format(data: bytes, filename: str | None) -> str:
         raise DataError("data.errors.unsupported_format", name=filename or "?", ext=ext or "xls")
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if start[:1] in (b"{", b"["):
-        raise DataError("data.errors.unsupported_format", name=filename or "This file", ext=ext or "json")
+        return "json"
     if start[:1] == b"<":
         raise DataError("data.errors.unsupported_format", name=filename or "This file", ext=ext or "html")
     if ext in ("xlsx", "xlsm", "parquet", "pq"):
@@ -403,7 +406,85 @@ def _read_raw(source, filename, options: ReadOptions) -> _Raw:
         return _read_xlsx(data, options.sheet, filename)
     if fmt == "parquet":
         return _read_parquet(data, filename)
+    if fmt == "json":
+        return _read_json(data, filename)
     return _read_text(data, options, filename)
+
+
+def _read_json(data: bytes, filename) -> _Raw:
+    """JSON records: an array of objects (``[{"customer": "A", ...}, ...]``), the same under one key
+    (``{"orders": [...]}``), or one object per line (NDJSON). Every value is read as text (whole numbers
+    exactly, nested values as compact JSON); an element that is not an object is a malformed row."""
+    name = filename or "This file"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError("data.errors.json_encoding", name=name) from None
+    records: list
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise DataError("data.errors.json_shape", name=name) from None
+    except json.JSONDecodeError as err:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) < 2 or err.pos < len(lines[0]):
+            raise DataError("data.errors.json_invalid", name=name, detail=str(err)[:120]) from None
+        records = []
+        for ln in lines:                                   # NDJSON: one record per line
+            try:
+                records.append(json.loads(ln))
+            except (json.JSONDecodeError, RecursionError):
+                records.append(_Unreadable(ln))
+    else:
+        if isinstance(doc, dict):
+            lists = [v for v in doc.values() if isinstance(v, list)]
+            doc = lists[0] if len(lists) == 1 else [doc]
+        if not isinstance(doc, list):
+            raise DataError("data.errors.json_shape", name=name)
+        records = doc
+    names: dict[str, None] = {}
+    for rec in records:
+        if isinstance(rec, dict):
+            names.update(dict.fromkeys(str(k) for k in rec))
+            if len(names) > MAX_COLUMNS:
+                raise DataError("data.errors.too_many_columns", count=len(names), limit=MAX_COLUMNS)
+    if not names:
+        raise DataError("data.errors.json_shape", name=name)
+    columns: dict[str, list] = {n: [] for n in names}
+    malformed, row_numbers = [], []
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raw_text = rec.text if isinstance(rec, _Unreadable) else json.dumps(rec, ensure_ascii=False)
+            malformed.append((i, raw_text[:500]))
+            continue
+        row_numbers.append(i)
+        by_name = {str(k): v for k, v in rec.items()}
+        for n in names:
+            columns[n].append(_json_text(by_name.get(n)))
+    if not row_numbers:
+        raise DataError("data.errors.all_malformed_json", name=name, count=len(malformed))
+    table = pa.table({n: pa.array(v, type=pa.string()) for n, v in columns.items()})
+    table = table.rename_columns(_column_names(list(names)))
+    return _Raw(table=table, file_format="json", encoding="utf-8", malformed=malformed,
+                row_numbers=np.array(row_numbers, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    text: str
+
+
+def _json_text(value) -> str | None:
+    """A JSON value as the text a table cell would hold (None for null or an empty string)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, str, bytes]:
@@ -722,18 +803,45 @@ def _cell_text(v) -> str | None:
 
 
 def _read_parquet(data: bytes, filename) -> _Raw:
+    """A Parquet file, its size checked from the footer before anything is read. Columns the app reads as
+    values (text, numbers, dates, times) keep their type; any other (lists, structs, maps, binary) becomes
+    text (compact JSON), so it can still be shown, compared and set aside."""
     import pyarrow.parquet as pq
 
+    name = filename or "This file"
     try:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        if meta.num_columns > MAX_COLUMNS:
+            raise DataError("data.errors.too_many_columns", count=meta.num_columns, limit=MAX_COLUMNS)
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if meta.num_rows > MAX_ROWS or size > MAX_TABLE_BYTES:
+            raise DataError("data.errors.too_big", name=name, rows=f"{meta.num_rows:,}", size=f"{size / 2**20:,.0f}",
+                            max_rows=f"{MAX_ROWS:,}", max_size=f"{MAX_TABLE_BYTES / 2**20:,.0f}")
         table = pq.read_table(io.BytesIO(data))
-    except (pa.ArrowException, OSError) as err:
-        raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
-    if table.num_columns > MAX_COLUMNS:
-        raise DataError("data.errors.too_many_columns", count=table.num_columns, limit=MAX_COLUMNS)
+    except DataError:
+        raise
+    except Exception as err:  # noqa: BLE001  (pyarrow raises many types for a damaged or hostile file)
+        raise DataError("data.errors.unreadable", name=name, detail=str(err)[:200]) from None
     if table.num_rows == 0:
-        raise DataError("data.errors.no_rows", name=filename or "This file")
+        raise DataError("data.errors.no_rows", name=name)
     table = table.rename_columns(_column_names([str(n) for n in table.column_names]))
-    return _Raw(table=table.combine_chunks(), file_format="parquet")
+    columns = [_plain_column(_as_array(table[n].combine_chunks())) for n in table.column_names]
+    return _Raw(table=pa.table(columns, names=table.column_names), file_format="parquet")
+
+
+def _plain_column(col: pa.Array) -> pa.Array:
+    """A column of a type the readers handle as is, else its values as text."""
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col = col.dictionary_decode()
+        t = col.type
+    if (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+            or pa.types.is_decimal(t) or pa.types.is_timestamp(t) or pa.types.is_date(t)):
+        return col
+    if pa.types.is_large_string(t) or pa.types.is_boolean(t) or pa.types.is_time(t) or pa.types.is_duration(t):
+        return pc.cast(col, pa.string())
+    return pa.array([None if v is None else _json_text(v if not isinstance(v, bytes) else v.hex())
+                     for v in col.to_pylist()], type=pa.string())
 
 
 def _frame_raw(df: pd.DataFrame) -> _Raw:
@@ -805,7 +913,7 @@ def parse_amounts(col, decimal: str | None = None, delimiter: str | None = None)
     """
     col = _as_array(col)
     if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_decimal(col.type):
-        values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
+        values = pc.cast(col, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
         return np.where(np.isfinite(values), values, np.nan), "."
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
@@ -1401,9 +1509,7 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     _assign(code, (ids.duplicated(keep="first") & ids.notna()).to_numpy(), reason_of["duplicate_customer"])
     keep = code == 0
     entries, set_aside = _report_parts(table, code, SUMMARY_REASONS, raw.malformed, raw.row_numbers)
-    report = LoadReport(rows_read=n + len(raw.malformed), rows_kept=int(keep.sum()), file_format=raw.file_format,
-                        encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
-                        has_header=raw.has_header, set_aside_reasons=entries, set_aside=set_aside)
+    report = _report(raw, n, int(keep.sum()), entries, set_aside)
     if not keep.any():
         err = DataError("data.errors.no_valid_rows", read=report.rows_read,
                         reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
@@ -1483,11 +1589,8 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     _assign(code, start.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     keep = code == 0
     entries, set_aside = _report_parts(table, code, SUBSCRIPTION_REASONS, raw.malformed, raw.row_numbers)
-    report = LoadReport(rows_read=n + len(raw.malformed), rows_kept=int(keep.sum()), file_format=raw.file_format,
-                        encoding=raw.encoding, delimiter=raw.delimiter, decimal=decimal,
-                        date_format=start.date_format, dayfirst=start.dayfirst, date_ambiguous=start.ambiguous,
-                        sheet=raw.sheet, analysis_date=analysis, has_header=raw.has_header,
-                        set_aside_reasons=entries, set_aside=set_aside)
+    report = _report(raw, n, int(keep.sum()), entries, set_aside, decimal=decimal, date_format=start.date_format,
+                     dayfirst=start.dayfirst, date_ambiguous=start.ambiguous, analysis_date=analysis)
     if not keep.any():
         err = DataError("data.errors.no_valid_rows", read=report.rows_read,
                         reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))

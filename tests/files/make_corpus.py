@@ -8,6 +8,7 @@ written out by hand in tests/test_data_corpus.py.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -121,7 +122,8 @@ def main() -> None:
     write("one_column.txt", "just some notes\nabout our customers\nnothing tabular here\n")
     write("too_many_columns.csv", ",".join(f"c{i}" for i in range(250)) + "\n" + ",".join("1" for _ in range(250)) + "\n")
     write("all_malformed.csv", "customer_id,date,amount\nC1,2024-01-05,10,x\nC2,2024-01-06,20,y\n")
-    write("export.json", '[{"customer_id": "C1", "date": "2024-01-05", "amount": 10}]\n')
+    write("export.json", json.dumps([{"customer_id": c, "date": fmt_date(d, "iso"), "amount": v}
+                                     for c, d, v in BASE], indent=1) + "\n")
     write("summary_mixed.csv", "\n".join([
         "customer_id,frequency,recency,T,monetary_value",
         "A1,0,0,30,0",
