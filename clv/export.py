@@ -14,6 +14,7 @@ to ``NOISE_DECIMALS``. Missing values are empty cells; infinities are written as
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -23,15 +24,21 @@ UTF8_BOM = b"\xef\xbb\xbf"
 NOISE_DECIMALS = 6        # float columns without a set precision: enough for any figure, no binary noise
 DECIMALS_ATTR = "decimals"  # DataFrame.attrs key: column name -> decimals written to CSV
 INFINITE = "∞"
+SIGNED_NUMBER = re.compile(r"[+-]\d[\d.,  ' ]*")     # a sign, then digits and grouping or decimal marks only
 
 
 def neutralise(value: object) -> object:
     """One cell: text that a spreadsheet would run as a formula gets a leading single quote.
 
+    A signed number written as text ("-12.50", "-1,234.50", "+5") stays as it is: a spreadsheet reads it
+    as that number, and no formula can hide in digits and marks.
+
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-2+3"), neutralise(-2.5), neutralise("Ali")
     ('\\'=HYPERLINK("http://x")', "'-2+3", -2.5, 'Ali')
+    >>> neutralise("-12.50"), neutralise("-1 234,50"), neutralise("-1e5"), neutralise("-12.50)")
+    ('-12.50', '-1 234,50', "'-1e5", "'-12.50)")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not SIGNED_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
