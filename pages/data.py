@@ -14,9 +14,10 @@ from ui import cache, dataset, panels, state, widgets
 from ui.fields import DATA, DATA_PAGE, RETENTION, SUBSCRIPTION
 
 PREVIEW_ROWS = 100                # kept rows shown in the preview
-FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet"]
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "ndjson"]
 UPLOADER_VERSION = "_data_uploader_version"   # bumped to empty the uploader when the sample is chosen
-RESET_ON_NEW_FILE = {"data_sheet": "", **{f"data_map_{role}": "" for role in data.ROLES}}
+RESET_ON_NEW_FILE = {"data_sheet": "", "data_paid": "", "data_currency": "",
+                     **{f"{prefix}{role}": "" for roles, _, prefix in dataset.MAPPABLE.values() for role in roles}}
 DATE_TOKENS = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
                ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
 
@@ -49,8 +50,16 @@ with ui.guard():
         state.apply(RESET_ON_NEW_FILE)
 
 
-    def on_mapping(role: str) -> None:
-        state.put(f"data_map_{role}", st.session_state[f"data_map_{role}"] or "")
+    def on_mapping(fkey: str) -> None:
+        state.put(fkey, st.session_state[fkey] or "")
+
+
+    def on_paid(widget_key: str) -> None:
+        state.put("data_paid", ",".join(sorted(st.session_state[widget_key])))
+
+
+    def on_currency() -> None:
+        state.put("data_currency", st.session_state["data_currency"] or "")
 
 
     def on_sheet() -> None:
@@ -137,26 +146,27 @@ with ui.guard():
     report = result.report if result is not None else getattr(error, "report", None)
 
     # --- Column mapping (transactions: correctable; other kinds: shown) --------------------------------------
-    if up is not None and kind == "transactions":
+    if up is not None and kind in dataset.MAPPABLE:
         try:
             columns = cache.upload_columns(up.digest, up.name, options.sheet, up.raw)
         except clv.DataError:
             columns = []
         if columns:
             used = result.mapping if result is not None else {}
+            roles, required, prefix = dataset.MAPPABLE[kind]
             with st.expander(s.text("datapage.map.title"), expanded=result is None, icon=":material/table_chart:"):
                 st.caption(s.text("datapage.map.intro"))
                 grid = st.columns(4)
-                for i, role in enumerate(data.ROLES):
-                    fkey = f"data_map_{role}"
+                for i, role in enumerate(roles):
+                    fkey = f"{prefix}{role}"
                     chosen = state.get(fkey)
                     choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
                     state.bind(fkey, chosen)
                     auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
                         s.text("datapage.map.auto_none")
                     grid[i % 4].selectbox(
-                        s.text(F[fkey].label_key) + (" *" if role in data.REQUIRED_ROLES else ""), choices, key=fkey,
-                        format_func=lambda c, auto=auto: auto if c == "" else c, on_change=on_mapping, args=(role,))
+                        s.text(F[fkey].label_key) + (" *" if role in required else ""), choices, key=fkey,
+                        format_func=lambda c, auto=auto: auto if c == "" else c, on_change=on_mapping, args=(fkey,))
                 st.caption(s.text("datapage.map.required"))
     elif result is not None:
         with st.expander(s.text("datapage.map.title_used"), icon=":material/table_chart:"):
@@ -188,6 +198,24 @@ with ui.guard():
     if report.sheet:
         detected.append(s.text("datapage.report.sheet", sheet=report.sheet))
     st.text(" · ".join(detected))                         # plain text: a sheet name is the user's own text
+    for note in report.notes(s.lang):                     # quotes the file (lines, names, statuses): plain text
+        st.text(note)
+    if up is not None and (report.status_column or len(report.currencies_found) > 1):
+        with st.container(border=True):
+            if report.status_column:
+                found = list(report.statuses_found)
+                picked = [v for v in (dataset.paid_statuses() or report.paid_statuses) if v in found]
+                widget_key = f"data_paid_pick_{up.digest[:12]}"
+                st.multiselect(s.text("datapage.paid.label"), found, default=picked, key=widget_key,
+                               on_change=on_paid, args=(widget_key,), help=s.text("datapage.paid.help"))
+            if len(report.currencies_found) > 1:
+                found = list(report.currencies_found)
+                chosen = report.currency if report.currency in found else found[0]
+                state.bind("data_currency", chosen)
+                if st.session_state.get("data_currency") not in found:
+                    st.session_state["data_currency"] = chosen
+                st.selectbox(s.text("datapage.data_currency.label"), found, key="data_currency",
+                             on_change=on_currency, help=s.text("datapage.data_currency.help"))
 
     if report.dayfirst is not None:
         how = "chosen" if state.get("data_dayfirst") != "auto" and up is not None else \

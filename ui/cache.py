@@ -15,11 +15,19 @@ UPLOAD_ENTRIES = 4          # a few recent uploads (re-mapping a file re-reads i
 @st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
 def read_upload(digest: str, filename: str, kind: str, mapping: tuple, options: data.ReadOptions,
                 _raw: bytes) -> data.LoadResult:
-    """An uploaded file read and validated (``digest`` identifies ``_raw``)."""
+    """An uploaded file read and validated (``digest`` identifies ``_raw``). The file is parsed once
+    (``upload_table``); a new mapping or option only re-validates the parsed table."""
+    table = upload_table(digest, filename, options.sheet, options.encoding, _raw)
     if kind == "summary":
-        return data.read_summary(_raw, filename=filename, options=options)
+        return data.read_summary(table, filename=filename, options=options)
     reader = data.read_subscriptions if kind == "subscriptions" else data.read_transactions
-    return reader(_raw, filename=filename, mapping=dict(mapping) or None, options=options)
+    return reader(table, filename=filename, mapping=dict(mapping) or None, options=options)
+
+
+@st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
+def upload_table(digest: str, filename: str, sheet: str | None, encoding: str | None, _raw: bytes) -> data.RawTable:
+    """An uploaded file parsed into a table, before any column is mapped (``clv.data.read_raw``)."""
+    return data.read_raw(_raw, filename, data.ReadOptions(sheet=sheet, encoding=encoding))
 
 
 @st.cache_data(show_spinner=False)
@@ -106,11 +114,10 @@ def upload_sheets(digest: str, filename: str, _raw: bytes) -> list[str]:
     return data.sheet_names(_raw, filename=filename)
 
 
-@st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
 def upload_columns(digest: str, filename: str, sheet: str | None, _raw: bytes) -> list[str]:
     """The column names of an uploaded table (for the mapping's choices, even when it cannot be read
     with the guessed mapping). Raises ``clv.DataError`` for a file that is not a table."""
-    return data.column_names(_raw, filename, data.ReadOptions(sheet=sheet))
+    return list(upload_table(digest, filename, sheet, None, _raw).table.column_names)
 
 
 # ---- Predictions (pages/predictions.py): model fits, cached per dataset ---------------------------------

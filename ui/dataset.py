@@ -40,17 +40,30 @@ def dataset_id(kind: str = "transactions") -> str:
     return f"upload:{up.digest}:{mapping_items(kind)}:{read_options()}" if up else f"sample:{kind}"
 
 
+# The roles a user can map per kind of file: (roles, required roles, the fields' key prefix).
+MAPPABLE = {"transactions": (data.ROLES, data.REQUIRED_ROLES, "data_map_"),
+            "subscriptions": (data.SUBSCRIPTION_ROLES, data.SUBSCRIPTION_REQUIRED, "data_smap_")}
+
+
+def paid_statuses() -> tuple[str, ...] | None:
+    """The payment statuses the user counts as revenue (None: the usual completed-payment statuses)."""
+    chosen = tuple(sorted({v.strip() for v in (state.get("data_paid") or "").split(",") if v.strip()}))
+    return chosen or None
+
+
 def read_options() -> data.ReadOptions:
     dayfirst = {"auto": None, "day": True, "month": False}[state.get("data_dayfirst")]
     return data.ReadOptions(dayfirst=dayfirst, returns=state.get("data_returns"),
-                            sheet=state.get("data_sheet") or None)
+                            sheet=state.get("data_sheet") or None, paid_statuses=paid_statuses(),
+                            currency=(state.get("data_currency") or "").strip()[:8] or None)
 
 
 def mapping_items(kind: str = "transactions") -> tuple:
     """The user's corrections to the guessed columns, as sorted (role, column) pairs."""
-    if kind != "transactions":
+    if kind not in MAPPABLE:
         return ()
-    pairs = ((role, state.get(f"data_map_{role}")) for role in data.ROLES)
+    roles, _, prefix = MAPPABLE[kind]
+    pairs = ((role, state.get(f"{prefix}{role}")) for role in roles)
     return tuple(sorted((role, column) for role, column in pairs if column))
 
 

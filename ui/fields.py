@@ -100,6 +100,11 @@ DATA = register(
           label_key="datapage.inactive.label", help_key="datapage.inactive.help"),
     *(Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
       for role in data.ROLES),
+    *(Field(f"data_smap_{role}", f"smap_{role}", "", kind="text", label_key=f"datapage.map.{role}")
+      for role in data.SUBSCRIPTION_ROLES),
+    Field("data_paid", "paid", "", kind="text", label_key="datapage.paid.label", help_key="datapage.paid.help"),
+    Field("data_currency", "dcur", "", kind="text", label_key="datapage.data_currency.label",
+          help_key="datapage.data_currency.help"),
 )
 
 # --- Advanced baseline (calculator and scenarios): churn that falls with tenure, expansion revenue ------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -51,7 +52,14 @@ def _shown(key: str, value: Any, lang: str, currency: str) -> str:
 
 def use_as_baseline(values: dict[str, Any], lang: str, currency: str) -> None:
     """on_click: make these the calculator's values and note what changed (old -> new) and what was kept,
-    so the change is never silent."""
+    so the change is never silent. Values that are not finite numbers (a measure the data cannot give)
+    are never sent: nothing is applied and the note says which."""
+    bad = [clv.i18n.text(F[k].label_key, lang) if k in F else k for k, v in values.items()
+           if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isfinite(v)]
+    if bad:
+        st.session_state[BASELINE_NOTE] = ("error", clv.i18n.text("baseline_note.not_finite", lang,
+                                                                  fields=", ".join(bad)))
+        return
     changed = []
     for key, value in values.items():
         if key in F and state.get(key) != value and F[key].kind != "choice":
@@ -68,7 +76,9 @@ def use_as_baseline(values: dict[str, Any], lang: str, currency: str) -> None:
 def baseline_note(where: Any = None) -> None:
     """Say once what the last "use as baseline" changed (on the page it was clicked on)."""
     note = st.session_state.pop(BASELINE_NOTE, None)
-    if note:
+    if isinstance(note, tuple):
+        (where or st).error(widgets.literal(note[1]), icon=":material/error:")
+    elif note:
         (where or st).success(widgets.literal(note), icon=":material/check:")
 
 

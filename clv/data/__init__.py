@@ -71,6 +71,7 @@ ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "ch
 REQUIRED_ROLES = ("customer_id", "date", "amount")
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
 SUBSCRIPTION_ROLES = ("customer_id", "plan", "start_date", "end_date", "monthly_amount")
+SUBSCRIPTION_REQUIRED = ("customer_id", "start_date", "monthly_amount")
 
 # Set-aside reasons, in the order they are checked (a row gets the first that applies).
 TRANSACTION_REASONS = ("malformed_row", "missing_customer", "undecodable_customer", "unreadable_date",
@@ -237,8 +238,10 @@ class LoadReport:
     date_other_format: int = 0             # dates written in another format than the column's (set aside)
     status_column: str | None = None       # the payment status column used, if any
     paid_statuses: tuple[str, ...] = ()    # the statuses counted as revenue
+    statuses_found: dict = field(default_factory=dict)         # status -> rows, every status in the file
     statuses_set_aside: dict = field(default_factory=dict)     # status -> rows set aside as not paid
     currency: str | None = None            # the currency analysed, when amounts name one
+    currencies_found: dict = field(default_factory=dict)       # currency -> rows, most frequent first
     currencies_set_aside: dict = field(default_factory=dict)   # other currency -> rows set aside
     ids_merged_by_case: int = 0            # e-mail ids that differed only in case (merged)
     set_aside_reasons: tuple[SetAside, ...] = ()
@@ -337,7 +340,11 @@ class LoadResult:
 # ----------------------------------------------------------------------------------------------
 
 @dataclass
-class _Raw:
+class RawTable:
+    """A file read into a table (every column as text unless the format is typed) before any role is
+    mapped: ``read_raw`` makes one, and every reader accepts one in place of the file, so a page that
+    needs the column names and the validated table parses the file once."""
+
     table: pa.Table
     file_format: str
     encoding: str | None = None
@@ -395,7 +402,21 @@ def _file_format(data: bytes, filename: str | None) -> str:
     return "csv"
 
 
-def _read_raw(source, filename, options: ReadOptions) -> _Raw:
+def read_raw(source, filename: str | None = None, options: ReadOptions | None = None) -> RawTable:
+    r"""The file as a ``RawTable`` (format, encoding, delimiter, sheet, header detected; nothing validated).
+    ``DataError`` for a file that is not a table.
+
+    >>> read_raw(b"customer,day,value\n1,2024-01-01,3\n").table.column_names
+    ['customer', 'day', 'value']
+    """
+    return _read_raw(source, filename, options or ReadOptions())
+
+
+def _read_raw(source, filename, options: ReadOptions) -> RawTable:
+    if isinstance(source, RawTable):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return _frame_raw(source)
     data, name = _read_bytes(source)
     filename = filename or name
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data[:SNIFF_BYTES]) and \
@@ -411,7 +432,7 @@ def _read_raw(source, filename, options: ReadOptions) -> _Raw:
     return _read_text(data, options, filename)
 
 
-def _read_json(data: bytes, filename) -> _Raw:
+def _read_json(data: bytes, filename) -> RawTable:
     """JSON records: an array of objects (``[{"customer": "A", ...}, ...]``), the same under one key
     (``{"orders": [...]}``), or one object per line (NDJSON). Every value is read as text (whole numbers
     exactly, nested values as compact JSON); an element that is not an object is a malformed row."""
@@ -465,7 +486,7 @@ def _read_json(data: bytes, filename) -> _Raw:
         raise DataError("data.errors.all_malformed_json", name=name, count=len(malformed))
     table = pa.table({n: pa.array(v, type=pa.string()) for n, v in columns.items()})
     table = table.rename_columns(_column_names(list(names)))
-    return _Raw(table=table, file_format="json", encoding="utf-8", malformed=malformed,
+    return RawTable(table=table, file_format="json", encoding="utf-8", malformed=malformed,
                 row_numbers=np.array(row_numbers, dtype=np.int64))
 
 
@@ -570,7 +591,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
+def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and data.endswith(b"\x00"):
         data = data.rstrip(b"\x00")                # padding some exporters leave after the last line
     text, codec, utf8 = _decode(data, options.encoding, filename)
@@ -653,7 +674,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> _Raw:
     undecodable = 0
     if text is not None and codec == "utf-8" and "\ufffd" in text:
         undecodable = _rows_with(table, "\ufffd") + sum("\ufffd" in m[1] for m in malformed)
-    return _Raw(table=table, file_format="csv", encoding=codec, delimiter=delim, has_header=has_header,
+    return RawTable(table=table, file_format="csv", encoding=codec, delimiter=delim, has_header=has_header,
                 malformed=malformed, row_numbers=row_numbers, skipped_lines=tuple(skipped), blank_lines=blank,
                 undecodable_rows=undecodable)
 
@@ -738,7 +759,7 @@ def column_names(source, filename: str | None = None, options: ReadOptions | Non
     return list(_read_raw(source, filename, options or ReadOptions()).table.column_names)
 
 
-def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
+def _read_xlsx(data: bytes, sheet, filename) -> RawTable:
     import openpyxl
 
     try:
@@ -775,7 +796,7 @@ def _read_xlsx(data: bytes, sheet, filename) -> _Raw:
     if not body:
         raise DataError("data.errors.no_rows", name=filename or "This workbook")
     arrays = [_excel_column([r[j] for r in body]) for j in range(width)]
-    return _Raw(table=pa.table(arrays, names=names_), file_format="xlsx", sheet=ws_name, has_header=has_header)
+    return RawTable(table=pa.table(arrays, names=names_), file_format="xlsx", sheet=ws_name, has_header=has_header)
 
 
 def _excel_column(values: list) -> pa.Array:
@@ -802,7 +823,7 @@ def _cell_text(v) -> str | None:
     return s if s.strip() else None
 
 
-def _read_parquet(data: bytes, filename) -> _Raw:
+def _read_parquet(data: bytes, filename) -> RawTable:
     """A Parquet file, its size checked from the footer before anything is read. Columns the app reads as
     values (text, numbers, dates, times) keep their type; any other (lists, structs, maps, binary) becomes
     text (compact JSON), so it can still be shown, compared and set aside."""
@@ -826,7 +847,7 @@ def _read_parquet(data: bytes, filename) -> _Raw:
         raise DataError("data.errors.no_rows", name=name)
     table = table.rename_columns(_column_names([str(n) for n in table.column_names]))
     columns = [_plain_column(_as_array(table[n].combine_chunks())) for n in table.column_names]
-    return _Raw(table=pa.table(columns, names=table.column_names), file_format="parquet")
+    return RawTable(table=pa.table(columns, names=table.column_names), file_format="parquet")
 
 
 def _plain_column(col: pa.Array) -> pa.Array:
@@ -844,7 +865,7 @@ def _plain_column(col: pa.Array) -> pa.Array:
                      for v in col.to_pylist()], type=pa.string())
 
 
-def _frame_raw(df: pd.DataFrame) -> _Raw:
+def _frame_raw(df: pd.DataFrame) -> RawTable:
     """A DataFrame handed in directly (from a notebook) as a raw table."""
     if df.shape[1] > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=df.shape[1], limit=MAX_COLUMNS)
@@ -858,7 +879,7 @@ def _frame_raw(df: pd.DataFrame) -> _Raw:
             arrays.append(pa.array(df[name], from_pandas=True))
         except (pa.ArrowException, TypeError):
             arrays.append(pa.array([None if pd.isna(v) else str(v) for v in df[name]], type=pa.string()))
-    return _Raw(table=pa.table(arrays, names=list(df.columns)), file_format="frame")
+    return RawTable(table=pa.table(arrays, names=list(df.columns)), file_format="frame")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1149,7 +1170,7 @@ def guess_mapping(df) -> dict[str, str]:
     return _guess(table)
 
 
-def _guess(table: pa.Table, excel: bool = False) -> dict[str, str]:
+def _guess(table: pa.Table, excel: bool = False, need: tuple[str, ...] = REQUIRED_ROLES) -> dict[str, str]:
     names = table.column_names
     profiles = {n: _profile(table[n], excel) for n in names}
     taken: set[str] = set()
@@ -1196,12 +1217,10 @@ def _guess(table: pa.Table, excel: bool = False) -> dict[str, str]:
             found["status"] = n
         elif "currency" not in found and payments.is_currency_column(n, _as_array(table[n])):
             found["currency"] = n
-    if "date" not in found:
-        raise DataError("data.errors.no_date", columns=", ".join(names))
-    if "amount" not in found:
-        raise DataError("data.errors.no_amount", columns=", ".join(names))
-    if "customer_id" not in found:
-        raise DataError("data.errors.no_customer", columns=", ".join(names))
+    for role, key in (("date", "data.errors.no_date"), ("amount", "data.errors.no_amount"),
+                      ("customer_id", "data.errors.no_customer")):
+        if role in need and role not in found:
+            raise DataError(key, columns=", ".join(names))
     return {role: found[role] for role in ROLES if role in found}
 
 
@@ -1214,11 +1233,10 @@ def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ..
             raise DataError("data.errors.unknown_role", role=role, roles=", ".join(roles))
         if column not in names:
             raise DataError("data.errors.missing_column", column=column, role=role, columns=", ".join(names))
-    if all(r in given for r in required):
-        merged = dict(given)
-    else:
-        guessed = guess(table.select([n for n in names if n not in given.values()]))
-        merged = {**{k: v for k, v in guessed.items() if k not in given}, **given}
+    # the other roles are still guessed (a payment status column counts even when the user mapped the rest)
+    guessed = guess(table.select([n for n in names if n not in given.values()]),
+                    tuple(r for r in required if r not in given))
+    merged = {**{k: v for k, v in guessed.items() if k not in given}, **given}
     used = list(merged.values())
     if len(used) != len(set(used)):
         raise DataError("data.errors.column_twice", columns=", ".join(sorted({c for c in used if used.count(c) > 1})))
@@ -1290,7 +1308,7 @@ def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
-def _report(raw: _Raw, n: int, rows_kept: int, entries, set_aside, **fields) -> LoadReport:
+def _report(raw: RawTable, n: int, rows_kept: int, entries, set_aside, **fields) -> LoadReport:
     """The report's fields every reader shares (how the file was read), plus the reader's own."""
     return LoadReport(rows_read=n + len(raw.malformed), rows_kept=rows_kept, file_format=raw.file_format,
                       encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, has_header=raw.has_header,
@@ -1373,12 +1391,12 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     column, fewer than two customers, too many columns, unsupported format, a mapped column missing).
     """
     options = options or ReadOptions()
-    raw = _frame_raw(source) if isinstance(source, pd.DataFrame) else _read_raw(source, filename, options)
+    raw = _read_raw(source, filename, options)
     table = raw.table
     if table.num_columns < 2:
         raise DataError("data.errors.not_table_one_column")
     used = _resolve_mapping(table, mapping, ROLES, REQUIRED_ROLES,
-                            lambda t: _guess(t, excel=raw.file_format == "xlsx"))
+                            lambda t, need: _guess(t, raw.file_format == "xlsx", need))
     n = table.num_rows
     analysis = _analysis_date(options)
 
@@ -1439,6 +1457,9 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
         status_column=used.get("status"), paid_statuses=tuple(paid),
         statuses_set_aside=payments.counts(statuses.to_numpy(zero_copy_only=False)[code == reason_of["not_paid"]])
         if statuses is not None else {},
+        statuses_found=payments.counts(statuses.drop_null().to_numpy(zero_copy_only=False))
+        if statuses is not None else {},
+        currencies_found=payments.counts(currencies[currencies != None]) if currencies is not None else {},  # noqa: E711
         currency=chosen, currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
         if currencies is not None else {}, ids_merged_by_case=merged)
     if rows_kept == 0:
@@ -1474,7 +1495,7 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     set aside with the reason. Returns ``LoadResult(kind="summary")`` whose table is indexed by customer.
     """
     options = options or ReadOptions()
-    raw = _frame_raw(source) if isinstance(source, pd.DataFrame) else _read_raw(source, filename, options)
+    raw = _read_raw(source, filename, options)
     table = raw.table
     lookup = {_norm_header(n): n for n in table.column_names}
     aliases = {"frequency": ("frequency", "x", "frequency_cal"), "recency": ("recency", "t_x", "recency_cal"),
@@ -1520,7 +1541,7 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     return LoadResult(transactions=summary, mapping=used, report=report, kind="summary")
 
 
-def _guess_subscriptions(table: pa.Table) -> dict[str, str]:
+def _guess_subscriptions(table: pa.Table, need: tuple[str, ...] = SUBSCRIPTION_REQUIRED) -> dict[str, str]:
     names = table.column_names
     synonyms = {"start_date": ("start_date", "start", "started", "signup_date", "subscribed_at", "created_at",
                                "تاريخ_البدء", "البدايه"),
@@ -1538,9 +1559,9 @@ def _guess_subscriptions(table: pa.Table) -> dict[str, str]:
     cust = next((n for n in names if _header_score("customer_id", n) > 0 and n not in found.values()), None)
     if cust:
         found["customer_id"] = cust
-    for role, key in (("customer_id", "data.errors.no_customer"), ("start_date", "data.errors.no_date"),
-                      ("monthly_amount", "data.errors.no_amount")):
-        if role not in found:
+    for role, key in (("customer_id", "data.errors.no_customer"), ("start_date", "data.errors.no_start_date"),
+                      ("monthly_amount", "data.errors.no_monthly_amount")):
+        if role in need and role not in found:
             raise DataError(key, columns=", ".join(names))
     return found
 
@@ -1554,10 +1575,9 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     ``plan``, ``start_date``, ``end_date`` (NaT = active) and ``monthly_amount``.
     """
     options = options or ReadOptions()
-    raw = _frame_raw(source) if isinstance(source, pd.DataFrame) else _read_raw(source, filename, options)
+    raw = _read_raw(source, filename, options)
     table = raw.table
-    used = _resolve_mapping(table, mapping, SUBSCRIPTION_ROLES, ("customer_id", "start_date", "monthly_amount"),
-                            _guess_subscriptions)
+    used = _resolve_mapping(table, mapping, SUBSCRIPTION_ROLES, SUBSCRIPTION_REQUIRED, _guess_subscriptions)
     n = table.num_rows
     analysis = _analysis_date(options)
     cust = parse_ids(table[used["customer_id"]])
