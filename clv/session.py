@@ -11,6 +11,7 @@ shared link describe a scenario the same way. Uploaded data is never saved in it
 from __future__ import annotations
 
 import json
+import unicodedata
 
 from .errors import DataError
 
@@ -18,12 +19,86 @@ FORMAT = "clv-explorer-session"
 VERSION = 1
 MAX_BYTES = 200_000          # a session is a few kB; anything larger is not one of ours
 MAX_VALUE_CHARS = 2_000
+MAX_DEPTH = 8                # a session nests 2 levels ({"inputs": {...}}); json.loads recurses once a level
+MAX_NUMBER_DIGITS = 100      # a JSON number this long is no input of ours (and Python refuses ints over 4,300)
+NOT_TEXT = frozenset({"Cc", "Cs"})   # control characters and lone surrogates (which UTF-8 cannot even encode)
+REPLACEMENT = "\ufffd"
+
+
+def is_text(value: str) -> bool:
+    """True when ``value`` is plain text: no control characters (tab, new line, NUL ...) and no lone
+    surrogate. What links and session files may hold; anything else is refused where it comes in.
+
+    >>> is_text("Loyalty, 2026 \u200f"), is_text("a\\x00b"), is_text("\\ud800x")
+    (True, False, False)
+    """
+    return not any(unicodedata.category(c) in NOT_TEXT for c in value)
+
+
+def printable(value: str) -> str:
+    """``value`` with every control character and lone surrogate replaced by U+FFFD, so it can be shown,
+    logged and encoded as UTF-8 (to quote a refused value).
+
+    >>> printable("a\\x00b\\ud800")
+    'a\ufffdb\ufffd'
+    """
+    return "".join(REPLACEMENT if unicodedata.category(c) in NOT_TEXT else c for c in value)
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of JSON arrays and objects in ``text`` (brackets inside strings not counted),
+    found in one pass without parsing, so a file of 100,000 ``[`` is refused before ``json.loads`` recurses.
+
+    >>> nesting('{"a": [1, "[[["], "b": {}}')
+    2
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def _integer(text: str) -> int:
+    """``parse_int`` for json.loads: a JSON integer, refused past MAX_NUMBER_DIGITS digits."""
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits")
+    return int(text)
+
+
+def _as_text(value: object) -> str:
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:       # an int past Python's digit limit for str()
+        return ""
+    return printable(text)
 
 
 def dump(inputs: dict[str, str], saved_at: str) -> bytes:
-    """The session file's bytes (UTF-8 JSON, keys sorted so two saves of one state are identical)."""
-    doc = {"format": FORMAT, "version": VERSION, "saved_at": saved_at, "inputs": dict(sorted(inputs.items()))}
-    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    """The session file's bytes (UTF-8 JSON, keys sorted so two saves of one state are identical).
+
+    Never raises: a name or value that is not plain text is saved with U+FFFD in place of its control
+    characters and lone surrogates (UTF-8 cannot encode those), and ``load`` refuses such a value.
+
+    >>> dump({"c1n": "\\ud800x"}, saved_at="t").decode("utf-8").count("\ufffdx")
+    1
+    """
+    clean = {_as_text(name): _as_text(value) for name, value in inputs.items()}
+    doc = {"format": FORMAT, "version": VERSION, "saved_at": _as_text(saved_at), "inputs": dict(sorted(clean.items()))}
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8", errors="replace")
 
 
 def load(raw: bytes) -> dict[str, str]:
@@ -37,24 +112,35 @@ def load(raw: bytes) -> dict[str, str]:
     if len(raw) > MAX_BYTES:
         raise DataError("session.errors.too_large", size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}")
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
         raise DataError("session.errors.not_json", detail=str(err)[:120]) from None
+    depth = nesting(text)
+    if depth > MAX_DEPTH:
+        raise DataError("session.errors.too_deep", depth=f"{depth:,}", limit=MAX_DEPTH)
+    try:
+        doc = json.loads(text, parse_int=_integer)
+    except json.JSONDecodeError as err:
+        raise DataError("session.errors.not_json", detail=printable(str(err))[:120]) from None
+    except (ValueError, RecursionError):    # a number too long for Python; nesting is bounded above
+        raise DataError("session.errors.long_number", limit=MAX_NUMBER_DIGITS) from None
     if not isinstance(doc, dict) or "format" not in doc:
         raise DataError("session.errors.no_format")
     if doc["format"] != FORMAT:
-        raise DataError("session.errors.wrong_format", found=str(doc["format"])[:60])
+        raise DataError("session.errors.wrong_format", found=printable(str(doc["format"]))[:60])
     if doc.get("version") != VERSION:
-        raise DataError("session.errors.version", found=str(doc.get("version"))[:20], supported=VERSION)
+        raise DataError("session.errors.version", found=printable(str(doc.get("version")))[:20], supported=VERSION)
     inputs = doc.get("inputs")
     if not isinstance(inputs, dict):
         raise DataError("session.errors.no_inputs")
     out = {}
     for name, value in inputs.items():
         if not isinstance(name, str) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise DataError("session.errors.bad_value", name=str(name)[:40])
+            raise DataError("session.errors.bad_value", name=printable(str(name))[:40])
         text = str(value)
         if len(text) > MAX_VALUE_CHARS:
-            raise DataError("session.errors.bad_value", name=name[:40])
+            raise DataError("session.errors.bad_value", name=printable(name)[:40])
+        if not is_text(name) or not is_text(text):
+            raise DataError("session.errors.not_text", name=printable(name)[:40])
         out[name] = text
     return out

@@ -21,10 +21,11 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def plain(markdown: str) -> str:
-    """Markdown source as the reader sees it: backslash escapes removed (user text is escaped)."""
+    """Markdown source as the reader sees it: backslash escapes and the invisible word joiners that stop
+    autolinks removed (user text goes through ui.widgets.literal)."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def shown_cells(element) -> list[str]:

@@ -100,7 +100,7 @@ def _sidebar(lang: str) -> None:
         if i18n.is_rtl(lang):
             widgets.choice(state.DIGITS, lang, widget="radio")
         workshop.toggle(lang)
-        st.button(i18n.text("sidebar.reset", lang), key="reset", on_click=state.reset,
+        st.button(i18n.text("sidebar.reset", lang), key="reset", on_click=guard.callback(state.reset),
                   help=i18n.text("sidebar.reset_help", lang), icon=":material/restart_alt:")
         session.save_and_load(lang)
         st.caption(i18n.text("sidebar.privacy", lang))

@@ -10,11 +10,13 @@ import clv
 from clv import session
 
 from . import state, widgets
+from .guard import callback
 
 UPLOAD_KEY = "session_file"
 MESSAGE_KEY = "_session_message"
 
 
+@callback
 def _load() -> None:
     """on_change of the uploader: restore the inputs before any widget is drawn."""
     file = st.session_state.get(UPLOAD_KEY)

@@ -23,11 +23,14 @@ from typing import Any
 
 import streamlit as st
 
-from clv import fmt, i18n
+from clv import fmt, i18n, session
+
+from .guard import callback
 
 STORE = "_store"            # session-state key of the canonical values {widget key: value}
 NOTICES = "_url_notices"    # bad URL values found when the link was opened
 URL_READ = "_url_read"
+MAX_RAW_CHARS = session.MAX_VALUE_CHARS   # a link's or session's value longer than this is refused
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,12 @@ class Field:
     zero_is_none: bool = False        # 0 means "no limit" (None in clv)
 
     def parse(self, raw: str) -> Any:
-        """A URL value to a widget value; ValueError when it is not allowed."""
+        """A URL value to a widget value; ValueError when it is not allowed: past ``MAX_RAW_CHARS``, or
+        holding control characters or a lone surrogate (text that cannot be shown, saved or encoded)."""
+        if not isinstance(raw, str):
+            raise TypeError(type(raw).__name__)
+        if len(raw) > MAX_RAW_CHARS or not session.is_text(raw):
+            raise ValueError("not a short plain text")
         if self.kind == "choice":
             if raw not in self.choices:
                 raise ValueError(raw)
@@ -70,7 +78,7 @@ class Field:
         return self._number(raw)
 
     def _number(self, raw: str) -> float | int:
-        value = float(raw)
+        value = float(raw) + 0.0          # + 0.0: "-0" is 0 (a link never says -0)
         if not math.isfinite(value) or (self.low is not None and value < self.low) or \
                 (self.high is not None and value > self.high):
             raise ValueError(raw)
@@ -231,6 +239,7 @@ def drawn(widget_key: str) -> None:
         run["drawn"].add(widget_key)
 
 
+@callback
 def commit(key: str, widget_key: str | None = None, default: Any = None) -> None:
     """``on_change`` of a widget: its new value into the store before the script runs (a cleared
     field, ``None``, counts as ``default`` when one is given)."""

@@ -7,9 +7,10 @@ from typing import Any, Callable
 import streamlit as st
 
 import clv
-from clv import i18n
+from clv import i18n, session
 
 from . import state
+from .guard import callback
 from .state import NUMBER_SUFFIX, Field
 
 
@@ -22,6 +23,7 @@ def _slider_value(f: Field, value: Any) -> Any:
     return _cast(f, min(max(value, f.low), top))
 
 
+@callback
 def _from_slider(f: Field) -> None:
     value = st.session_state[f.key]
     st.session_state[f.key + NUMBER_SUFFIX] = value
@@ -59,6 +61,7 @@ def out_of_range_note(f: Field, lang: str, where: Any = None) -> None:
                         icon=":material/error:")
 
 
+@callback
 def _from_number(f: Field) -> None:
     if not _in_range(f, f.key + NUMBER_SUFFIX):
         return
@@ -70,6 +73,7 @@ def _from_number(f: Field) -> None:
     state.put(f.key, _cast(f, value))
 
 
+@callback
 def _from_single_number(f: Field) -> None:
     if _in_range(f, f.key):
         state.commit(f.key, f.key, f.default)
@@ -189,6 +193,7 @@ def _default_range(f: Field, point: float) -> tuple[float, float]:
     return (float(max(f.low, point - spread)), float(min(f.high, point + spread)))
 
 
+@callback
 def _range_switched(f: Field, point: float) -> None:
     on = st.session_state[f.key + "_on"]
     state.put(f.key, _default_range(f, point) if on else None)
@@ -215,6 +220,7 @@ def value_range(f: Field, lang: str, label: str, point: float, container: Any = 
     return state.get(f.key)
 
 
+@callback
 def _from_date(f: Field, default: Any) -> None:
     picked = st.session_state.get(f.key + "_date")
     state.put(f.key, "" if picked is None or picked == default else picked.isoformat())
@@ -237,6 +243,7 @@ def date(f: Field, lang: str, value: Any, low: Any, high: Any, container: Any = 
 KEPT = "_kept"     # session state: {widget key: value} of page-local widgets (not in links), kept across hops
 
 
+@callback
 def keep(*keys: str) -> None:
     """on_change (or a form's submit): the widgets' current values into the kept store."""
     kept_values = st.session_state.setdefault(KEPT, {})
@@ -267,11 +274,14 @@ SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net
 
 
 def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals: int = 2, percent: tuple = (),
-                    counts: tuple = (), decimals: int | dict = 2) -> Any:
+                    counts: tuple = (), decimals: int | dict = 2, markdown: bool = True) -> Any:
     """``table`` as text the reader sees, column by column: money (with the currency), percent (from
     fractions), counts (whole, with thousands), other numbers with ``decimals``; "—" for missing values;
     the chosen digits; dates as YYYY-MM-DD. ``decimals`` may name columns ({column: places}). For
-    ``st.table``, which wraps long cells (suggested actions, long headers), and for ``grid``."""
+    ``st.table``, which wraps long cells (suggested actions, long headers), and for ``grid``.
+
+    ``st.table`` reads every cell as markdown, so text cells (a campaign's name) go through ``literal``;
+    ``markdown=False`` (``grid``: ``st.dataframe`` shows cells as they are) keeps them as they are."""
     import datetime as dt
 
     import pandas as pd
@@ -294,7 +304,7 @@ def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals
             places = decimals.get(column, 2) if isinstance(decimals, dict) else decimals
             out[column] = [cell(v, lambda x, d=places: clv.fmt.number(x, d, s.digits)) for v in values]
         else:
-            out[column] = [cell(v, str) for v in values]
+            out[column] = [cell(v, literal if markdown else str) for v in values]
     return out
 
 
@@ -306,13 +316,57 @@ def figures_table(table, s: state.PageState) -> Any:
     return formatted_table(table, s, money=money)
 
 
-MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:=")
+MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#!|~$&")   # markup wherever it stands
+LINE_START_SPECIAL = frozenset("-+=")     # markup at a line's start: a list item, a rule, a heading's underline
+WORD_JOINER = "\u2060"     # invisible, zero width, no line break: splits what the markdown would link
+
+
+def _escaped(c: str, line: str, before: str, after: str) -> bool:
+    """True when ``c`` must be escaped; ``line`` says what precedes it on its line: "" (nothing but
+    spaces), "digits" (spaces, then digits) or "text"."""
+    if c in MARKDOWN_SPECIAL:
+        return True
+    if c == ":":                           # Streamlit's :emoji:, :material/icon: and :red[...] open with ":x"
+        return after != "" and not after.isspace()
+    if c in LINE_START_SPECIAL:
+        return line == ""
+    if c in ".)":                          # "1." or "1)" opening a line starts a numbered list
+        return line == "digits"
+    return c == "(" and before == "]"      # never "](" in the source, even escaped
+
+
+def _breaks_autolink(c: str, after: str) -> bool:
+    """True where an invisible word joiner after ``c`` stops a GFM autolink literal. Backslash escapes do
+    not: the browser's remark-gfm finds ``www.x.y``, ``http(s)://`` and ``a@b.c`` again in the text left
+    once the escapes are read (mdast-util-gfm-autolink-literal's find-and-replace), so the joiner goes
+    right after the "www" dot's w (``www(?=\\.)``), the scheme's colon (``https?://``) and the at sign
+    (the domain after it must start with a letter, digit, - or _)."""
+    return (c in "wW" and after == ".") or (c == ":" and after == "/") or c == "@"
 
 
 def literal(text: str) -> str:
     """User text (a campaign name, a file name, a message quoting a file) as markdown that shows it
-    exactly as typed: no links, images, emphasis or maths can come from it."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
+    exactly as typed: no links, images, emphasis, lists, headings, maths, HTML, entities or Streamlit
+    directives can come from it (their characters escaped, wherever they would act), no web address or
+    e-mail is linked (a word joiner breaks each), and control characters (but new lines) and lone
+    surrogates, which cannot be shown or sent, become U+FFFD.
+
+    >>> literal("**Sale** at www.shop.example: 1-2 (two)")
+    '\\\\*\\\\*Sale\\\\*\\\\* at www\\u2060.shop.example: 1-2 (two)'
+    """
+    text = "\n".join(session.printable(line) for line in str(text).split("\n"))   # a message's own lines stay
+    out, line, before = [], "", ""
+    for i, c in enumerate(text):
+        after = text[i + 1:i + 2]
+        out.append("\\" + c if _escaped(c, line, before, after) else c)
+        if _breaks_autolink(c, after):
+            out.append(WORD_JOINER)
+        if c == "\n":
+            line = ""
+        elif c != " " or line == "digits":
+            line = "digits" if c in "0123456789" and line in ("", "digits") else "text"
+        before = c
+    return "".join(out)
 
 
 def plot(where: Any, s: state.PageState, fig: Any, **kwargs: Any) -> None:
@@ -329,7 +383,7 @@ def grid(where: Any, table: Any, s: state.PageState, key: str, column_config: di
     shows the figures as text in those digits (the grid draws Western digits only), at the cost of sorting
     them as text; the CSV beside it keeps the numbers either way."""
     if s.digits == "arabic":
-        where.dataframe(formatted_table(table, s, money=money, decimals=decimals), key=key,
+        where.dataframe(formatted_table(table, s, money=money, decimals=decimals, markdown=False), key=key,
                         placeholder=clv.fmt.NOT_DEFINED, **kwargs)
     else:
         where.dataframe(table, key=key, column_config=column_config, placeholder=clv.fmt.NOT_DEFINED, **kwargs)
