@@ -18,9 +18,9 @@ from .errors import DataError
 FORMAT = "clv-explorer-session"
 VERSION = 1
 MAX_BYTES = 200_000          # a session is a few kB; anything larger is not one of ours
-MAX_VALUE_CHARS = 2_000
+MAX_VALUE_CHARS = 2_000      # longer values are refused by the fields (ui.state.Field.parse), as in links
 MAX_DEPTH = 8                # a session nests 2 levels ({"inputs": {...}}); json.loads recurses once a level
-MAX_NUMBER_DIGITS = 100      # a JSON number this long is no input of ours (and Python refuses ints over 4,300)
+MAX_NUMBER_DIGITS = 100      # a JSON integer longer than this stays text (Python refuses ints over 4,300 digits)
 NOT_TEXT = frozenset({"Cc", "Cs"})   # control characters and lone surrogates (which UTF-8 cannot even encode)
 REPLACEMENT = "\ufffd"
 
@@ -72,11 +72,10 @@ def nesting(text: str) -> int:
     return deepest
 
 
-def _integer(text: str) -> int:
-    """``parse_int`` for json.loads: a JSON integer, refused past MAX_NUMBER_DIGITS digits."""
-    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise ValueError(f"a number of {len(text):,} digits")
-    return int(text)
+def _integer(digits: str) -> int | str:
+    """``parse_int`` for json.loads: a JSON integer; past MAX_NUMBER_DIGITS digits its digits as text,
+    which no input allows (int() would raise past 4,300 digits)."""
+    return int(digits) if len(digits) <= MAX_NUMBER_DIGITS else digits
 
 
 def _as_text(value: object) -> str:
@@ -104,6 +103,11 @@ def dump(inputs: dict[str, str], saved_at: str) -> bytes:
 def load(raw: bytes) -> dict[str, str]:
     """The inputs of a session file; ``DataError`` says what is wrong with a file that is not one.
 
+    Values come back as text, as a link gives them: each field of the app decides whether its own is
+    allowed (``ui.state.Field.parse`` refuses, for links and sessions alike, a value over
+    ``MAX_VALUE_CHARS``, with control characters or a lone surrogate), so one bad value costs that value
+    only. A name that is not plain text refuses the file (no input has one).
+
     >>> load(b"[1, 2]")
     Traceback (most recent call last):
     ...
@@ -122,8 +126,8 @@ def load(raw: bytes) -> dict[str, str]:
         doc = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as err:
         raise DataError("session.errors.not_json", detail=printable(str(err))[:120]) from None
-    except (ValueError, RecursionError):    # a number too long for Python; nesting is bounded above
-        raise DataError("session.errors.long_number", limit=MAX_NUMBER_DIGITS) from None
+    except RecursionError:          # not reached (nesting is bounded above); never a traceback
+        raise DataError("session.errors.too_deep", depth=f"> {MAX_DEPTH}", limit=MAX_DEPTH) from None
     if not isinstance(doc, dict) or "format" not in doc:
         raise DataError("session.errors.no_format")
     if doc["format"] != FORMAT:
@@ -137,10 +141,7 @@ def load(raw: bytes) -> dict[str, str]:
     for name, value in inputs.items():
         if not isinstance(name, str) or not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise DataError("session.errors.bad_value", name=printable(str(name))[:40])
-        text = str(value)
-        if len(text) > MAX_VALUE_CHARS:
-            raise DataError("session.errors.bad_value", name=printable(name)[:40])
-        if not is_text(name) or not is_text(text):
+        if not is_text(name):
             raise DataError("session.errors.not_text", name=printable(name)[:40])
-        out[name] = text
+        out[name] = value if isinstance(value, str) else str(value)
     return out

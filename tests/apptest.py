@@ -34,3 +34,45 @@ def shown_cells(element) -> list[str]:
 
     frame = element.value.reset_index()
     return [element.proto.placeholder if pd.isna(v) else str(v) for v in frame.to_numpy().ravel()]
+
+
+# What remark-gfm would turn into a link in the browser, in markdown source: a web address or an e-mail left
+# once the backslash escapes are read (mdast-util-gfm-autolink-literal's patterns; \w is ASCII in them).
+_AUTOLINK = __import__("re").compile(r"(?:https?://|www\.)[-.\w]|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", 2 | 256)  # I, ASCII
+_TAG = __import__("re").compile(r"(?<!\\)<[A-Za-z/!?]")
+
+
+def linkable(markdown: str) -> list[str]:
+    """The GFM autolink literals (``www.x.y``, ``http(s)://``, ``a@b.c``) and raw HTML tags in markdown source."""
+    import re
+
+    text = re.sub(r"\\(.)", r"\1", markdown)
+    return [m.group(0) for m in _AUTOLINK.finditer(text)] + [m.group(0) for m in _TAG.finditer(markdown)]
+
+
+def markdown_bodies(at: AppTest) -> list[str]:
+    """Every string the page sends that the browser renders as markdown: bodies of markdown, captions, titles,
+    alerts and toasts; labels and help of widgets, metrics, expanders and tabs; radio options; st.table cells."""
+    out = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        kind = getattr(node, "type", None)
+        if proto is not None and kind not in ("html", "plotly_chart", "arrow_data_frame", "dataframe", "text"):
+            fields = proto.DESCRIPTOR.fields_by_name
+            for name in ("body", "label", "help"):
+                if name in fields and isinstance(getattr(proto, name), str):
+                    out.append(getattr(proto, name))
+            if kind == "radio":
+                out.extend(proto.options)
+            for block in ("expandable", "tab"):
+                if block in fields and proto.HasField(block):
+                    out.append(getattr(proto, block).label)
+            if kind == "table":
+                frame = node.value
+                out.extend(str(v) for v in [*frame.columns, *frame.to_numpy().ravel()])
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return [b for b in out if b]

@@ -34,7 +34,7 @@ def _load() -> None:
     if bad:
         lines.append(clv.i18n.text("session.skipped", lang, names=", ".join(bad)))
     if unknown:
-        lines.append(clv.i18n.text("session.unknown", lang, names=", ".join(unknown[:10])))
+        lines.append(clv.i18n.text("session.unknown", lang, names=", ".join(n[:40] for n in unknown[:10])))
     st.session_state[MESSAGE_KEY] = ("warning" if bad else "success", " ".join(lines))
 
 
