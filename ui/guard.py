@@ -53,8 +53,8 @@ def _lang() -> str:
 
 def log(err: BaseException, where: str = "page") -> str:
     """Write ``err`` with its traceback to the server log; the reference it was logged under."""
-    ref = reference()
-    LOG.error("Unexpected error [ref %s] in %s: %s: %s", ref, where, type(err).__name__, err, exc_info=err)
+    ref = reference()               # the message itself is in the traceback (one line here: no text of a user's)
+    LOG.error("Unexpected error [ref %s] in %s: %s", ref, where, type(err).__name__, exc_info=err)
     return ref
 
 
