@@ -45,6 +45,8 @@ import pyarrow.csv as pcsv
 from .. import i18n
 from ..errors import DataError, InputError
 from . import payments
+from .dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, SANE_YEARS, DateParse, parse_dates  # noqa: F401  (public names)
+from .dates import date_share as _date_share
 from .text import as_array as _as_array
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
@@ -63,10 +65,7 @@ MAX_TITLE_LINES = 10               # lines above the header (a title, a date ran
 PROFILE_VALUES = 300               # values looked at to guess a column's role
 SAMPLE_VALUES = 2000               # values sampled to detect date formats and decimal marks
 DELIMITERS = (",", ";", "\t", "|")
-EXCEL_EPOCH = np.datetime64("1899-12-30")   # Excel's day 0 (with the 1900 leap-year bug folded in)
-EXCEL_SERIAL_RANGE = (1.0, 2958465.0)        # 1900-01-01 .. 9999-12-31
 EXCEL_PLAUSIBLE_SERIALS = (18264.0, 73051.0)  # 1950-01-01 .. 2100-01-01: a whole-number column here may be dates
-SANE_YEARS = (1900, 2100)          # a parsed date outside these years counts as a misread format
 ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel", "status", "currency")
 REQUIRED_ROLES = ("customer_id", "date", "amount")
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
@@ -89,17 +88,6 @@ _CURRENCY_RE = (r"(?i)^(sar|usd|eur|gbp|aed|egp|kwd|qar|ر\.س|د\.إ|ج\.م)\.?
                 r"kwd|qar|ر\.س|د\.إ|ج\.م)\.?$|[\s\x{00a0}\x{202f}'’$€£¥₹]")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-
-# Date formats tried, in order of preference on ties. d/m and m/d variants are both tried; ReadOptions
-# .dayfirst (or, when None, which one reads more values: any day above 12 decides) picks between them.
-_DATE_PARTS = {
-    "ymd": ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"),
-    "dmy": ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y"),
-    "mdy": ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%m-%d-%y"),
-    "text": ("%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%b %d %Y", "%B %d %Y"),
-}
-_DATE_LIKE_RE = r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\d{8}|\d{1,2}[ -][A-Za-z]{3}|[A-Za-z]{3}[a-z]* \d{1,2}"
-_TIME_PARTS = ("", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", " %I:%M:%S %p", " %I:%M %p")
 
 # Header names per role (normalised: lower case, "_" for spaces; Arabic without diacritics/tatweel,
 # alef forms unified). Exact matches score highest, then a name containing one of these as a word.
@@ -656,7 +644,8 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
             parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid,
                                             newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                strings_can_be_null=True, quoted_strings_can_be_null=True))
+                                                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                                null_values=[""]))     # "NA" or "null" may be a customer
     except pa.ArrowInvalid as err:
         if "UTF8" in str(err) or "utf8" in str(err).lower():
             raise DataError("data.errors.not_table", name=filename or "This file") from None
@@ -968,139 +957,6 @@ def parse_amounts(col, decimal: str | None = None, delimiter: str | None = None)
     return np.where(np.isfinite(values), values, np.nan), decimal
 
 
-@dataclass(frozen=True, slots=True)
-class DateParse:
-    """The result of ``parse_dates``: datetime64[ns] values (NaT where unreadable) and how they were read."""
-
-    values: np.ndarray
-    date_format: str | None
-    dayfirst: bool | None
-    ambiguous: bool
-
-
-def _strptime(col: pa.Array, fmt: str) -> pa.Array:
-    return pc.strptime(col, format=fmt, unit="s", error_is_null=True)
-
-
-def _sane_count(parsed: pa.Array) -> int:
-    years = pc.year(parsed)
-    return pc.sum(pc.and_(pc.greater_equal(years, SANE_YEARS[0]), pc.less_equal(years, SANE_YEARS[1]))).as_py() or 0
-
-
-def _candidate_formats(dayfirst: bool | None) -> list[tuple[str, str]]:
-    families = ["ymd", "dmy", "mdy", "text"]
-    if dayfirst is True:
-        families.remove("mdy")
-    elif dayfirst is False:
-        families.remove("dmy")
-    return [(fam, d + t) for fam in families for d in _DATE_PARTS[fam] for t in _TIME_PARTS]
-
-
-def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateParse:
-    """Dates with one detected format (never per-row guessing).
-
-    Tries each known format on a sample of distinct values and keeps the one reading the most (a
-    parsed year outside 1900..2100 counts as a misread). ``dayfirst`` True/False restricts to d/m or
-    m/d; None lets the data decide and reports ``ambiguous`` when no day above 12 settles it (then
-    day first). The same date part with or without a time of day is accepted in one column.
-    ``excel``: numbers are Excel serial days (1 = 1900-01-01).
-
-    >>> p = parse_dates(pa.array(["03/04/2024", "25/12/2024", "bad"]))
-    >>> [str(v)[:10] for v in p.values], p.date_format, p.dayfirst, p.ambiguous
-    (['2024-04-03', '2024-12-25', 'NaT'], '%d/%m/%Y', True, False)
-    >>> parse_dates(pa.array(["03/04/2024"]), dayfirst=False).values[0]
-    np.datetime64('2024-03-04T00:00:00.000000000')
-    """
-    col = _as_array(col)
-    t = col.type
-    if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        if pa.types.is_timestamp(t) and t.tz is not None:
-            col = pc.cast(col, pa.timestamp(t.unit, tz="UTC")).cast(pa.timestamp(t.unit))
-        return DateParse(pc.cast(col, pa.timestamp("ns")).to_numpy(zero_copy_only=False), "native", None, False)
-    if (pa.types.is_floating(t) or pa.types.is_integer(t)) and excel:
-        days = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-        ok = np.isfinite(days) & (days >= EXCEL_SERIAL_RANGE[0]) & (days <= EXCEL_SERIAL_RANGE[1])
-        ns = np.where(ok, np.round(np.where(ok, days, 0) * 86_400_000_000_000), 0).astype(np.int64)
-        values = np.where(ok, EXCEL_EPOCH.astype("datetime64[ns]") + ns.astype("timedelta64[ns]"),
-                          np.datetime64("NaT", "ns"))
-        return DateParse(values, "excel-serial", None, False)
-    text = _normalise_digits(_to_text(col))
-    nonnull = text.drop_null()
-    sample = pc.unique(nonnull.slice(0, SAMPLE_VALUES * 20)).slice(0, SAMPLE_VALUES)
-    nat = np.full(len(text), np.datetime64("NaT", "ns"))
-    if len(sample) == 0:
-        return DateParse(nat, None, None, False)
-    scores: dict[str, tuple[int, str]] = {}
-    probe = sample.slice(0, 50)                    # formats reading none of 50 values are not tried further
-    if not pc.any(pc.match_substring_regex(probe, _DATE_LIKE_RE)).as_py():
-        return DateParse(nat, None, None, False)
-    candidates = _candidate_formats(dayfirst)
-    hopeful = [(fam, fmt) for fam, fmt in candidates if _sane_count(_strptime(probe, fmt))] or candidates
-    for fam, fmt in hopeful:
-        scores[fmt] = (_sane_count(_strptime(sample, fmt)), fam)
-    best_fmt = max(scores, key=lambda f: scores[f][0])          # first in order wins ties
-    best, fam = scores[best_fmt]
-    ambiguous = False
-    chosen_dayfirst: bool | None = None
-    if fam in ("dmy", "mdy"):
-        twin = _swap_day_month(best_fmt)
-        twin_score = scores[twin][0] if twin in scores else _sane_count(_strptime(sample, twin)) \
-            if twin in dict((f, a) for a, f in _candidate_formats(dayfirst)) else -1
-        if dayfirst is None and twin_score == best:
-            ambiguous = True
-        chosen_dayfirst = fam == "dmy"
-    iso_count = 0
-    if best < len(sample):
-        iso = pd.to_datetime(pd.Series(sample.to_pylist()), format="ISO8601", errors="coerce", utc=True)
-        iso_count = int(iso.notna().sum())
-    if iso_count > best:
-        values = pd.to_datetime(pd.Series(text.to_pylist()), format="ISO8601", errors="coerce", utc=True)
-        values = values.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-        return DateParse(values, "ISO8601", None, False)
-    if best == 0:
-        return DateParse(nat, None, None, False)
-    parsed = _strptime(text, best_fmt)
-    date_part = best_fmt.split(" ")[0].split("T")[0] if fam != "text" else best_fmt
-    if fam != "text" and pc.sum(pc.is_null(parsed)).as_py() > pc.sum(pc.is_null(text)).as_py():
-        for tpart in _TIME_PARTS:                                # same date part, other time-of-day forms
-            alt = date_part + tpart
-            if alt != best_fmt:
-                parsed = pc.coalesce(parsed, _strptime(text, alt))
-    parsed = _reject_rollover(text, parsed, best_fmt, fam)
-    values = pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
-    low = np.datetime64(f"{SANE_YEARS[0]}-01-01", "ns")
-    high = np.datetime64(f"{SANE_YEARS[1] + 1}-01-01", "ns")
-    values = np.where((values >= low) & (values < high), values, np.datetime64("NaT", "ns"))
-    return DateParse(values, best_fmt, chosen_dayfirst, ambiguous)
-
-
-def _reject_rollover(text: pa.Array, parsed: pa.Array, fmt: str, fam: str) -> pa.Array:
-    """Null out impossible dates that strptime rolled into the next month (31/02 -> 2 March).
-
-    Only a parsed day of 1..3 can come from a rollover, so only those rows are re-checked: the day
-    written in the text must equal the parsed day."""
-    suspicious = pc.fill_null(pc.less_equal(pc.day(parsed), 3), False).to_numpy(zero_copy_only=False)
-    if not suspicious.any():
-        return parsed
-    idx = np.flatnonzero(suspicious)
-    sub = text.take(pa.array(idx))
-    if fmt.startswith("%Y%m%d"):
-        day_text = pc.utf8_slice_codeunits(sub, 6, 8)
-    else:
-        groups = pc.extract_regex(sub, r"^\D*(?P<a>\d+)\D+(?P<b>\d+)(?:\D+(?P<c>\d+))?")
-        day_text = pc.struct_field(groups, {"ymd": "c", "dmy": "a", "mdy": "b"}.get(fam, "a"))
-    day_text = pc.if_else(pc.equal(day_text, ""), pa.scalar(None, pa.string()), day_text)
-    written = pc.cast(day_text, pa.int64()).to_numpy(zero_copy_only=False)
-    actual = pc.day(parsed.take(pa.array(idx))).to_numpy(zero_copy_only=False)
-    bad = np.zeros(len(parsed), dtype=bool)
-    bad[idx] = ~np.isclose(written.astype(float), actual.astype(float))
-    return pc.if_else(pa.array(bad), pa.scalar(None, parsed.type), parsed)
-
-
-def _swap_day_month(fmt: str) -> str:
-    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
-
-
 # ----------------------------------------------------------------------------------------------
 # Column mapping
 # ----------------------------------------------------------------------------------------------
@@ -1150,8 +1006,7 @@ def _profile(col, excel: bool = False) -> _Profile:
         serial = numeric & (values >= EXCEL_PLAUSIBLE_SERIALS[0]) & (values <= EXCEL_PLAUSIBLE_SERIALS[1])
         date_share = float(serial.mean()) if excel and integer_share > 0.5 else 0.0
         return _Profile(date_share, number_share, integer_share, distinct, False)
-    dates = parse_dates(nonnull)
-    date_share = float((~np.isnat(dates.values)).mean())
+    date_share = _date_share(nonnull)
     return _Profile(date_share, number_share, integer_share, distinct, True)
 
 
@@ -1181,8 +1036,8 @@ def _guess(table: pa.Table, excel: bool = False, need: tuple[str, ...] = REQUIRE
             return p.date_share >= 0.5
         if role in ("amount", "quantity"):
             return p.number_share >= 0.5 and p.date_share < 0.5
-        if role == "customer_id":
-            return p.date_share < 0.5 and (p.integer_share > 0.5 or p.number_share < 0.5)
+        if role == "customer_id":     # any text or whole numbers; not mostly dates or amounts with decimals
+            return p.date_share < 0.5 and p.number_share - p.integer_share < 0.5
         return p.date_share < 0.5
 
     for role in ("date", "amount", "customer_id", "order_id", "quantity", "product", "channel"):
@@ -1363,10 +1218,6 @@ def _row_currencies(table: pa.Table, used: dict, amounts) -> tuple[str | None, n
     return None, signs
 
 
-def _other_format(dates, code: np.ndarray) -> int:
-    return int(getattr(dates, "other_format", 0) or 0)
-
-
 def _analysis_date(options: ReadOptions) -> pd.Timestamp:
     return options.analysis_date if options.analysis_date is not None else pd.Timestamp.today().normalize()
 
@@ -1452,7 +1303,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     rows_kept = int(keep.sum())
     report = _report(
         raw, n, rows_kept, entries, set_aside, decimal=amounts.decimal, date_format=dates.date_format,
-        dayfirst=dates.dayfirst, date_ambiguous=dates.ambiguous, date_other_format=_other_format(dates, code),
+        dayfirst=dates.dayfirst, date_ambiguous=dates.ambiguous, date_other_format=dates.other_format,
         analysis_date=analysis, returns_mode=options.returns, returns_netted=int((keep & (amount < 0)).sum()),
         status_column=used.get("status"), paid_statuses=tuple(paid),
         statuses_set_aside=payments.counts(statuses.to_numpy(zero_copy_only=False)[code == reason_of["not_paid"]])
@@ -1610,7 +1461,8 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     keep = code == 0
     entries, set_aside = _report_parts(table, code, SUBSCRIPTION_REASONS, raw.malformed, raw.row_numbers)
     report = _report(raw, n, int(keep.sum()), entries, set_aside, decimal=decimal, date_format=start.date_format,
-                     dayfirst=start.dayfirst, date_ambiguous=start.ambiguous, analysis_date=analysis)
+                     dayfirst=start.dayfirst, date_ambiguous=start.ambiguous, date_other_format=start.other_format,
+                     analysis_date=analysis)
     if not keep.any():
         err = DataError("data.errors.no_valid_rows", read=report.rows_read,
                         reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
