@@ -44,7 +44,7 @@ with ui.guard():
                               churn=clv.fmt.percent(a.monthly_churn, 1, s.digits),
                               alpha=clv.fmt.number(curve[0], 3, s.digits)), icon=":material/all_inclusive:")
             st.button(s.text("calc.infinite_fix"), key="calc_set_horizon",
-                      on_click=state.apply, args=({"calc_horizon": 60},))
+                      on_click=ui.guard.callback(state.apply), args=({"calc_horizon": 60},))
         elif result.payback_months_churn_adjusted is None and a.cac > 0:
             st.info(s.text("calc.never_pays_back"), icon=":material/block:")
         return result

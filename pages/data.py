@@ -34,6 +34,7 @@ with ui.guard():
         return f"data_file_{kind}" + (f"_{version}" if version else "")
 
 
+    @ui.guard.callback
     def on_upload(kind: str, key: str) -> None:
         file = st.session_state.get(key)
         if file is None:                                  # the user removed the file
@@ -43,6 +44,7 @@ with ui.guard():
         state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
 
 
+    @ui.guard.callback
     def use_sample(kind: str) -> None:
         dataset.clear_upload(kind)
         versions = st.session_state.setdefault(UPLOADER_VERSION, {})
@@ -50,18 +52,22 @@ with ui.guard():
         state.apply(RESET_ON_NEW_FILE)
 
 
+    @ui.guard.callback
     def on_mapping(fkey: str) -> None:
         state.put(fkey, st.session_state[fkey] or "")
 
 
+    @ui.guard.callback
     def on_paid(widget_key: str) -> None:
         state.put("data_paid", ",".join(sorted(st.session_state[widget_key])))
 
 
+    @ui.guard.callback
     def on_currency() -> None:
         state.put("data_currency", st.session_state["data_currency"] or "")
 
 
+    @ui.guard.callback
     def on_sheet() -> None:
         state.put("data_sheet", st.session_state["data_sheet"] or "")
 

@@ -351,6 +351,7 @@ with ui.guard():
                     "learn_truth_a", "learn_truth_b", "learn_truth_spend", "learn_truth_p", "learn_truth_q", "learn_truth_v")
 
 
+    @ui.guard.callback
     def run_truth_exercise() -> None:
         """The form's submit: keep its values (form widgets have no on_change) and run the exercise."""
         widgets.keep(*TRUTH_FIELDS)

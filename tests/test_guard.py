@@ -148,3 +148,32 @@ def test_fragment_and_callback_errors_are_messages_and_the_page_goes_on(caplog):
     assert len(refs) == 2                                 # the fragment's (again) and the callback's
     logged = " ".join(r.getMessage() for r in caplog.records if r.name == "clv.app")
     assert all(ref in logged for ref in refs) and "callback" in logged
+
+
+def _is_guarded_decorator(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "callback") or \
+        (isinstance(node, ast.Attribute) and node.attr == "callback")
+
+
+def test_every_widget_callback_is_guarded():
+    """A callback runs before the page script, outside the page's guard: each one given to a widget is a
+    function decorated with ``callback`` (``ui.guard.callback``), a call wrapping one, or Streamlit's own
+    "rerun" / "ignore"."""
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    trees = {f: ast.parse(f.read_text(encoding="utf-8")) for f in files}
+    guarded = {n.name for tree in trees.values() for n in ast.walk(tree)
+               if isinstance(n, ast.FunctionDef) and any(_is_guarded_decorator(d) for d in n.decorator_list)}
+    unguarded = []
+    for f, tree in trees.items():
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            for kw in call.keywords:
+                if kw.arg not in ("on_click", "on_change", "on_submit"):
+                    continue
+                v = kw.value
+                ok = (isinstance(v, ast.Constant) and v.value in ("rerun", "ignore")) or \
+                    (isinstance(v, ast.Call) and _is_guarded_decorator(v.func)) or \
+                    (isinstance(v, ast.Name) and v.id in guarded) or \
+                    (isinstance(v, ast.Attribute) and v.attr in guarded)
+                if not ok:
+                    unguarded.append(f"{f.relative_to(ROOT)}:{kw.lineno} {ast.unparse(v)}")
+    assert guarded and not unguarded, unguarded

@@ -10,8 +10,10 @@ import streamlit as st
 import clv
 from clv.presets import presets
 
-from . import state, widgets
 from dataclasses import replace
+
+from . import state, widgets
+from .guard import callback
 
 from .fields import ADVANCED, CALC, CHURN_CURVE, CHURN_FIRST_MONTH, LIFESPAN, PURCHASES, RETENTION
 from .inputs import FIELD_WIDGETS, calc_assumptions
@@ -50,6 +52,7 @@ def _shown(key: str, value: Any, lang: str, currency: str) -> str:
     return clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
 
 
+@callback
 def use_as_baseline(values: dict[str, Any], lang: str, currency: str) -> None:
     """on_click: make these the calculator's values and note what changed (old -> new) and what was kept,
     so the change is never silent. Values that are not finite numbers (a measure the data cannot give)
@@ -82,6 +85,7 @@ def baseline_note(where: Any = None) -> None:
         (where or st).success(widgets.literal(note), icon=":material/check:")
 
 
+@callback
 def _apply_preset() -> None:
     chosen = st.session_state.get("calc_preset")
     if chosen:

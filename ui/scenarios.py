@@ -10,6 +10,7 @@ import clv
 from clv import fmt, i18n, scenarios
 
 from . import state
+from .guard import callback
 from .fields import CAMPAIGN_NUMBERS, EMPTY, MAX_CAMPAIGNS, UNCERTAIN, campaign_key
 
 PERCENT = {name: pct for name, _, _, _, _, _, pct in CAMPAIGN_NUMBERS}
@@ -37,6 +38,7 @@ def template_values(slot: int, kind: str) -> dict:
     return values
 
 
+@callback
 def add(kind: str | None = None) -> None:
     """on_click: put a template's campaign into the first free slot."""
     slot = free_slot()
@@ -46,6 +48,7 @@ def add(kind: str | None = None) -> None:
         state.apply(template_values(slot, kind))
 
 
+@callback
 def remove(slot: int) -> None:
     """on_click: empty a slot (its fields back to their defaults)."""
     state.reset((campaign_key(slot, ""),))

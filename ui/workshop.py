@@ -10,6 +10,7 @@ import streamlit as st
 from clv import i18n
 
 from . import state
+from .guard import callback
 
 REVEALED = "_revealed"      # session-state key: {page: fingerprint of the inputs revealed}
 
@@ -22,6 +23,7 @@ def toggle(lang: str) -> None:
     state.put(f.key, st.session_state[f.key])
 
 
+@callback
 def _reveal(page: str, fingerprint: str) -> None:
     st.session_state.setdefault(REVEALED, {})[page] = fingerprint
 
