@@ -142,10 +142,14 @@ def test_every_row_is_kept_or_set_aside_with_a_reason(rows, returns):
     assert (s["recency"] <= s["T"]).all()
 
 
-def test_semicolon_file_with_thousands_dots_reads_whole_amounts():
-    # "1.500" in a ;-separated (European) file is one thousand five hundred, not one and a half
-    csv = b"customer_id;date;amount\nA;2024-01-05;1.500\nB;2024-01-06;2.250\nA;2024-01-07;750\n"
+def test_thousands_dots_are_read_only_when_the_file_settles_the_decimal_mark():
+    # "1.500" is 1500 with a decimal comma and 1.5 with a decimal point. "12,50" settles it (comma) ...
+    csv = b"customer_id;date;amount\nA;2024-01-05;1.500\nB;2024-01-06;2.250\nA;2024-01-07;750\nC;2024-01-08;12,50\n"
     res = read_transactions(csv, options=ReadOptions(analysis_date="2024-12-31"))
-    assert (res.transactions["amount"].tolist(), res.report.decimal) == ([1500.0, 2250.0, 750.0], ",")
+    assert (res.transactions["amount"].tolist(), res.report.decimal) == ([1500.0, 2250.0, 750.0, 12.5], ",")
+    # ... without such a value neither reading is assumed: both rows are set aside, never guessed
+    csv = b"customer_id;date;amount\nA;2024-01-05;1.500\nB;2024-01-06;2.250\nA;2024-01-07;750\nC;2024-01-08;5\n"
+    res = read_transactions(csv, options=ReadOptions(analysis_date="2024-12-31"))
+    assert res.report.counts == {"ambiguous_decimal": 2} and res.transactions["amount"].tolist() == [750.0, 5.0]
     forced = read_transactions(csv, options=ReadOptions(analysis_date="2024-12-31", decimal="."))
-    assert forced.transactions["amount"].tolist() == [1.5, 2.25, 750.0]
+    assert forced.transactions["amount"].tolist() == [1.5, 2.25, 750.0, 5.0]

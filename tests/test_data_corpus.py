@@ -43,7 +43,7 @@ GOOD = [
     ("dates_dot.csv", OPTS, 6, 6, {}, {"date_format": "%d.%m.%Y", "dayfirst": True}),
     ("dates_time.csv", OPTS, 6, 6, {}, {"date_format": "%Y-%m-%d %H:%M:%S"}),
     ("dates_dmy_short.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "dayfirst": True}),
-    ("arabic_digits.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "decimal": "."}),
+    ("arabic_digits.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "decimal": None}),   # ٫ is always decimal
     ("headerless.csv", OPTS, 6, 6, {}, {"has_header": False, "date_format": "%Y%m%d"}),
     ("two_sheets.xlsx", OPTS, 6, 6, {}, {"file_format": "xlsx", "sheet": "Orders 2024", "date_format": "native"}),
     ("excel_serial.xlsx", OPTS, 6, 6, {}, {"file_format": "xlsx", "date_format": "excel-serial"}),

@@ -45,6 +45,10 @@ import pyarrow.csv as pcsv
 from .. import i18n
 from ..errors import DataError, InputError
 from . import payments
+from .amounts import AMBIGUOUS_DECIMAL as AMOUNT_AMBIGUOUS
+from .amounts import IMPLAUSIBLE as AMOUNT_IMPLAUSIBLE
+from .amounts import MAX_ABS_AMOUNT, AmountParse, parse_amounts, read_amounts  # noqa: F401  (public names)
+from .amounts import NOT_A_NUMBER as AMOUNT_NOT_A_NUMBER
 from .dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, SANE_YEARS, DateParse, parse_dates  # noqa: F401  (public names)
 from .dates import date_share as _date_share
 from .text import as_array as _as_array
@@ -58,7 +62,6 @@ EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
 MAX_LISTED = 8                     # statuses, currencies or column names listed in one report line
 MAX_ROWS = 10_000_000              # rows in one table (a 5,000,000-row log is about 150 MB as CSV)
 MAX_TABLE_BYTES = 2 * 2**30        # a Parquet file's declared uncompressed size
-MAX_ABS_AMOUNT = 1e9               # an amount beyond this (in any currency) is set aside as implausible
 SNIFF_BYTES = 256 * 1024           # bytes looked at to detect encoding and delimiter
 SNIFF_LINES = 60                   # lines looked at to detect the delimiter and the header
 MAX_TITLE_LINES = 10               # lines above the header (a title, a date range) that are skipped
@@ -84,10 +87,7 @@ SUBSCRIPTION_REASONS = ("malformed_row", "missing_customer", "unreadable_date", 
                         "non_numeric_amount", "negative_amount", "end_before_start", "duplicate_row",
                         "after_analysis_date")
 
-_CURRENCY_RE = (r"(?i)^(sar|usd|eur|gbp|aed|egp|kwd|qar|ر\.س|د\.إ|ج\.م)\.?\s*|\s*(sar|usd|eur|gbp|aed|egp|"
-                r"kwd|qar|ر\.س|د\.إ|ج\.م)\.?$|[\s\x{00a0}\x{202f}'’$€£¥₹]")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 # Header names per role (normalised: lower case, "_" for spaces; Arabic without diacritics/tatweel,
 # alef forms unified). Exact matches score highest, then a name containing one of these as a word.
@@ -886,77 +886,6 @@ def parse_ids(col) -> pa.Array:
     return _to_text(_as_array(col))
 
 
-def _decimal_evidence(sample: list[str]) -> tuple[int, int]:
-    comma = dot = 0
-    for s in sample:
-        last_c, last_d = s.rfind(","), s.rfind(".")
-        if last_c >= 0 and last_d >= 0:
-            if last_c > last_d:
-                comma += 1
-            else:
-                dot += 1
-        elif last_c >= 0:
-            tail = s[last_c + 1:]
-            if s.count(",") == 1 and len(tail) != 3 and tail.isdigit():
-                comma += 1
-        elif last_d >= 0:
-            tail = s[last_d + 1:]
-            if s.count(".") == 1 and len(tail) != 3 and tail.isdigit():
-                dot += 1
-            elif s.count(".") > 1:
-                comma += 1                                   # 1.234.567 -> dots are thousands marks
-    return comma, dot
-
-
-def parse_amounts(col, decimal: str | None = None, delimiter: str | None = None) -> tuple[np.ndarray, str]:
-    """Amounts as float (NaN where unreadable) and the decimal mark used.
-
-    Accepts currency signs/codes, spaces and apostrophes as thousands marks, a decimal comma
-    (detected from values such as "12,5" or "1.234,56"; ``decimal`` forces it), accounting
-    negatives "(12.50)" and Arabic-Indic digits.
-
-    >>> values, mark = parse_amounts(pa.array(["1.234,56", "12,5", "(3,00)", "x", "€ 1 000,00"]))
-    >>> values.tolist(), mark
-    ([1234.56, 12.5, -3.0, nan, 1000.0], ',')
-    >>> parse_amounts(pa.array(["١٬٢٣٤٫٥", "1,234.56"]))[0].tolist()
-    [1234.5, 1234.56]
-    """
-    col = _as_array(col)
-    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_decimal(col.type):
-        values = pc.cast(col, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
-        return np.where(np.isfinite(values), values, np.nan), "."
-    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-        col = pc.cast(col, pa.string())
-    if decimal == "." or (decimal is None and delimiter != ";"):   # ";" files often mean "1.234" = 1234
-        try:
-            values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-            return np.where(np.isfinite(values), values, np.nan), "."
-        except pa.ArrowInvalid:
-            pass
-    col = _normalise_digits(pc.utf8_trim_whitespace(col))
-    col = pc.replace_substring_regex(col, _CURRENCY_RE, "")
-    col = pc.replace_substring_regex(col, r"^\((.*)\)$", "-\\1")
-    col = pc.replace_substring_regex(col, r"^(.*\d)-$", "-\\1")
-    if decimal is None:
-        nonnull = col.drop_null()
-        sample = pc.unique(nonnull.slice(0, SAMPLE_VALUES * 20)).to_pylist()[:SAMPLE_VALUES]
-        comma, dot = _decimal_evidence(sample)
-        if comma > dot or (comma == dot == 0 and delimiter == ";" and any("," in s for s in sample)):
-            decimal = ","
-        elif comma == dot == 0 and delimiter == ";" and any(re.fullmatch(r"\d{1,3}(\.\d{3})+", s) for s in sample):
-            decimal = ","
-        else:
-            decimal = "."
-    if decimal == ",":
-        col = pc.replace_substring(pc.replace_substring(col, ".", ""), ",", ".")
-    else:
-        col = pc.replace_substring(col, ",", "")
-    ok = pc.fill_null(pc.match_substring_regex(col, _NUMBER_RE), False)
-    col = pc.if_else(ok, col, pa.scalar(None, pa.string()))
-    values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
-    return np.where(np.isfinite(values), values, np.nan), decimal
-
-
 # ----------------------------------------------------------------------------------------------
 # Column mapping
 # ----------------------------------------------------------------------------------------------
@@ -998,10 +927,11 @@ def _profile(col, excel: bool = False) -> _Profile:
     distinct = len(pc.unique(nonnull)) / n
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
         return _Profile(1.0, 0, 0, distinct, False)
-    values, _ = parse_amounts(nonnull)
-    numeric = np.isfinite(values)
+    amounts = read_amounts(nonnull)
+    values = amounts.values
+    numeric = amounts.status != AMOUNT_NOT_A_NUMBER       # an ambiguous "1.500" is still a number
     number_share = numeric.mean()
-    integer_share = (numeric & (values == np.round(values))).mean()
+    integer_share = ((amounts.ok & (values == np.round(values))) | (amounts.status == AMOUNT_IMPLAUSIBLE)).mean()
     if pa.types.is_floating(t) or pa.types.is_integer(t):
         serial = numeric & (values >= EXCEL_PLAUSIBLE_SERIALS[0]) & (values <= EXCEL_PLAUSIBLE_SERIALS[1])
         date_share = float(serial.mean()) if excel and integer_share > 0.5 else 0.0
@@ -1185,25 +1115,6 @@ def _customer_ids(col) -> tuple[pa.Array, int]:
     return lowered, int(merged)
 
 
-AMOUNT_OK, AMOUNT_NOT_A_NUMBER, AMOUNT_AMBIGUOUS, AMOUNT_IMPLAUSIBLE = 0, 1, 2, 3
-
-
-@dataclass(frozen=True)
-class _AmountParse:
-    values: np.ndarray
-    status: np.ndarray
-    decimal: str | None
-    currency: np.ndarray
-
-
-def _amounts(col, decimal, delimiter) -> _AmountParse:
-    values, mark = parse_amounts(col, decimal, delimiter)
-    status = np.where(np.isnan(values), AMOUNT_NOT_A_NUMBER, AMOUNT_OK).astype(np.int8)
-    status[np.abs(np.nan_to_num(values)) > MAX_ABS_AMOUNT] = AMOUNT_IMPLAUSIBLE
-    values = np.where(status == AMOUNT_OK, values, np.nan)
-    return _AmountParse(values, status, mark, np.full(len(values), None, dtype=object))
-
-
 def _row_currencies(table: pa.Table, used: dict, amounts) -> tuple[str | None, np.ndarray | None]:
     """Each row's currency: from the currency column when mapped, else the sign written with the amount.
     None when no row names one (then nothing to separate)."""
@@ -1253,7 +1164,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
 
     cust, merged = _customer_ids(table[used["customer_id"]])
     dates = parse_dates(table[used["date"]], options.dayfirst, excel=raw.file_format == "xlsx")
-    amounts = _amounts(table[used["amount"]], options.decimal, raw.delimiter)
+    amounts = read_amounts(table[used["amount"]], options.decimal, raw.delimiter)
     amount = amounts.values
     if dates.date_format is None and n:
         raise DataError("data.errors.date_unreadable", column=used["date"])
