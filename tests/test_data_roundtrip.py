@@ -5,6 +5,7 @@ customers; "007" keeps its zeros) and every row accounted for: read = kept + set
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
@@ -48,16 +49,16 @@ def written(df: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
         typed = df.assign(amount=df["amount"].astype(float))
         typed = typed.assign(order_id=typed["order_id"].astype("int64"))        # a typed int64 column
         typed.to_parquet(buf, index=False)
-    else:                                   # xlsx: numeric ids as numbers (exact ints), others as text
-        import openpyxl
+    else:        # xlsx as Excel and other tools write it: numeric ids as exact numbers, dates as styled serials
+        from tests.test_xlsx import cell, row, sheet_xml, text_row, workbook
 
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.append(list(df.columns))
-        for rec in df.itertuples(index=False):
-            cust = int(rec.customer_id) if rec.customer_id.isdigit() and rec.customer_id[0] != "0" else rec.customer_id
-            ws.append([cust, pd.Timestamp(rec.date).to_pydatetime(), float(rec.amount), int(rec.order_id)])
-        wb.save(buf)
+        rows = [text_row(1, *df.columns)]
+        for i, rec in enumerate(df.itertuples(index=False), start=2):
+            digits = rec.customer_id.isdigit() and rec.customer_id[0] != "0"
+            serial = (pd.Timestamp(rec.date) - pd.Timestamp("1899-12-30")).days
+            rows.append(row(i, cell(f"A{i}", rec.customer_id) if digits else cell(f"A{i}", escape(rec.customer_id), "inlineStr"),
+                            cell(f"B{i}", serial, style=1), cell(f"C{i}", rec.amount), cell(f"D{i}", rec.order_id)))
+        return workbook(sheet_xml(*rows)), f"t.{fmt}"
     return buf.getvalue(), f"t.{fmt}"
 
 

@@ -1,13 +1,15 @@
 """Bring your own data: read a transaction log (or a per-customer summary, or subscriptions), check
 every row, and say exactly what was kept and what was set aside, and why.
 
-Formats: CSV/TSV (delimiter detected among ``, ; tab |``), Excel ``.xlsx`` (a sheet chosen by name or
-position, default the first), Parquet. Encodings detected with strict decodes in this order: a BOM
-(UTF-8, UTF-16), UTF-8, then Windows-1256 (Arabic) or Latin-1 (whichever reads as words). Amounts may
-use a decimal comma and thousands separators ("1.234,56", "1,234.56", "1 234,56"), currency signs and
-Arabic-Indic digits ("١٬٢٣٤٫٥٦"); dates the usual formats (ISO, d/m/Y, m/d/Y, Y/m/d, d.m.Y, with times;
-Excel serial numbers in .xlsx). The chosen interpretation is reported and can be overridden
-(``ReadOptions``).
+Formats: CSV/TSV (delimiter detected among ``, ; tab |``, or Excel's ``sep=`` line; title lines above the
+header skipped and reported), Excel ``.xlsx`` (streamed under bounds by ``clv.data.xlsx``; a sheet chosen
+by name or position), Parquet (size checked from its footer), JSON records (an array of objects or one
+object per line). Encodings: a BOM (UTF-8, UTF-16), UTF-8 (a few stray bytes shown as U+FFFD and counted),
+then Windows-1256 (Arabic) or Windows-1252 (Latin-1 when a byte is undefined there). Amounts: a value is
+read only under a decimal convention it fits (``clv.data.amounts``); dates in one detected format per
+column, offsets dropped so the local day is kept (``clv.data.dates``). Payment status and currency columns
+are recognised (``clv.data.payments``): only completed payments count, one currency at a time. The
+chosen interpretation is reported and can be overridden (``ReadOptions``).
 
 Every row read is either kept or set aside with one reason (the first that applies, in the order
 of ``TRANSACTION_REASONS``), so ``rows_read == rows_kept + sum(counts)`` always holds.
@@ -30,7 +32,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ import pyarrow.csv as pcsv
 from .. import i18n
 from ..errors import DataError, InputError
 from . import payments
+from . import xlsx as _xlsx
 from .amounts import AMBIGUOUS_DECIMAL as AMOUNT_AMBIGUOUS
 from .amounts import IMPLAUSIBLE as AMOUNT_IMPLAUSIBLE
 from .amounts import MAX_ABS_AMOUNT, AmountParse, parse_amounts, read_amounts  # noqa: F401  (public names)
@@ -54,7 +56,6 @@ from .dates import date_share as _date_share
 from .text import as_array as _as_array
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
-from .text import normalise_digits as _normalise_digits
 from .text import to_text as _to_text
 
 MAX_COLUMNS = 200                  # more columns than this is not a transaction table
@@ -340,7 +341,8 @@ class RawTable:
     sheet: str | None = None
     has_header: bool = True
     malformed: list = field(default_factory=list)      # (data row number, raw text)
-    row_numbers: np.ndarray | None = None               # data row number of each table row (None: i + 1)
+    row_numbers: np.ndarray | None = None               # each row's number as the user finds it (None: i + 1):
+                                                        # the record after the header in text, Excel's row in xlsx
     skipped_lines: tuple[str, ...] = ()                 # lines above the header (a title, Excel's "sep=;")
     blank_lines: int = 0                                # lines of spaces (not records)
     undecodable_rows: int = 0                           # rows holding bytes the encoding could not decode
@@ -369,12 +371,8 @@ def _file_format(data: bytes, filename: str | None) -> str:
     if data[:4] == b"PAR1":
         return "parquet"
     if data[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if any(n.startswith("xl/") for n in zf.namelist()):
-                    return "xlsx"
-        except zipfile.BadZipFile:
-            pass
+        if _xlsx.is_workbook(data):
+            return "xlsx"
         raise DataError("data.errors.unsupported_format", name=filename or "?", ext=ext or "zip")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataError("data.errors.unsupported_format", name=filename or "?", ext=ext or "xls")
@@ -728,13 +726,7 @@ def sheet_names(source, filename: str | None = None) -> list[str]:
     data, name = _read_bytes(source)
     if _file_format(data, filename or name) != "xlsx":
         raise DataError("data.errors.not_excel", name=filename or name or "This file")
-    import openpyxl
-
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+    return _xlsx.sheet_names(data, filename or name)
 
 
 def column_names(source, filename: str | None = None, options: ReadOptions | None = None) -> list[str]:
@@ -749,67 +741,19 @@ def column_names(source, filename: str | None = None, options: ReadOptions | Non
 
 
 def _read_xlsx(data: bytes, sheet, filename) -> RawTable:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many types for corrupt workbooks
-        raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
-    try:
-        names = list(wb.sheetnames)
-        if sheet is None:
-            ws_name = names[0]
-        elif isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
-                raise DataError("data.errors.no_sheet", sheet=sheet, sheets=", ".join(names))
-            ws_name = names[sheet]
-        elif sheet in names:
-            ws_name = sheet
-        else:
-            raise DataError("data.errors.no_sheet", sheet=sheet, sheets=", ".join(names))
-        rows = [r for r in wb[ws_name].iter_rows(values_only=True)
-                if any(v is not None and str(v).strip() != "" for v in r)]
-    finally:
-        wb.close()
-    if not rows:
-        raise DataError("data.errors.empty", name=f"{filename or 'This workbook'} [{ws_name}]")
-    width = max(len(r) for r in rows)
-    if width > MAX_COLUMNS:
-        raise DataError("data.errors.too_many_columns", count=width, limit=MAX_COLUMNS)
-    rows = [tuple(r) + (None,) * (width - len(r)) for r in rows]
-    header = ["" if v is None else str(v) for v in rows[0]]
-    has_header = sum(_looks_like_value(c) or isinstance(v, (int, float, datetime))
-                     for c, v in zip(header, rows[0]) if v is not None) == 0
-    names_ = _column_names(header) if has_header else [f"column_{i}" for i in range(1, width + 1)]
-    body = rows[1:] if has_header else rows
-    if not body:
-        raise DataError("data.errors.no_rows", name=filename or "This workbook")
-    arrays = [_excel_column([r[j] for r in body]) for j in range(width)]
-    return RawTable(table=pa.table(arrays, names=names_), file_format="xlsx", sheet=ws_name, has_header=has_header)
+    """One sheet of a workbook, streamed under bounds (``clv.data.xlsx``): whole-number columns stay exact
+    (int64, or text beyond it), and each row keeps the number Excel shows for it."""
+    s = _xlsx.read_sheet(data, sheet, filename, is_header=_xlsx_header)
+    return RawTable(table=s.table(), file_format="xlsx", sheet=s.name, has_header=s.header is not None,
+                    row_numbers=s.row_numbers)
 
 
-def _excel_column(values: list) -> pa.Array:
-    """One worksheet column: all dates -> timestamps; all numbers -> float; otherwise text."""
-    present = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
-    if present and all(isinstance(v, (datetime, date)) for v in present):
-        return pa.array([pd.Timestamp(v) if v is not None and not isinstance(v, str) else None for v in values],
-                        type=pa.timestamp("us"))
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return pa.array([float(v) if isinstance(v, (int, float)) else None for v in values], type=pa.float64())
-    return pa.array([_cell_text(v) for v in values], type=pa.string())
-
-
-def _cell_text(v) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour or v.minute or v.second) else v.strftime("%Y-%m-%d")
-    if isinstance(v, date):
-        return v.strftime("%Y-%m-%d")
-    s = str(v)
-    return s if s.strip() else None
+def _xlsx_header(cells: list) -> bool:
+    """The first non-empty row of a sheet names the columns when no cell is a number or a date and the
+    text cells pass the same test as a text file's first row."""
+    if any(isinstance(v, (int, float, datetime, date)) and not isinstance(v, bool) for v in cells if v is not None):
+        return False
+    return _is_header(["" if v is None else str(v) for v in cells], [])
 
 
 def _read_parquet(data: bytes, filename) -> RawTable:
