@@ -65,6 +65,7 @@ MAX_ROWS = 10_000_000              # rows in one table (a 5,000,000-row log is a
 MAX_TABLE_BYTES = 2 * 2**30        # a Parquet file's declared uncompressed size
 SNIFF_BYTES = 256 * 1024           # bytes looked at to detect encoding and delimiter
 SNIFF_LINES = 60                   # lines looked at to detect the delimiter and the header
+MAX_MALFORMED = 100_000            # malformed lines before a file is refused as not this kind of table
 MAX_TITLE_LINES = 10               # lines above the header (a title, a date range) that are skipped
 PROFILE_VALUES = 300               # values looked at to guess a column's role
 SAMPLE_VALUES = 2000               # values sampled to detect date formats and decimal marks
@@ -77,9 +78,8 @@ SUBSCRIPTION_ROLES = ("customer_id", "plan", "start_date", "end_date", "monthly_
 SUBSCRIPTION_REQUIRED = ("customer_id", "start_date", "monthly_amount")
 
 # Set-aside reasons, in the order they are checked (a row gets the first that applies).
-TRANSACTION_REASONS = ("malformed_row", "missing_customer", "undecodable_customer", "unreadable_date",
-                       "non_numeric_amount", "ambiguous_decimal", "implausible_amount", "not_paid",
-                       "other_currency", "zero_amount", "negative_amount", "duplicate_row", "after_analysis_date",
+TRANSACTION_REASONS = ("malformed_row", "missing_customer", "undecodable_customer", "not_paid", "unreadable_date",
+                       "non_numeric_amount", "ambiguous_decimal", "implausible_amount", "other_currency", "zero_amount", "negative_amount", "duplicate_row", "after_analysis_date",
                        "return_without_purchase")
 SUMMARY_REASONS = ("malformed_row", "missing_customer", "non_numeric_summary", "negative_summary",
                    "non_integer_frequency", "recency_after_T", "zero_frequency_with_recency",
@@ -285,7 +285,9 @@ class LoadReport:
         if self.date_other_format:
             out.append(t("date_other_format", count=self.date_other_format))
         if self.status_column:
-            out.append(t("statuses", column=self.status_column, paid=", ".join(self.paid_statuses[:MAX_LISTED])))
+            present = [v for v in self.statuses_found if v in self.paid_statuses] or list(self.paid_statuses)
+            out.append(t("statuses", column=self.status_column, paid=", ".join(present[:MAX_LISTED])
+                         + (", …" if len(present) > MAX_LISTED else "")))
         if self.statuses_set_aside:
             out.append(t("statuses_set_aside", statuses=_listing(self.statuses_set_aside)))
         if self.currencies_set_aside:
@@ -562,10 +564,22 @@ def _control_share(text: str) -> float:
     return bad / len(text)
 
 
+def _csv_rows(lines: list[str], delim: str) -> list[list[str]]:
+    """Sniffed lines split into fields; a line Python's csv module refuses (a field over its size limit,
+    a stray NUL) counts as one field."""
+    out = []
+    for line in lines:
+        try:
+            out.append(next(csv.reader([line], delimiter=delim), []))
+        except csv.Error:
+            out.append([line])
+    return out
+
+
 def _sniff_delimiter(lines: list[str]) -> str:
     best, best_score = ",", (-1.0, 0)
     for delim in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        counts = [len(row) for row in _csv_rows(lines, delim)]
         if not counts or max(counts) < 2:
             continue
         mode = max(set(counts), key=counts.count)
@@ -603,7 +617,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     if not rest:
         raise DataError("data.errors.empty", name=filename or "This file")
     delim = delim or _sniff_delimiter(rest)
-    rows = list(csv.reader(rest, delimiter=delim))
+    rows = _csv_rows(rest, delim)
     widths = [len(row) for row in rows]
     mode = max(set(widths), key=widths.count)
     title = 0                           # a title line: not the table's width, and under half its cells filled
@@ -619,19 +633,25 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
         start += 1
     start = next(i for i in range(start, len(lines)) if lines[i].strip())
     offset = sum(len(ln.encode("utf-8")) for ln in physical[:start])
-    first = next(csv.reader([lines[start]], delimiter=delim))
+    first = _csv_rows([lines[start]], delim)[0]
     if len(first) > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=len(first), limit=MAX_COLUMNS)
     body_sample = [ln for ln in lines[start + 1:] if ln.strip()]
-    has_header = _is_header(first, list(csv.reader(body_sample[:50], delimiter=delim)))
+    has_header = _is_header(first, _csv_rows(body_sample[:50], delim))
     names = _column_names(first) if has_header else [f"column_{i}" for i in range(1, len(first) + 1)]
     if has_header and not body_sample and not truncated:
         raise DataError("data.errors.no_rows", name=filename or "This file")
     malformed: list = []
 
+    blank = 0
+
     def on_invalid(row):
-        malformed.append((row.number, row.text))
-        return "skip"
+        nonlocal blank
+        if row.text.strip():
+            malformed.append((row.number, row.text))
+        else:
+            blank += 1                                      # a line of spaces is a blank line, not a record
+        return "skip" if len(malformed) <= MAX_MALFORMED and blank <= MAX_MALFORMED else "error"
 
     body = utf8[offset:]
     try:
@@ -645,11 +665,12 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
                                                 null_values=[""]))     # "NA" or "null" may be a customer
     except pa.ArrowInvalid as err:
+        if len(malformed) > MAX_MALFORMED or blank > MAX_MALFORMED:
+            raise DataError("data.errors.too_many_malformed", limit=f"{MAX_MALFORMED:,}", columns=len(names),
+                            example=malformed[0][1][:120] if malformed else " ") from None
         if "UTF8" in str(err) or "utf8" in str(err).lower():
             raise DataError("data.errors.not_table", name=filename or "This file") from None
         raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
-    blank = sum(1 for _, raw_text in malformed if not raw_text.strip())
-    malformed = [m for m in malformed if m[1].strip()]      # a line of spaces is a blank line, not a record
     if table.num_rows == 0 and malformed:
         raise DataError("data.errors.all_malformed", count=len(malformed), columns=len(names),
                         example=malformed[0][1][:120])
@@ -702,11 +723,14 @@ def _number_records(body: bytes, delim: str, has_header: bool, width: int, kept:
     if has_header:
         next(reader, None)
     bad, good, number = [], [], 0
-    for record in reader:
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue
-        number += 1
-        (good if len(record) == width else bad).append(number)
+    try:
+        for record in reader:
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            number += 1
+            (good if len(record) == width else bad).append(number)
+    except csv.Error:                                       # a field over the csv module's size limit
+        bad = []
     if len(bad) == len(malformed) and len(good) == kept:
         return [(n, m[1]) for n, m in zip(bad, malformed)], np.array(good, dtype=np.int64)
     lines_ = [ln for ln in body.decode("utf-8").splitlines()[1 if has_header else 0:] if ln.strip()]
@@ -745,12 +769,15 @@ def _read_xlsx(data: bytes, sheet, filename) -> RawTable:
     (int64, or text beyond it), and each row keeps the number Excel shows for it."""
     s = _xlsx.read_sheet(data, sheet, filename, is_header=_xlsx_header)
     return RawTable(table=s.table(), file_format="xlsx", sheet=s.name, has_header=s.header is not None,
-                    row_numbers=s.row_numbers)
+                    row_numbers=s.row_numbers, skipped_lines=s.skipped)
 
 
-def _xlsx_header(cells: list) -> bool:
+def _xlsx_header(cells: list) -> bool | str:
     """The first non-empty row of a sheet names the columns when no cell is a number or a date and the
-    text cells pass the same test as a text file's first row."""
+    text cells pass the same test as a text file's first row. A row with a single filled cell is a title
+    above the table (a table of transactions has at least three columns)."""
+    if sum(v is not None and str(v).strip() != "" for v in cells) <= 1:
+        return _xlsx.TITLE
     if any(isinstance(v, (int, float, datetime, date)) and not isinstance(v, bool) for v in cells if v is not None):
         return False
     return _is_header(["" if v is None else str(v) for v in cells], [])
@@ -1055,8 +1082,9 @@ def _customer_ids(col) -> tuple[pa.Array, int]:
                                    ).as_py() < 0.5:
         return ids, 0
     lowered = pc.utf8_lower(ids)
-    merged = len(pc.unique(ids.drop_null())) - len(pc.unique(lowered.drop_null()))
-    return lowered, int(merged)
+    spellings = pc.utf8_lower(pc.unique(ids.drop_null()))            # one per distinct spelling
+    counts = pc.value_counts(spellings).field("counts").to_numpy(zero_copy_only=False)
+    return lowered, int((counts > 1).sum())                          # customers written more than one way
 
 
 def _row_currencies(table: pa.Table, used: dict, amounts) -> tuple[str | None, np.ndarray | None]:
@@ -1118,10 +1146,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     if raw.undecodable_rows:
         _assign(code, pc.fill_null(pc.match_substring(cust, "\ufffd"), False).to_numpy(zero_copy_only=False),
                 reason_of["undecodable_customer"])
-    _assign(code, np.isnat(dates.values), reason_of["unreadable_date"])
-    _assign(code, amounts.status == AMOUNT_NOT_A_NUMBER, reason_of["non_numeric_amount"])
-    _assign(code, amounts.status == AMOUNT_AMBIGUOUS, reason_of["ambiguous_decimal"])
-    _assign(code, amounts.status == AMOUNT_IMPLAUSIBLE, reason_of["implausible_amount"])
+    # a payment that is not completed is not revenue, whatever its date or amount
     statuses, paid = None, ()
     if "status" in used:
         statuses = payments.normalise_status(_as_array(table[used["status"]]))
@@ -1129,8 +1154,12 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
         not_paid = ~pc.fill_null(pc.is_in(statuses, pa.array(paid, type=pa.string())), True).to_numpy(
             zero_copy_only=False)
         _assign(code, not_paid, reason_of["not_paid"])
+    _assign(code, np.isnat(dates.values), reason_of["unreadable_date"])
+    _assign(code, amounts.status == AMOUNT_NOT_A_NUMBER, reason_of["non_numeric_amount"])
+    _assign(code, amounts.status == AMOUNT_AMBIGUOUS, reason_of["ambiguous_decimal"])
+    _assign(code, amounts.status == AMOUNT_IMPLAUSIBLE, reason_of["implausible_amount"])
     currency, currencies = _row_currencies(table, used, amounts)
-    chosen = None
+    chosen, present = None, {}
     if currencies is not None:
         ok = code == 0
         present = payments.counts(currencies[ok & (currencies != None)])   # noqa: E711 (object array)
@@ -1165,7 +1194,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
         if statuses is not None else {},
         statuses_found=payments.counts(statuses.drop_null().to_numpy(zero_copy_only=False))
         if statuses is not None else {},
-        currencies_found=payments.counts(currencies[currencies != None]) if currencies is not None else {},  # noqa: E711
+        currencies_found=present if currencies is not None else {},
         currency=chosen, currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
         if currencies is not None else {}, ids_merged_by_case=merged)
     if rows_kept == 0:

@@ -70,6 +70,8 @@ from ..errors import DataError, InputError
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
 
+TITLE = "title"                         # what ``is_header`` answers for a title row above the header
+MAX_TITLE_ROWS = 10                     # title rows skipped above the header at most
 MAX_ROWS = 1_048_576                    # Excel's own last row: a row beyond it was not written by Excel
 MAX_COLUMNS = 200                       # same cap as clv.data.MAX_COLUMNS: more is not a transaction table
 MAX_CELLS = 10_000_000                  # body rows x columns (1,000,000 orders x 10 columns; ~30 s to read)
@@ -165,12 +167,14 @@ class Sheet:
     columns: the body columns, one Arrow array each, all ``len(row_numbers)`` long (see the module
         docstring for their types); as many as the widest row, header included.
     row_numbers: int64, the row number Excel shows (1-based) of each body row; empty rows are skipped.
+    skipped: title rows above the header (``is_header`` answered ``TITLE``), as text.
     """
 
     name: str
     header: list | None
     columns: list[pa.Array]
     row_numbers: np.ndarray
+    skipped: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -239,7 +243,8 @@ def read_sheet(data: bytes, sheet: int | str | None = None, filename: str | None
 
     ``sheet``: None for the first sheet, a 0-based position, or a name. ``is_header(cells)`` decides
     whether the first non-empty row (its values from column A to its last value) is a header; default
-    ``looks_like_header``. ``filename`` is only used in messages.
+    ``looks_like_header``. It may answer ``TITLE`` for a title row above the table: that row is kept in
+    ``Sheet.skipped`` and the next non-empty row is asked in turn. ``filename`` is only used in messages.
 
     Raises ``DataError``: ``no_sheet`` (no such sheet), ``empty`` (no value in the sheet), ``no_rows`` (a
     header only), ``too_many_columns`` / ``xlsx_stray_cell`` (a value beyond ``max_columns``),
@@ -550,6 +555,7 @@ class _SheetReader:
         self.from_excel = from_excel
         self.date_cache: dict = {}
         self.header: list | None = None
+        self.skipped: list[str] = []
         self.first_row_seen = False
         self.columns: list[list] = [[] for _ in range(self.limits.max_columns + 1)]   # [0] unused
         self.row_numbers = array("q")
@@ -729,9 +735,13 @@ class _SheetReader:
         columns, row_numbers = self.columns, self.row_numbers
         last = max(row)
         if not self.first_row_seen:
-            self.first_row_seen = True
             cells = [row.get(j) for j in range(1, last + 1)]
-            if self.is_header(cells):
+            verdict = self.is_header(cells)
+            if verdict == TITLE and len(self.skipped) < MAX_TITLE_ROWS:
+                self.skipped.append(" ".join(str(v) for v in cells if v is not None))
+                return
+            self.first_row_seen = True
+            if verdict:
                 self.header = cells
                 self.width = last
                 return
@@ -787,7 +797,7 @@ class _SheetReader:
                 values.extend([None] * (n - len(values)))
             columns.append(_typed_column(values))
         header = None if self.header is None else self.header + [None] * (self.width - len(self.header))
-        return Sheet(name=self.name, header=header, columns=columns,
+        return Sheet(name=self.name, header=header, skipped=tuple(self.skipped), columns=columns,
                      row_numbers=np.frombuffer(self.row_numbers, dtype=np.int64).copy())
 
 

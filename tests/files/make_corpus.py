@@ -470,9 +470,9 @@ def _exports_amounts() -> None:
     base_lines = [f"{c},{fmt_date(d, 'iso')},{v:.2f}" for c, d, v in BASE]
     # 1e308 (finite, far beyond any order) and 1e400 (beyond a float): implausible_amount 2. Read 8, kept 6.
     export("implausible_1e308.csv", lines(H, *base_lines, "C5,2024-06-01,1e308", "C6,2024-06-02,1e400"))
-    # A ten-digit amount (an id or a phone number pasted into the amount column): 9999999999 > 1e9 is
-    # implausible_amount (issue 11). Read 7, kept 6.
-    export("implausible_ten_digits.csv", lines(H, *base_lines, "C5,2024-06-01,9999999999"))
+    # A card number pasted into the amount column: 4111111111111111 > 1e12 (clv.data.amounts.MAX_ABS_AMOUNT,
+    # set so that large orders in currencies such as the rial still fit) is implausible_amount. Read 7, kept 6.
+    export("implausible_card_number.csv", lines(H, *base_lines, "C5,2024-06-01,4111111111111111"))
     # "inf", "NaN", "-Infinity" are not amounts (non_numeric_amount 3); customers literally named "NA" and
     # "null" are customers. Read 7, kept 4 (NA NA C2 null: 3 customers).
     export("inf_nan_customer_na.csv", lines(H, "NA,2024-01-05,120.50", "NA,2024-02-10,80.00",
