@@ -54,22 +54,22 @@ with ui.guard():
 
     @ui.guard.callback
     def on_mapping(fkey: str) -> None:
-        state.put(fkey, st.session_state[fkey] or "")
+        state.put(fkey, st.session_state.get(fkey) or "")  # gone when a new file reset it
 
 
     @ui.guard.callback
     def on_paid(widget_key: str) -> None:
-        state.put("data_paid", ",".join(sorted(st.session_state[widget_key])))
+        state.put("data_paid", ",".join(sorted(st.session_state.get(widget_key) or [])))
 
 
     @ui.guard.callback
     def on_currency() -> None:
-        state.put("data_currency", st.session_state["data_currency"] or "")
+        state.put("data_currency", st.session_state.get("data_currency") or "")
 
 
     @ui.guard.callback
     def on_sheet() -> None:
-        state.put("data_sheet", st.session_state["data_sheet"] or "")
+        state.put("data_sheet", st.session_state.get("data_sheet") or "")
 
 
 

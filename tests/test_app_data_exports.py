@@ -81,3 +81,15 @@ def test_a_headerless_file_and_a_title_line_are_reported():
     assert metrics(at)["Rows read"] == "3"
     assert any("1 line(s) above the column names were not read as data: Orders 2024 (export)." in t
                for t in texts(at))
+
+
+def test_a_second_file_gets_its_own_mapping(caplog):
+    """A mapping made for one file is not applied to the next (the callback error this reset caused in
+    chromium is caught by tests/browser/test_shop_exports.py, whose server log must hold no traceback)."""
+    at = upload(app(PAGE).run(), "orders_export.csv", SHOPIFY)
+    at.selectbox(key="data_map_channel").set_value("Name").run()          # a mapping made for the first file
+    at = upload(at, "plain.csv", b"customer,date,amount\nA,2024-01-05,10\nB,2024-01-06,5\nA,2024-02-01,7\n")
+    assert not at.exception and not at.error
+    assert metrics(at)["Rows kept"] == "3"
+    assert at.selectbox(key="data_map_channel").value == ""                 # back to automatic
+    assert "Unexpected error" not in caplog.text
