@@ -1,8 +1,8 @@
 """Benchmark "Bring your own data": upload bytes -> validated per-customer summary, then RFM scores
 and cohort matrices, at 1,000,000 and 5,000,000 transactions. Prints a markdown table.
 
-Run: ``.venv/bin/python benchmarks/bench_data.py`` (``--rows 1000000`` to pick sizes, ``--seed``).
-Each measurement runs in a fresh subprocess (peak memory = that process's ru_maxrss; imports are
+Run: ``.venv/bin/python -m benchmarks.bench_data`` (``--rows 1000000`` to pick sizes, ``--seed``).
+Each measurement runs in a fresh subprocess (peak memory = that process's VmHWM; imports are
 done before the clock starts, as in the running app). If the peer environment ``.venv-lifetimes``
 exists (see /work/shared/peers/lifetimes/README.md), lifetimes' ``summary_data_from_transaction_data``
 is timed on the same file in that environment and the ratio printed. The machine is shared: compare
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.common import peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT / ".venv-lifetimes" / "bin" / "python"
@@ -60,8 +62,6 @@ def make_csv(path: Path, n_rows: int, seed: int) -> None:
 
 def measure(path: str) -> dict:
     """In this (fresh) process: bytes -> read_transactions -> summarize; then RFM + cohorts."""
-    import resource
-
     import clv.cohorts as cohorts
     import clv.data as data
     import clv.rfm as rfm
@@ -81,19 +81,19 @@ def measure(path: str) -> dict:
     return {"rows": res.report.rows_read, "kept": res.report.rows_kept, "customers": len(summary),
             "read": t1 - t0, "summarize": t2 - t1, "rfm_cohorts": t3 - t2, "segments": len(segments),
             "cohorts": len(tables.sizes), "months": len(trend),
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mb": peak_mb()}
 
 
 PEER_CODE = r"""
-import json, resource, sys, time
+import json, sys, time
 import pandas as pd
 from lifetimes.utils import summary_data_from_transaction_data
 df = pd.read_csv(sys.argv[1], usecols=["customer_id", "date", "amount"])
 df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
 t = time.perf_counter()
 s = summary_data_from_transaction_data(df, "customer_id", "date", "amount", observation_period_end="2025-12-31")
-print(json.dumps({"summary": time.perf_counter() - t, "customers": len(s),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({"summary": time.perf_counter() - t, "customers": len(s), "peak_mb": hwm / 1024}))
 """
 
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         for n in args.rows:
             path = Path(tmp) / f"tx_{n}.csv"
             make_csv(path, n, args.seed)
-            ours = _run([sys.executable, __file__, "--measure", str(path)])
+            ours = _run([sys.executable, "-m", "benchmarks.bench_data", "--measure", str(path)])
             peer = _run([str(PEER), "-c", PEER_CODE, str(path)]) if PEER.exists() else None
             total = ours["read"] + ours["summarize"]
             peer_cells = ("—", "—", "—") if peer is None else (

@@ -2,8 +2,9 @@
 XLSX, Parquet, JSON and NDJSON. Prints a markdown table (read + validate time, peak memory).
 
 Run: ``.venv/bin/python -m benchmarks.bench_formats`` (``--rows 200000``). Each read runs in a fresh
-subprocess (peak memory = its ru_maxrss); the workbook is written the way Excel writes one (shared strings,
-dates as styled serial numbers). The machine is shared: compare formats within one run.
+subprocess (peak memory = its VmHWM, ``benchmarks.common.peak_mb``); the workbook is written the way
+Excel writes one (shared strings, dates as styled serial numbers). The machine is shared: compare
+formats within one run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from benchmarks.bench_data import _run, make_csv
+from benchmarks.common import peak_mb
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -94,7 +96,6 @@ def write_all(csv_path: Path, tmp: Path) -> dict[str, Path]:
 
 
 def measure(path: str) -> dict:
-    import resource
     import time
 
     import clv.data as data
@@ -104,7 +105,7 @@ def measure(path: str) -> dict:
     res = data.read_transactions(raw, filename=Path(path).name, options=data.ReadOptions(analysis_date="2025-12-31"))
     seconds = time.perf_counter() - t0
     return {"read": seconds, "kept": res.report.rows_kept, "rows": res.report.rows_read,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mb": peak_mb()}
 
 
 def main(argv: list[str] | None = None) -> None:

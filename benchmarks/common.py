@@ -19,3 +19,15 @@ def timed(fn, repeat: int) -> float:
 
 def shown(seconds: float) -> str:
     return f"{seconds * 1e6:,.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:,.1f} ms"
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB (``VmHWM``). Not ``ru_maxrss``: Linux keeps that across
+    ``execve``, so a child started by a parent that had grown large would report the parent's peak."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
