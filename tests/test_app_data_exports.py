@@ -93,3 +93,27 @@ def test_a_second_file_gets_its_own_mapping(caplog):
     assert metrics(at)["Rows kept"] == "3"
     assert at.selectbox(key="data_map_channel").value == ""                 # back to automatic
     assert "Unexpected error" not in caplog.text
+
+
+def _baseline_with_infinity():
+    import ui
+    from ui import panels, state
+
+    ui.page_setup("data")
+    state.apply({"calc_arpu": 50.0})
+    panels.use_as_baseline({"calc_arpu": float("inf"), "calc_churn": 3.0}, "en", "USD")
+    panels.baseline_note()
+    import streamlit as st
+
+    st.text(f"arpu={state.get('calc_arpu')} churn={state.get('calc_churn')}")
+
+
+def test_use_as_baseline_never_sends_a_value_that_is_not_finite():
+    """An ARPU of infinity used to reach the calculator as 0; now nothing is applied and the note says why."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_baseline_with_infinity, default_timeout=30).run()
+    assert not at.exception
+    assert any("could not be measured from this data" in e.value for e in at.error)
+    assert at.text[-1].value.startswith("arpu=50.0 churn=")
+    assert "churn=3.0" not in at.text[-1].value
