@@ -1087,18 +1087,19 @@ def _customer_ids(col) -> tuple[pa.Array, int]:
     return lowered, int((counts > 1).sum())                          # customers written more than one way
 
 
-def _row_currencies(table: pa.Table, used: dict, amounts) -> tuple[str | None, np.ndarray | None]:
-    """Each row's currency: from the currency column when mapped, else the sign written with the amount.
-    None when no row names one (then nothing to separate)."""
+def _row_currencies(table: pa.Table, used: dict, amounts: AmountParse) -> np.ndarray | None:
+    """Each row's currency (object array, None where unknown): from the currency column when mapped, else
+    the sign written with the amount. None when no row names one (then there is nothing to separate)."""
     signs = amounts.currency
     if "currency" in used:
         named = payments.normalise_currency(_as_array(table[used["currency"]])).to_numpy(zero_copy_only=False)
         signs = np.where(pd.isna(named), signs, named)
-    if signs is None or not any(v is not None for v in signs[:1]) and pd.isna(signs).all():
-        return None, None
     signs = np.asarray(signs, dtype=object)
-    signs[pd.isna(signs)] = None
-    return None, signs
+    missing = pd.isna(signs)
+    if missing.all():
+        return None
+    signs[missing] = None
+    return signs
 
 
 def _analysis_date(options: ReadOptions) -> pd.Timestamp:
@@ -1158,7 +1159,7 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     _assign(code, amounts.status == AMOUNT_NOT_A_NUMBER, reason_of["non_numeric_amount"])
     _assign(code, amounts.status == AMOUNT_AMBIGUOUS, reason_of["ambiguous_decimal"])
     _assign(code, amounts.status == AMOUNT_IMPLAUSIBLE, reason_of["implausible_amount"])
-    currency, currencies = _row_currencies(table, used, amounts)
+    currencies = _row_currencies(table, used, amounts)
     chosen, present = None, {}
     if currencies is not None:
         ok = code == 0
