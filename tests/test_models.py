@@ -265,7 +265,7 @@ def test_fit_errors_say_what_to_try():
         BetaGeo().p_alive(1, 1, 2)
     with pytest.raises(InputError, match="recency must be at most T"):
         BetaGeo().fit([1, 2], [6, 2], [5, 5])
-    with pytest.raises(FitError, match="2 of 30 qualify"):
+    with pytest.raises(FitError, match=r"at least 10 customers who bought again .*; only 2 customers qualify \(of 30\)"):
         GammaGamma().fit([0] * 28 + [1, 2], [0.0] * 28 + [10.0, 20.0])
 
 

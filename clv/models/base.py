@@ -16,12 +16,29 @@ parameters, and (optionally) its gradient with respect to them. The base class d
   positive and are the natural ones for a log-parameterised fit;
 - ``aic = 2k - 2 LL`` and ``bic = k ln(n) - 2 LL``, with n the number of customers (the total weight).
 
-Errors are ``clv.errors.FitError`` with a catalogue key under ``models.errors``.
+Fits never hang and never lie:
+
+- every fit is bounded in time (``max_seconds``, by default MAX_FIT_SECONDS; checked before each
+  evaluation of the likelihood, so a fit stops within one evaluation of it) and in iterations (each
+  optimiser stage has its own cap: BFGS_MAX_ITERATIONS, LBFGSB_MAX_ITERATIONS,
+  NELDER_MEAD_MAX_ITERATIONS); running past either is a FitError, never a half-finished model;
+- a fit is returned only when the likelihood is a number at the start and at the end, the optimiser
+  converged (gradient per customer under GRADIENT_TOLERANCE), no parameter ran off to the bound
+  ``|log p| = LOG_PARAM_BOUND``, the Hessian is positive definite, and no parameter's 95% interval
+  ``|log p| + 1.96 se(log p)`` reaches the bound: a parameter the data cannot pin down (only a ratio or
+  a product with another identified, as p v in Gamma-Gamma when spend does not vary within customers)
+  is a FitError naming it, not an estimate with NaN or astronomic standard errors;
+- a summary of (frequency, recency, T) is checked as a customer history before any fit (``check_rfm``
+  with ``history=True``).
+
+Errors are ``clv.errors.FitError`` with a catalogue key under ``models.errors``, in plain words with
+what to try; scipy's own messages never reach the user.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -34,10 +51,16 @@ from ..errors import FitError, InputError
 Z_95 = 1.959963984540054          # two-sided 95% normal quantile
 LOG_PARAM_BOUND = 18.0            # |log(param)| above this (param > 6.6e7 or < 1.5e-8): not identified
 HESSIAN_STEP = 1e-4               # central-difference step in log-parameter space
-OPTIMISER_OPTIONS = {"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}
+MAX_FIT_SECONDS = 20.0            # a fit still running after this (seconds) stops: FitError models.errors.too_slow
+BFGS_MAX_ITERATIONS = 500         # iteration cap of the BFGS stage (models with an analytic gradient)
+LBFGSB_MAX_ITERATIONS = 2000      # iteration cap of each L-BFGS-B stage
+NELDER_MEAD_MAX_ITERATIONS = 20000  # iteration cap of the derivative-free polish
+OPTIMISER_OPTIONS = {"maxiter": LBFGSB_MAX_ITERATIONS, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}
 GRADIENT_TOLERANCE = 1e-4         # |d LL/d log p| per customer above this after optimising: not converged
 BFGS_GTOL = 1e-7                  # BFGS stops at this gradient per customer; a Newton step then polishes
 NEWTON_MAX_STEP = 0.1             # a polishing Newton step longer than this (in log-parameters) is not taken
+RIDGE_SHARE = 0.3                 # a parameter whose weight in a flat direction of the Hessian exceeds this is named
+WALL = 1e100                      # objective outside the bounds or where the likelihood is not a number
 
 
 class Model(ABC):
@@ -46,12 +69,26 @@ class Model(ABC):
     name: str = "model"               # catalogue key under models.names
     param_names: tuple[str, ...] = ()
     min_customers: int = 10           # fewer than this: FitError("models.errors.too_few_customers")
+    max_seconds: float = MAX_FIT_SECONDS   # time allowed for one fit; a subclass or an instance may lower it
+    not_identified_key: str = "models.errors.not_identified"   # the FitError when the data cannot pin down a parameter
 
-    def __init__(self):
+    def __init__(self, max_seconds: float | None = None):
+        """``max_seconds`` (optional) replaces the class's time allowed for one fit (seconds, > 0)."""
+        if max_seconds is not None:
+            if not isinstance(max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0:
+                raise InputError("max_seconds", max_seconds, "models.allowed.positive")
+            self.max_seconds = float(max_seconds)
+        self._clear()
+        self._deadline: float | None = None       # time.monotonic() at which a running fit stops
+        self._fit_customers = 0.0
+
+    def _clear(self):
+        """Forget any earlier fit (a refit that fails must not leave the old estimates in place)."""
         self.params: dict[str, float] | None = None
         self.log_likelihood: float | None = None
         self.n_customers: float | None = None
         self.covariance: np.ndarray | None = None
+        self.log_covariance: np.ndarray | None = None
         self.hessian_ok: bool | None = None
         self._data: dict | None = None
 
@@ -78,72 +115,119 @@ class Model(ABC):
         self._require_fitted()
         return tuple(self.params[n] for n in names)
 
+    def _eval(self, params: np.ndarray, data: dict, grad: bool = False):
+        """``_loglik`` behind the fit's time bound: every evaluation during a fit goes through here, and
+        one asked for after the deadline raises FitError("models.errors.too_slow")."""
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise FitError("models.errors.too_slow", model=self.label, seconds=f"{self.max_seconds:g}",
+                           count=_count(self._fit_customers))
+        return self._loglik(params, data, grad=grad) if grad else self._loglik(params, data)
+
     def _objective(self, theta: np.ndarray, data: dict, total_weight: float, has_grad: bool):
         params = np.exp(theta)
         if has_grad:
-            value, g = self._loglik(params, data, grad=True)
+            value, g = self._eval(params, data, grad=True)
             if not np.isfinite(value):
-                return 1e100, np.zeros_like(theta)
+                return WALL, np.zeros_like(theta)
             return -value / total_weight, -(np.asarray(g) * params) / total_weight
-        value = self._loglik(params, data)
+        value = self._eval(params, data)
         if not np.isfinite(value):
-            return 1e100, np.zeros_like(theta)
+            return WALL, np.zeros_like(theta)
         f0 = -value / total_weight
-        return f0, _forward_gradient(lambda t: -self._loglik(np.exp(t), data) / total_weight, theta, f0)
+        return f0, _forward_gradient(lambda t: -self._eval(np.exp(t), data) / total_weight, theta, f0)
 
     def _has_grad(self, data: dict) -> bool:
-        out = self._loglik(self._initial(data), data, grad=True)
+        out = self._eval(self._initial(data), data, grad=True)
         return isinstance(out, tuple) and out[1] is not None
+
+    def _check_data(self, data: dict):
+        """Checks of the data a fit receives (after ``dedupe``), for every model: columns ``x``, ``tx``
+        and ``T`` are a (frequency, recency, T) summary and must be customer histories (``check_rfm``
+        with ``history=True``: recency 0 exactly when frequency is 0)."""
+        if all(k in data for k in ("x", "tx", "T")):
+            check_rfm(data["x"], data["tx"], data["T"], history=True)
+
+    def _check_fitted(self):
+        """Checks of a fitted model before it is returned; a model overrides it to refuse estimates its
+        predictions cannot use (Gamma-Gamma: an infinite mean spend). Raises FitError."""
 
     def _fit(self, data: dict, n_customers: float):
         """Maximise the likelihood; set params, log_likelihood, covariance. ``data`` holds arrays + 'w'.
 
-        With an analytic gradient: BFGS on the log-parameters (scipy's L-BFGS-B wakes BLAS threads on
+        Bounded by ``max_seconds`` (FitError models.errors.too_slow) and the optimisers' iteration caps.
+        On any FitError the model is left unfitted (no estimates from an earlier fit remain).
+        """
+        self._clear()
+        if n_customers < self.min_customers:
+            raise FitError("models.errors.too_few_customers", model=self.label, minimum=self.min_customers,
+                           count=_count(n_customers))
+        self._check_data(data)
+        self._fit_customers = n_customers
+        self._deadline = time.monotonic() + self.max_seconds
+        try:
+            self._optimise(data, n_customers)
+            self._check_fitted()
+        except BaseException:
+            self._clear()
+            raise
+        finally:
+            self._deadline = None
+        return self
+
+    def _optimise(self, data: dict, n_customers: float):
+        """With an analytic gradient: BFGS on the log-parameters (scipy's L-BFGS-B wakes BLAS threads on
         every iteration, which costs more than the likelihood on a busy machine), then one Newton step
         with the Hessian that the standard errors need anyway, which takes the optimum to machine
         precision. Without one, or when BFGS stops early: L-BFGS-B with bounds, then a Nelder-Mead polish.
         """
-        if n_customers < self.min_customers:
-            raise FitError("models.errors.too_few_customers", model=self.label, minimum=self.min_customers,
-                           count=_count(n_customers))
-        has_grad = self._has_grad(data)
         theta0 = np.log(self._initial(data))
-        if has_grad:
-            done = self._fit_bfgs(theta0, data, n_customers)
-            if done:
-                return self
+        with np.errstate(all="ignore"):
+            start = self._eval(np.exp(theta0), data)
+        if not np.isfinite(start):
+            raise FitError("models.errors.nan_start", model=self.label, params=self._show(theta0))
+        has_grad = self._has_grad(data)
+        if has_grad and self._fit_bfgs(theta0, data, n_customers):
+            return
         bounds = [(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * len(theta0)
         with np.errstate(all="ignore"):
             res = optimize.minimize(self._objective, theta0, args=(data, n_customers, has_grad), jac=True,
                                     method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
-            theta = res.x
-            grad = res.jac
-            if not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > GRADIENT_TOLERANCE:
+            theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
+            if not _converged(grad):
                 # a second start from where the first one stopped, with a derivative-free polish
                 res2 = optimize.minimize(lambda t: self._objective(t, data, n_customers, has_grad)[0], theta,
                                          method="Nelder-Mead",
-                                         options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
+                                         options={"xatol": 1e-10, "fatol": 1e-14,
+                                                  "maxiter": NELDER_MEAD_MAX_ITERATIONS})
                 theta = np.clip(res2.x, -LOG_PARAM_BOUND, LOG_PARAM_BOUND)
                 res = optimize.minimize(self._objective, theta, args=(data, n_customers, has_grad), jac=True,
                                         method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
-                theta, grad = res.x, res.jac
-            value = self._loglik(np.exp(theta), data)
-        if not np.isfinite(value) or not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > GRADIENT_TOLERANCE:
-            raise FitError("models.errors.not_converged", model=self.label, reason=str(res.message))
+                theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
+            value = self._eval(np.exp(theta), data)
         self._check_bounds(theta)
+        if not np.isfinite(value) or not np.all(np.isfinite(grad)):
+            raise FitError("models.errors.nan_likelihood", model=self.label, params=self._show(theta))
+        if not _converged(grad):
+            if capped:
+                raise FitError("models.errors.iteration_limit", model=self.label,
+                               iterations=f"{LBFGSB_MAX_ITERATIONS:,}")
+            raise FitError("models.errors.not_converged", model=self.label, slope=f"{np.max(np.abs(grad)):.2g}")
         if has_grad:
             self._store(theta, value, data, n_customers)
             self._set_covariance(theta, data, has_grad)
         else:
             self._polish_numeric(theta, value, data, n_customers)
-        return self
+
+    def _show(self, theta: np.ndarray) -> str:
+        """'r = 0.5, alpha = 10' for log-parameters ``theta`` (for messages)."""
+        return ", ".join(f"{n} = {v:.4g}" for n, v in zip(self.param_names, np.exp(theta)))
 
     def _polish_numeric(self, theta: np.ndarray, value: float, data: dict, n_customers: float):
         """Without an analytic gradient: one Newton step with the Hessian the standard errors need anyway
         and a central-difference gradient, which takes the optimiser's point (forward differences,
         about 1e-6 off) to the optimum; the model is set at the better of the two points."""
         def negative(t):
-            return -self._loglik(np.exp(t), data)
+            return -self._eval(np.exp(t), data)
 
         with np.errstate(all="ignore"):
             hess = _numeric_hessian(negative, theta, 10 * HESSIAN_STEP)
@@ -157,15 +241,14 @@ class Model(ABC):
         """The fast path (analytic gradient): True when it converged inside the bounds, model set."""
         def objective(theta):
             if np.any(np.abs(theta) > LOG_PARAM_BOUND):       # outside: a wall the line search backs off
-                return 1e100, np.zeros_like(theta)
+                return WALL, np.zeros_like(theta)
             return self._objective(theta, data, n_customers, True)
 
         with np.errstate(all="ignore"):
             res = optimize.minimize(objective, theta0, jac=True, method="BFGS",
-                                    options={"gtol": BFGS_GTOL, "maxiter": 500})
+                                    options={"gtol": BFGS_GTOL, "maxiter": BFGS_MAX_ITERATIONS})
         theta = res.x
-        if not np.all(np.isfinite(res.jac)) or np.max(np.abs(res.jac)) > GRADIENT_TOLERANCE \
-                or np.any(np.abs(theta) >= LOG_PARAM_BOUND - 1e-6):
+        if not _converged(res.jac) or np.any(np.abs(theta) >= LOG_PARAM_BOUND - 1e-6):
             return False
         hess = self._hessian(theta, data)
         value, grad_total = self._value_and_log_grad(theta, data)
@@ -181,10 +264,11 @@ class Model(ABC):
         """LL and d(-LL)/d log p at log-parameters ``theta`` (analytic gradient)."""
         p = np.exp(theta)
         with np.errstate(all="ignore"):
-            value, g = self._loglik(p, data, grad=True)
+            value, g = self._eval(p, data, grad=True)
         return float(value), -np.asarray(g) * p
 
     def _check_bounds(self, theta: np.ndarray):
+        """FitError models.errors.boundary when a parameter ran off to ``|log p| = LOG_PARAM_BOUND``."""
         at_bound = np.abs(theta) >= LOG_PARAM_BOUND - 1e-6
         if np.any(at_bound):
             i = int(np.argmax(at_bound))
@@ -213,29 +297,47 @@ class Model(ABC):
             hess = self._hessian(theta, data)
         else:
             with np.errstate(all="ignore"):
-                hess = _numeric_hessian(lambda t: -self._loglik(np.exp(t), data), theta, 10 * HESSIAN_STEP)
+                hess = _numeric_hessian(lambda t: -self._eval(np.exp(t), data), theta, 10 * HESSIAN_STEP)
             hess = (hess + hess.T) / 2
         self._set_hessian(theta, hess)
 
     def _set_hessian(self, theta: np.ndarray, hess: np.ndarray):
-        """Covariance of the natural parameters from the Hessian of -LL in log-parameter space."""
+        """Covariance of the natural parameters from the Hessian of -LL in log-parameter space.
+
+        Refuses a fit the data cannot pin down (FitError ``not_identified_key`` naming the parameters):
+        a Hessian that is not finite or not positive definite (the likelihood is flat or curves upwards
+        along some direction: the parameters with weight above RIDGE_SHARE in that eigenvector are
+        named), or a parameter whose 95% interval on the log scale, ``|log p| + 1.96 se(log p)``, reaches
+        LOG_PARAM_BOUND (it could as well be 1e8 or 1e-8).
+        """
         k = len(theta)
+        if not np.all(np.isfinite(hess)):
+            self._not_identified(range(k))
         try:
-            eig = np.linalg.eigvalsh(hess)
-            ok = bool(np.all(np.isfinite(hess)) and eig.min() > 0)
+            eig, vec = np.linalg.eigh(hess)
         except np.linalg.LinAlgError:
-            ok = False
-        self.hessian_ok = ok
-        self.log_covariance = np.linalg.inv(hess) if ok else np.full((k, k), np.nan)
+            self._not_identified(range(k))
+        if eig[0] <= 0:
+            self._not_identified(np.flatnonzero(np.abs(vec[:, 0]) > RIDGE_SHARE))
+        log_cov = np.linalg.inv(hess)
+        reach = np.abs(theta) + Z_95 * np.sqrt(np.abs(np.diag(log_cov)))
+        if np.any(reach >= LOG_PARAM_BOUND):
+            self._not_identified(np.flatnonzero(reach >= LOG_PARAM_BOUND))
+        self.hessian_ok = True
+        self.log_covariance = log_cov
         d = np.diag(np.exp(theta))
         self.covariance = d @ self.log_covariance @ d
+
+    def _not_identified(self, which):
+        names = [self.param_names[i] for i in which] or list(self.param_names)
+        raise FitError(self.not_identified_key, model=self.label, params=", ".join(names))
 
     @property
     def standard_errors(self) -> dict[str, float]:
         """Standard errors of the natural parameters (delta method from the log-parameter Hessian).
 
-        ``nan`` when the Hessian is not positive definite (``hessian_ok`` is False): the likelihood is flat
-        in some direction and the data cannot pin that parameter down.
+        A fitted model always has them: a fit whose Hessian is not positive definite is refused
+        (``hessian_ok`` is True on every fitted model; kept for callers that check it).
         """
         self._require_fitted()
         return {n: float(math.sqrt(v)) if v >= 0 else math.nan
@@ -284,6 +386,12 @@ class Model(ABC):
 # ---------------------------------------------------------------------- helpers shared by the models
 def _count(n: float) -> str:
     return f"{n:,.0f}"
+
+
+def _converged(grad) -> bool:
+    """The optimiser's gradient per customer is finite and under GRADIENT_TOLERANCE in every direction."""
+    grad = np.asarray(grad, dtype=float)
+    return bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) <= GRADIENT_TOLERANCE)
 
 
 def _numeric_gradient(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -337,37 +445,104 @@ def _numeric_hessian(f, x: np.ndarray, h: float) -> np.ndarray:
 
 def as_array(name: str, values, allowed: str = "models.allowed.non_negative") -> np.ndarray:
     """A float array from a list, Series or scalar; finite and >= 0, or InputError naming the field."""
-    arr = np.asarray(values, dtype=float)
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(name, _preview(values), allowed) from None
     if arr.size and (not np.all(np.isfinite(arr)) or np.any(arr < 0)):
         bad = arr[~np.isfinite(arr) | (arr < 0)].ravel()[0]
         raise InputError(name, float(bad), allowed)
     return arr
 
 
-def check_rfm(frequency, recency, T):
-    """Validate a (frequency, recency, T) summary: whole x >= 0, 0 <= recency <= T, recency 0 when x is 0."""
+def _preview(values) -> str:
+    text = repr(values)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def broadcast_fields(**arrays: np.ndarray) -> list[np.ndarray]:
+    """The arrays broadcast to one shape (NumPy's rules: equal lengths, or a single value for all).
+
+    Arrays that cannot be broadcast are an InputError naming the later field, with its length and the
+    length of the first field with more than one value ("models.allowed.same_length").
+
+    >>> [a.tolist() for a in broadcast_fields(frequency=np.array([1.0, 2.0]), T=np.array(5.0))]
+    [[1.0, 2.0], [5.0, 5.0]]
+    >>> broadcast_fields(frequency=np.zeros(3), recency=np.zeros(2))
+    Traceback (most recent call last):
+    ...
+    clv.errors.InputError: recency must be as long as frequency (3 values, one per customer) or a single value; got 2.
+    """
+    try:
+        return list(np.broadcast_arrays(*arrays.values()))
+    except ValueError:
+        pass
+    ref_name, ref = None, None
+    for name, arr in arrays.items():
+        if ref is not None:
+            try:
+                np.broadcast_shapes(ref.shape, arr.shape)
+            except ValueError:
+                raise InputError(name, int(arr.size), "models.allowed.same_length", other=ref_name,
+                                 count=int(ref.size)) from None
+        elif arr.size != 1:
+            ref_name, ref = name, arr
+    raise AssertionError("unreachable: some pair of arrays must be incompatible")  # pragma: no cover
+
+
+def check_rfm(frequency, recency, T, history: bool = False):
+    """Validate a (frequency, recency, T) summary; returns the three float arrays, broadcast.
+
+    Always: frequency x a whole number >= 0; recency t_x and T finite and >= 0 (T = 0 is a customer whose
+    first purchase is at the end of the period); t_x <= T; equal lengths (or a single value for all).
+    With ``history`` (every fit, and a table of real customers): also t_x = 0 when x = 0 (no repeat
+    purchase, no recency) and t_x > 0 when x > 0 (a repeat purchase comes after the first; ``clv.rfm
+    .summarize`` merges purchases in the same period). Without it, predictions may be asked at any point
+    of the (x, t_x) plane, as the frequency/recency matrices do. Each violation is an InputError naming
+    the field.
+
+    >>> [a.tolist() for a in check_rfm([0, 2], [0, 7.5], 10)]
+    [[0.0, 2.0], [0.0, 7.5], [10.0, 10.0]]
+    >>> check_rfm([0, 2], [3, 7.5], 10, history=True)
+    Traceback (most recent call last):
+    ...
+    clv.errors.InputError: recency must be 0 when frequency is 0 (a customer without repeat purchases has no recency); got 3.
+    """
     x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
     tx = as_array("recency", recency)
-    big_t = as_array("T", T, "models.allowed.positive")
-    x, tx, big_t = np.broadcast_arrays(x, tx, big_t)
+    big_t = as_array("T", T, "models.allowed.non_negative")
+    x, tx, big_t = broadcast_fields(frequency=x, recency=tx, T=big_t)
     if np.any(x != np.round(x)):
         raise InputError("frequency", float(x[x != np.round(x)][0]), "models.allowed.whole_non_negative")
     if np.any(tx > big_t * (1 + 1e-12)):
         i = int(np.argmax(tx > big_t * (1 + 1e-12)))
         raise InputError("recency", float(tx.ravel()[i]), "models.allowed.recency_le_T", T=f"{big_t.ravel()[i]:g}")
+    if history:
+        bad = (x == 0) & (tx > 0)
+        if np.any(bad):
+            raise InputError("recency", float(tx[bad].ravel()[0]), "models.allowed.recency_without_repeat")
+        bad = (x > 0) & (tx == 0)
+        if np.any(bad):
+            raise InputError("recency", 0.0, "models.allowed.recency_with_repeat",
+                             frequency=f"{x[bad].ravel()[0]:g}")
     return x, tx, big_t
 
 
 def dedupe(columns: dict[str, np.ndarray], weights=None) -> tuple[dict[str, np.ndarray], float]:
     """Distinct rows of ``columns`` with their counts as weights 'w' (or the given weights, rows kept).
 
-    Returns the dict with 'w' added and the total weight (number of customers).
+    Returns the dict with 'w' added and the total weight (number of customers). Weights of another
+    length than the columns (other than a single weight for all) are an InputError naming ``weights``.
     """
     if weights is not None:
         w = as_array("weights", weights)
         out = {k: np.ascontiguousarray(v, dtype=float) for k, v in columns.items()}
-        if w.shape != next(iter(out.values())).shape:
-            w = np.broadcast_to(w, next(iter(out.values())).shape).astype(float)
+        name, first = next(iter(out.items()))
+        if w.shape != first.shape:
+            if w.size != 1:
+                raise InputError("weights", int(w.size), "models.allowed.same_length",
+                                 other="frequency" if name == "x" else name, count=int(first.size))
+            w = np.broadcast_to(w.reshape(()), first.shape).astype(float)
         keep = w > 0
         out = {k: v[keep] for k, v in out.items()}
         out["w"] = w[keep]
