@@ -12,14 +12,91 @@ time since the first purchase. ``alpha`` is in that time unit; r, a, b have no u
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import integrate, special
 
-from .base import (Model, _count, by_value, check_rfm, dedupe, identical_history, log_hyp2f1, on_unique,
-                   scalar_or_array, wdot)
-from ..errors import FitError
+from .base import (Model, _count, as_array, by_value, check_rfm, dedupe, identical_history, log_hyp2f1,
+                   on_unique, scalar_or_array, wdot)
+from ..errors import FitError, InputError
 
 
 EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
+A_NEAR_ONE = 1e-4   # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
+QUAD_RTOL = 1e-13   # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
+QUAD_LIMIT = 200    # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
+
+
+def check_horizon(name: str, t) -> np.ndarray:
+    """A prediction horizon as a float array: finite and >= 0, or InputError naming ``name``.
+
+    >>> check_horizon("t", [0, 39.5]).tolist()
+    [0.0, 39.5]
+    >>> check_horizon("t", -1)
+    Traceback (most recent call last):
+    ...
+    clv.errors.InputError: t must be a finite length of time, zero or more (in the time unit of the summary); got -1.
+    """
+    return as_array(name, t, "models.allowed.horizon")
+
+
+def check_count(name: str, n) -> np.ndarray:
+    """A number of purchases as a float array: a whole number >= 0, or InputError naming ``name``."""
+    n = as_array(name, n, "models.allowed.whole_non_negative")
+    if np.any(n != np.round(n)):
+        raise InputError(name, float(n[n != np.round(n)].ravel()[0]), "models.allowed.whole_non_negative")
+    return n
+
+
+def _log_hyp2f1(a, b, c, z):
+    """``base.log_hyp2f1`` for inputs of any shape, 0-d included (that helper assigns into its result,
+    which NumPy makes a scalar for 0-d inputs): evaluated on 1-d arrays and reshaped back."""
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    flat = (np.ravel(v) for v in (a, b, c, z))
+    return np.asarray(log_hyp2f1(*flat)).reshape(z.shape)
+
+
+def repeat_purchases(t, r, alpha, a, b):
+    """E[X(t)]: repeat purchases in (0, t] of a BG/NBD customer alive at 0 (FHL 2005, eq. 9).
+
+    Purchases at rate lambda ~ Gamma(r, alpha) while alive; after each one the customer drops out with
+    probability p ~ Beta(a, b). Closed form (FHL 2005, eq. 9):
+    E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
+    It is also E_p[(1 - (alpha/(alpha+p t))^r) / p] (FHL 2005, eq. 7, averaged over lambda, then over p),
+    which is finite at every a > 0. At a = 1 the closed form is 0/0 (2F1(r, b; b; z) = (1-z)^-r): within
+    A_NEAR_ONE of 1 that expectation is integrated instead (exact for any a; at a = 1 it is the limit,
+    b (1-z)^r sum_n (r)_n z^n / n! [psi(b+n) - psi(b)], z = t/(alpha+t)). t and alpha in one time unit;
+    r, alpha, b and t broadcast; a is a number.
+
+    >>> round(float(repeat_purchases(39.0, 0.243, 4.414, 0.793, 2.426)), 4)
+    1.1967
+    >>> round(float(repeat_purchases(39.0, 0.243, 4.414, 1.0, 2.426)), 4)
+    1.0843
+    """
+    t, r, alpha, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, r, alpha, b)))
+    if abs(a - 1.0) >= A_NEAR_ONE:
+        with np.errstate(all="ignore"):
+            z = t / (alpha + t)
+            log_term = _log_hyp2f1(r, b, a + b - 1, z) + r * np.log1p(-z)
+            return (a + b - 1) / (a - 1) * -np.expm1(log_term)
+    rows = np.stack([v.ravel() for v in (t, r, alpha, b)], axis=1)
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    log_beta = special.betaln(a, distinct[:, 3])
+    values = np.array([_integrated(ti, ri, ai, bi, a) for ti, ri, ai, bi in distinct]) / np.exp(log_beta)
+    return values[np.ravel(inverse)].reshape(t.shape)
+
+
+def _integrated(t: float, r: float, alpha: float, b: float, a: float) -> float:
+    """B(a, b) E_p[(1 - (alpha/(alpha+p t))^r) / p], p ~ Beta(a, b): the integral of
+    f(p) = -expm1(-r ln(1 + p t/alpha)) / p (f(0) = r t/alpha) against p^(a-1) (1-p)^(b-1) on [0, 1]."""
+    if t == 0:
+        return 0.0
+    u = t / alpha
+
+    def f(p):
+        return -np.expm1(-r * np.log1p(p * u)) / p if p > 0 else r * u
+
+    value, _ = integrate.quad(f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b - 1.0), epsabs=0.0,
+                              epsrel=QUAD_RTOL, limit=QUAD_LIMIT)
+    return value
 
 
 def _softplus_and_expit(d):
@@ -182,17 +259,20 @@ class BetaGeo(_RFMModel):
         """E[Y(t) | x, t_x, T]: expected repeat purchases in the next t time units (FHL 2005, eq. 10).
 
         (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
-        x P(alive). Units: t in the summary's time unit.
+        x P(alive): a new customer's E[X(t)] (``repeat_purchases``) with the posterior r+x, alpha+T, b+x,
+        times P(alive); at a = 1 its limit. Units: t in the summary's time unit, finite and >= 0
+        (InputError otherwise). Scalars or arrays broadcast; a float for scalars, else their shape.
+
+        >>> m = BetaGeo(); m.params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> round(m.expected_purchases(39, 2, 30.43, 38.86), 4), m.expected_purchases([39, 52], 2, 30.43, 38.86).shape
+        (1.226, (2,))
         """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
+        t = check_horizon("t", t)
         x, tx, big_t = check_rfm(frequency, recency, T)
-        t = np.asarray(t, dtype=float)
 
         def numerator(t, x, big_t):
-            with np.errstate(all="ignore"):
-                z = t / (alpha + big_t + t)
-                log_term = log_hyp2f1(r + x, b + x, a + b + x - 1, z) + (r + x) * np.log1p(-z)
-                return (a + b + x - 1) / (a - 1) * -np.expm1(log_term)
+            return repeat_purchases(t, r + x, alpha + big_t, a, b + x)
 
         out = on_unique(numerator, t, x, big_t) * np.asarray(self.p_alive(x, tx, big_t))
         return scalar_or_array(out)
@@ -200,23 +280,25 @@ class BetaGeo(_RFMModel):
     def expected_purchases_new_customer(self, t):
         """E[X(t)] for a customer just acquired (FHL 2005, eq. 9).
 
-        (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
+        (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]; at a = 1 its limit
+        (``repeat_purchases``). t finite and >= 0 (InputError otherwise); a float for a scalar t.
+
+        >>> m = BetaGeo(); m.params = {"r": 0.243, "alpha": 4.414, "a": 1.0, "b": 2.426}
+        >>> round(m.expected_purchases_new_customer(78), 4)
+        1.6206
         """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        t = np.asarray(t, dtype=float)
-        with np.errstate(all="ignore"):
-            z = t / (alpha + t)
-            log_term = log_hyp2f1(r, b, a + b - 1, z) + r * np.log1p(-z)
-            return scalar_or_array((a + b - 1) / (a - 1) * -np.expm1(log_term))
+        return scalar_or_array(repeat_purchases(check_horizon("t", t), r, alpha, a, b))
 
     def probability_of_purchases(self, n, t):
         """P(X(t) = n) for a new customer (FHL 2005, eq. 8).
 
         B(a, b+n)/B(a, b) NB(n; r, alpha/(alpha+t)) + [n>0] B(a+1, b+n-1)/B(a, b) P(NB >= n), where NB is the
         negative binomial count of a customer who never drops out; P(NB >= n) = I_{t/(alpha+t)}(n, r).
+        n a whole number >= 0, t finite and >= 0 (InputError otherwise); they broadcast.
         """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        n, t = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
+        n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
             log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z)
@@ -271,33 +353,39 @@ class ModifiedBetaGeo(_RFMModel):
 
     def expected_purchases(self, t, frequency, recency, T):
         """E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
-        2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] x P(alive) (Batislam et al. 2007)."""
+        2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] x P(alive) (Batislam et al. 2007).
+
+        An alive customer has survived x+1 dropout chances, so the bracket is the BG/NBD's E[X(t)]
+        (``repeat_purchases``) with r+x, alpha+T, b+x+1; at a = 1 its limit. t finite and >= 0
+        (InputError otherwise); scalars or arrays broadcast, a float for scalars.
+        """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
+        t = check_horizon("t", t)
         x, tx, big_t = check_rfm(frequency, recency, T)
-        t = np.asarray(t, dtype=float)
 
         def numerator(t, x, big_t):
-            with np.errstate(all="ignore"):
-                z = t / (alpha + big_t + t)
-                log_term = log_hyp2f1(r + x, b + x + 1, a + b + x, z) + (r + x) * np.log1p(-z)
-                return (a + b + x) / (a - 1) * -np.expm1(log_term)
+            return repeat_purchases(t, r + x, alpha + big_t, a, b + x + 1)
 
         out = on_unique(numerator, t, x, big_t) * np.asarray(self.p_alive(x, tx, big_t))
         return scalar_or_array(out)
 
     def expected_purchases_new_customer(self, t):
-        """E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))]."""
+        """E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))] (Batislam et al. 2007).
+
+        A new customer survives time 0 with probability 1-p, so E[X(t)] = E[(1-p)/p (1 - (alpha/(alpha+pt))^r)]
+        = b/(a+b) x the BG/NBD's E[X(t)] with b+1 (``repeat_purchases``); at a = 1 its limit. t finite
+        and >= 0 (InputError otherwise).
+        """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        t = np.asarray(t, dtype=float)
-        with np.errstate(all="ignore"):
-            z = t / (alpha + t)
-            log_term = log_hyp2f1(r, b + 1, a + b, z) + r * np.log1p(-z)
-            return scalar_or_array(b / (a - 1) * -np.expm1(log_term))
+        return scalar_or_array(b / (a + b) * repeat_purchases(check_horizon("t", t), r, alpha, a, b + 1))
 
     def probability_of_purchases(self, n, t):
-        """P(X(t) = n) = B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) P(NB >= n) for a new customer."""
+        """P(X(t) = n) = B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) P(NB >= n) for a new customer.
+
+        n a whole number >= 0, t finite and >= 0 (InputError otherwise); they broadcast.
+        """
         r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        n, t = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
+        n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
             log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z)

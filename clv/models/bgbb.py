@@ -15,6 +15,38 @@ from scipy import special
 from ..errors import FitError, InputError
 from .base import Model, _count, as_array, dedupe, identical_history, scalar_or_array, wdot
 
+GAMMA_NEAR_ONE = 1e-3   # |gamma - 1| below this: ln Gamma differences over (gamma - 1) by their Taylor series
+TAYLOR_TERMS = 6        # terms of that series: the first left out is below 1e-18 at |gamma - 1| = 1e-3
+
+
+def _whole(name: str, values) -> np.ndarray:
+    """A float array of whole numbers >= 0 (opportunities, transactions), or InputError naming ``name``."""
+    v = as_array(name, values, "models.allowed.whole_non_negative")
+    if np.any(v != np.round(v)):
+        raise InputError(name, float(v[v != np.round(v)].ravel()[0]), "models.allowed.whole_non_negative")
+    return v
+
+
+def _step_slope(y1, y2, h: float):
+    """Q = ([ln Gamma(y1+h) - ln Gamma(y1)] - [ln Gamma(y2+h) - ln Gamma(y2)]) / h, for y1, y2 >= 1.
+
+    At h = 0 it is psi(y1) - psi(y2) (below: psi(2) - psi(5) = -(1/2 + 1/3 + 1/4); at h = 1, ln 2 - ln 5).
+    For |h| >= GAMMA_NEAR_ONE the differences of ``gammaln`` over h;
+    below, the Taylor series sum_{k>=1} h^(k-1)/k! [psi^(k-1)(y1) - psi^(k-1)(y2)] (TAYLOR_TERMS terms;
+    |psi^(m)(y)| <= m! zeta(m+1) for y >= 1), which has no 0/0.
+
+    >>> round(float(_step_slope(2.0, 5.0, 0.0)), 6), round(float(_step_slope(2.0, 5.0, 1.0)), 6)
+    (-1.083333, -0.916291)
+    """
+    y1, y2 = np.asarray(y1, dtype=float), np.asarray(y2, dtype=float)
+    if abs(h) >= GAMMA_NEAR_ONE:
+        return ((special.gammaln(y1 + h) - special.gammaln(y1)) - (special.gammaln(y2 + h) - special.gammaln(y2))) / h
+    total = np.zeros(np.broadcast(y1, y2).shape)
+    for k in range(TAYLOR_TERMS, 0, -1):                  # smallest terms first
+        total = total + h ** (k - 1) / special.factorial(k) * (special.polygamma(k - 1, y1)
+                                                               - special.polygamma(k - 1, y2))
+    return total
+
 
 def _check(frequency, recency, n_periods):
     x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
@@ -83,15 +115,17 @@ class BetaGeoBetaBinom(Model):
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency, recency, n_periods, m_periods_in_future=0):
         """P(alive at opportunity n + m | x, t_x, n) (FHS 2010, eq. 11 is m = 1):
-        B(alpha+x, beta+n-x)/B(alpha, beta) B(gamma, delta+n+m)/B(gamma, delta) / L."""
+        B(alpha+x, beta+n-x)/B(alpha, beta) B(gamma, delta+n+m)/B(gamma, delta) / L.
+
+        All inputs whole numbers >= 0 (InputError otherwise); they broadcast, a float for scalars.
+        """
         alpha, beta, gamma, delta = params = self._p("alpha", "beta", "gamma", "delta")
+        m = _whole("m_periods_in_future", m_periods_in_future)
         x, tx, n = _check(frequency, recency, n_periods)
-        shape = x.shape
-        log_l = self._log_l(params, x, tx, n).reshape(shape)
+        log_l = self._log_l(params, x, tx, n).reshape(x.shape)
         with np.errstate(all="ignore"):
             out = np.exp(special.betaln(alpha + x, beta + n - x) - special.betaln(alpha, beta)
-                         + special.betaln(gamma, delta + n + m_periods_in_future) - special.betaln(gamma, delta)
-                         - log_l)
+                         + special.betaln(gamma, delta + n + m) - special.betaln(gamma, delta) - log_l)
         return scalar_or_array(out)
 
     def expected_purchases(self, n_future, frequency, recency, n_periods):
@@ -99,33 +133,50 @@ class BetaGeoBetaBinom(Model):
 
         1/L x B(alpha+x+1, beta+n-x)/B(alpha, beta) x delta/(gamma-1) x Gamma(gamma+delta)/Gamma(1+delta)
         x [Gamma(1+delta+n)/Gamma(gamma+delta+n) - Gamma(1+delta+n+n*)/Gamma(gamma+delta+n+n*)].
+        With A, B the two ratios in the bracket, (A - B)/(gamma-1) = -A Q exprel((gamma-1) Q), Q from
+        ``_step_slope(1+delta+n, 1+delta+n+n*, gamma-1)``: no 0/0 at gamma = 1, where the bracket over
+        gamma - 1 tends to A [psi(1+delta+n+n*) - psi(1+delta+n)]. n* and the history whole numbers >= 0
+        (InputError otherwise); they broadcast, a float for scalars.
         """
         alpha, beta, gamma, delta = params = self._p("alpha", "beta", "gamma", "delta")
+        m = _whole("n_future", n_future)
         x, tx, n = _check(frequency, recency, n_periods)
-        m = np.asarray(n_future, dtype=float)
         log_l = self._log_l(params, x, tx, n).reshape(x.shape)
+        h = gamma - 1.0
         with np.errstate(all="ignore"):
+            y1 = 1 + delta + n
+            step = lambda y: special.gammaln(y + h) - special.gammaln(y)  # noqa: E731  ln Gamma(y+h) - ln Gamma(y)
             front = np.exp(special.betaln(alpha + x + 1, beta + n - x) - special.betaln(alpha, beta) - log_l
-                           + special.gammaln(gamma + delta) - special.gammaln(1 + delta))
-            bracket = (np.exp(special.gammaln(1 + delta + n) - special.gammaln(gamma + delta + n))
-                       - np.exp(special.gammaln(1 + delta + n + m) - special.gammaln(gamma + delta + n + m)))
-            out = front * delta / (gamma - 1) * bracket
+                           + step(1 + delta) - step(y1))                 # ... x Gamma(gamma+delta)/Gamma(1+delta) x A
+            q = _step_slope(y1, y1 + m, h)
+            out = front * delta * -q * special.exprel(h * q)
         return scalar_or_array(out)
 
     def expected_purchases_new_customer(self, n):
         """E[X(n)] for a new customer over n opportunities (FHS 2010, eq. 9):
-        alpha/(alpha+beta) x delta/(gamma-1) x [1 - Gamma(gamma+delta)/Gamma(gamma+delta+n) Gamma(1+delta+n)/Gamma(1+delta)]."""
+        alpha/(alpha+beta) x delta/(gamma-1) x [1 - Gamma(gamma+delta)/Gamma(gamma+delta+n) Gamma(1+delta+n)/Gamma(1+delta)].
+
+        The bracket is 1 - exp((gamma-1) Q), Q = ``_step_slope(1+delta, 1+delta+n, gamma-1)``, so
+        delta/(gamma-1) x [...] = -delta Q exprel((gamma-1) Q): at gamma = 1 it is
+        delta [psi(1+delta+n) - psi(1+delta)]. n a whole number >= 0 (InputError otherwise).
+
+        >>> # 1.204/1.954 x 2.783 x [psi(9.783) - psi(3.783)] = 0.6162 x 2.783 x 1.0361
+        >>> m = BetaGeoBetaBinom(); m.params = {"alpha": 1.204, "beta": 0.750, "gamma": 1.0, "delta": 2.783}
+        >>> round(m.expected_purchases_new_customer(6), 4)
+        1.7767
+        """
         alpha, beta, gamma, delta = self._p("alpha", "beta", "gamma", "delta")
-        n = np.asarray(n, dtype=float)
+        n = _whole("n", n)
+        h = gamma - 1.0
         with np.errstate(all="ignore"):
-            ratio = np.exp(special.gammaln(gamma + delta) - special.gammaln(gamma + delta + n)
-                           + special.gammaln(1 + delta + n) - special.gammaln(1 + delta))
-            return scalar_or_array(alpha / (alpha + beta) * delta / (gamma - 1) * (1 - ratio))
+            q = _step_slope(1 + delta, 1 + delta + n, h)
+            return scalar_or_array(alpha / (alpha + beta) * delta * -q * special.exprel(h * q))
 
     def probability_of_purchases(self, x, n):
-        """P(X(n) = x) for a new customer over n opportunities (FHS 2010, eq. 7)."""
+        """P(X(n) = x) for a new customer over n opportunities (FHS 2010, eq. 7); x, n whole numbers >= 0
+        (InputError otherwise), 0 where x > n."""
         alpha, beta, gamma, delta = self._p("alpha", "beta", "gamma", "delta")
-        x, n = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
+        x, n = np.broadcast_arrays(_whole("x", x), _whole("n", n))
         shape = x.shape
         x, n = x.ravel(), n.ravel()
         bab, bgd = special.betaln(alpha, beta), special.betaln(gamma, delta)

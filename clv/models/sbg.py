@@ -17,7 +17,21 @@ import numpy as np
 from scipy import special
 
 from ..errors import FitError, InputError
-from .base import Model, _count, scalar_or_array, wdot
+from .base import Model, _count, as_array, scalar_or_array, wdot
+
+
+def _periods(name: str, values, first: int = 0) -> np.ndarray:
+    """Period numbers as a float array: whole numbers >= ``first`` (0 or 1), or InputError naming ``name``.
+
+    >>> _periods("t", [0, 3]).tolist()
+    [0.0, 3.0]
+    """
+    allowed = "models.allowed.period_from_one" if first else "models.allowed.whole_non_negative"
+    t = as_array(name, values, allowed)
+    bad = (t != np.round(t)) | (t < first)
+    if np.any(bad):
+        raise InputError(name, float(t[bad].ravel()[0]), allowed)
+    return t
 
 
 class ShiftedBetaGeometric(Model):
@@ -83,24 +97,31 @@ class ShiftedBetaGeometric(Model):
 
     # ------------------------------------------------------------------ predictions
     def survival(self, t):
-        """S(t) = B(alpha, beta + t) / B(alpha, beta): share of a cohort still active after t periods."""
+        """S(t) = B(alpha, beta + t) / B(alpha, beta): share of a cohort still active after t periods.
+
+        t a whole number >= 0 (InputError otherwise); a float for a scalar, else t's shape.
+        """
         alpha, beta = self._p("alpha", "beta")
-        t = np.asarray(t, dtype=float)
+        t = _periods("t", t)
         return scalar_or_array(np.exp(special.betaln(alpha, beta + t) - special.betaln(alpha, beta)))
 
     def churn_probability(self, t):
-        """P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta): share of a cohort lost in period t >= 1."""
+        """P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta): share of a cohort lost in period t >= 1.
+
+        t a whole number >= 1 (InputError otherwise); a float for a scalar, else t's shape.
+        """
         alpha, beta = self._p("alpha", "beta")
-        t = np.asarray(t, dtype=float)
+        t = _periods("t", t, first=1)
         return scalar_or_array(np.exp(special.betaln(alpha + 1, beta + t - 1) - special.betaln(alpha, beta)))
 
     def retention_rate(self, t):
         """r(t) = (beta + t - 1) / (alpha + beta + t - 1): share of those active in period t - 1 who renew at t.
 
-        Rises with t: the cohort is sorted, as customers prone to churn leave first.
+        Rises with t: the cohort is sorted, as customers prone to churn leave first. t a whole number >= 1
+        (InputError otherwise); a float for a scalar, else t's shape.
         """
         alpha, beta = self._p("alpha", "beta")
-        t = np.asarray(t, dtype=float)
+        t = _periods("t", t, first=1)
         return scalar_or_array((beta + t - 1) / (alpha + beta + t - 1))
 
     def discounted_expected_lifetime(self, discount_rate):
@@ -121,13 +142,12 @@ class ShiftedBetaGeometric(Model):
         DERL = (beta + n - 1)/(alpha + beta + n - 1) x 2F1(1, beta + n; alpha + beta + n; 1/(1 + d)).
 
         The sum over t >= n of S(t)/S(n - 1) / (1 + d)^(t - n): the next payment (made if the customer
-        renews) is not discounted, as in FH 2010. Returns inf when d = 0 and alpha <= 1.
+        renews) is not discounted, as in FH 2010. Returns inf when d = 0 and alpha <= 1. d finite and >= 0,
+        renewals a whole number >= 0 (InputError otherwise); they broadcast, a float for scalars.
         """
         alpha, beta = self._p("alpha", "beta")
-        n = np.asarray(renewals, dtype=float) + 1
-        d = np.asarray(discount_rate, dtype=float)
-        if np.any(d < 0):
-            raise InputError("discount_rate", float(np.min(d)), "models.allowed.non_negative")
+        d = as_array("discount_rate", discount_rate)
+        n = _periods("renewals", renewals) + 1
         with np.errstate(all="ignore"):
             value = ((beta + n - 1) / (alpha + beta + n - 1)) * special.hyp2f1(1.0, beta + n, alpha + beta + n,
                                                                                1.0 / (1.0 + d))
@@ -136,9 +156,7 @@ class ShiftedBetaGeometric(Model):
 
 
 def _del(alpha: float, beta: float, discount_rate):
-    d = np.asarray(discount_rate, dtype=float)
-    if np.any(d < 0):
-        raise InputError("discount_rate", float(np.min(d)), "models.allowed.non_negative")
+    d = as_array("discount_rate", discount_rate)
     with np.errstate(all="ignore"):
         value = special.hyp2f1(1.0, beta, alpha + beta, 1.0 / (1.0 + d))
         value = np.where((d == 0) & (alpha <= 1), math.inf, value)

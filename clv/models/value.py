@@ -13,6 +13,9 @@ spend. Each month's purchases are discounted at the end of that month. Currency 
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -26,13 +29,30 @@ PERIODS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30, "H": 30 * 24}   # as lifetim
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
 
 
+def check_months(months) -> int:
+    """A horizon in whole months, 1 or more (12.0 is 12), or InputError("months", ...).
+
+    >>> check_months(12.0)
+    12
+    >>> check_months(12.9)
+    Traceback (most recent call last):
+    ...
+    clv.errors.InputError: months must be a whole number of months, 1 or more; got 12.9.
+    """
+    if isinstance(months, bool) or not isinstance(months, numbers.Real) or not math.isfinite(months) \
+            or months != round(months) or months < 1:
+        raise InputError("months", months, "models.allowed.months")
+    return int(months)
+
+
 def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFrame, months: int = 12,
                             monthly_discount_rate: float = 0.01, freq: str = "D") -> pd.Series:
     """Expected discounted value of each customer's purchases over the next ``months`` (see module doc).
 
     ``summary`` has columns frequency, recency, T (in the unit ``freq``: "D" days, "W" weeks, "M" months,
-    "H" hours) and monetary_value (average spend per repeat purchase). Returns a Series named "clv"
-    on the summary's index.
+    "H" hours) and monetary_value (average spend per repeat purchase). ``months`` is a whole number >= 1
+    (InputError otherwise: 0 or -3 would value nothing, 12.9 is not a number of months). Returns a Series
+    named "clv" on the summary's index, one value per row (a one-row summary gives a one-row Series).
 
     >>> import pandas as pd
     >>> s = pd.DataFrame({"frequency": [0, 2, 6], "recency": [0, 20, 35], "T": [40, 38, 40],
@@ -55,6 +75,7 @@ def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFram
         raise InputError("spend_model", type(spend_model).__name__, "models.allowed.spend_model")
     if not np.isfinite(monthly_discount_rate) or monthly_discount_rate < 0:
         raise InputError("monthly_discount_rate", monthly_discount_rate, "models.allowed.discount")
+    months = check_months(months)
     x, tx, big_t = check_rfm(summary["frequency"], summary["recency"], summary["T"])
     spend = np.asarray(spend_model.expected_spend(x, summary["monetary_value"].to_numpy(dtype=float)), dtype=float)
     factor = PERIODS_PER_MONTH[freq]
@@ -63,7 +84,7 @@ def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFram
         # sum over months of the month's expected purchases, discounted at its end; customers with the
         # same (frequency, recency, T) share it, so it runs once per distinct history
         total, previous = np.zeros(x.shape), np.zeros(x.shape)
-        for i in np.arange(1, int(months) + 1) * factor:
+        for i in np.arange(1, months + 1) * factor:
             current = np.asarray(transaction_model.expected_purchases(i, x, tx, big_t), dtype=float)
             total += (current - previous) / (1 + monthly_discount_rate) ** (i / factor)
             previous = current
