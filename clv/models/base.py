@@ -55,7 +55,7 @@ MAX_FIT_SECONDS = 20.0            # a fit still running after this (seconds) sto
 BFGS_MAX_ITERATIONS = 500         # iteration cap of the BFGS stage (models with an analytic gradient)
 LBFGSB_MAX_ITERATIONS = 2000      # iteration cap of each L-BFGS-B stage
 NELDER_MEAD_MAX_ITERATIONS = 20000  # iteration cap of the derivative-free polish
-OPTIMISER_OPTIONS = {"maxiter": LBFGSB_MAX_ITERATIONS, "ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}
+OPTIMISER_OPTIONS = {"ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}   # L-BFGS-B; maxiter: LBFGSB_MAX_ITERATIONS
 GRADIENT_TOLERANCE = 1e-4         # |d LL/d log p| per customer above this after optimising: not converged
 BFGS_GTOL = 1e-7                  # BFGS stops at this gradient per customer; a Newton step then polishes
 NEWTON_MAX_STEP = 0.1             # a polishing Newton step longer than this (in log-parameters) is not taken
@@ -189,9 +189,10 @@ class Model(ABC):
         if has_grad and self._fit_bfgs(theta0, data, n_customers):
             return
         bounds = [(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * len(theta0)
+        options = {**OPTIMISER_OPTIONS, "maxiter": LBFGSB_MAX_ITERATIONS}
         with np.errstate(all="ignore"):
             res = optimize.minimize(self._objective, theta0, args=(data, n_customers, has_grad), jac=True,
-                                    method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
+                                    method="L-BFGS-B", bounds=bounds, options=options)
             theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
             if not _converged(grad):
                 # a second start from where the first one stopped, with a derivative-free polish
@@ -201,7 +202,7 @@ class Model(ABC):
                                                   "maxiter": NELDER_MEAD_MAX_ITERATIONS})
                 theta = np.clip(res2.x, -LOG_PARAM_BOUND, LOG_PARAM_BOUND)
                 res = optimize.minimize(self._objective, theta, args=(data, n_customers, has_grad), jac=True,
-                                        method="L-BFGS-B", bounds=bounds, options=OPTIMISER_OPTIONS)
+                                        method="L-BFGS-B", bounds=bounds, options=options)
                 theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
             value = self._eval(np.exp(theta), data)
         self._check_bounds(theta)
