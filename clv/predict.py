@@ -46,6 +46,7 @@ TRANSACTION_MODELS = tuple(MODEL_CLASSES)
 FREQ = "D"                                   # summaries in days
 DAYS_PER_MONTH = PERIODS_PER_MONTH[FREQ]     # 30: the month of the horizon (lifetimes' convention)
 DAYS_PER_WEEK = 7
+FIT_STATISTICS_UNIT = "weeks"                # Comparison.table's LL, AIC and BIC: the papers' unit (FHL 2005)
 CALIBRATION_SHARE = 2 / 3                    # default calibration end: 2/3 of the observed period
 MIN_HOLDOUT_DAYS = 7                         # a holdout shorter than a week says nothing
 MATRIX_FREQUENCIES = (5, 30)                 # the matrices show frequency 0..F, F from the data within this
@@ -115,7 +116,31 @@ class Comparison:
     start: pd.Timestamp
     fits: tuple[ModelFit, ...]
     holdout: pd.DataFrame = field(repr=False)       # frequency_cal, recency_cal, T_cal, frequency_holdout, ...
-    tracking: pd.DataFrame = field(repr=False)      # week, actual, predicted (the recommended model)
+    tracking: pd.DataFrame = field(repr=False)      # week, actual, predicted (by ``tracking_model``)
+    tracking_model: str | None = None               # key of the model whose curve ``tracking`` holds: the best
+
+    def tracking_note(self, lang: str = "en") -> str:
+        """Whose predicted curve the tracking chart shows (catalogue ``predict.page.tracking_model``)."""
+        if self.tracking_model is None:
+            return ""
+        return i18n.text("predict.page.tracking_model", lang, model=i18n.text(f"models.names.{self.tracking_model}", lang))
+
+    def statistics_note(self, lang: str = "en", digits: str = "western") -> str:
+        """The time unit of the table's LL, AIC and BIC and what it does to them (``predict.page.statistics_unit``)."""
+        return i18n.text_in_digits("predict.page.statistics_unit", lang, digits,
+                                   shift=fmt.number(self.log_likelihood_shift, 1, digits))
+
+    @property
+    def log_likelihood_shift(self) -> float:
+        """LL in weeks - LL in days, the same for every model: (sum of repeat purchases x) x ln 7.
+
+        The models are fitted in days. Measuring time in weeks divides every time and alpha (and
+        Pareto/NBD's beta) by 7: each purchase's density, per unit of time, is 7 times larger, and nothing
+        else changes (r ln alpha - (r+x) ln(alpha+T) and its like lose x ln 7, ratios of times are the
+        same), so LL_weeks = LL_days + x ln 7 per customer, exactly (the fitted model in weeks is the
+        fitted model in days, rescaled).
+        """
+        return float(self.holdout["frequency_cal"].sum()) * math.log(DAYS_PER_WEEK)
 
     @property
     def ok_fits(self) -> tuple[ModelFit, ...]:
@@ -138,10 +163,18 @@ class Comparison:
 
     def table(self, lang: str = "en") -> pd.DataFrame:
         """One row per fitted model: LL, AIC, BIC, holdout MAE and RMSE per customer, predicted and actual
-        holdout repeat purchases (all customers)."""
-        rows = [{"model": i18n.text(f"models.names.{f.key}", lang), "log_likelihood": f.model.log_likelihood,
-                 "aic": f.validation.aic, "bic": f.validation.bic, "mae": f.validation.mae, "rmse": f.validation.rmse,
-                 "holdout_predicted": f.validation.predicted_total, "holdout_actual": f.validation.actual_total}
+        holdout repeat purchases (all customers).
+
+        LL, AIC and BIC are for times in weeks (FIT_STATISTICS_UNIT), the unit of Fader, Hardie & Lee
+        (2005) and of the README's published figures: the fit in days plus ``log_likelihood_shift``
+        (AIC and BIC minus twice that), so CDNOW's BG/NBD reads -9,582.4 as published, not the -14,363.5
+        of the same fit in days. Differences between models, and so the ranking, do not depend on the unit.
+        """
+        shift = self.log_likelihood_shift
+        rows = [{"model": i18n.text(f"models.names.{f.key}", lang), "log_likelihood": f.model.log_likelihood + shift,
+                 "aic": f.validation.aic - 2 * shift, "bic": f.validation.bic - 2 * shift, "mae": f.validation.mae,
+                 "rmse": f.validation.rmse, "holdout_predicted": f.validation.predicted_total,
+                 "holdout_actual": f.validation.actual_total}
                 for f in self.ok_fits]
         return pd.DataFrame(rows, columns=["model", "log_likelihood", "aic", "bic", "mae", "rmse",
                                            "holdout_predicted", "holdout_actual"])
@@ -167,6 +200,8 @@ def compare_models(transactions: pd.DataFrame, calibration_end=None, models=TRAN
                    observation_end=None) -> Comparison:
     """Fit ``models`` on the calibration period, validate on the holdout, track weekly cumulative purchases.
 
+    The tracking curve is the recommended model's (``Comparison.tracking_model``, ``tracking_note``);
+    the table's LL, AIC and BIC are in weeks (``Comparison.table``, ``statistics_note``).
     ``transactions``: customer_id, date, amount (``clv.data.read_transactions``). ``calibration_end``
     defaults to ``default_calibration_end``; it must leave at least MIN_HOLDOUT_DAYS on each side.
     A model that cannot be fitted is kept with its error (the others still compare).
@@ -196,14 +231,22 @@ def compare_models(transactions: pd.DataFrame, calibration_end=None, models=TRAN
     best = comparison.best
     tracking = _tracking(transactions, next(f.model for f in fits if f.key == best), start, cal, end) \
         if best else pd.DataFrame(columns=["week", "actual", "predicted"])
-    return Comparison(cal, end, start, tuple(fits), holdout, tracking)
+    return Comparison(cal, end, start, tuple(fits), holdout, tracking, best)
 
 
 def _tracking(transactions, model, start, cal, end) -> pd.DataFrame:
-    """Cumulative repeat purchases of the calibration cohort by week, actual and predicted (FHL 2005, Fig. 3)."""
+    """Cumulative repeat purchases of the calibration cohort by week, actual and predicted (FHL 2005, Fig. 3).
+
+    The cohort and its purchases are those of ``rfm.summarize`` (which the models were fitted to): every
+    row with an amount of zero or more is a purchase (a free order too; CDNOW has 8 customers whose only
+    order cost $0), a negative amount is a return. Week k ends at day 7k from ``start``: week 78 of CDNOW
+    (1997-01-01 to 1998-06-30, 546 days) predicts for each customer the time from the first purchase to
+    the end of 1998-06-30, which is T + 39 weeks + 1 day in the summary's convention (T counts whole days
+    from the first purchase day to the last day observed).
+    """
     codes, _ = pd.factorize(transactions["customer_id"])
     day = (pd.to_datetime(transactions["date"]).dt.normalize() - start).dt.days.to_numpy()
-    buy = transactions["amount"].to_numpy(dtype=float) > 0
+    buy = transactions["amount"].to_numpy(dtype=float) >= 0
     keep = buy & (day <= (end - start).days)
     pairs = np.unique(codes[keep].astype(np.int64) * (int(day.max()) + 1) + day[keep])
     cust, when = pairs // (int(day.max()) + 1), pairs % (int(day.max()) + 1)

@@ -52,6 +52,34 @@ def unique_ints(keys: np.ndarray) -> np.ndarray:
     return k[np.r_[True, k[1:] != k[:-1]]] if k.size else k
 
 
+def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sums of consecutive groups of ``values`` (group g is ``values[starts[g]:starts[g + 1]]``, the last
+    to the end; every group non-empty), each added one value at a time in order with Kahan's
+    compensation: y = v - c; t = s + y; c = (t - s) - y; s = t. That is how pandas' groupby sum and mean
+    add (``group_sum``/``group_mean``), so lifetimes' monetary value comes out to the last bit.
+
+    Vectorised across groups: step k adds the k-th value of every group that long (longest first).
+
+    >>> kahan_sums(np.full(12, 0.1), np.array([0, 10])).tolist()   # sum([0.1] * 10) is 0.9999999999999999
+    [1.0, 0.2]
+    """
+    values = np.asarray(values, dtype=float)
+    starts = np.asarray(starts, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, values.size])
+    order = np.argsort(-sizes, kind="stable")
+    first, longest = starts[order], sizes[order]
+    live = np.searchsorted(-longest, -np.arange(int(longest[0]) if longest.size else 0), side="left")
+    total, comp = np.zeros(starts.size), np.zeros(starts.size)
+    for k, m in enumerate(live):                       # m groups have more than k values
+        y = values[first[:m] + k] - comp[:m]
+        t = total[:m] + y
+        comp[:m] = (t - total[:m]) - y
+        total[:m] = t
+    out = np.empty(starts.size)
+    out[order] = total
+    return out
+
+
 def _periods(dates: pd.Series, freq: str) -> np.ndarray:
     """Integer period ordinals (pandas Period ordinals) of datetime values."""
     values = pd.to_datetime(dates)
@@ -65,8 +93,13 @@ def _period_of(stamp, freq: str) -> int:
 
 
 def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_customers: int,
-          end_period: int, multiplier: float) -> dict[str, np.ndarray]:
-    """frequency/recency/T/monetary per customer code (NaN rows for customers without purchases)."""
+          end_period: int, multiplier: float, times: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """frequency/recency/T/monetary per customer code (NaN rows for customers without purchases).
+
+    Monetary value as lifetimes computes it, to the last bit: rows sorted by (customer, time, amount)
+    (``times``: the raw timestamps as int64), each period's amounts summed in that order, then the mean
+    of the repeat periods' sums, both with Kahan's compensated sum (``kahan_sums``, as pandas adds).
+    """
     use = periods <= end_period
     if amounts is not None:
         returns = use & (amounts < 0)
@@ -91,7 +124,13 @@ def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_
     out["recency"][cust_ids] = (pper[last_of] - pper[first_of]) / multiplier
     out["T"][cust_ids] = (end_period - pper[first_of]) / multiplier
     if amounts is not None:
-        psum = np.add.reduceat(amounts[buys][order], start) if start.size else np.array([])
+        amt = amounts[buys]
+        sizes = np.diff(np.r_[start, ks.size])
+        several = np.repeat(sizes >= 3, sizes)           # with two, the order cannot change the sum
+        if times is not None and several.any():
+            rows = order[several]
+            order[several] = rows[np.lexsort((amt[rows], times[buys][rows], ks[several]))]
+        psum = kahan_sums(amt[order], start) if start.size else np.array([])
         if returns.any():
             rkey = codes[returns].astype(np.int64) * span + (periods[returns] - base)
             rc = codes[returns].astype(np.int64)
@@ -103,11 +142,13 @@ def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_
             target = np.where(same, at, first_at)
             attach = same | has_first
             np.add.at(psum, target[attach], amounts[returns][attach])
-        total = np.add.reduceat(psum, first_of) if first_of.size else np.array([])
-        repeat = total - psum[first_of]
         freq = counts - 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["monetary_value"][cust_ids] = np.where(freq > 0, repeat / np.maximum(freq, 1), 0.0)
+        repeaters = freq > 0
+        mean = np.zeros(freq.size)
+        if repeaters.any():                              # the periods after the first, in period order
+            mean[repeaters] = kahan_sums(np.delete(psum, first_of), np.cumsum(np.r_[0, freq[repeaters][:-1]])) \
+                / freq[repeaters]
+        out["monetary_value"][cust_ids] = mean
     return out
 
 
@@ -137,6 +178,7 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
     codes, periods = codes[valid], periods[valid]
     amounts = amounts[valid] if amounts is not None else None
     raw_dates = dates.to_numpy(dtype="datetime64[ns]")[valid]
+    times = raw_dates.astype(np.int64)
     if observation_end is None:
         obs_stamp = pd.Timestamp(raw_dates.max()) if raw_dates.size else pd.Timestamp(0)
     else:
@@ -144,7 +186,7 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
     obs_period = _period_of(obs_stamp, freq)
     index = pd.Index(uniques, name=customer_col)
     if calibration_end is None:
-        res = _core(codes, periods, amounts, len(uniques), obs_period, float(freq_multiplier))
+        res = _core(codes, periods, amounts, len(uniques), obs_period, float(freq_multiplier), times)
         cols = ["frequency", "recency", "T"] + (["monetary_value"] if amount_col else [])
         out = pd.DataFrame({k: res[k] for k in cols}, index=index)
         return out[out["frequency"].notna()].astype(float)
@@ -152,7 +194,7 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
     in_cal = raw_dates <= cal_stamp.to_datetime64()
     cal_period = _period_of(cal_stamp, freq)
     res = _core(codes[in_cal], periods[in_cal], amounts[in_cal] if amounts is not None else None,
-                len(uniques), cal_period, float(freq_multiplier))
+                len(uniques), cal_period, float(freq_multiplier), times[in_cal])
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if amount_col else [])
     out = pd.DataFrame({k: res[k] for k in cols}, index=index)
     hold = ~in_cal & (raw_dates <= obs_stamp.to_datetime64())
@@ -165,7 +207,11 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
         else np.zeros(len(uniques))
     if amount_col:
         n_buys = np.bincount(hc[buys], minlength=len(uniques))
-        total = np.bincount(hc, weights=ha, minlength=len(uniques))
+        by_customer = np.argsort(hc, kind="stable")          # each customer's rows in the file's order
+        sorted_c = hc[by_customer]
+        heads = np.flatnonzero(np.r_[True, sorted_c[1:] != sorted_c[:-1]]) if hc.size else np.array([], np.int64)
+        total = np.zeros(len(uniques))
+        total[sorted_c[heads]] = kahan_sums(ha[by_customer], heads) if hc.size else np.array([])
         with np.errstate(invalid="ignore", divide="ignore"):
             out["monetary_value_holdout"] = np.where(n_buys > 0, total / np.maximum(n_buys, 1), 0.0)
     out["duration_holdout"] = (obs_period - cal_period) / float(freq_multiplier)
