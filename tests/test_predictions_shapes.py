@@ -4,6 +4,7 @@ not finite and >= 0, or months that are not whole and >= 1, are an InputError na
 a = 1 (BG/NBD, MBG/NBD) and gamma = 1 (BG/BB) the expected purchases are the limits of the closed forms."""
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -246,6 +247,24 @@ def test_conditional_expectation_at_a_equal_one_is_continuous(factory):
     # at the edge of the band where it integrates (|a - 1| = 1e-4), the closed form and the integral agree
     np.testing.assert_allclose(factory(a=1.0001).expected_purchases(39.0, x, tx, big_t),
                                factory(a=1.00009999).expected_purchases(39.0, x, tx, big_t), rtol=1e-8)
+
+
+@pytest.mark.parametrize("b", [0.2, 200.0, 1e5])
+def test_the_limit_holds_for_long_histories_and_any_b(b):
+    # x = 1,000 puts b + x = 1,000+ in the posterior; QUADPACK's Beta weight fails for b near 1e5 (NaN),
+    # so (1-p)^(b-1) moves into the integrand there; b < 1 keeps its end-point singularity in the weight
+    m = {a: bg(r=5.0, alpha=0.5, a=a, b=b) for a in (1 - NEAR, 1.0, 1 + NEAR)}
+    x, tx, big_t = [0, 3, 1000], [0.0, 0.5, 0.9], 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # no IntegrationWarning either
+        at = {a: model.expected_purchases([1e-3, 39.0, 1e4], x, tx, big_t) for a, model in m.items()}
+        new = {a: model.expected_purchases_new_customer([1e-3, 39.0, 1e4]) for a, model in m.items()}
+    for values in (at, new):
+        assert np.all(np.isfinite(values[1.0])) and np.all(values[1.0] > 0)
+        np.testing.assert_allclose(values[1.0], (values[1 - NEAR] + values[1 + NEAR]) / 2, rtol=1e-9)
+    # a tiny horizon: E[X(t)] -> r t / alpha for a new customer (E[lambda] t; the next term is smaller by
+    # about (r+1)/2 x t/alpha x E[p], under 1e-5 here)
+    assert m[1.0].expected_purchases_new_customer(1e-6) == pytest.approx(5.0 * 1e-6 / 0.5, rel=1e-5)
 
 
 @pytest.mark.parametrize("n", [1, 6, 11])

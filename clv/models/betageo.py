@@ -11,6 +11,8 @@ time since the first purchase. ``alpha`` is in that time unit; r, a, b have no u
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import integrate, special
 
@@ -23,6 +25,7 @@ EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal 
 A_NEAR_ONE = 1e-4   # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
 QUAD_RTOL = 1e-13   # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
 QUAD_LIMIT = 200    # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
+B_IN_WEIGHT_MAX = 100.0   # b above this: (1-p)^(b-1) goes into the integrand (QAWS's moments fail near b = 1e5)
 
 
 def check_horizon(name: str, t) -> np.ndarray:
@@ -79,23 +82,33 @@ def repeat_purchases(t, r, alpha, a, b):
             return (a + b - 1) / (a - 1) * -np.expm1(log_term)
     rows = np.stack([v.ravel() for v in (t, r, alpha, b)], axis=1)
     distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
-    log_beta = special.betaln(a, distinct[:, 3])
-    values = np.array([_integrated(ti, ri, ai, bi, a) for ti, ri, ai, bi in distinct]) / np.exp(log_beta)
+    values = np.array([_integrated(ti, ri, ai, bi, a) for ti, ri, ai, bi in distinct])
     return values[np.ravel(inverse)].reshape(t.shape)
 
 
 def _integrated(t: float, r: float, alpha: float, b: float, a: float) -> float:
-    """B(a, b) E_p[(1 - (alpha/(alpha+p t))^r) / p], p ~ Beta(a, b): the integral of
-    f(p) = -expm1(-r ln(1 + p t/alpha)) / p (f(0) = r t/alpha) against p^(a-1) (1-p)^(b-1) on [0, 1]."""
+    """E_p[(1 - (alpha/(alpha+p t))^r) / p], p ~ Beta(a, b): f(p) = -expm1(-r ln(1 + p t/alpha)) / p
+    (f(0) = r t/alpha) integrated against the Beta density on [0, 1] by QUADPACK's QAWS, whose weight
+    p^(a-1) (1-p)^(b-1) takes the end-point singularities. Above B_IN_WEIGHT_MAX the factor (1-p)^(b-1)
+    (no singularity then) moves into the integrand, where the adaptive rule finds its peak near p = 0."""
     if t == 0:
         return 0.0
     u = t / alpha
+    log_beta = float(special.betaln(a, b))
 
     def f(p):
         return -np.expm1(-r * np.log1p(p * u)) / p if p > 0 else r * u
 
-    value, _ = integrate.quad(f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b - 1.0), epsabs=0.0,
-                              epsrel=QUAD_RTOL, limit=QUAD_LIMIT)
+    if b <= B_IN_WEIGHT_MAX:
+        value, _ = integrate.quad(f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b - 1.0), epsabs=0.0,
+                                  epsrel=QUAD_RTOL, limit=QUAD_LIMIT)
+        return value / math.exp(log_beta)
+
+    def g(p):
+        return f(p) * math.exp((b - 1.0) * math.log1p(-p) - log_beta) if p < 1 else 0.0
+
+    value, _ = integrate.quad(g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, 0.0), epsabs=0.0, epsrel=QUAD_RTOL,
+                              limit=QUAD_LIMIT)
     return value
 
 
