@@ -249,6 +249,28 @@ def test_conditional_expectation_at_a_equal_one_is_continuous(factory):
                                factory(a=1.00009999).expected_purchases(39.0, x, tx, big_t), rtol=1e-8)
 
 
+@pytest.mark.parametrize("a, b", [(0.8, 0.2), (0.5, 0.5)])
+def test_bgnbd_where_a_plus_b_is_one_is_finite(a, b):
+    # at a + b = 1, eq. 9's 2F1(r, b; a+b-1; z) has its pole at c = 0, cancelled by the factor c: the
+    # closed form gave NaN for a new customer (and for x = 0 in the conditional expectation)
+    r, alpha = BG["r"], BG["alpha"]
+    t = np.array([1.0, 39.0, 78.0])
+    value = bg(a=a, b=b).expected_purchases_new_customer(t)
+    # Richardson on the hand closed form at b -+ h and b -+ 2h: O(h^4) from the value at b itself
+    np.testing.assert_allclose(value, (4 * _bg_closed_b(t, r, alpha, a, b, 1e-3) - _bg_closed_b(t, r, alpha, a, b, 2e-3)) / 3,
+                               rtol=1e-8)
+    # x = 0: P(alive) is 1 and the posterior is r, alpha + T, b, so E[Y(t)] is eq. 9 with alpha + T
+    conditional = bg(a=a, b=b).expected_purchases(39.0, [0, 2], [0.0, 30.43], 38.86)
+    assert np.all(np.isfinite(conditional))
+    assert conditional[0] == pytest.approx((4 * _bg_closed_b(39.0, r, alpha + 38.86, a, b, 1e-3)
+                                            - _bg_closed_b(39.0, r, alpha + 38.86, a, b, 2e-3)) / 3, rel=1e-8)
+
+
+def _bg_closed_b(t, r, alpha, a, b, h):
+    """The hand closed form's mean at b -+ h (it has no value at a + b = 1 itself)."""
+    return (_bg_closed(t, r, alpha, a, b - h) + _bg_closed(t, r, alpha, a, b + h)) / 2
+
+
 @pytest.mark.parametrize("b", [0.2, 200.0, 1e5])
 def test_the_limit_holds_for_long_histories_and_any_b(b):
     # x = 1,000 puts b + x = 1,000+ in the posterior; QUADPACK's Beta weight fails for b near 1e5 (NaN),

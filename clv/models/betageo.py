@@ -23,6 +23,7 @@ from ..errors import FitError, InputError
 
 EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
 A_NEAR_ONE = 1e-4   # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
+C_NEAR_ZERO = 1e-4  # |a + b - 1| below this too: 2F1(r, b; c; z) has a pole at c = a+b-1 = 0 that the factor c cancels
 QUAD_RTOL = 1e-13   # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
 QUAD_LIMIT = 200    # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
 B_IN_WEIGHT_MAX = 100.0   # b above this: (1-p)^(b-1) goes into the integrand (QAWS's moments fail near b = 1e5)
@@ -64,8 +65,9 @@ def repeat_purchases(t, r, alpha, a, b):
     probability p ~ Beta(a, b). Closed form (FHL 2005, eq. 9):
     E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
     It is also E_p[(1 - (alpha/(alpha+p t))^r) / p] (FHL 2005, eq. 7, averaged over lambda, then over p),
-    which is finite at every a > 0. At a = 1 the closed form is 0/0 (2F1(r, b; b; z) = (1-z)^-r): within
-    A_NEAR_ONE of 1 that expectation is integrated instead (exact for any a; at a = 1 it is the limit,
+    which is finite at every a > 0. At a = 1 the closed form is 0/0 (2F1(r, b; b; z) = (1-z)^-r), and at
+    a + b = 1 it is 0 x inf (2F1's pole at c = 0): within A_NEAR_ONE of a = 1, or C_NEAR_ZERO of a + b = 1,
+    that expectation is integrated instead (exact for any a; at a = 1 it is the limit,
     b (1-z)^r sum_n (r)_n z^n / n! [psi(b+n) - psi(b)], z = t/(alpha+t)). t and alpha in one time unit;
     r, alpha, b and t broadcast; a is a number.
 
@@ -75,15 +77,18 @@ def repeat_purchases(t, r, alpha, a, b):
     1.0843
     """
     t, r, alpha, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (t, r, alpha, b)))
-    if abs(a - 1.0) >= A_NEAR_ONE:
-        with np.errstate(all="ignore"):
-            z = t / (alpha + t)
-            log_term = _log_hyp2f1(r, b, a + b - 1, z) + r * np.log1p(-z)
-            return (a + b - 1) / (a - 1) * -np.expm1(log_term)
-    rows = np.stack([v.ravel() for v in (t, r, alpha, b)], axis=1)
-    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
-    values = np.array([_integrated(ti, ri, ai, bi, a) for ti, ri, ai, bi in distinct])
-    return values[np.ravel(inverse)].reshape(t.shape)
+    near = np.broadcast_to(abs(a - 1.0) < A_NEAR_ONE, t.shape) | (np.abs(a + b - 1) < C_NEAR_ZERO)
+    with np.errstate(all="ignore"):
+        z = t / (alpha + t)
+        log_term = _log_hyp2f1(r, b, a + b - 1, z) + r * np.log1p(-z)
+        out = np.asarray((a + b - 1) / (a - 1) * -np.expm1(log_term), dtype=float)
+    if np.any(near):
+        rows = np.stack([v[near] for v in (t, r, alpha, b)], axis=1)
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        values = np.array([_integrated(ti, ri, ai, bi, a) for ti, ri, ai, bi in distinct])
+        out = np.array(out, copy=True)
+        out[near] = values[np.ravel(inverse)]
+    return out
 
 
 def _integrated(t: float, r: float, alpha: float, b: float, a: float) -> float:
