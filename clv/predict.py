@@ -123,7 +123,8 @@ class Comparison:
         """Whose predicted curve the tracking chart shows (catalogue ``predict.page.tracking_model``)."""
         if self.tracking_model is None:
             return ""
-        return i18n.text("predict.page.tracking_model", lang, model=i18n.text(f"models.names.{self.tracking_model}", lang))
+        name = i18n.text(f"models.names.{self.tracking_model}", lang)
+        return i18n.text("predict.page.tracking_model", lang, model=name)
 
     def statistics_note(self, lang: str = "en", digits: str = "western") -> str:
         """The time unit of the table's LL, AIC and BIC and what it does to them (``predict.page.statistics_unit``)."""

@@ -117,7 +117,8 @@ def _lifetimes_holdout_monetary(tx: pd.DataFrame, cal_end, end) -> pd.Series:
     holdout rows in the file's order (Kahan, as above)."""
     d = tx["date"]
     hold = tx.loc[(d > pd.Timestamp(cal_end)) & (d <= pd.Timestamp(end))]
-    return pd.Series({c: _kahan(rows.tolist()) / len(rows) for c, rows in hold.groupby("customer_id", sort=True)["amount"]})
+    groups = hold.groupby("customer_id", sort=True)["amount"]
+    return pd.Series({c: _kahan(rows.tolist()) / len(rows) for c, rows in groups})
 
 
 def _clumped_log(seed: int = 12) -> pd.DataFrame:

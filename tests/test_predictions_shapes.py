@@ -100,7 +100,8 @@ def test_a_scalar_history_the_special_function_struggles_with_is_a_float(factory
     from clv.models.betageo import repeat_purchases
     extra = 0 if factory is bg else 1
     p = m.params
-    by_hand = repeat_purchases(39.0, p["r"] + 5000, p["alpha"] + 38.6, p["a"], p["b"] + 5000 + extra) * m.p_alive(5000, 38.0, 38.6)
+    by_hand = (repeat_purchases(39.0, p["r"] + 5000, p["alpha"] + 38.6, p["a"], p["b"] + 5000 + extra)
+               * m.p_alive(5000, 38.0, 38.6))
     assert value == pytest.approx(float(by_hand), rel=1e-12)
 
 
@@ -135,7 +136,8 @@ def test_bgbb_and_sbg_periods_must_be_whole_and_non_negative(bad):
         assert err.value.field == field
     s = sbg()
     for field, call in (("t", lambda: s.survival(bad)), ("t", lambda: s.churn_probability(bad)),
-                        ("t", lambda: s.retention_rate(bad)), ("renewals", lambda: s.discounted_expected_residual_lifetime(0.1, bad))):
+                        ("t", lambda: s.retention_rate(bad)),
+                        ("renewals", lambda: s.discounted_expected_residual_lifetime(0.1, bad))):
         with pytest.raises(InputError) as err:
             call()
         assert err.value.field == field
@@ -257,8 +259,8 @@ def test_bgnbd_where_a_plus_b_is_one_is_finite(a, b):
     t = np.array([1.0, 39.0, 78.0])
     value = bg(a=a, b=b).expected_purchases_new_customer(t)
     # Richardson on the hand closed form at b -+ h and b -+ 2h: O(h^4) from the value at b itself
-    np.testing.assert_allclose(value, (4 * _bg_closed_b(t, r, alpha, a, b, 1e-3) - _bg_closed_b(t, r, alpha, a, b, 2e-3)) / 3,
-                               rtol=1e-8)
+    limit = (4 * _bg_closed_b(t, r, alpha, a, b, 1e-3) - _bg_closed_b(t, r, alpha, a, b, 2e-3)) / 3
+    np.testing.assert_allclose(value, limit, rtol=1e-8)
     # x = 0: P(alive) is 1 and the posterior is r, alpha + T, b, so E[Y(t)] is eq. 9 with alpha + T
     conditional = bg(a=a, b=b).expected_purchases(39.0, [0, 2], [0.0, 30.43], 38.86)
     assert np.all(np.isfinite(conditional))
@@ -315,7 +317,8 @@ def test_bgbb_closed_form_is_unchanged_away_from_gamma_one():
     al, be, ga, de = BGBB["alpha"], BGBB["beta"], BGBB["gamma"], BGBB["delta"]
     lg = special.gammaln
     n = 6.0
-    by_hand = al / (al + be) * de / (ga - 1) * (1 - math.exp(lg(ga + de) - lg(ga + de + n) + lg(1 + de + n) - lg(1 + de)))
+    ratio = math.exp(lg(ga + de) - lg(ga + de + n) + lg(1 + de + n) - lg(1 + de))
+    by_hand = al / (al + be) * de / (ga - 1) * (1 - ratio)
     m = bgbb()
     assert m.expected_purchases_new_customer(n) == pytest.approx(by_hand, rel=1e-12)
     x, tx, nn, ns = 3.0, 5.0, 6.0, 5.0

@@ -154,7 +154,8 @@ class BetaGeoBetaBinom(Model):
 
     def expected_purchases_new_customer(self, n):
         """E[X(n)] for a new customer over n opportunities (FHS 2010, eq. 9):
-        alpha/(alpha+beta) x delta/(gamma-1) x [1 - Gamma(gamma+delta)/Gamma(gamma+delta+n) Gamma(1+delta+n)/Gamma(1+delta)].
+        alpha/(alpha+beta) x delta/(gamma-1)
+        x [1 - Gamma(gamma+delta)/Gamma(gamma+delta+n) Gamma(1+delta+n)/Gamma(1+delta)].
 
         The bracket is 1 - exp((gamma-1) Q), Q = ``_step_slope(1+delta, 1+delta+n, gamma-1)``, so
         delta/(gamma-1) x [...] = -delta Q exprel((gamma-1) Q): at gamma = 1 it is
