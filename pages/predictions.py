@@ -118,6 +118,7 @@ with ui.guard():
                         widgets.grid(st, table, s, "pred_compare_table", hide_index=True, decimals=places,
                                      column_config={c: st.column_config.NumberColumn(format=f"%,.{d}f")
                                                     for c, d in places.items()})
+                        st.caption(comparison.statistics_note(s.lang, s.digits))
                         st.download_button(s.text("predict.page.compare_download"), safe_csv(table),
                                            file_name="clv-model-comparison.csv", mime="text/csv", key="pred_compare_download",
                                            on_click="ignore", icon=":material/download:")
@@ -125,9 +126,10 @@ with ui.guard():
                         left, right = st.columns(2)
                         widgets.plot(left, s, charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
                                           key="pred_holdout_chart")
-                        best_label = s.text(f"models.names.{comparison.best}")
+                        best_label = s.text(f"models.names.{comparison.tracking_model}")
                         widgets.plot(right, s, charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
                                                                       best_label, s.lang), key="pred_tracking_chart")
+                        right.caption(comparison.tracking_note(s.lang))
 
             # ---- the model used for each customer's predictions, on the whole period ------------------------
             if choice != PRED_AUTO:
