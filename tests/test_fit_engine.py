@@ -287,3 +287,22 @@ def test_every_summary_of_a_transaction_log_is_a_customer_history(log):
     for freq in ("D", "W"):
         s = rfm.summarize(log, "customer_id", "date", "amount", freq=freq)
         check_rfm(s["frequency"], s["recency"], s["T"], history=True)
+
+
+def test_a_holdout_summary_is_checked_column_by_column():
+    # clv.models.validation.validate: the calibration columns are customer histories, the holdout counts
+    # whole numbers, the holdout length zero or more; the error names the column
+    from clv.models.validation import validate
+
+    model = BetaGeo().fit(*TEN)
+    good = pd.DataFrame({"frequency_cal": TEN[0], "recency_cal": TEN[1], "T_cal": TEN[2],
+                         "frequency_holdout": [0, 1, 2, 2, 0, 4, 0, 0, 1, 3, 1, 0], "duration_holdout": 40.0}).astype(float)
+    assert validate(model, good).actual_total == 14
+    for column, value, field in (("recency_cal", 3.0, "recency_cal"), ("frequency_cal", 1.0, "recency_cal"),
+                                 ("T_cal", -2.0, "T_cal"), ("frequency_holdout", 1.5, "frequency_holdout"),
+                                 ("duration_holdout", -1.0, "duration_holdout")):
+        bad = good.copy()
+        bad.loc[0, column] = value            # customer 0 has frequency 0, recency 0, T 40
+        with pytest.raises(InputError) as err:
+            validate(model, bad)
+        assert err.value.field == field, column

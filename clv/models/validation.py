@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import fmt, i18n
 from ..errors import FitError, InputError
+from .base import as_array, check_rfm
 
 HOLDOUT_COLUMNS = ("frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout")
 MAX_FREQUENCY_GROUP = 7          # calibration frequencies 0..6 and "7+"
@@ -47,8 +48,30 @@ def _check_columns(summary: pd.DataFrame):
         raise InputError("summary", list(summary.columns), "models.allowed.columns", columns=", ".join(HOLDOUT_COLUMNS))
 
 
+def _check_summary(summary: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The columns as float arrays, each checked; an InputError names the column.
+
+    Calibration columns: customer histories (``check_rfm`` with ``history=True``: whole frequency >= 0,
+    0 <= recency <= T, recency 0 exactly when frequency is 0); ``frequency_holdout`` a whole number >= 0;
+    ``duration_holdout`` finite and >= 0.
+    """
+    _check_columns(summary)
+    try:
+        x, tx, big_t = check_rfm(summary["frequency_cal"], summary["recency_cal"], summary["T_cal"], history=True)
+    except InputError as err:
+        raise InputError(f"{err.field}_cal", err.value, err.allowed, **err.values) from None
+    actual = as_array("frequency_holdout", summary["frequency_holdout"], "models.allowed.whole_non_negative")
+    if np.any(actual != np.round(actual)):
+        raise InputError("frequency_holdout", float(actual[actual != np.round(actual)][0]),
+                         "models.allowed.whole_non_negative")
+    duration = as_array("duration_holdout", summary["duration_holdout"])
+    return x, tx, big_t, actual, duration
+
+
 def validate(model, summary: pd.DataFrame) -> ValidationResult:
     """Compare a fitted BetaGeo / ModifiedBetaGeo / ParetoNBD model's holdout predictions with the actuals.
+
+    The summary's columns are checked first (``_check_summary``); an InputError names the column.
 
     >>> import pandas as pd
     >>> from clv.models import BetaGeo
@@ -61,12 +84,8 @@ def validate(model, summary: pd.DataFrame) -> ValidationResult:
     >>> r.actual_total, r.by_frequency["group"].tolist()[:3]
     (14.0, ['0', '1', '2'])
     """
-    _check_columns(summary)
-    x = summary["frequency_cal"].to_numpy(dtype=float)
-    predicted = np.asarray(model.expected_purchases(summary["duration_holdout"].to_numpy(dtype=float), x,
-                                                    summary["recency_cal"].to_numpy(dtype=float),
-                                                    summary["T_cal"].to_numpy(dtype=float)), dtype=float)
-    actual = summary["frequency_holdout"].to_numpy(dtype=float)
+    x, tx, big_t, actual, duration = _check_summary(summary)
+    predicted = np.asarray(model.expected_purchases(duration, x, tx, big_t), dtype=float)
     group = np.minimum(x, MAX_FREQUENCY_GROUP).astype(int)
     frame = pd.DataFrame({"g": group, "actual": actual, "predicted": predicted})
     table = frame.groupby("g").agg(customers=("actual", "size"), actual=("actual", "mean"),
