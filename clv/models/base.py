@@ -38,6 +38,7 @@ what to try; scipy's own messages never reach the user.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from abc import ABC, abstractmethod
 
@@ -73,9 +74,16 @@ class Model(ABC):
     not_identified_key: str = "models.errors.not_identified"   # the FitError when the data cannot pin down a parameter
 
     def __init__(self, max_seconds: float | None = None):
-        """``max_seconds`` (optional) replaces the class's time allowed for one fit (seconds, > 0)."""
+        """``max_seconds`` (optional) replaces the class's time allowed for one fit (seconds, > 0), e.g.
+        ``BetaGeo(max_seconds=5).fit(...)``; a fit still running then raises FitError models.errors.too_slow.
+
+        >>> Toy = type("Toy", (Model,), {"_loglik": lambda self, params, data, grad=False: 0.0})
+        >>> Toy().max_seconds, Toy(max_seconds=5).max_seconds
+        (20.0, 5.0)
+        """
         if max_seconds is not None:
-            if not isinstance(max_seconds, (int, float)) or not math.isfinite(max_seconds) or max_seconds <= 0:
+            if isinstance(max_seconds, bool) or not isinstance(max_seconds, numbers.Real) \
+                    or not math.isfinite(max_seconds) or max_seconds <= 0:
                 raise InputError("max_seconds", max_seconds, "models.allowed.positive")
             self.max_seconds = float(max_seconds)
         self._clear()
