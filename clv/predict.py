@@ -276,9 +276,33 @@ class CustomerModels:
 
     key: str
     transaction_model: object
-    spend_model: GammaGamma
+    spend_model: object                  # GammaGamma, or OwnAverageSpend when Gamma-Gamma cannot be fitted
     summary: pd.DataFrame = field(repr=False)
     source: str = "transactions"
+    spend_error: FitError | None = None  # why Gamma-Gamma was not used (then spend_model is OwnAverageSpend)
+
+
+class OwnAverageSpend:
+    """Each customer's spend per purchase as their own average, for when Gamma-Gamma cannot be fitted (spend
+    too heavy-tailed, too few repeat buyers): a repeat buyer's expected spend is their mean repeat purchase
+    value; a customer without repeat purchases gets the mean over repeat buyers (weighted by purchases).
+
+    >>> g = OwnAverageSpend([0, 2, 1], [0.0, 30.0, 60.0])
+    >>> g.population_mean_spend, g.expected_spend(np.array([0, 2, 1]), np.array([0.0, 30.0, 60.0])).tolist()
+    (40.0, [40.0, 30.0, 60.0])
+    """
+
+    name = "own_average_spend"
+
+    def __init__(self, frequency, monetary_value):
+        x, m = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
+        spenders = (x > 0) & (m > 0)
+        self.population_mean_spend = float(np.sum(x[spenders] * m[spenders]) / np.sum(x[spenders])) \
+            if spenders.any() else 0.0
+
+    def expected_spend(self, frequency, monetary_value):
+        x, m = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
+        return np.where((x > 0) & (m > 0), m, self.population_mean_spend)
 
 
 def summary_segments(summary: pd.DataFrame) -> np.ndarray:
@@ -296,7 +320,9 @@ def fit_customer_models(transactions: pd.DataFrame | None = None, model: str = "
                         summary: pd.DataFrame | None = None) -> CustomerModels:
     """Fit ``model`` and Gamma-Gamma on the whole period of ``transactions`` (or on ``summary``).
 
-    Raises FitError when either model cannot be fitted, InputError for an unknown model.
+    Raises FitError when the transaction model cannot be fitted, InputError for an unknown model. When
+    Gamma-Gamma cannot be fitted, each customer's own average spend is used instead (``OwnAverageSpend``)
+    and ``spend_error`` says why, so the purchase predictions are not lost with it.
     """
     (key,) = _check_models([model])
     if summary is None:
@@ -314,8 +340,11 @@ def fit_customer_models(transactions: pd.DataFrame | None = None, model: str = "
         table = table.assign(segment=summary_segments(table))
         source = "summary"
     transaction_model = MODEL_CLASSES[key]().fit(table["frequency"], table["recency"], table["T"])
-    spend_model = GammaGamma().fit(table["frequency"], table["monetary_value"])
-    return CustomerModels(key, transaction_model, spend_model, table, source)
+    try:
+        spend_model, spend_error = GammaGamma().fit(table["frequency"], table["monetary_value"]), None
+    except FitError as err:
+        spend_model, spend_error = OwnAverageSpend(table["frequency"], table["monetary_value"]), err
+    return CustomerModels(key, transaction_model, spend_model, table, source, spend_error)
 
 
 @dataclass(frozen=True)
@@ -398,7 +427,8 @@ def customer_values(models: CustomerModels, horizon_months: int = 12, annual_dis
 
 def frequency_recency_matrices(models: CustomerModels, horizon_months: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Expected purchases in the horizon and P(alive) for a customer observed for T = the longest T, by
-    frequency (rows 0..F) and recency (columns, days); recency > 0 with frequency 0 cannot happen (NaN)."""
+    frequency (rows 0..F) and recency (columns, days). Histories that cannot happen are NaN, never
+    evaluated: recency > 0 without a repeat purchase, and recency 0 with one."""
     s = models.summary
     big_t = float(s["T"].max())
     top = int(np.clip(np.ceil(s["frequency"].quantile(0.99)), *MATRIX_FREQUENCIES))
@@ -406,10 +436,11 @@ def frequency_recency_matrices(models: CustomerModels, horizon_months: int) -> t
     rec = np.unique(np.round(np.linspace(0, big_t, MATRIX_RECENCY_STEPS)))
     xx, rr = np.meshgrid(freq, rec, indexing="ij")
     m = models.transaction_model
-    expected = np.asarray(m.expected_purchases(_check_horizon(horizon_months) * DAYS_PER_MONTH, xx, rr, big_t))
-    alive = np.asarray(m.p_alive(xx, rr, big_t)) * np.ones_like(xx)
-    impossible = (xx == 0) & (rr > 0)
-    expected, alive = np.where(impossible, np.nan, expected), np.where(impossible, np.nan, alive)
+    possible = (xx == 0) == (rr == 0)            # no repeat purchase: recency 0; repeat purchases: recency > 0
+    expected, alive = np.full(xx.shape, np.nan), np.full(xx.shape, np.nan)
+    expected[possible] = m.expected_purchases(_check_horizon(horizon_months) * DAYS_PER_MONTH, xx[possible],
+                                              rr[possible], big_t)
+    alive[possible] = m.p_alive(xx[possible], rr[possible], big_t)
     index = pd.Index(freq.astype(int), name="frequency")
     columns = pd.Index(rec, name="recency")
     return pd.DataFrame(expected, index=index, columns=columns), pd.DataFrame(alive, index=index, columns=columns)

@@ -151,7 +151,12 @@ with ui.guard():
                 st.subheader(s.text("predict.page.params_header"))
                 st.caption(s.text("predict.page.params_caption"))
                 # One under the other: side by side, a parameter table's last column was cut off in Arabic.
-                for fitted in (customer_models.transaction_model, customer_models.spend_model):
+                if customer_models.spend_error is not None:      # spend: each customer's own average instead
+                    st.warning(widgets.literal(customer_models.spend_error.message(s.lang)) + "\n\n"
+                               + s.text("predict.page.own_average_spend"), icon=":material/warning:")
+                fitted_models = [m for m in (customer_models.transaction_model, customer_models.spend_model)
+                                 if hasattr(m, "summary")]
+                for fitted in fitted_models:
                     with st.container():
                         st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
                         summary = tables.model_parameters(fitted.summary(), s.lang)

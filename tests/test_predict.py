@@ -3,6 +3,8 @@ formula against model, the calculator baseline, and the contractual (sBG) tab's 
 
 import math
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -156,8 +158,9 @@ def test_matrices_cover_the_grid_and_mark_impossible_cells(full):
     expected, alive = predict.frequency_recency_matrices(full, 12)
     assert expected.index[0] == 0 and expected.columns[0] == 0 and expected.columns[-1] == full.summary["T"].max()
     assert np.isnan(expected.loc[0].iloc[1:]).all() and alive.loc[0, 0] == 1.0      # BG/NBD: P(alive | x=0) = 1
+    assert np.isnan(expected.iloc[1:, 0]).all()          # repeat purchases with recency 0: impossible, not evaluated
     # more purchases, more recent: more expected purchases (last column = bought at the end)
-    assert expected.iloc[-1, -1] > expected.iloc[1, -1] > expected.iloc[1, 0]
+    assert expected.iloc[-1, -1] > expected.iloc[1, -1] > expected.iloc[1, 1]
 
 
 # ---------------------------------------------------------------------- plain-language readings
@@ -245,3 +248,26 @@ def test_new_customer_baseline_by_hand():
     a = clv.Assumptions(arpu=f["calc_arpu"], gross_margin=0.8, monthly_churn=f["calc_churn"] / 100, cac=300,
                         annual_discount_rate=0.10, horizon_months=12)
     assert clv.evaluate(a).ltv == pytest.approx(0.8 * b.revenue, abs=0.05)
+
+
+def test_a_spend_gamma_gamma_cannot_fit_falls_back_to_own_averages_and_keeps_the_purchase_predictions():
+    """Heavy-tailed spend (q <= 1: an infinite mean) makes Gamma-Gamma refuse; the customer predictions
+    then use each customer's own average spend instead of failing as a whole."""
+    from clv.predict import OwnAverageSpend, customer_values, fit_customer_models
+
+    cdnow = pd.read_csv(Path(__file__).parent / "data" / "cdnow_customers_summary_with_transactions.csv")
+    x, tx, big_t = (cdnow[c].to_numpy(float) * k for c, k in (("x", 1), ("t_x", 7), ("T", 7)))   # days
+    n = len(x)
+    rng = np.random.default_rng(3)
+    m = np.where(x > 0, np.exp(rng.normal(3, 3, n)), 0.0)                 # spend: lognormal, sigma 3
+    summary = pd.DataFrame({"frequency": x, "recency": tx, "T": big_t, "monetary_value": m},
+                           index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"))
+    with pytest.raises(FitError):
+        GammaGamma().fit(x, m)
+    models = fit_customer_models(model="bgnbd", summary=summary)
+    assert isinstance(models.transaction_model, BetaGeo) and isinstance(models.spend_model, OwnAverageSpend)
+    assert models.spend_error is not None and models.spend_error.message("en")
+    values = customer_values(models, 12, 0.1)
+    repeat = x > 0
+    assert np.allclose(values.table["expected_spend"].to_numpy()[repeat], m[repeat])
+    assert values.table["predicted_clv"].notna().all()

@@ -327,3 +327,26 @@ def test_bgbb_closed_form_is_unchanged_away_from_gamma_one():
             * math.exp(lg(ga + de) - lg(1 + de))
             * (math.exp(lg(1 + de + nn) - lg(ga + de + nn)) - math.exp(lg(1 + de + nn + ns) - lg(ga + de + nn + ns))))
     assert m.expected_purchases(ns, x, tx, nn) == pytest.approx(eq13, rel=1e-12)
+
+
+def test_bgbb_histories_of_different_lengths_name_the_field():
+    from clv.models import BetaGeoBetaBinom
+
+    with pytest.raises(InputError) as err:
+        BetaGeoBetaBinom().fit([1, 2, 0], [3, 4], 6)
+    assert err.value.field == "recency"
+
+
+def test_clv_refuses_a_history_that_cannot_happen():
+    """A recency without a repeat purchase is refused by customer_lifetime_value (as by every fit)."""
+    import pandas as pd
+
+    from clv.models import BetaGeo, customer_lifetime_value
+
+    bg = BetaGeo()
+    bg.params = {"r": 0.24, "alpha": 4.41, "a": 0.79, "b": 2.43}
+    spend = type("Spend", (), {"expected_spend": staticmethod(lambda x, m: 20.0 + 0 * x)})()
+    bad = pd.DataFrame({"frequency": [0.0], "recency": [5.0], "T": [30.0], "monetary_value": [0.0]})
+    with pytest.raises(InputError) as err:
+        customer_lifetime_value(bg, spend, bad, months=12)
+    assert err.value.field == "recency"

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import FitError, InputError
-from .base import Model, _count, as_array, dedupe, identical_history, scalar_or_array, wdot
+from .base import Model, _count, as_array, broadcast_fields, dedupe, identical_history, scalar_or_array, wdot
 
 GAMMA_NEAR_ONE = 1e-3   # |gamma - 1| below this: ln Gamma differences over (gamma - 1) by their Taylor series
 TAYLOR_TERMS = 6        # terms of that series: the first left out is below 1e-18 at |gamma - 1| = 1e-3
@@ -52,7 +52,7 @@ def _check(frequency, recency, n_periods):
     x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
     tx = as_array("recency", recency, "models.allowed.whole_non_negative")
     n = as_array("n_periods", n_periods, "models.allowed.whole_non_negative")
-    x, tx, n = np.broadcast_arrays(x, tx, n)
+    x, tx, n = broadcast_fields(frequency=x, recency=tx, n_periods=n)
     for name, v in (("frequency", x), ("recency", tx), ("n_periods", n)):
         if np.any(v != np.round(v)):
             raise InputError(name, float(v[v != np.round(v)][0]), "models.allowed.whole_non_negative")

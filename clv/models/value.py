@@ -76,7 +76,7 @@ def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFram
     if not np.isfinite(monthly_discount_rate) or monthly_discount_rate < 0:
         raise InputError("monthly_discount_rate", monthly_discount_rate, "models.allowed.discount")
     months = check_months(months)
-    x, tx, big_t = check_rfm(summary["frequency"], summary["recency"], summary["T"])
+    x, tx, big_t = check_rfm(summary["frequency"], summary["recency"], summary["T"], history=True)
     spend = np.asarray(spend_model.expected_spend(x, summary["monetary_value"].to_numpy(dtype=float)), dtype=float)
     factor = PERIODS_PER_MONTH[freq]
 
