@@ -25,8 +25,9 @@ class InputError(ValueError):
         return i18n.text("errors.input", lang, field=label or self.field, value=_show(self.value), allowed=rule)
 
 
-class DataError(ValueError):
-    """A file or table that cannot be used at all. ``key`` is a catalogue key under ``errors.``."""
+class CatalogueError(ValueError):
+    """An error whose whole message is one catalogue entry: ``key`` and its ``values``. ``str(err)`` is
+    the English sentence; ``message(lang)`` the same in any language."""
 
     def __init__(self, key: str, **values: object):
         self.key, self.values = key, values
@@ -36,15 +37,16 @@ class DataError(ValueError):
         return i18n.text(self.key, lang, **self.values)
 
 
-class FitError(ValueError):
+class DataError(CatalogueError):
+    """A file or table that cannot be used at all; the message says what to do.
+
+    >>> str(DataError("data.errors.not_table_one_column"))[:33]
+    'The file has only one column, so '
+    """
+
+
+class FitError(CatalogueError):
     """A model that cannot be fitted to the data given; the message says what to try."""
-
-    def __init__(self, key: str, **values: object):
-        self.key, self.values = key, values
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "en") -> str:
-        return i18n.text(self.key, lang, **self.values)
 
 
 def _show(value: object) -> str:

@@ -5,7 +5,7 @@ Keys are ``<page>_<field>``; URL names are short and stable (changing one breaks
 
 from __future__ import annotations
 
-from clv import data
+from clv import data, scenarios
 
 from .state import Field, register
 
@@ -42,7 +42,7 @@ CALC = register(
 )
 
 # --- Campaign scenarios: the page's own fields and one block per campaign slot ------------------------
-MAX_CAMPAIGNS = 6
+MAX_CAMPAIGNS = scenarios.MAX_CAMPAIGNS      # one campaign slot per campaign clv can evaluate at once
 TEMPLATE_KEYS = ("repeat_purchase", "reminders", "cross_sell", "upsell", "loyalty", "annual_billing",
                  "price_change", "cheaper_acquisition")
 EMPTY = ""                 # a free slot
