@@ -15,7 +15,6 @@ from pathlib import Path
 
 LOCALES_DIR = Path(__file__).with_name("locales")
 DEFAULT_LANG = "en"
-RTL_LANGS = frozenset({"ar"})
 
 
 @cache
@@ -80,7 +79,21 @@ def text_in_digits(key: str, lang: str, digits: str, /, **values: object) -> str
 
 
 def is_rtl(lang: str) -> bool:
-    return lang in RTL_LANGS
+    """Whether ``lang`` is written right to left, as its own catalogue declares (``lang.direction``).
+
+    >>> is_rtl("ar"), is_rtl("en"), is_rtl("xx")
+    (True, False, False)
+    """
+    return lang in _languages() and catalogue(lang).get("lang.direction") == "rtl"
+
+
+def language_name(lang: str) -> str:
+    """A language's name in that language, as its own catalogue declares (``lang.name``).
+
+    >>> language_name("ar")
+    'العربية'
+    """
+    return catalogue(lang).get("lang.name", lang)
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -95,7 +95,7 @@ def _sidebar(lang: str) -> None:
                 page_link(script, i18n.text(key, lang), icon)
         st.divider()
         if len(state.LANG.choices) > 1:
-            widgets.choice(state.LANG, lang, widget="select", option_key=lambda code: f"languages.{code}")
+            widgets.choice(state.LANG, lang, widget="select", option_label=i18n.language_name)
         _currency(lang)
         if i18n.is_rtl(lang):
             widgets.choice(state.DIGITS, lang, widget="radio")

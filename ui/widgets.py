@@ -108,13 +108,15 @@ def paired(f: Field, lang: str, container: Any = None) -> Any:
 
 
 def choice(f: Field, lang: str, container: Any = None, horizontal: bool = True,
-           option_key: Callable[[str], str] | None = None, widget: str = "radio") -> Any:
-    """A choice among ``f.choices`` with labels from the catalogue (``<label_key stem>.<option>``)."""
+           option_key: Callable[[str], str] | None = None, widget: str = "radio",
+           option_label: Callable[[str], str] | None = None) -> Any:
+    """A choice among ``f.choices`` with labels from the catalogue (``<label_key stem>.<option>``, or
+    ``option_key(option)``), or from ``option_label(option)`` itself."""
     where = container or st
     state.bind(f.key, state.get(f.key))
     stem = f.label_key.rsplit(".", 1)[0]
     label_of = option_key or (lambda o: f"{stem}.{o}")
-    kwargs = {"format_func": lambda o: i18n.text(label_of(o), lang), "key": f.key,
+    kwargs = {"format_func": option_label or (lambda o: i18n.text(label_of(o), lang)), "key": f.key,
               "help": i18n.text(f.help_key, lang) if f.help_key else None,
               "on_change": state.commit, "args": (f.key,)}
     if widget == "radio":
