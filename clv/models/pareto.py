@@ -3,6 +3,12 @@ Deriving the Pareto/NBD Model and Related Expressions" (brucehardie.com/notes/00
 
 While alive a customer buys as a Poisson process with rate lambda ~ Gamma(r, alpha); the lifetime is
 exponential with rate mu ~ Gamma(s, beta). alpha and beta are in the summary's time unit.
+
+The likelihood's Gauss hypergeometric terms 2F1(r+s+x, b1; r+s+x+1; z) are evaluated by
+``clv.models.hypergeo.log_hyp2f1_a1`` (a series or an integral with positive terms only, checked against
+mpmath), so the likelihood is finite wherever its true value is: scipy's ``hyp2f1`` returned NaN from
+about 110 purchases on, which stopped fits at their first step. The likelihood has an analytic gradient
+(the base class then fits by BFGS), and the fit starts from a data-driven point (``_initial``).
 """
 
 from __future__ import annotations
@@ -10,10 +16,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import check_rfm, distinct_rows, log_hyp2f1, scalar_or_array, wdot
-from .betageo import _RFMModel
+from .base import check_rfm, distinct_rows, scalar_or_array, wdot
+from .betageo import _RFMModel, check_count, check_horizon
+from .hypergeo import log_hyp2f1_a1
 
 QUADRATURE_POINTS = 128     # Gauss-Legendre nodes for P(X(t) = n) (integrand smooth on [0, t])
+MIN_RATE = 1e-6             # floor of the purchase rate (per time unit) behind the starting alpha
+MIN_TIME = 1e-12            # floor of the time sums behind the start (all recencies 0 cannot fit anyway)
 
 
 class ParetoNBD(_RFMModel):
@@ -22,15 +31,16 @@ class ParetoNBD(_RFMModel):
     Log-likelihood per customer (FH 2005 note, eq. 18):
     ln Gamma(r+x) - ln Gamma(r) + r ln alpha + s ln beta
     + ln[ (alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) A0 ],
-    with A0 from the Gauss hypergeometric function 2F1 (eqs. 19, 20), computed in logs.
+    with A0 = F(t_x) - F(T) from the Gauss hypergeometric function 2F1 (eqs. 19, 20), in logs
+    (grouped so that no large terms cancel: ``_log_g``).
+
+    >>> m = ParetoNBD(); m.params = {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67}
+    >>> round(m.p_alive(2, 30.43, 38.86), 2), round(m.expected_purchases(39, 2, 30.43, 38.86), 2)
+    (0.87, 1.46)
     """
 
     name = "pareto_nbd"
     param_names = ("r", "alpha", "s", "beta")
-
-    def _initial(self, data):
-        rate = np.sum(data["w"] * data["x"]) / max(np.sum(data["w"] * data["T"]), 1e-12)
-        return np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, float(np.max(data["T"]))])
 
     def _prepare(self, data):
         super()._prepare(data)
@@ -42,46 +52,112 @@ class ParetoNBD(_RFMModel):
             pairs.append((data["x"][idx], data[col][idx], code))
         data["pairs"] = tuple(pairs)
 
+    def _initial(self, data):
+        """Start of the fit: r = s = 1, alpha = r / (purchase rate), beta = the mean T.
+
+        The purchase rate is repeat purchases per unit of time while customers were seen buying,
+        sum x / sum t_x (dropouts do not dilute it, as they would sum x / sum T); beta = mean T makes
+        the median lifetime (s = 1) equal to the mean time observed. From there BFGS with the analytic
+        gradient reached the same optimum as the best of 81 starts on CDNOW resamples and on data drawn
+        from the model (tests/test_pareto.py), in 20-100 evaluations of the likelihood."""
+        w, x, tx, big_t = data["w"], data["x"], data["tx"], data["T"]
+        rate = max(wdot(w, x) / max(wdot(w, tx), MIN_TIME), MIN_RATE)
+        mean_t = max(wdot(w, big_t) / float(np.sum(w)), MIN_TIME)
+        return np.array([1.0, 1.0 / rate, 1.0, mean_t])
+
+    # ------------------------------------------------------------------ the likelihood
     @staticmethod
-    def _log_a0(r, alpha, s, beta, x, tx, big_t, pairs=None):
-        """ln A0 (FH 2005 note, eqs. 19-20): A0 = F(t_x) - F(T), F(y) = 2F1(r+s+x, b1; r+s+x+1; z(y)) / (m+y)^(r+s+x).
+    def _log_g(params, x, y, grad=False):
+        """G(y) = r ln alpha + s ln beta + ln F(y), F(y) = 2F1(a, b1; a+1; z) / (m+y)^a (FH 2005 note,
+        eqs. 19-20), a = r+s+x: alpha >= beta: m = alpha, b1 = s+1, z = (alpha-beta)/(alpha+y); else
+        m = beta, b1 = r+x, z = (beta-alpha)/(beta+y); 1 - z = (min(alpha, beta) + y)/(m + y) exactly.
 
-        ``pairs``: optional ((x, t_x, code), (x, T, code)) of distinct pairs and the row codes into them."""
-        if alpha >= beta:
-            m, diff = alpha, alpha - beta
-        else:
-            m, diff = beta, beta - alpha
+        Written G = ln 2F1 - r ln(1 + (m-alpha+y)/alpha) - s ln(1 + (m-beta+y)/beta) - x ln(m+y), so that
+        no large terms cancel (s ln beta and s ln(m+y) are each about 1e9 at the bound s = beta = 6.6e7).
+        With ``grad`` also dG/d(r, alpha, s, beta), a (4, ...) array."""
+        r, alpha, s, beta = params
+        a = r + s + x
+        hi, lo = (alpha, beta) if alpha >= beta else (beta, alpha)
+        b1 = s + 1.0 if alpha >= beta else r + x
+        my = hi + y
+        w = (lo + y) / my
+        z = (hi - lo) / my
+        log_ra = np.log1p((hi - alpha + y) / alpha)          # ln((m+y)/alpha)
+        log_rb = np.log1p((hi - beta + y) / beta)            # ln((m+y)/beta)
+        log_my = np.log(my)
+        if not grad:
+            return log_hyp2f1_a1(a, b1, z, w) - r * log_ra - s * log_rb - x * log_my
+        value, l_a, l_b, l_z = log_hyp2f1_a1(a, b1, z, w, grad=True)
+        d_hi = -a / my + l_z * w / my               # d ln F / d(the larger of alpha, beta): dz = (lo+y)/(m+y)^2
+        d_lo = -l_z / my                            # d ln F / d(the smaller): dz = -1/(m+y)
+        d_alpha, d_beta = (d_hi, d_lo) if alpha >= beta else (d_lo, d_hi)
+        d_r = -log_ra + l_a + (0.0 if alpha >= beta else l_b)
+        d_s = -log_rb + l_a + (l_b if alpha >= beta else 0.0)
+        g = value - r * log_ra - s * log_rb - x * log_my
+        return g, np.stack(np.broadcast_arrays(d_r, r / alpha + d_alpha, d_s, s / beta + d_beta))
 
-        def log_f(x, y):
-            rsx = r + s + x
-            b1 = s + 1.0 if alpha >= beta else r + x
-            return log_hyp2f1(rsx, b1, rsx + 1.0, diff / (m + y)) - rsx * np.log(m + y)
-
+    def _log_a0(self, params, x, tx, big_t, pairs=None, grad=False):
+        """ln(alpha^r beta^s A0), A0 = F(t_x) - F(T) (FH 2005 note, eqs. 19-20): -inf where t_x = T; with
+        ``grad`` its derivatives (4, n). ``pairs``: optional ((x, t_x, code), (x, T, code)) of distinct pairs
+        and the row codes into them."""
         with np.errstate(all="ignore"):
             if pairs is None:
-                log_f_tx, log_f_t = log_f(x, tx), log_f(x, big_t)
+                (f1, g1), (f2, g2) = (self._log_g(params, x, y, grad=True) if grad else
+                                      (self._log_g(params, x, y), None) for y in (tx, big_t))
             else:
-                (x1, y1, c1), (x2, y2, c2) = pairs
-                log_f_tx, log_f_t = log_f(x1, y1)[c1], log_f(x2, y2)[c2]
-            gap = np.minimum(log_f_t - log_f_tx, 0.0)
-            return np.where(big_t > tx, log_f_tx + np.log(-np.expm1(gap)), -np.inf)
+                (f1, g1), (f2, g2) = (self._log_g(params, xp, yp, grad=True) if grad else
+                                      (self._log_g(params, xp, yp), None) for xp, yp, _ in pairs)
+                (_, _, c1), (_, _, c2) = pairs
+                f1, f2 = f1[c1], f2[c2]
+                if grad:
+                    g1, g2 = g1[:, c1], g2[:, c2]
+            gap = np.minimum(f2 - f1, 0.0)
+            value = np.where(big_t > tx, f1 + np.log(-np.expm1(gap)), -np.inf)
+            if not grad:
+                return value
+            # d ln(e^G1 - e^G2) = (dG1 - e^gap dG2) / (1 - e^gap)
+            d = (g1 - np.exp(gap) * g2) / -np.expm1(gap)
+            return value, np.where(np.isfinite(value) & np.all(np.isfinite(d), axis=0), d, 0.0)
 
-    def _row_loglik(self, params, x, tx, big_t, pairs=None):
+    def _row_loglik(self, params, x, tx, big_t, pairs=None, grad=False):
+        """Per row: (ln L, stay, leave) with ln L = ln Gamma(r+x) - ln Gamma(r) + ln(e^stay + e^leave),
+        stay = ln alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s and leave = ln alpha^r beta^s s/(r+s+x) A0;
+        with ``grad`` also d ln L / d(r, alpha, s, beta), a (4, n) array."""
         r, alpha, s, beta = params
         with np.errstate(all="ignore"):
-            a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-            stay = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
-            leave = np.log(s) - np.log(r + s + x) + self._log_a0(r, alpha, s, beta, x, tx, big_t, pairs)
-            return a1 + np.logaddexp(stay, leave), stay, leave
+            log_at, log_bt = np.log1p(big_t / alpha), np.log1p(big_t / beta)
+            stay = -r * log_at - x * np.log(alpha + big_t) - s * log_bt
+            a = r + s + x
+            if grad:
+                log_a0, d_a0 = self._log_a0(params, x, tx, big_t, pairs, grad=True)
+            else:
+                log_a0 = self._log_a0(params, x, tx, big_t, pairs)
+            leave = np.log(s) - np.log(a) + log_a0
+            rows = special.gammaln(r + x) - special.gammaln(r) + np.logaddexp(stay, leave)
+            if not grad:
+                return rows, stay, leave
+            p_leave = special.expit(leave - stay)
+            p_stay = 1.0 - p_leave
+            d = np.stack(np.broadcast_arrays(
+                special.digamma(r + x) - special.digamma(r) - p_stay * log_at + p_leave * (d_a0[0] - 1.0 / a),
+                p_stay * (r * big_t / alpha - x) / (alpha + big_t) + p_leave * d_a0[1],
+                -p_stay * log_bt + p_leave * (d_a0[2] + 1.0 / s - 1.0 / a),
+                p_stay * s * big_t / (beta * (beta + big_t)) + p_leave * d_a0[3]))
+            return rows, stay, leave, d
 
     def _loglik(self, params, data, grad=False):
-        rows = self._row_loglik(params, data["x"], data["tx"], data["T"], data.get("pairs"))[0]
-        ll = float(wdot(data["w"], rows))
-        return (ll, None) if grad else ll
+        out = self._row_loglik(params, data["x"], data["tx"], data["T"], data.get("pairs"), grad=grad)
+        ll = wdot(data["w"], out[0])
+        if not grad:
+            return ll
+        return ll, np.einsum("i,ki->k", data["w"], out[3])
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency, recency, T):
-        """P(alive at T | x, t_x, T) = 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0) (FH note, eq. 36)."""
+        """P(alive at T | x, t_x, T) = 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0) (FH note, eq. 36).
+
+        Scalars or arrays broadcast; a float for scalars, else their shape.
+        """
         params = self._p("r", "alpha", "s", "beta")
         x, tx, big_t = check_rfm(frequency, recency, T)
         _, stay, leave = self._row_loglik(params, x, tx, big_t)
@@ -89,10 +165,15 @@ class ParetoNBD(_RFMModel):
 
     def expected_purchases(self, t, frequency, recency, T):
         """E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive)
-        (FH 2005 note, eq. 41). At s = 1 the bracket over (s - 1) becomes ln((beta+T+t)/(beta+T))."""
+        (FH 2005 note, eq. 41). At s = 1 the bracket over (s - 1) becomes ln((beta+T+t)/(beta+T)).
+
+        t in the summary's time unit, finite and >= 0 (InputError naming ``t`` otherwise). Scalars or
+        arrays broadcast; a float for scalars, else their shape.
+        """
         r, alpha, s, beta = self._p("r", "alpha", "s", "beta")
+        t = check_horizon("t", t)
         x, tx, big_t = check_rfm(frequency, recency, T)
-        t = np.asarray(t, dtype=float)
+        t, x, tx, big_t = np.broadcast_arrays(t, x, tx, big_t)
         with np.errstate(all="ignore"):
             log_q = np.log(beta + big_t) - np.log(beta + big_t + t)
             growth = _one_minus_q_pow(log_q, s)
@@ -100,9 +181,12 @@ class ParetoNBD(_RFMModel):
         return scalar_or_array(out)
 
     def expected_purchases_new_customer(self, t):
-        """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (FH 2005 note, eq. 27)."""
+        """E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (FH 2005 note, eq. 27).
+
+        t finite and >= 0 (InputError naming ``t`` otherwise); a float for a scalar t.
+        """
         r, alpha, s, beta = self._p("r", "alpha", "s", "beta")
-        t = np.asarray(t, dtype=float)
+        t = check_horizon("t", t)
         with np.errstate(all="ignore"):
             return scalar_or_array(r * beta / alpha * _one_minus_q_pow(np.log(beta) - np.log(beta + t), s))
 
@@ -113,9 +197,10 @@ class ParetoNBD(_RFMModel):
         NB(n; r, alpha/(alpha+t)) (beta/(beta+t))^s, or after dying at tau < t, density
         s beta^s / (beta+tau)^(s+1), having made n purchases by then: NB(n; r, alpha/(alpha+tau)).
         The second term is integrated over tau by Gauss-Legendre quadrature (QUADRATURE_POINTS nodes).
+        n a whole number >= 0 and t finite and >= 0 (InputError naming the field otherwise); they broadcast.
         """
         r, alpha, s, beta = self._p("r", "alpha", "s", "beta")
-        n, t = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(t, dtype=float))
+        n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         nodes, weights = np.polynomial.legendre.leggauss(QUADRATURE_POINTS)
 
         def log_nb(n, tau):
