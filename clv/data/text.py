@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 WESTERN_FOR_ARABIC = "0123456789" * 2
 ARABIC_SEPARATORS = {"٫": ".", "٬": ",", "،": ","}
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")   # an e-mail address
 ARABIC_TABLE = str.maketrans({**dict(zip(ARABIC_DIGITS, WESTERN_FOR_ARABIC)), **ARABIC_SEPARATORS})
 
 
