@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: run test bench sample clean
+.PHONY: run test bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
