@@ -13,7 +13,8 @@ Conventions (README, "Conventions"):
   at the end of month 0, then ``monthly_churn``), ``retention_curve = (alpha, beta)`` (shifted-beta-
   geometric survival S(t) = B(alpha, beta + t) / B(alpha, beta), which replaces ``monthly_churn``) and
   ``monthly_expansion`` (active customers' ARPU grows by this fraction a month). With any of them set,
-  ``evaluate`` uses the exact month-by-month engine of ``clv.scenarios.engine``.
+  ``evaluate`` uses the exact month-by-month engine (``clv.cashflows.evaluate_month_by_month``, on
+  ``clv.engine``).
 
 Every closed form here broadcasts over NumPy arrays (a grid is one call); a scalar in gives a float.
 """
@@ -21,17 +22,15 @@ Every closed form here broadcasts over NumPy arrays (a grid is one call); a scal
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .cashflows import (RULE_OF_THUMB_LTV_TO_CAC, TABLE_MAX_MONTHS, TABLE_MIN_MONTHS,  # noqa: F401 (re-exported)
+                        TABLE_SURVIVAL_FLOOR, Result, evaluate_month_by_month, ratio_and_simple_payback,
+                        table_months)
 from .errors import InputError
-
-RULE_OF_THUMB_LTV_TO_CAC = 3.0      # the common "LTV should be at least 3x CAC" rule
-TABLE_MIN_MONTHS = 36               # the month table covers at least three years ...
-TABLE_MAX_MONTHS = 600              # ... and at most fifty
-TABLE_SURVIVAL_FLOOR = 0.01         # ... and stops once fewer than 1% of customers remain
 
 
 def monthly_rate(annual_rate):
@@ -139,25 +138,6 @@ class Assumptions:
         return cls(arpu=float(avg_order_value) * float(orders_per_year) / 12.0, gross_margin=gross_margin,
                    monthly_churn=churn, cac=cac, annual_discount_rate=annual_discount_rate,
                    horizon_months=horizon_months)
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """What ``evaluate`` returns: the figures the calculator shows, plus the month-by-month table."""
-
-    assumptions: Assumptions
-    ltv: float                                 # gross-margin LTV per acquired customer (may be math.inf)
-    revenue_ltv: float                         # the same before margin
-    ltv_to_cac: float | None                   # LTV / CAC; inf when CAC is 0, None when both are 0
-    payback_months: float | None               # CAC / (ARPU x m); None when the margin is 0
-    payback_months_churn_adjusted: float | None  # when expected discounted margin first reaches CAC
-    expected_lifetime_months: float            # expected paid months (1 / churn with no horizon)
-    months: pd.DataFrame = field(repr=False)   # month, survival, expected_margin, discount_factor,
-    #                                            discounted_cumulative_margin, cumulative_minus_cac
-
-    @property
-    def meets_rule_of_thumb(self) -> bool:
-        return self.ltv_to_cac is not None and self.ltv_to_cac >= RULE_OF_THUMB_LTV_TO_CAC
 
 
 def ltv(arpu, gross_margin, monthly_churn, annual_discount_rate=0.0, horizon_months=None):
@@ -278,48 +258,16 @@ def evaluate(assumptions: Assumptions) -> Result:
     """
     a = assumptions
     if a.uses_engine:
-        return _evaluate_by_engine(a)
+        return evaluate_month_by_month(a)
     value = ltv(a.arpu, a.gross_margin, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     revenue = ltv(a.arpu, 1.0, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
-    ratio, simple = _ratio_and_simple_payback(a, value)
+    ratio, simple = ratio_and_simple_payback(a, value)
     adjusted = payback_churn_adjusted(a.monthly_margin, a.cac, a.monthly_churn, a.annual_discount_rate,
                                       a.horizon_months)
     return Result(assumptions=a, ltv=value, revenue_ltv=revenue, ltv_to_cac=ratio, payback_months=simple,
                   payback_months_churn_adjusted=adjusted,
                   expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
                   months=month_table(a, adjusted))
-
-
-def _ratio_and_simple_payback(a: Assumptions, value: float) -> tuple[float | None, float | None]:
-    """LTV:CAC (inf when CAC is 0 and LTV > 0, None when both are 0) and CAC / (ARPU x m) (None: no margin)."""
-    if a.cac > 0:
-        ratio = value / a.cac
-    else:
-        ratio = math.inf if value > 0 else None
-    g = a.monthly_margin
-    simple = (a.cac / g if g > 0 else None) if a.cac > 0 else 0.0
-    return ratio, simple
-
-
-def _evaluate_by_engine(a: Assumptions) -> Result:
-    """``evaluate`` with first-month churn, an sBG retention curve or expansion: the month-by-month engine.
-
-    Reference (hand-worked): first month 20%, then 5%: LTV = 40 + 0.8 x 40 / 0.05 = 680; payback
-    1 + ln(1 - 260 x 0.05 / 32) / ln 0.95 = 11.163 (40 in month 0, then 32 x 0.95^(t-1)).
-
-    >>> r = evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300, first_month_churn=0.2))
-    >>> round(r.ltv, 6), round(r.payback_months_churn_adjusted, 3)
-    (680.0, 11.163)
-    >>> round(evaluate(Assumptions(50, 0.8, 0.05, 300, monthly_expansion=0.01)).ltv, 4)   # 40 / (1 - 1.01 x 0.95)
-    987.6543
-    """
-    from .scenarios.scenario import evaluate_extended   # the engine imports this module
-    figures = evaluate_extended(a)
-    value = figures["ltv"]
-    ratio, simple = _ratio_and_simple_payback(a, value)
-    return Result(assumptions=a, ltv=value, revenue_ltv=figures["revenue_ltv"], ltv_to_cac=ratio,
-                  payback_months=simple, payback_months_churn_adjusted=figures["payback_months_churn_adjusted"],
-                  expected_lifetime_months=figures["expected_lifetime_months"], months=figures["months"])
 
 
 def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:
@@ -336,13 +284,15 @@ def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:
 
 
 def table_length(monthly_churn: float, horizon_months: int | None, payback: float | None = None) -> int:
-    """How many months a table or chart shows: the horizon, else until few customers remain."""
-    if horizon_months is not None:
-        return int(horizon_months)
+    """How many months a table or chart shows with a constant churn (``clv.cashflows.table_months``):
+    the horizon, else until few customers remain, (1 - c)^t < ``TABLE_SURVIVAL_FLOOR``.
+
+    >>> table_length(0.05, None), table_length(0.05, 24)
+    (90, 24)
+    """
     c = float(monthly_churn)
     until_few = math.log(TABLE_SURVIVAL_FLOOR) / math.log(1.0 - c) if 0 < c < 1 else (1 if c >= 1 else TABLE_MAX_MONTHS)
-    n = max(TABLE_MIN_MONTHS, math.ceil(until_few), math.ceil(1.5 * payback) if payback else 0)
-    return int(min(n, TABLE_MAX_MONTHS))
+    return table_months(until_few, horizon_months, payback)
 
 
 def _check_number(name: str, value: object, low: float | None, high: float | None, allowed: str) -> None:

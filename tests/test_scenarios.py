@@ -9,9 +9,9 @@ from hypothesis import strategies as hs
 from scipy.special import gammaln
 
 import clv
-from clv import i18n
-from clv.scenarios import (TEMPLATES, AnnualBilling, Campaign, break_even, compare, describe, engine,
-                           evaluate_scenario, price_change, sensitivity, simulate, totals)
+from clv import engine, i18n
+from clv.scenarios import (TEMPLATES, AnnualBilling, Campaign, break_even, compare, describe, evaluate_scenario,
+                           price_change, sensitivity, simulate, totals)
 
 from tests import strategies as S
 

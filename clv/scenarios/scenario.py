@@ -15,9 +15,7 @@ Figures (per acquired customer, expected, discounted as in ``clv.core``):
 - ``cac`` = baseline CAC x prod_i (1 + reach_i x cac_change_i);
 - ``ltv_to_cac = (ltv - campaign_cost) / cac`` (the value net of campaign costs per acquisition cost);
 - ``payback_months``: when the expected cumulative discounted margin net of campaign costs reaches
-  CAC, interpolated within the month as ``clv.core`` does (geometric between this month's and next
-  month's flow; linear when that is not a positive ratio); None if never within the horizon (or
-  within ``PAYBACK_LIMIT_MONTHS`` with no horizon).
+  CAC (``clv.cashflows``: interpolated within the month as ``clv.core`` does; None if never).
 """
 
 from __future__ import annotations
@@ -29,15 +27,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from .. import fmt, i18n
-from ..core import (TABLE_MAX_MONTHS, TABLE_MIN_MONTHS, TABLE_SURVIVAL_FLOOR, Assumptions, Result,
-                    evaluate)
+from .. import engine, fmt, i18n
+from ..cashflows import Blend, blend, cashflow_table, segment_totals
+from ..core import Assumptions, Result, evaluate
+from ..engine import times
 from ..errors import InputError
-from . import engine
 from .campaigns import BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, Campaign
 
 MAX_CAMPAIGNS = 8                 # exact Shapley values over 2^k subsets
-PAYBACK_LIMIT_MONTHS = 12_000     # a payback later than 1,000 years counts as never
 SIM_CHUNK_CELLS = 2_000_000       # draws x segments x months per vectorised block in ``simulate``
 BREAK_EVEN_GRID = 65              # points scanned for the first sign change before brentq
 VALUE_FIELDS = EFFECT_FIELDS + BILLING_FIELDS
@@ -87,20 +84,9 @@ def _values(campaigns, overrides=None) -> dict[str, np.ndarray]:
     return out
 
 
-@dataclass(frozen=True)
-class _Segs:
-    weight: np.ndarray
-    arpu: np.ndarray
-    margin: np.ndarray
-    one_off: np.ndarray
-    monthly: np.ndarray
-    share: np.ndarray
-    seg: engine.Segments
-    members: np.ndarray
-
-
 def _segments(baseline: Assumptions, campaigns, values, churn_scale: float = 1.0,
-              clip_margin: bool = False) -> _Segs:
+              clip_margin: bool = False) -> Blend:
+    """The cohort's 2^k segments (rows of ``_membership(k)``) over the rows of ``values`` (``_values``)."""
     k = len(campaigns)
     members = _membership(k)                                  # (S, k)
     b = members[None, :, :]
@@ -138,33 +124,17 @@ def _segments(baseline: Assumptions, campaigns, values, churn_scale: float = 1.0
             raise InputError("margin_change", float(margin[bad].flat[0]), "scenarios.allowed.margin_total",
                              margin=fmt.percent(baseline.gross_margin, 1))
         margin = np.clip(margin, 0.0, 1.0)
-    return _Segs(weight, arpu, margin, *costs, engine.Segments(churn_k, annual, renewal, price), members)
+    return Blend(weight, arpu, margin, *costs, engine.Segments(churn_k, annual, renewal, price))
 
 
-def _times(x, y):
-    with np.errstate(all="ignore"):
-        return np.where(x == 0, 0.0, x * y)
-
-
-def _segment_totals(baseline: Assumptions, s: _Segs, horizon=None):
-    """Per-segment (revenue LTV, LTV, campaign cost, discounted active months) per customer of the
-    segment, shape (N, S)."""
-    u, a = engine.sums(engine.Base.of(baseline), s.seg, horizon if horizon is not None else baseline.horizon_months)
-    revenue = _times(s.arpu, u)
-    ltv = _times(s.margin, revenue)
-    with np.errstate(all="ignore"):
-        cost = s.one_off + _times(s.monthly, a) + _times(s.share, revenue)
-    return revenue, ltv, cost, a
-
-
-def _segment_values(s: _Segs, revenue, cost_months, expansion: float):
+def _segment_values(s: Blend, revenue, cost_months, expansion: float):
     """Per-segment value (LTV - campaign cost) as (margin - revenue share) x revenue - monthly costs -
     one-off cost, so an unlimited revenue gives +/- infinity by the sign of what each unit of revenue
     keeps, not inf - inf. When revenue and the months a monthly cost is paid are both unlimited (a
     lifetime without end, no discounting), the sign is that of the flow the months tend to: what
     revenue keeps if ARPU grows (expansion > 0), else that less the monthly cost (0: undefined, nan)."""
     with np.errstate(all="ignore"):
-        value = _times(s.margin - s.share, revenue) - _times(s.monthly, cost_months) - s.one_off
+        value = times(s.margin - s.share, revenue) - times(s.monthly, cost_months) - s.one_off
         both = np.isinf(revenue) & np.isinf(cost_months) & (s.monthly > 0)
         if np.any(both):
             keep = (s.margin - s.share) * s.arpu
@@ -172,11 +142,6 @@ def _segment_values(s: _Segs, revenue, cost_months, expansion: float):
             limit = np.where(flow > 0, math.inf, np.where(flow < 0, -math.inf, math.nan))
             value = np.where(both, limit, value)
         return value
-
-
-def _blend(weight, x):
-    with np.errstate(all="ignore"):
-        return np.sum(_times(weight, x), axis=-1)
 
 
 def _cac(baseline: Assumptions, values) -> np.ndarray:
@@ -193,107 +158,11 @@ def _net_values(baseline, campaigns, overrides, churn_scale=1.0, clip_margin=Fal
     for start in range(0, n, step):
         part = {name: v if v.shape[0] == 1 else v[start:start + step] for name, v in values.items()}
         s = _segments(baseline, campaigns, part, churn_scale, clip_margin)
-        _, seg_ltv, seg_cost, _ = _segment_totals(baseline, s)
-        ltv[start:start + step] = _blend(s.weight, seg_ltv)
-        cost[start:start + step] = _blend(s.weight, seg_cost)
+        _, seg_ltv, seg_cost, _ = segment_totals(baseline, s)
+        ltv[start:start + step] = blend(s.weight, seg_ltv)
+        cost[start:start + step] = blend(s.weight, seg_cost)
     cac = np.broadcast_to(_cac(baseline, values), (n,))
     return ltv, cost, cac
-
-
-# ----------------------------------------------------------------------------------------------
-# month table and payback
-# ----------------------------------------------------------------------------------------------
-
-def _payback(net_discounted: np.ndarray, cac: float, horizon: int | None, total: float) -> float | None:
-    """First time the cumulative of ``net_discounted`` (one value per month) reaches ``cac``.
-
-    Within the month it is interpolated as ``clv.core.payback_churn_adjusted`` does (exact where the
-    flows are geometric): with x0, x1 this and next month's flows and q = x1 / x0,
-    s = ln(1 - need (1 - q) / x0) / ln q; linear (need / x0) in month 0 (as there) and when q is not a
-    positive ratio other than 1. ``total`` is the exact sum of all flows: no payback unless it exceeds CAC.
-    """
-    if cac <= 0:
-        return 0.0
-    if not total > cac:
-        return None
-    x = np.asarray(net_discounted, dtype=float)
-    cum = np.cumsum(x[:-1])
-    hit = np.flatnonzero(cum >= cac)
-    if not hit.size:
-        return None
-    i = int(hit[0])
-    need = cac - (cum[i - 1] if i else 0.0)
-    x0, x1 = x[i], x[i + 1]
-    s = need / x0 if x0 > 0 else 0.0          # linear in month 0: nobody has churned, nothing discounted
-    if i > 0 and x0 > 0 and x1 > 0 and x1 != x0:
-        q = x1 / x0
-        rest = 1.0 - need * (1.0 - q) / x0
-        if rest > 0:
-            s = math.log(rest) / math.log(q)
-    t = i + min(max(s, 0.0), 1.0)
-    return t if horizon is None or t <= horizon else None
-
-
-def _month_flows(baseline: Assumptions, s: _Segs, months: int):
-    """Blended undiscounted monthly (survival, revenue, margin, cost) and discounted net, months 0..n-1."""
-    base = engine.Base.of(baseline)
-    t = np.arange(months, dtype=float)
-    rev_unit, surv = engine.flows(base, s.seg, t)              # (1, S, T)
-    w = s.weight[..., None]
-    # _times: a zero weight, margin or share times a month whose growth overflowed is 0, not nan
-    revenue = _times(s.arpu[..., None], rev_unit)
-    margin = _times(s.margin[..., None], revenue)
-    with np.errstate(all="ignore"):
-        cost = s.monthly[..., None] * surv + _times(s.share[..., None], revenue) + s.one_off[..., None] * (t == 0)
-        blended = [np.sum(_times(w, x), axis=-2)[0] for x in (surv, revenue, margin, cost)]
-    discount = (1.0 + base.monthly_discount) ** -t
-    return blended, discount
-
-
-def _table(baseline: Assumptions, s: _Segs, cac: float, total_net: float):
-    """(month table, payback): table rows as ``clv.core.month_table`` chooses them."""
-    h = baseline.horizon_months
-    n = min(h, PAYBACK_LIMIT_MONTHS) if h is not None else TABLE_MAX_MONTHS
-    (surv, revenue, margin, cost), discount = _month_flows(baseline, s, n + 1)
-    with np.errstate(all="ignore"):                       # months of unlimited growth are inf
-        net = (margin - cost) * discount
-    payback = _payback(net, cac, h, total_net)
-    if payback is None and h is None and total_net > cac > 0:
-        (_, _, m2, c2), d2 = _month_flows(baseline, s, PAYBACK_LIMIT_MONTHS + 1)
-        with np.errstate(all="ignore"):
-            payback = _payback((m2 - c2) * d2, cac, None, total_net)
-    if h is not None:
-        rows = n
-    else:
-        low = np.flatnonzero(surv[:n] < TABLE_SURVIVAL_FLOOR)
-        until_few = int(low[0]) if low.size else TABLE_MAX_MONTHS
-        rows = max(TABLE_MIN_MONTHS, until_few, math.ceil(1.5 * payback) if payback else 0)
-        rows = int(min(rows, TABLE_MAX_MONTHS))
-    cumulative = np.cumsum(net[:rows])
-    table = pd.DataFrame({
-        "month": np.arange(rows), "survival": surv[:rows], "expected_revenue": revenue[:rows],
-        "expected_margin": margin[:rows], "campaign_cost": cost[:rows], "discount_factor": discount[:rows],
-        "discounted_cumulative_net": cumulative, "cumulative_minus_cac": cumulative - cac})
-    return table, payback
-
-
-def evaluate_extended(a: Assumptions) -> dict:
-    """``clv.evaluate``'s figures by the month-by-month engine (first-month churn, sBG curve, expansion).
-
-    Returns ltv, revenue_ltv, payback_months_churn_adjusted, expected_lifetime_months and the month
-    table with ``clv.core.month_table``'s columns.
-    """
-    values = _values(())
-    s = _segments(a, (), values)
-    revenue, ltv, _, _ = _segment_totals(a, s)
-    _, lifetime = engine.sums(engine.Base.of(a), s.seg, a.horizon_months, monthly_discount=0.0)
-    table, payback = _table(a, s, a.cac, float(ltv[0, 0]))
-    months = pd.DataFrame({"month": table["month"], "survival": table["survival"],
-                           "expected_margin": table["expected_margin"], "discount_factor": table["discount_factor"],
-                           "discounted_cumulative_margin": table["discounted_cumulative_net"],
-                           "cumulative_minus_cac": table["cumulative_minus_cac"]})
-    return {"ltv": float(ltv[0, 0]), "revenue_ltv": float(revenue[0, 0]), "payback_months_churn_adjusted": payback,
-            "expected_lifetime_months": float(np.asarray(lifetime).flat[0]), "months": months}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -357,7 +226,7 @@ def _shapley(values: np.ndarray, reach: np.ndarray) -> tuple[np.ndarray, np.ndar
     factor = np.where(s_in, np.where(r_in, reach, 1.0 - reach), np.where(r_in, 0.0, 1.0))
     weights = np.prod(factor, axis=-1)                      # (S, R)
     with np.errstate(all="ignore"):
-        v = np.sum(_times(weights, values[None, :]), axis=-1) - values[0]
+        v = np.sum(times(weights, values[None, :]), axis=-1) - values[0]
     size = bits.sum(axis=1)
     phi = np.zeros(k)
     for i in range(k):
@@ -383,13 +252,13 @@ def evaluate_scenario(baseline: Assumptions, campaigns) -> ScenarioResult:
     base_result = evaluate(baseline)
     values = _values(campaigns)
     s = _segments(baseline, campaigns, values)
-    revenue, ltv, cost, months = (x[0] for x in _segment_totals(baseline, s))
+    revenue, ltv, cost, months = (x[0] for x in segment_totals(baseline, s))
     seg_value = _segment_values(s, revenue, months, baseline.monthly_expansion)[0]
     weight = s.weight[0]
-    blend = lambda x: float(_blend(weight, x))        # noqa: E731
-    total_ltv, total_revenue, total_cost = blend(ltv), blend(revenue), blend(cost)
+    total = lambda x: float(blend(weight, x))        # noqa: E731
+    total_ltv, total_revenue, total_cost = total(ltv), total(revenue), total(cost)
     with np.errstate(all="ignore"):
-        after_cost = blend(seg_value)                 # ltv - campaign cost, also when both are unlimited
+        after_cost = total(seg_value)                 # ltv - campaign cost, also when both are unlimited
         net = after_cost - base_result.ltv
         change = _clean(total_ltv - base_result.ltv)
     net = _clean(net)
@@ -399,8 +268,8 @@ def evaluate_scenario(baseline: Assumptions, campaigns) -> ScenarioResult:
         phi = np.full(len(campaigns), np.nan)        # some campaigns alone are unlimited, together not:
                                                       # shares of inf - inf are not defined
     attribution = {c.name: _clean(p) for c, p in zip(campaigns, phi)}
-    table, payback = _table(baseline, s, cac, after_cost if not math.isnan(after_cost) else -math.inf)
-    names = [tuple(c.name for c, hit in zip(campaigns, row) if hit) for row in s.members]
+    table, payback = cashflow_table(baseline, s, cac, after_cost if not math.isnan(after_cost) else -math.inf)
+    names = [tuple(c.name for c, hit in zip(campaigns, row) if hit) for row in _membership(len(campaigns))]
     segments = pd.DataFrame({
         "campaigns": names, "share": weight, "arpu": s.arpu[0], "gross_margin": s.margin[0],
         "churn_factor": np.broadcast_to(s.seg.k, s.weight.shape)[0],

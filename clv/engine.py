@@ -1,8 +1,9 @@
 """The month-by-month engine: expected, discounted cash flows of customer segments, exact to any horizon.
 
 A *segment* is a share of the acquired cohort whose customers all behave alike. This module knows
-nothing about campaigns: it takes, per segment (arrays that broadcast, so segments x draws is one
-call), a churn factor ``k``, a billing plan and a price multiplier, and returns per unit of ARPU
+nothing about campaigns and imports nothing from ``clv`` (``clv.cashflows`` builds on it, ``clv.core`` on
+that). It takes, per segment (arrays that broadcast, so segments x draws is one call), a churn factor
+``k``, a billing plan and a price multiplier, and returns per unit of ARPU
 
     U = sum_t pay(t) x (1 + e)^t x S(t) x v^t     (expected discounted revenue, per 1 of ARPU)
     A = sum_t S(t) x v^t                          (expected discounted active months)
@@ -64,8 +65,8 @@ class Base:
 
     @classmethod
     def of(cls, a) -> "Base":
-        """The engine's view of a ``clv.Assumptions``."""
-        d = (1.0 + a.annual_discount_rate) ** (1.0 / 12.0) - 1.0
+        """The engine's view of a ``clv.Assumptions`` (its monthly discount rate is ``clv.core.monthly_rate``'s)."""
+        d = a.monthly_discount_rate
         curve = getattr(a, "retention_curve", None)
         first = getattr(a, "first_month_churn", None)
         e = float(getattr(a, "monthly_expansion", 0.0))
@@ -168,8 +169,13 @@ def sums(base: Base, seg: Segments, horizon: int | None = None, monthly_discount
     return u, a
 
 
-def _times(x, y):
-    """x * y with 0 x inf = 0 (nothing left to earn forever is nothing)."""
+def times(x, y):
+    """x * y with 0 x inf = 0 (nothing left to earn forever is nothing): a zero weight, margin or share times
+    an unlimited sum, or a month whose growth overflowed, is 0, not nan. Broadcasts.
+
+    >>> times(np.array([0.0, 2.0]), np.array([np.inf, 3.0])).tolist()
+    [0.0, 6.0]
+    """
     with np.errstate(all="ignore"):
         return np.where(x == 0, 0.0, x * y)
 
@@ -206,8 +212,8 @@ def _tails(base: Base, seg: Segments, horizon: int | None, d: float):
             c = np.minimum(k * base.churn, 1.0)
             rho_u, one_u = (1.0 - c) * xu, (c + d - e * (1.0 - c)) / (1.0 + d)
             rho_a, one_a = (1.0 - c) * v, (c + d) / (1.0 + d)
-            mu = _times(u_m, _geometric(rho_u, one_u, rest))
-            ma = _times(a_m, _geometric(rho_a, one_a, rest))
+            mu = times(u_m, _geometric(rho_u, one_u, rest))
+            ma = times(a_m, _geometric(rho_a, one_a, rest))
         else:
             mu, ma = _sbg_tail(base, seg, k, u_m, a_m, xu, v, horizon, d)
 
@@ -217,13 +223,13 @@ def _tails(base: Base, seg: Segments, horizon: int | None, d: float):
         big_a = r * v ** MONTHS_PER_YEAR
         year = np.sum(v ** np.arange(MONTHS_PER_YEAR))
         if rest is None:
-            au = _times(u_m, _geometric(big_u, 1.0 - big_u, None))
-            aa = _times(a_m, year * _geometric(big_a, 1.0 - big_a, None))
+            au = times(u_m, _geometric(big_u, 1.0 - big_u, None))
+            aa = times(a_m, year * _geometric(big_a, 1.0 - big_a, None))
         else:
             renewals = math.ceil(rest / MONTHS_PER_YEAR)
             full, part = divmod(rest, MONTHS_PER_YEAR)
-            au = _times(u_m, _geometric(big_u, 1.0 - big_u, renewals))
-            aa = _times(a_m, year * _geometric(big_a, 1.0 - big_a, full)
+            au = times(u_m, _geometric(big_u, 1.0 - big_u, renewals))
+            aa = times(a_m, year * _geometric(big_a, 1.0 - big_a, full)
                         + np.power(big_a, full) * np.sum(v ** np.arange(part)))
     return np.where(annual, au, mu), np.where(annual, aa, ma)
 
@@ -244,10 +250,10 @@ def _sbg_tail(base, seg, k, u_m, a_m, xu, v, horizon, d):
 
     def closed(x, value):
         if x < 1.0:
-            return _times(value, _sbg_hyp(base, k, alive, m, x)), True
+            return times(value, _sbg_hyp(base, k, alive, m, x)), True
         if x == 1.0:
             f = np.where(a_ > 1.0, (a_ + b_ + m - 1.0) / np.where(a_ > 1, a_ - 1.0, 1.0), np.inf)
-            return _times(value, f), True
+            return times(value, f), True
         return np.where(value > 0, np.inf, 0.0), True
 
     if horizon is None:
