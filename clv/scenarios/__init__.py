@@ -2,9 +2,12 @@
 
 A campaign (``Campaign``) reaches a share of the acquired cohort and changes its ARPU, churn, margin,
 billing plan or CAC, at a cost per reached customer. ``evaluate_scenario`` applies up to eight at once
-and evaluates them exactly over the 2^k customer segments they create (``scenario`` module docstring);
+and evaluates them exactly over the 2^k customer segments they create (``segments`` module docstring);
 ``break_even``, ``sensitivity``, ``simulate`` and ``describe`` build on it; ``TEMPLATES`` holds named
-kinds of campaign with documented defaults. Conventions are those of ``clv.core`` (payment at the start
+kinds of campaign with documented defaults. Modules: ``campaigns`` (what a campaign is), ``segments``
+(campaigns -> customer segments), ``result`` (``evaluate_scenario``, ``compare``, ``totals``), ``breakeven``,
+``uncertainty`` (``sensitivity``, ``simulate``) and ``description`` (``describe``, ``idle_drivers``); cash
+flows and payback come from ``clv.cashflows``. Conventions are those of ``clv.core`` (payment at the start
 of each active month, month 0 undiscounted, churn at the end of each month).
 
 >>> import clv
@@ -16,8 +19,11 @@ of each active month, month 0 undiscounted, churn at the end of each month).
 
 from .campaigns import (BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, TEMPLATES, AnnualBilling, Campaign, Template,
                         effects, price_change)
-from .scenario import (DRIVERS, MAX_CAMPAIGNS, CohortTotals, ScenarioResult, Simulation, break_even, compare,
-                       describe, evaluate_scenario, idle_drivers, sensitivity, simulate, totals)
+from .breakeven import break_even
+from .description import describe, idle_drivers
+from .result import CohortTotals, ScenarioResult, compare, evaluate_scenario, totals
+from .segments import MAX_CAMPAIGNS
+from .uncertainty import DRIVERS, Simulation, sensitivity, simulate
 
 __all__ = ["AnnualBilling", "Campaign", "Template", "TEMPLATES", "price_change", "evaluate_scenario",
            "ScenarioResult", "compare", "totals", "CohortTotals", "break_even", "sensitivity", "simulate",
