@@ -7,11 +7,11 @@ import streamlit as st
 
 import clv
 import ui
-from clv import data, fmt, tables
+from clv import data, fmt, predict, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
-from ui import cache, dataset, panels, state, widgets
-from ui.fields import DATA, DATA_PAGE, RETENTION, SUBSCRIPTION
+from ui import cache, dataset, inputs, panels, state, widgets
+from ui.fields import DATA, DATA_PAGE
 
 PREVIEW_ROWS = 100                # kept rows shown in the preview
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "ndjson"]
@@ -278,13 +278,8 @@ with ui.guard():
             widgets.show_error(err, s.lang)
             state.write_url()
             st.stop()
-        churn_pct = round(derived.monthly_churn.value * 100.0, 1)
-        baseline = {
-            "calc_mode": SUBSCRIPTION, "calc_arpu": round(derived.arpu.value, 2), "calc_churn": churn_pct,
-            "calc_aov": round(derived.avg_order_value.value, 2), "calc_orders": round(derived.orders_per_year.value, 1),
-            "calc_life": RETENTION, "calc_retention": round(100.0 * (1.0 - churn_pct / 100.0) ** 12, 1),
-            "calc_churn_shape": "constant",
-        }
+        baseline = predict.data_baseline(derived.arpu.value, derived.monthly_churn.value,
+                                         derived.avg_order_value.value, derived.orders_per_year.value)
         cards = st.columns(4)
         shown = (("arpu", s.money), ("monthly_churn", lambda v: fmt.percent(v, 2, s.digits)),
                  ("orders_per_year", lambda v: fmt.number(v, 2, s.digits)), ("avg_order_value", s.money))
@@ -317,9 +312,7 @@ with ui.guard():
             state.write_url()
             st.stop()
         last = metrics.monthly.iloc[-1]
-        churn_pct = round(logo * 100.0, 1)
-        baseline = {"calc_mode": SUBSCRIPTION, "calc_arpu": round(arpu, 2), "calc_churn": churn_pct,
-                    "calc_churn_shape": "constant"}
+        baseline = predict.data_baseline(arpu, logo)
         cards = st.columns(4)
         widgets.metric(cards[0], s.text("datapage.subs.mrr"), s.money(last["mrr_end"], 0),
                        s.text("datapage.subs.mrr_help", month=str(metrics.monthly.index[-1])))
@@ -336,7 +329,8 @@ with ui.guard():
 
     left, right = st.columns([1, 2], vertical_alignment="center")
     left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,
-                args=(baseline, s.lang, s.currency), icon=":material/input:", help=s.text("datapage.derived.use_help"))
+                args=(inputs.calc_fields(baseline, baseline.fields), s.lang, s.currency), icon=":material/input:",
+                help=s.text("datapage.derived.use_help"))
     with right:
         ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
     panels.baseline_note()

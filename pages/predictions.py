@@ -12,7 +12,7 @@ from clv.export import safe_csv
 from clv.models import GammaGamma
 from ui import cache, dataset, panels, state, widgets
 from ui.fields import PRED_AUTO, PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
-from ui.inputs import calc_assumptions
+from ui.inputs import calc_assumptions, calc_fields
 
 F = {f.key: f for f in PREDICTIONS}
 DEFAULT_MARGIN = 0.8            # used only when the calculator's inputs are invalid (a message says so)
@@ -246,7 +246,7 @@ with ui.guard():
                 # The calculator's LTV is per new customer, so its baseline is what the models expect from a
                 # customer acquired today (not the mean remaining value of customers already on the books).
                 newcomer = predict.new_customer_baseline(customer_models, horizon, annual_rate)
-                baseline = newcomer.fields()
+                baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
                 st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=panels.use_as_baseline,
                           args=(baseline, s.lang, s.currency),
                           icon=":material/move_up:", type="primary")

@@ -153,8 +153,8 @@ with ui.guard():
             widgets.plot(tab_curves, s, scenario_charts.value_curves(with_baseline, s.lang, s.currency), key="sc_value_curves")
             widgets.plot(tab_curves, s, scenario_charts.survival_curves(with_baseline, s.lang, s.currency), key="sc_survival")
         if tab_tornado.open:
-            pct = widgets.number(F["sc_sens"], s.lang, tab_tornado) / 100.0
-            table_sens = scenarios.sensitivity(baseline, campaigns, pct, s.lang)
+            move = F["sc_sens"].to_core(widgets.number(F["sc_sens"], s.lang, tab_tornado))
+            table_sens = scenarios.sensitivity(baseline, campaigns, move, s.lang)
             idle = scenarios.idle_drivers(table_sens)
             widgets.plot(tab_tornado, s, scenario_charts.tornado(table_sens[~table_sens["driver"].isin(idle)], s.lang,
                                                              s.currency), key="sc_tornado")

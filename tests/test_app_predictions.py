@@ -103,7 +103,7 @@ def test_use_as_baseline_sets_the_calculators_fields():
     # not the mean remaining value of the file's customers (ARPU $11.42 made the calculator say 0.27 : 1).
     tx = data.load_sample("transactions").transactions
     newcomer = predict.new_customer_baseline(predict.fit_customer_models(tx, "bgnbd"), 12, 0.10)
-    assert store["calc_arpu"] == newcomer.fields()["calc_arpu"] == 32.38
+    assert store["calc_arpu"] == newcomer.assumptions().arpu == 32.38
     assert store["calc_churn"] == 8.45
 
 

@@ -111,12 +111,10 @@ def test_implied_churn_and_baseline_reproduce_the_mean_clv(full):
     # implied churn: (month-12 revenue / month-1 revenue)^(1/11) = 1 - churn
     hand = 1 - (values.last_month_revenue / values.first_month_revenue) ** (1 / 11)
     assert values.implied_monthly_churn == pytest.approx(hand)
-    fields = predict.baseline_fields(values)
-    assert fields["calc_mode"] == "subscription" and fields["calc_churn"] == round(hand * 100, 2)
-    assert (fields["calc_horizon"], fields["calc_discount"]) == (12, 10.0)
+    a = predict.baseline_fields(values, gross_margin=0.8, cac=300)
+    assert a.monthly_churn == round(hand, 4)
+    assert (a.horizon_months, a.annual_discount_rate, a.gross_margin, a.cac) == (12, 0.10, 0.8, 300)
     # the calculator with these inputs shows margin x mean CLV (to the cent, up to ARPU's rounding)
-    a = clv.Assumptions(arpu=fields["calc_arpu"], gross_margin=0.8, monthly_churn=fields["calc_churn"] / 100,
-                        cac=300, annual_discount_rate=0.10, horizon_months=12)
     assert clv.evaluate(a).ltv == pytest.approx(0.8 * values.mean_clv, abs=0.05)
 
 
@@ -244,9 +242,9 @@ def test_new_customer_baseline_by_hand():
     assert b.repeat_purchases == pytest.approx(hand, rel=1e-9)
     assert b.monthly_revenue.sum() == pytest.approx(60 * (1 + hand), rel=1e-9)
     # the calculator with these inputs shows margin x the discounted revenue of a new customer
-    f = b.fields()
-    a = clv.Assumptions(arpu=f["calc_arpu"], gross_margin=0.8, monthly_churn=f["calc_churn"] / 100, cac=300,
-                        annual_discount_rate=0.10, horizon_months=12)
+    a = b.assumptions(gross_margin=0.8, cac=300)
+    assert (a.arpu, a.monthly_churn) == (round(b.arpu, 2), round(b.monthly_churn, 4))
+    assert (a.horizon_months, a.annual_discount_rate, a.gross_margin, a.cac) == (12, 0.10, 0.8, 300)
     assert clv.evaluate(a).ltv == pytest.approx(0.8 * b.revenue, abs=0.05)
 
 

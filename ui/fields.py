@@ -50,7 +50,7 @@ EMPTY = ""                 # a free slot
 SCENARIOS = register(
     Field("sc_cohort", "n", 1000, 1, 100_000_000, 100, kind="int", fmt="%d",
           label_key="scenarios.page.cohort", help_key="scenarios.page.cohort_help"),
-    Field("sc_sens", "sens", 10.0, 1.0, 50.0, 1.0, fmt="%.0f",
+    Field("sc_sens", "sens", 10.0, 1.0, 50.0, 1.0, percent=True, fmt="%.0f",
           label_key="scenarios.page.sens", help_key="scenarios.page.sens_help"),
     Field("sc_template", "add", "loyalty", kind="choice", choices=TEMPLATE_KEYS,
           label_key="scenarios.page.template"),

@@ -15,8 +15,8 @@ from dataclasses import replace
 from . import state, widgets
 from .guard import callback
 
-from .fields import ADVANCED, CALC, CHURN_CURVE, CHURN_FIRST_MONTH, LIFESPAN, PURCHASES, RETENTION
-from .inputs import FIELD_WIDGETS, calc_assumptions
+from .fields import ADVANCED, CALC, CHURN_CURVE, CHURN_FIRST_MONTH, PURCHASES, RETENTION
+from .inputs import FIELD_WIDGETS, calc_assumptions, widget_values
 
 F = {f.key: f for f in (*CALC, *ADVANCED)}
 SUBSCRIPTION_FIELDS = ("calc_arpu", "calc_churn")
@@ -25,16 +25,9 @@ SHARED_FIELDS = ("calc_margin", "calc_cac", "calc_discount", "calc_horizon")
 
 
 def preset_widget_values(key: str) -> dict[str, Any]:
-    """A preset's values as the calculator's widgets show them (percent fields x 100)."""
+    """A preset's values as the calculator's widgets show them (``inputs.widget_values``)."""
     p = presets()[key]
-    by_core = {f.core: f for f in CALC if f.core}
-    out: dict[str, Any] = {"calc_mode": p.form}
-    for name, value in p.values.items():
-        f = by_core[name]
-        out[f.key] = value * 100.0 if f.percent else value
-    if p.form == PURCHASES:
-        out["calc_life"] = RETENTION if "annual_retention" in p.values else LIFESPAN
-    return out
+    return {"calc_mode": p.form, **widget_values(p.values)}
 
 
 BASELINE_NOTE = "_baseline_note"     # session state: what "use as baseline" changed, said on the next pages drawn
@@ -46,7 +39,7 @@ def _shown(key: str, value: Any, lang: str, currency: str) -> str:
     if f.kind == "choice":
         return clv.i18n.text(f"{f.label_key.rsplit('.', 1)[0]}.{value}", lang)
     if f.percent:                              # as precise as the value: 8.45% stays 8.45%
-        return clv.fmt.percent(value / 100.0, 1 if round(value, 1) == value else 2)
+        return clv.fmt.percent(f.to_core(value), 1 if round(value, 1) == value else 2)
     if f.kind == "int":
         return clv.fmt.number(value, 0)
     return clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
@@ -144,9 +137,9 @@ def advanced_panel(s: state.PageState) -> None:
 def with_advanced(a: clv.Assumptions) -> clv.Assumptions:
     """The assumptions with the advanced baseline applied; raises ``clv.InputError``."""
     shape = state.get("calc_churn_shape")
-    changes = {"monthly_expansion": state.get("calc_expansion") / 100.0}
+    changes = {"monthly_expansion": F["calc_expansion"].to_core(state.get("calc_expansion"))}
     if shape == CHURN_FIRST_MONTH:
-        changes["first_month_churn"] = state.get("calc_first_churn") / 100.0
+        changes["first_month_churn"] = F["calc_first_churn"].to_core(state.get("calc_first_churn"))
     elif shape == CHURN_CURVE:
         changes["retention_curve"] = (state.get("calc_sbg_alpha"), state.get("calc_sbg_beta"))
     return replace(a, **changes)

@@ -25,16 +25,16 @@ def free_slot() -> int | None:
 
 
 def template_values(slot: int, kind: str) -> dict:
-    """A template's defaults as the card's widgets show them (percent fields x 100)."""
+    """A template's defaults as the card's widgets show them (``Field.from_core``)."""
     c = scenarios.TEMPLATES[kind].defaults
     values = {campaign_key(slot, "kind"): kind, campaign_key(slot, "name"): ""}
-    for name in ("reach", "arpu_lift", "churn_reduction", "margin_change", "one_off_cost", "monthly_cost",
-                 "revenue_share_cost", "cac_change"):
-        v = getattr(c, name)
-        values[campaign_key(slot, name)] = round(v * 100.0, 10) if PERCENT[name] else v
+    shown = {name: getattr(c, name) for name in ("reach", "arpu_lift", "churn_reduction", "margin_change",
+                                                  "one_off_cost", "monthly_cost", "revenue_share_cost", "cac_change")}
     if c.annual_billing is not None:
-        values[campaign_key(slot, "billing_discount")] = round(c.annual_billing.discount * 100, 10)
-        values[campaign_key(slot, "renewal_rate")] = round(c.annual_billing.renewal_rate * 100, 10)
+        shown.update(billing_discount=c.annual_billing.discount, renewal_rate=c.annual_billing.renewal_rate)
+    fields = state.fields()
+    for name, value in shown.items():
+        values[campaign_key(slot, name)] = fields[campaign_key(slot, name)].from_core(value)
     return values
 
 

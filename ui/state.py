@@ -101,6 +101,33 @@ class Field:
             return tuple(v / 100.0 for v in value) if self.percent else value
         return value / 100.0 if self.percent else value
 
+    def from_core(self, value: Any) -> Any:
+        """A clv value as the widget shows it: the inverse of ``to_core``. A fraction becomes percent (x 100,
+        rounded to ``FROM_CORE_DECIMALS`` so 0.0845 shows 8.45, not 8.450000000000001), None becomes 0 where
+        0 means "no limit", a pair stays a pair, an int field gets an int.
+
+        >>> churn = Field("calc_churn", "churn", 5.0, 0.0, 100.0, percent=True)
+        >>> churn.from_core(0.0845), churn.from_core(churn.to_core(8.45)), churn.from_core((0.1, 0.25))
+        (8.45, 8.45, (10.0, 25.0))
+        >>> Field("calc_horizon", "h", 0, kind="int", zero_is_none=True).from_core(None)
+        0
+        """
+        if value is None:
+            return 0 if self.zero_is_none else None
+        if isinstance(value, tuple):
+            return tuple(self._shown(v) for v in value)
+        return self._shown(value)
+
+    def _shown(self, value: Any) -> Any:
+        if self.kind not in ("int", "float", "range"):
+            return value
+        if self.percent:
+            value = round(float(value) * 100.0, FROM_CORE_DECIMALS)
+        return int(round(value)) if self.kind == "int" else value
+
+
+FROM_CORE_DECIMALS = 10     # x 100 leaves binary noise in the 15th digit; no widget shows past the 10th
+
 
 _REGISTRY: dict[str, Field] = {}
 

@@ -18,8 +18,9 @@ Non-contractual (a transaction log, daily time unit):
    and churn next to the models' mean predicted CLV, both times the same gross margin, same horizon and
    discount rate.
 5. ``new_customer_baseline`` (``clv.predict.baseline``): the calculator inputs for a customer acquired
-   today (what "use as baseline" sets); ``baseline_fields``: those that reproduce the mean CLV of the
-   customers already on the books.
+   today (what "use as baseline" sets, as ``clv.Assumptions``: ``MODEL_FIELDS``); ``baseline_fields``: those
+   that reproduce the mean CLV of the customers already on the books. ``data_baseline``: what a file's
+   measures set (the Your data page).
 
 ``readings`` (``clv.predict.readings``) reads a fitted model's parameters in plain words.
 
@@ -36,8 +37,8 @@ from __future__ import annotations
 
 # ``readings`` and ``contractual`` name a module and its function: the package attribute is the function
 # (imported last, over the submodule's entry), so ``clv.predict.readings(...)`` works as before the split.
-from .baseline import (FormulaComparison, NewCustomerBaseline, baseline_fields, formula_against_model,
-                       new_customer_baseline)
+from .baseline import (MODEL_FIELDS, DataBaseline, FormulaComparison, NewCustomerBaseline, baseline_fields,
+                       data_baseline, formula_against_model, new_customer_baseline)
 from .common import DAYS_PER_MONTH, DAYS_PER_WEEK, FREQ, MAX_HORIZON_MONTHS, MODEL_CLASSES, TRANSACTION_MODELS
 from .contractual import PROJECTION_PERIODS, Contractual, contractual, parse_counts, subscription_cohorts
 from .customers import (MATRIX_FREQUENCIES, MATRIX_RECENCY_STEPS, SEGMENT_UNKNOWN, TOP_SHARE, CustomerModels,
@@ -50,7 +51,7 @@ from .readings import readings
 __all__ = ["compare_models", "Comparison", "ModelFit", "fit_customer_models", "CustomerModels", "customer_values",
            "CustomerValues", "OwnAverageSpend", "summary_segments", "frequency_recency_matrices", "readings",
            "formula_against_model", "FormulaComparison", "baseline_fields", "new_customer_baseline",
-           "NewCustomerBaseline", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
+           "NewCustomerBaseline", "MODEL_FIELDS", "data_baseline", "DataBaseline", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
            "default_calibration_end", "calibration_bounds", "TRANSACTION_MODELS", "MODEL_CLASSES", "FREQ",
            "DAYS_PER_MONTH", "DAYS_PER_WEEK", "MAX_HORIZON_MONTHS", "FIT_STATISTICS_UNIT", "CALIBRATION_SHARE",
            "MIN_HOLDOUT_DAYS", "MATRIX_FREQUENCIES", "MATRIX_RECENCY_STEPS", "TOP_SHARE", "SEGMENT_UNKNOWN",
