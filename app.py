@@ -75,16 +75,14 @@ with ui.guard():
 
     if assumptions is None:
         figures.empty()
-        state.write_url()
-        st.stop()
+        ui.halt()
     if early is None:                        # the store held no valid scenario before the widgets: draw now
         with figures.container():
             shown = show_figures(assumptions)
     elif assumptions != early:               # the widgets settled on other values: draw the run again, cleanly
         st.rerun()
     if shown is None:                        # workshop mode: hidden until revealed
-        state.write_url()
-        st.stop()
+        ui.halt()
     result = shown
 
     with charts_col:

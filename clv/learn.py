@@ -6,18 +6,24 @@ tests pin them by hand. Sentences live in the catalogue under ``learn.*`` and ``
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .core import ltv, monthly_rate
+from .core import RULE_OF_THUMB_LTV_TO_CAC, ltv, ltv_to_cac, monthly_rate, payback_churn_adjusted
 from .errors import InputError
-from .simulate import simulate_bgnbd
+from .models import BetaGeo, GammaGamma
+from .simulate import alive_share, expected_alive_share, simulate_bgnbd
 
 LESSONS = ("what", "simple", "churn", "discounting", "ltv_cac", "payback", "mixture", "rfm", "btyd")
+MONTHS_PER_YEAR = 12
+WEEKS_PER_MONTH = 52 / 12              # the BTYD lesson simulates in weeks; the calculator's churn is monthly
+DISCOUNTING_SPAN = 1.5                 # the discounting chart runs 1.5 x the horizon ...
+DISCOUNTING_MIN_MONTHS = 24            # ... and at least two years
+MIXTURE_MONTHS = 60                    # the mixture lesson's churn-by-tenure chart: five years
 
 # ------------------------------------------------------------------------------------------ formulas
 
@@ -38,16 +44,27 @@ def simple_formula_ltv(avg_order_value: float, orders_per_year: float, gross_mar
     return float(avg_order_value) * float(orders_per_year) * float(gross_margin) * float(lifespan_years)
 
 
+class SimpleVsDiscounted(NamedTuple):
+    """The simple formula's value and the same customer's with churn and discounting (``gap``: the difference)."""
+
+    simple: float
+    discounted: float
+
+    @property
+    def gap(self) -> float:
+        return self.simple - self.discounted
+
+
 def simple_vs_discounted(avg_order_value: float, orders_per_year: float, gross_margin: float,
-                         lifespan_years: float, annual_discount_rate: float) -> tuple[float, float]:
+                         lifespan_years: float, annual_discount_rate: float) -> SimpleVsDiscounted:
     """(simple formula, the same customer with monthly churn 1 / (12 x lifespan) and discounting).
 
     With a constant churn the expected lifetime equals the lifespan, so without discounting the two
     agree; money that arrives later is worth less, so discounting lowers the second.
 
     >>> s, d = simple_vs_discounted(60, 4, 0.3, 3, 0.10)
-    >>> round(s, 2), round(d, 2)
-    (216.0, 169.16)
+    >>> round(s, 2), round(d, 2), round(simple_vs_discounted(60, 4, 0.3, 3, 0.10).gap, 2)
+    (216.0, 169.16, 46.84)
     """
     simple = simple_formula_ltv(avg_order_value, orders_per_year, gross_margin, lifespan_years)
     _check("annual_discount_rate", annual_discount_rate, 0, None, "allowed.rate")
@@ -55,7 +72,7 @@ def simple_vs_discounted(avg_order_value: float, orders_per_year: float, gross_m
         raise InputError("lifespan_years", lifespan_years, "allowed.positive")
     churn = min(1.0, 1.0 / (12.0 * lifespan_years))
     arpu = avg_order_value * orders_per_year / 12.0
-    return simple, float(ltv(arpu, gross_margin, churn, annual_discount_rate))
+    return SimpleVsDiscounted(simple, float(ltv(arpu, gross_margin, churn, annual_discount_rate)))
 
 
 def geometric_lifetime_terms(monthly_churn: float, n: int) -> pd.DataFrame:
@@ -164,6 +181,179 @@ def discounting_table(arpu: float, gross_margin: float, monthly_churn: float, an
     discount = (1.0 + monthly_rate(annual_discount_rate)) ** -t
     return pd.DataFrame({"month": t, "cumulative": np.cumsum(margin),
                          "cumulative_discounted": np.cumsum(margin * discount)})
+
+
+# ------------------------------------------------------------------------------------------ lesson numbers
+# What each lesson's worked example and "play" part show, from the calculator's assumptions and the sliders.
+
+def cohort_totals(ltv_value: float, cac: float, customers: int) -> tuple[float, float, float]:
+    """(value, cost, net) of ``customers`` acquired: n x LTV, n x CAC and n x (LTV - CAC).
+
+    >>> cohort_totals(800.0, 300.0, 100)
+    (80000.0, 30000.0, 50000.0)
+    """
+    return customers * ltv_value, customers * cac, customers * (ltv_value - cac)
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleWorked:
+    """The simple formula with the calculator's monthly numbers: a year's revenue, the lifespan, the value."""
+
+    annual_revenue: float           # 12 x ARPU, currency a year
+    lifespan_years: float           # 1 / (12 c): the expected lifetime in years
+    ltv: float                      # annual revenue x m x lifespan
+
+
+def simple_from_monthly(arpu: float, gross_margin: float, monthly_churn: float) -> SimpleWorked | None:
+    """The simple formula with order value x orders per year = 12 x ARPU and lifespan = 1 / (12 c) years;
+    None when c = 0 (no finite lifespan). Without discounting it equals ARPU x m / c.
+
+    >>> w = simple_from_monthly(50, 0.8, 0.05)
+    >>> w.annual_revenue, round(w.lifespan_years, 4), round(w.ltv, 2)
+    (600.0, 1.6667, 800.0)
+    """
+    if monthly_churn <= 0:
+        return None
+    annual, years = MONTHS_PER_YEAR * float(arpu), 1 / (MONTHS_PER_YEAR * monthly_churn)
+    return SimpleWorked(annual, years, simple_formula_ltv(annual, 1, gross_margin, years))
+
+
+def lifetime_progress(terms: pd.DataFrame) -> tuple[float, float, float]:
+    """(sum of the terms shown, the limit 1 / c, the share of the limit reached: 1 - (1 - c)^n) of
+    ``geometric_lifetime_terms``.
+
+    >>> partial, limit, share = lifetime_progress(geometric_lifetime_terms(0.05, 24))
+    >>> round(partial, 2), limit, round(share, 4)
+    (14.16, 20.0, 0.708)
+    """
+    partial, limit = float(terms["partial_sum"].iloc[-1]), terms.attrs["limit"]
+    return partial, limit, partial / limit
+
+
+def discounting_at(arpu: float, gross_margin: float, monthly_churn: float, annual_discount_rate: float,
+                   horizon_months: int) -> tuple[pd.DataFrame, float, float]:
+    """(the lesson's table, cumulative margin at the horizon, the same discounted): ``discounting_table`` over
+    max(1.5 x horizon, 24) months, read at month ``horizon_months`` (its last payment, month H - 1).
+
+    >>> table, plain, discounted = discounting_at(50, 0.8, 0.05, 0.10, 36)
+    >>> len(table), round(plain, 2), round(discounted, 2)
+    (54, 673.78, 613.02)
+    """
+    months = max(int(horizon_months * DISCOUNTING_SPAN), DISCOUNTING_MIN_MONTHS)
+    table = discounting_table(arpu, gross_margin, monthly_churn, annual_discount_rate, months)
+    row = table.iloc[horizon_months - 1]
+    return table, float(row["cumulative"]), float(row["cumulative_discounted"])
+
+
+def ratio_at_cac(arpu: float, gross_margin: float, monthly_churn: float, cac: float, annual_discount_rate: float = 0.0,
+                 horizon_months: int | None = None) -> float | None:
+    """LTV / CAC at another CAC (``clv.ltv_to_cac``); None when it is not a number (0 / 0).
+
+    >>> ratio_at_cac(50, 0.8, 0.05, 400), ratio_at_cac(0, 0.8, 0.05, 0)
+    (2.0, None)
+    """
+    ratio = ltv_to_cac(arpu, gross_margin, monthly_churn, cac, annual_discount_rate, horizon_months)
+    return None if ratio is None or math.isnan(ratio) else float(ratio)
+
+
+def cac_for_rule(ltv_value: float) -> float:
+    """The highest CAC the 3 : 1 rule of thumb allows for this LTV: LTV / 3.
+
+    >>> cac_for_rule(800.0)
+    266.6666666666667
+    """
+    return ltv_value / RULE_OF_THUMB_LTV_TO_CAC
+
+
+def payback_at_churn(monthly_margin: float, cac: float, monthly_churn: float, annual_discount_rate: float = 0.0,
+                     horizon_months: int | None = None) -> tuple[float | None, float | None, float | None]:
+    """(simple payback CAC / g, the churn-adjusted payback at ``monthly_churn``, the churn above which it never
+    pays back: ``payback_never_churn``), in months; None for a payback that never happens or no threshold.
+
+    >>> simple, adjusted, threshold = payback_at_churn(40, 300, 0.05)
+    >>> simple, round(adjusted, 2), round(threshold, 4)
+    (7.5, 9.16, 0.1333)
+    >>> payback_at_churn(0, 300, 0.05)[0] is None
+    True
+    """
+    simple = cac / monthly_margin if monthly_margin > 0 else None
+    adjusted = payback_churn_adjusted(monthly_margin, cac, monthly_churn, annual_discount_rate, horizon_months)
+    return simple, adjusted, payback_never_churn(monthly_margin, cac)
+
+
+@dataclass(frozen=True, slots=True)
+class BtydReading:
+    """The buy-till-you-die lesson's numbers, BG/NBD with time in weeks (Fader, Hardie & Lee 2005).
+
+    ``weekly_rate`` r / alpha: the mean purchase rate of an active customer, a week; ``dropout`` a / (a + b):
+    the mean chance of dropping out after a purchase; ``monthly_rate``: r / alpha x 52 / 12 purchases a month.
+    ``p``: the dropout chance per purchase that gives the calculator's monthly churn c, p = c / lambda
+    (a customer leaves after a purchase with chance p and buys lambda times a month, so about c a month);
+    None when c or lambda is 0 (``status`` "none") or when c / lambda > 1 (``status`` "too_high").
+    """
+
+    weekly_rate: float
+    dropout: float
+    monthly_rate: float
+    monthly_churn: float
+    p: float | None
+    status: str                     # "ok" | "none" | "too_high" (catalogue: learn.btyd.worked*)
+
+
+def btyd_reading(r: float, alpha: float, a: float, b: float, monthly_churn: float) -> BtydReading:
+    """The lesson's means and the calculator's churn read as BG/NBD's dropout chance (``BtydReading``).
+
+    >>> x = btyd_reading(0.25, 4.0, 0.8, 2.4, 0.05)
+    >>> round(x.weekly_rate, 4), x.dropout, round(x.monthly_rate, 4), round(x.p, 4), x.status
+    (0.0625, 0.25, 0.2708, 0.1846, 'ok')
+    >>> btyd_reading(0.25, 4.0, 0.8, 2.4, 0.5).status, btyd_reading(0.25, 4.0, 0.8, 2.4, 0.0).p
+    ('too_high', None)
+    """
+    weekly = r / alpha
+    monthly = weekly * WEEKS_PER_MONTH
+    if monthly_churn <= 0 or monthly <= 0:
+        p, status = None, "none"
+    elif monthly_churn / monthly > 1:
+        p, status = None, "too_high"
+    else:
+        p, status = monthly_churn / monthly, "ok"
+    return BtydReading(weekly, a / (a + b), monthly, float(monthly_churn), p, status)
+
+
+ALIVE_POINTS = 105                     # points on the lesson's share-alive curves
+
+
+@dataclass(frozen=True)
+class AliveCurves:
+    """The share of a simulated base still alive by week, simulated and expected (BG/NBD), and at the end."""
+
+    weeks: np.ndarray
+    simulated: np.ndarray           # share of the simulated customers alive at each week (``alive_share``)
+    expected: np.ndarray            # the model's expected share (``expected_alive_share``)
+    alive_now: float                # the simulated share alive at the end (a business never sees it)
+
+
+def alive_curves(sim: pd.DataFrame, r: float, alpha: float, a: float, b: float, weeks: float) -> AliveCurves:
+    """``AliveCurves`` of ``simulate_bgnbd``'s output over 0..``weeks``.
+
+    >>> c = alive_curves(simulate_bgnbd(500, 0.25, 4.0, 0.8, 2.4, 52, 7), 0.25, 4.0, 0.8, 2.4, 52)
+    >>> len(c.weeks), float(c.simulated[0]), float(c.expected[0]), 0 < c.alive_now < 1
+    (105, 1.0, 1.0, True)
+    """
+    t = np.linspace(0, weeks, ALIVE_POINTS)
+    return AliveCurves(t, alive_share(sim, t), expected_alive_share(t, r, alpha, a, b), float(sim["alive"].mean()))
+
+
+def btyd_latex(reading: BtydReading) -> str:
+    r"""The worked p = c / lambda in LaTeX ("" when there is no p).
+
+    >>> btyd_latex(btyd_reading(0.25, 4.0, 0.8, 2.4, 0.05))
+    'p = \\frac{c}{\\lambda} = \\frac{0.0500}{0.271} = 0.185'
+    """
+    if reading.p is None:
+        return ""
+    return (rf"p = \frac{{c}}{{\lambda}} = \frac{{{tex_number(reading.monthly_churn, 4)}}}"
+            rf"{{{tex_number(reading.monthly_rate, 3)}}} = {tex_number(reading.p, 3)}")
 
 
 # ------------------------------------------------------------------------------------------ RFM
@@ -282,7 +472,7 @@ class KnownTruth:
     mean_frequency: float
     alive_share: float                    # true share still alive at the end (a business never sees it)
     comparison: pd.DataFrame | None       # model, param, truth, estimate, lower_95, upper_95, inside
-    fitted: bool                          # the models module was available
+    fitted: bool                          # a transaction model was fitted
     p_alive: np.ndarray | None = None     # the fitted BG/NBD's P(alive at T) per simulated customer
 
     @property
@@ -296,15 +486,6 @@ class KnownTruth:
             return None
         rel = (self.comparison["estimate"] - self.comparison["truth"]).abs() / self.comparison["truth"]
         return self.comparison.assign(relative_error=rel).loc[rel.idxmax()]
-
-
-def models_available():
-    """(BetaGeo, GammaGamma) from ``clv.models`` when that module is present, else (None, None)."""
-    try:
-        models = importlib.import_module(f"{__package__}.models")
-    except ImportError:
-        return None, None
-    return getattr(models, "BetaGeo", None), getattr(models, "GammaGamma", None)
 
 
 def compare_fit(model, truth: dict[str, float], model_name: str) -> pd.DataFrame:
@@ -322,11 +503,11 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, T:
                 spend: tuple[float, float, float] | None = None, models=None) -> KnownTruth:
     """Simulate a base with known parameters, fit BG/NBD (and Gamma-Gamma with ``spend``), compare.
 
-    ``models`` is (BetaGeo class or None, GammaGamma class or None); by default ``models_available()``.
-    Raises ``FitError`` when a model cannot be fitted to the simulated data.
+    ``models`` is (the transaction model class or None, the spend model class or None); by default BG/NBD and
+    Gamma-Gamma (None leaves that fit out). Raises ``FitError`` when a model cannot be fitted to the simulated data.
     """
     sim = simulate_bgnbd(n_customers, r, alpha, a, b, T, seed, spend=spend)
-    beta_geo, gamma_gamma = models_available() if models is None else models
+    beta_geo, gamma_gamma = (BetaGeo, GammaGamma) if models is None else models
     parts, p_alive = [], None
     if beta_geo is not None:
         x, tx, big_t = sim["frequency"].to_numpy(), sim["recency"].to_numpy(), sim["T"].to_numpy()

@@ -15,11 +15,6 @@ from ui.fields import DATA, DATA_PAGE
 
 PREVIEW_ROWS = 100                # kept rows shown in the preview
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "ndjson"]
-UPLOADER_VERSION = "_data_uploader_version"   # bumped to empty the uploader when the sample is chosen
-RESET_ON_NEW_FILE = {"data_sheet": "", "data_paid": "", "data_currency": "",
-                     **{f"{prefix}{role}": "" for roles, _, prefix in dataset.MAPPABLE.values() for role in roles}}
-DATE_TOKENS = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
-               ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
 
 with ui.guard():
     s = ui.page_setup("data")
@@ -28,72 +23,12 @@ with ui.guard():
     st.caption(s.text("datapage.intro"))
 
 
-    # --- Callbacks (run before the script, so the read below sees the new choice) -------------------------
-    def uploader_key(kind: str) -> str:
-        version = st.session_state.get(UPLOADER_VERSION, {}).get(kind, 0)
-        return f"data_file_{kind}" + (f"_{version}" if version else "")
-
-
-    @ui.guard.callback
-    def on_upload(kind: str, key: str) -> None:
-        file = st.session_state.get(key)
-        if file is None:                                  # the user removed the file
-            dataset.clear_upload(kind)
-        else:
-            dataset.set_upload(kind, file.name, file.getvalue())
-        state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
-
-
-    @ui.guard.callback
-    def use_sample(kind: str) -> None:
-        dataset.clear_upload(kind)
-        versions = st.session_state.setdefault(UPLOADER_VERSION, {})
-        versions[kind] = versions.get(kind, 0) + 1        # a fresh, empty uploader
-        state.apply(RESET_ON_NEW_FILE)
-
-
-    @ui.guard.callback
-    def on_mapping(fkey: str) -> None:
-        state.put(fkey, st.session_state.get(fkey) or "")  # gone when a new file reset it
-
-
-    @ui.guard.callback
-    def on_paid(widget_key: str) -> None:
-        state.put("data_paid", ",".join(sorted(st.session_state.get(widget_key) or [])))
-
-
-    @ui.guard.callback
-    def on_currency() -> None:
-        state.put("data_currency", st.session_state.get("data_currency") or "")
-
-
-    @ui.guard.callback
-    def on_sheet() -> None:
-        state.put("data_sheet", st.session_state.get("data_sheet") or "")
-
-
-
-    def readable_date_format(code: str | None) -> str:
-        if code is None:
-            return fmt.NOT_DEFINED
-        if code in ("excel-serial", "ISO8601", "native"):
-            return s.text(f"datapage.report.date_format_{code.replace('-', '_').lower()}")
-        for token, shown in DATE_TOKENS:
-            code = code.replace(token, shown)
-        return code
-
-
-    def delimiter_name(delimiter: str | None) -> str:
-        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-        return s.text(f"datapage.report.delimiter_{names[delimiter]}") if delimiter in names else fmt.NOT_DEFINED
-
-
     # --- What to upload -------------------------------------------------------------------------------
     kind = widgets.choice(F["data_kind"], s.lang)
     st.caption(s.text(f"datapage.kind.{kind}_help"))
     limit_mb = st.get_option("server.maxUploadSize")
-    key = uploader_key(kind)
-    st.file_uploader(s.text(f"datapage.upload.label_{kind}"), type=FILE_TYPES, key=key, on_change=on_upload,
+    key = dataset.uploader_key(kind)
+    st.file_uploader(s.text(f"datapage.upload.label_{kind}"), type=FILE_TYPES, key=key, on_change=dataset.on_upload,
                      args=(kind, key), help=s.text("datapage.upload.help", limit=fmt.number(limit_mb, 0, s.digits)))
     st.caption(s.text("datapage.upload.privacy", limit=fmt.number(limit_mb, 0, s.digits)))
 
@@ -105,7 +40,7 @@ with ui.guard():
         with in_use.container(border=True):
             st.markdown(s.text("datapage.in_use.upload", size=fmt.number(len(up.raw) / 1024, 1, s.digits)))
             st.text(up.name)                              # the file's name as typed: plain text, never markdown
-    sample_button.button(s.text("datapage.sample.button"), key=f"data_sample_{kind}", on_click=use_sample,
+    sample_button.button(s.text("datapage.sample.button"), key=f"data_sample_{kind}", on_click=dataset.use_sample,
                          args=(kind,), icon=":material/science:", disabled=up is None,
                          help=s.text("datapage.sample.help"))
 
@@ -125,12 +60,8 @@ with ui.guard():
                 except clv.DataError:
                     sheets = []                           # the read below says what is wrong with the file
             if len(sheets) > 1:
-                state.bind("data_sheet", state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0])
-                if st.session_state.get("data_sheet") not in sheets:
-                    st.session_state["data_sheet"] = sheets[0]
-                st.selectbox(s.text("datapage.sheet.label"), sheets, key="data_sheet", on_change=on_sheet,
-                             help=s.text("datapage.sheet.help"))
-                state.put("data_sheet", st.session_state["data_sheet"])
+                widgets.select(F["data_sheet"], sheets, s.lang,
+                               state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0], keep=True)
         options = dataset.read_options()
 
     data_key = dataset.dataset_id(kind) if up is None else f"{dataset.dataset_id(kind)}|{options!r}"
@@ -144,8 +75,7 @@ with ui.guard():
         error = err
     except clv.InputError as err:                         # a read option out of range (not reachable from widgets)
         widgets.show_input_error(err, s.lang)
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     if error is not None:
         widgets.show_error(error, s.lang)
@@ -167,12 +97,11 @@ with ui.guard():
                     fkey = f"{prefix}{role}"
                     chosen = state.get(fkey)
                     choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
-                    state.bind(fkey, chosen)
                     auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
                         s.text("datapage.map.auto_none")
-                    grid[i % 4].selectbox(
-                        s.text(F[fkey].label_key) + (" *" if role in required else ""), choices, key=fkey,
-                        format_func=lambda c, auto=auto: auto if c == "" else c, on_change=on_mapping, args=(fkey,))
+                    widgets.select(F[fkey], choices, s.lang, chosen, grid[i % 4],
+                                   label=s.text(F[fkey].label_key) + (" *" if role in required else ""),
+                                   format_func=lambda c, auto=auto: auto if c == "" else c)
                 st.caption(s.text("datapage.map.required"))
     elif result is not None:
         with st.expander(s.text("datapage.map.title_used"), icon=":material/table_chart:"):
@@ -183,8 +112,7 @@ with ui.guard():
                          hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
 
     if report is None:
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     # --- Data-quality report -----------------------------------------------------------------------------
     st.subheader(s.text("datapage.report.title"))
@@ -192,18 +120,7 @@ with ui.guard():
     widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
     widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
     widgets.metric(cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits))
-    detected = [s.text("datapage.report.format", format=report.file_format.upper())]
-    if report.encoding:
-        detected.append(s.text("datapage.report.encoding", encoding=report.encoding))
-    if report.delimiter:
-        detected.append(s.text("datapage.report.delimiter", delimiter=delimiter_name(report.delimiter)))
-    if report.decimal:
-        detected.append(s.text("datapage.report.decimal", decimal=report.decimal))
-    if report.date_format:
-        detected.append(s.text("datapage.report.date_format", format=readable_date_format(report.date_format)))
-    if report.sheet:
-        detected.append(s.text("datapage.report.sheet", sheet=report.sheet))
-    st.text(" · ".join(detected))                         # plain text: a sheet name is the user's own text
+    st.text(" · ".join(report.detected(s.lang)))          # plain text: a sheet name is the user's own text
     for note in report.notes(s.lang):                     # quotes the file (lines, names, statuses): plain text
         st.text(note)
     if up is not None and (report.status_column or len(report.currencies_found) > 1):
@@ -213,15 +130,11 @@ with ui.guard():
                 picked = [v for v in (dataset.paid_statuses() or report.paid_statuses) if v in found]
                 widget_key = f"data_paid_pick_{up.digest[:12]}"
                 st.multiselect(s.text("datapage.paid.label"), found, default=picked, key=widget_key,
-                               on_change=on_paid, args=(widget_key,), help=s.text("datapage.paid.help"))
+                               on_change=dataset.on_paid, args=(widget_key,), help=s.text("datapage.paid.help"))
             if len(report.currencies_found) > 1:
                 found = list(report.currencies_found)
-                chosen = report.currency if report.currency in found else found[0]
-                state.bind("data_currency", chosen)
-                if st.session_state.get("data_currency") not in found:
-                    st.session_state["data_currency"] = chosen
-                st.selectbox(s.text("datapage.data_currency.label"), found, key="data_currency",
-                             on_change=on_currency, help=s.text("datapage.data_currency.help"))
+                widgets.select(F["data_currency"], found, s.lang,
+                               report.currency if report.currency in found else found[0])
 
     if report.dayfirst is not None:
         how = "chosen" if state.get("data_dayfirst") != "auto" and up is not None else \
@@ -248,8 +161,7 @@ with ui.guard():
         st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
 
     if result is None:
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     # --- Preview of the kept rows --------------------------------------------------------------------------
     table = result.table
@@ -267,8 +179,7 @@ with ui.guard():
     st.subheader(s.text("datapage.derived.title"))
     if kind == "summary":
         st.info(s.text("datapage.derived.summary_note"), icon=":material/info:")
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     if kind == "transactions":
         inactive = widgets.number(F["data_inactive_days"], s.lang, st.columns([1, 2])[0])
@@ -276,8 +187,7 @@ with ui.guard():
             derived = cache.on_data(data_key, "derived", table, int(inactive))
         except (clv.DataError, clv.InputError) as err:
             widgets.show_error(err, s.lang)
-            state.write_url()
-            st.stop()
+            ui.halt()
         baseline = predict.data_baseline(derived.arpu.value, derived.monthly_churn.value,
                                          derived.avg_order_value.value, derived.orders_per_year.value)
         cards = st.columns(4)
@@ -309,8 +219,7 @@ with ui.guard():
         logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
         if logo is None:                                  # no subscriber was ever active in a whole month
             st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
-            state.write_url()
-            st.stop()
+            ui.halt()
         last = metrics.monthly.iloc[-1]
         baseline = predict.data_baseline(arpu, logo)
         cards = st.columns(4)

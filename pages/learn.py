@@ -1,9 +1,6 @@
 """Learn: short lessons on customer lifetime value with the calculator's numbers, quizzes, a glossary and a
 known-truth workshop exercise (simulate a customer base, fit the models, compare with the truth)."""
 
-import math
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +9,7 @@ import ui
 from clv import fmt, learn, rfm
 from clv.charts import learn as charts
 from clv.explain import formulas
-from clv.simulate import alive_share, expected_alive_share, simulate_bgnbd
+from clv.simulate import simulate_bgnbd
 from ui import cache, state, widgets
 from ui.fields import LEARN
 
@@ -21,17 +18,8 @@ LESSON = LEARN[0]
 with ui.guard():
     s = ui.page_setup("learn")
 
-    WEEKS_PER_MONTH = 52 / 12
     DEFAULT_SEED = 7                       # a typical draw: every true parameter inside its 95% interval
     TRUTH_RAN = "learn_truth_ran"          # set when the workshop exercise was first run (ui.state's store)
-    CALC_FIELDS = ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate", "horizon_months")
-
-
-    def default_assumptions() -> clv.Assumptions:
-        """The calculator's defaults, from its fields' table."""
-        fields = state.fields()
-        return clv.Assumptions(**{f.core: f.to_core(f.default) for f in fields.values()
-                                  if f.key.startswith("calc_") and f.core in CALC_FIELDS})
 
 
     def heading(key: str) -> None:
@@ -75,11 +63,10 @@ with ui.guard():
     try:
         a = ui.inputs.calc_assumptions()
     except clv.InputError as err:
-        a = default_assumptions()
+        a = ui.inputs.calc_defaults()
         st.warning(s.text("learn.calc_defaults", error=err.message(s.lang)), icon=":material/info:")
     result = clv.evaluate(a)
     formula = {f.figure: f for f in formulas(result)}
-    g = a.monthly_margin
     horizon_text = (s.text("learn.horizon_months", months=a.horizon_months) if a.horizon_months
                     else s.text("learn.no_horizon"))
     st.info(s.md("learn.calc_numbers", arpu=s.money(a.arpu), margin=fmt.percent(a.gross_margin, 1, s.digits),
@@ -103,8 +90,9 @@ with ui.guard():
         count = st.number_input(s.text("learn.what.customers"), 1, 1_000_000, step=10,
                                 **widgets.kept("learn_what_customers", 100))
         if SHOW:
-            st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(count * result.ltv),
-                             cost=s.money(count * a.cac), net=s.money(count * (result.ltv - a.cac))))
+            value, cost, net = learn.cohort_totals(result.ltv, a.cac, count)
+            st.markdown(s.md("learn.what.cohort", count=fmt.number(count, 0, s.digits), value=s.money(value),
+                             cost=s.money(cost), net=s.money(net)))
         quiz("what")
 
     # ---------------------------------------------------------------------------------------------- simple formula
@@ -114,12 +102,13 @@ with ui.guard():
         st.latex(general)
         if not worked_example():
             pass
-        elif a.monthly_churn > 0:
-            annual, years = 12 * a.arpu, 1 / (12 * a.monthly_churn)
-            st.latex(learn.simple_formula_latex(annual, a.gross_margin, years)[1])
-            st.markdown(s.md("learn.simple.worked", arpu=s.money(a.arpu), annual=s.money(annual),
-                                  churn=fmt.percent(a.monthly_churn, 1, s.digits), years=fmt.number(years, 2, s.digits),
-                                  simple=s.money(annual * a.gross_margin * years)))
+        elif (simple_worked := learn.simple_from_monthly(a.arpu, a.gross_margin, a.monthly_churn)) is not None:
+            st.latex(learn.simple_formula_latex(simple_worked.annual_revenue, a.gross_margin,
+                                                simple_worked.lifespan_years)[1])
+            st.markdown(s.md("learn.simple.worked", arpu=s.money(a.arpu), annual=s.money(simple_worked.annual_revenue),
+                             churn=fmt.percent(a.monthly_churn, 1, s.digits),
+                             years=fmt.number(simple_worked.lifespan_years, 2, s.digits),
+                             simple=s.money(simple_worked.ltv)))
         else:
             st.markdown(s.text("learn.simple.worked_no_churn"))
         heading("learn.play")
@@ -127,14 +116,15 @@ with ui.guard():
         aov = c1.number_input(s.text("learn.simple.aov"), 0.0, 1e6, step=5.0, **widgets.kept("learn_simple_aov", 60.0))
         orders = c2.number_input(s.text("learn.simple.orders"), 0.0, 365.0, step=0.5,
                                  **widgets.kept("learn_simple_orders", 4.0))
-        margin = c3.number_input(s.text("learn.simple.margin"), 0.0, 100.0, step=1.0,
-                                 **widgets.kept("learn_simple_margin", 30.0))
+        margin = widgets.percent(c3.number_input, s.text("learn.simple.margin"), 0.0, 100.0, "learn_simple_margin",
+                                 0.30, step=1.0)
         lifespan = c4.number_input(s.text("learn.simple.lifespan"), 0.1, 50.0, step=0.5,
                                    **widgets.kept("learn_simple_lifespan", 3.0))
-        rate = c5.number_input(s.text("learn.simple.rate"), 0.0, 100.0, step=1.0, **widgets.kept("learn_simple_rate", 10.0))
-        simple, discounted = learn.simple_vs_discounted(aov, orders, margin / 100, lifespan, rate / 100)
-        st.markdown(s.md("learn.simple.result", simple=s.money(simple), rate=fmt.percent(rate / 100, 1, s.digits),
-                              discounted=s.money(discounted), gap=s.money(simple - discounted)))
+        rate = widgets.percent(c5.number_input, s.text("learn.simple.rate"), 0.0, 100.0, "learn_simple_rate", 0.10,
+                               step=1.0)
+        both = learn.simple_vs_discounted(aov, orders, margin, lifespan, rate)
+        st.markdown(s.md("learn.simple.result", simple=s.money(both.simple), rate=fmt.percent(rate, 1, s.digits),
+                         discounted=s.money(both.discounted), gap=s.money(both.gap)))
         st.caption(s.text("learn.simple.note"))
         quiz("simple")
 
@@ -147,18 +137,19 @@ with ui.guard():
             pass
         elif a.monthly_churn > 0:
             st.latex(worked)
-            st.markdown(s.md("learn.churn.worked", months=fmt.number(1 / a.monthly_churn, 1, s.digits),
+            st.markdown(s.md("learn.churn.worked",
+                             months=fmt.number(clv.expected_lifetime(a.monthly_churn), 1, s.digits),
                                   ltv=s.money(clv.ltv(a.arpu, a.gross_margin, a.monthly_churn))))
         else:
             st.markdown(s.text("learn.churn.worked_no_churn"))
         heading("learn.play")
         c1, c2 = st.columns(2)
-        churn = c1.slider(s.text("learn.churn.churn"), 0.5, 30.0, step=0.5, **widgets.kept("learn_churn_churn", 5.0))
+        churn = widgets.percent(c1.slider, s.text("learn.churn.churn"), 0.5, 30.0, "learn_churn_churn", 0.05, step=0.5)
         n_terms = c2.slider(s.text("learn.churn.terms"), 1, 120, **widgets.kept("learn_churn_terms", 24))
-        terms = learn.geometric_lifetime_terms(churn / 100, n_terms)
-        partial, limit = float(terms["partial_sum"].iloc[-1]), terms.attrs["limit"]
+        terms = learn.geometric_lifetime_terms(churn, n_terms)
+        partial, limit, share = learn.lifetime_progress(terms)
         st.markdown(s.text("learn.churn.result", n=n_terms, partial=fmt.number(partial, 1, s.digits),
-                           limit=fmt.number(limit, 1, s.digits), share=fmt.percent(partial / limit, 0, s.digits)))
+                           limit=fmt.number(limit, 1, s.digits), share=fmt.percent(share, 0, s.digits)))
         widgets.plot(st, s, charts.geometric_series(terms, s.lang), key="learn_geometric_chart")
         quiz("churn")
 
@@ -173,12 +164,12 @@ with ui.guard():
                              horizon=horizon_text, ltv=s.money(result.ltv)))
         heading("learn.play")
         c1, c2 = st.columns(2)
-        rate = c1.slider(s.text("learn.discounting.rate"), 0.0, 30.0, step=0.5, **widgets.kept("learn_disc_rate", 10.0))
+        rate = widgets.percent(c1.slider, s.text("learn.discounting.rate"), 0.0, 30.0, "learn_disc_rate", 0.10,
+                               step=0.5)
         horizon = c2.slider(s.text("learn.discounting.horizon"), 1, 120, **widgets.kept("learn_disc_horizon", 36))
-        table = learn.discounting_table(a.arpu, a.gross_margin, a.monthly_churn, rate / 100, max(int(horizon * 1.5), 24))
-        at_h = table.iloc[horizon - 1]
-        st.markdown(s.md("learn.discounting.result", months=horizon, plain=s.money(at_h["cumulative"]),
-                              discounted=s.money(at_h["cumulative_discounted"])))
+        table, plain, discounted = learn.discounting_at(a.arpu, a.gross_margin, a.monthly_churn, rate, horizon)
+        st.markdown(s.md("learn.discounting.result", months=horizon, plain=s.money(plain),
+                         discounted=s.money(discounted)))
         widgets.plot(st, s, charts.discounting(table, horizon, s.lang, s.currency), key="learn_discounting_chart")
         quiz("discounting")
 
@@ -193,12 +184,12 @@ with ui.guard():
         heading("learn.play")
         cac = st.slider(s.text("learn.ltv_cac.cac"), 0.0, 3000.0, step=10.0,
                         **widgets.kept("learn_ltvcac_cac", float(min(a.cac, 3000.0))))
-        ratio = clv.ltv_to_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate, a.horizon_months)
-        ratio = None if ratio is None or math.isnan(ratio) else ratio
+        ratio = learn.ratio_at_cac(a.arpu, a.gross_margin, a.monthly_churn, cac, a.annual_discount_rate,
+                                   a.horizon_months)
         if SHOW:
             st.markdown(s.md("learn.ltv_cac.result", ltv=s.money(result.ltv), cac=s.money(cac),
                              ratio=fmt.ratio(ratio, digits=s.digits), verdict=widgets.verdict_ltv_to_cac(ratio, s.lang, s.digits)[0],
-                             cac_for_rule=s.money(result.ltv / clv.RULE_OF_THUMB_LTV_TO_CAC)))
+                             cac_for_rule=s.money(learn.cac_for_rule(result.ltv))))
         quiz("ltv_cac")
 
     # ---------------------------------------------------------------------------------------------- payback
@@ -211,12 +202,12 @@ with ui.guard():
             st.markdown(s.text("learn.payback.worked", simple=months_text(result.payback_months),
                                adjusted=months_text(result.payback_months_churn_adjusted)))
         heading("learn.play")
-        churn = st.slider(s.text("learn.payback.churn"), 0.0, 30.0, step=0.5,
-                          **widgets.kept("learn_payback_churn", float(min(a.monthly_churn * 100, 30.0))))
-        adjusted = clv.payback_churn_adjusted(g, a.cac, churn / 100, a.annual_discount_rate, a.horizon_months)
-        threshold = learn.payback_never_churn(g, a.cac)
+        churn = widgets.percent(st.slider, s.text("learn.payback.churn"), 0.0, 30.0, "learn_payback_churn",
+                                a.monthly_churn, step=0.5)
+        simple, adjusted, threshold = learn.payback_at_churn(a.monthly_margin, a.cac, churn, a.annual_discount_rate,
+                                                             a.horizon_months)
         if SHOW:
-            st.markdown(s.text("learn.payback.result", simple=months_text(a.cac / g if g > 0 else None),
+            st.markdown(s.text("learn.payback.result", simple=months_text(simple),
                                adjusted=months_text(adjusted),
                                threshold=fmt.percent(threshold, 1, s.digits) if threshold is not None else fmt.NOT_DEFINED))
         quiz("payback")
@@ -225,11 +216,13 @@ with ui.guard():
     if lesson == "mixture":
         st.markdown(s.md("learn.mixture.body"))
         c1, c2, c3 = st.columns(3)
-        churn_a = c1.slider(s.text("learn.mixture.churn_a"), 0.5, 50.0, step=0.5, **widgets.kept("learn_mix_churn_a", 2.0))
-        churn_b = c2.slider(s.text("learn.mixture.churn_b"), 0.5, 50.0, step=0.5, **widgets.kept("learn_mix_churn_b", 20.0))
-        share_a = c3.slider(s.text("learn.mixture.share_a"), 0, 100, step=5, **widgets.kept("learn_mix_share_a", 50))
-        effect = learn.mixture_effect(a.arpu, a.gross_margin, churn_a / 100, churn_b / 100, share_a / 100)
-        general, worked = learn.mixture_latex(a.arpu, a.gross_margin, churn_a / 100, churn_b / 100, share_a / 100)
+        churn_a = widgets.percent(c1.slider, s.text("learn.mixture.churn_a"), 0.5, 50.0, "learn_mix_churn_a", 0.02,
+                                  step=0.5)
+        churn_b = widgets.percent(c2.slider, s.text("learn.mixture.churn_b"), 0.5, 50.0, "learn_mix_churn_b", 0.20,
+                                  step=0.5)
+        share_a = widgets.percent(c3.slider, s.text("learn.mixture.share_a"), 0, 100, "learn_mix_share_a", 0.50, step=5)
+        effect = learn.mixture_effect(a.arpu, a.gross_margin, churn_a, churn_b, share_a)
+        general, worked = learn.mixture_latex(a.arpu, a.gross_margin, churn_a, churn_b, share_a)
         st.latex(general)
         heading("learn.worked")
         st.latex(worked)
@@ -244,8 +237,8 @@ with ui.guard():
         widgets.metric(m3, s.text("learn.mixture.effective"), fmt.percent(effect.effective_churn, 2, s.digits))
         ch1, ch2 = st.columns(2)
         widgets.plot(ch1, s, charts.mixture_bars(effect, s.lang, s.currency), key="learn_mixture_chart")
-        widgets.plot(ch2, s, charts.mixture_churn(learn.mixture_churn_by_month(churn_a / 100, churn_b / 100, share_a / 100, 60),
-                                              s.lang), key="learn_mixture_churn_chart")
+        by_month = learn.mixture_churn_by_month(churn_a, churn_b, share_a, learn.MIXTURE_MONTHS)
+        widgets.plot(ch2, s, charts.mixture_churn(by_month, s.lang), key="learn_mixture_churn_chart")
         quiz("mixture")
 
     # ---------------------------------------------------------------------------------------------- RFM
@@ -290,59 +283,53 @@ with ui.guard():
                                    **widgets.kept("learn_btyd_seed", DEFAULT_SEED))
         sim = simulate_bgnbd(n_sim, r, alpha, da, db, weeks, int(seed))
         with shown_col:
-            st.markdown(s.text("learn.btyd.means", rate=fmt.number(r / alpha, 3, s.digits),
-                               p=fmt.percent(da / (da + db), 1, s.digits)))
+            reading = learn.btyd_reading(r, alpha, da, db, a.monthly_churn)
+            st.markdown(s.text("learn.btyd.means", rate=fmt.number(reading.weekly_rate, 3, s.digits),
+                               p=fmt.percent(reading.dropout, 1, s.digits)))
             heading("learn.worked")
-            monthly_rate = r / alpha * WEEKS_PER_MONTH
-            if a.monthly_churn <= 0 or monthly_rate <= 0:
+            if reading.status == "none":
                 st.markdown(s.text("learn.btyd.worked_none"))
-            elif a.monthly_churn / monthly_rate > 1:
-                st.markdown(s.text("learn.btyd.worked_too_high", rate=fmt.number(monthly_rate, 2, s.digits),
+            elif reading.status == "too_high":
+                st.markdown(s.text("learn.btyd.worked_too_high", rate=fmt.number(reading.monthly_rate, 2, s.digits),
                                    churn=fmt.percent(a.monthly_churn, 1, s.digits)))
             else:
-                st.latex(rf"p = \frac{{c}}{{\lambda}} = \frac{{{learn.tex_number(a.monthly_churn, 4)}}}"
-                         rf"{{{learn.tex_number(monthly_rate, 3)}}} = {learn.tex_number(a.monthly_churn / monthly_rate, 3)}")
+                st.latex(learn.btyd_latex(reading))
                 st.markdown(s.text("learn.btyd.worked", churn=fmt.percent(a.monthly_churn, 1, s.digits),
-                                   rate=fmt.number(monthly_rate, 2, s.digits),
-                                   p=fmt.percent(a.monthly_churn / monthly_rate, 1, s.digits)))
+                                   rate=fmt.number(reading.monthly_rate, 2, s.digits),
+                                   p=fmt.percent(reading.p, 1, s.digits)))
             widgets.plot(st, s, charts.timelines(sim, s.lang), key="learn_timelines_chart")
-            t = np.linspace(0, weeks, 105)
-            widgets.plot(st, s, charts.alive_share(t, alive_share(sim, t), expected_alive_share(t, r, alpha, da, db), s.lang),
-                            key="learn_alive_chart")
-            st.caption(s.text("learn.btyd.alive_now", alive=fmt.percent(float(sim["alive"].mean()), 0, s.digits),
-                              weeks=weeks))
+            curves = learn.alive_curves(sim, r, alpha, da, db, weeks)
+            widgets.plot(st, s, charts.alive_share(curves.weeks, curves.simulated, curves.expected, s.lang),
+                         key="learn_alive_chart")
+            st.caption(s.text("learn.btyd.alive_now", alive=fmt.percent(curves.alive_now, 0, s.digits), weeks=weeks))
         heading("learn.btyd.fit_heading")
-        beta_geo, _ = learn.models_available()
-        if beta_geo is None:
-            st.info(s.text("learn.btyd.fit_unavailable"), icon=":material/info:")
-        else:
-            try:
-                fit = cache.known_truth(n_sim, r, alpha, da, db, float(weeks), int(seed))
-            except clv.FitError as err:
-                st.warning(err.message(s.lang), icon=":material/warning:")
-                fit = None
-            if fit is not None and fit.comparison is not None:
-                left, right = st.columns(2)
-                left.dataframe(pd.DataFrame({
-                    s.text("learn.truth.col_param"): fit.comparison["param"],
-                    s.text("learn.truth.col_truth"): fit.comparison["truth"],
-                    s.text("learn.truth.col_estimate"): fit.comparison["estimate"].round(3),
-                    s.text("learn.truth.col_lower"): fit.comparison["lower_95"].round(3),
-                    s.text("learn.truth.col_upper"): fit.comparison["upper_95"].round(3),
-                    s.text("learn.truth.col_inside"): [s.text("learn.btyd.yes" if x else "learn.btyd.no")
-                                                       for x in fit.comparison["inside"]],
-                }), hide_index=True, key="learn_btyd_fit_table")
-                head = sim.head(charts.TIMELINE_CUSTOMERS)
-                right.caption(s.text("learn.btyd.p_alive_heading"))
-                right.dataframe(pd.DataFrame({
-                    s.text("learn.btyd.p_alive_customer"): head["customer"] + 1,
-                    s.text("learn.btyd.p_alive_purchases"): head["frequency"],
-                    s.text("learn.btyd.p_alive_last"): head["recency"].round(1),
-                    s.text("learn.btyd.p_alive_truth"): [s.text("learn.btyd.yes" if x else "learn.btyd.no")
-                                                        for x in head["alive"]],
-                    s.text("learn.btyd.p_alive_model"): [fmt.percent(p, 0, s.digits)
-                                                        for p in fit.p_alive[:len(head)]],
-                }), hide_index=True, key="learn_btyd_p_alive_table")
+        try:
+            fit = cache.known_truth(n_sim, r, alpha, da, db, float(weeks), int(seed))
+        except clv.FitError as err:
+            st.warning(err.message(s.lang), icon=":material/warning:")
+            fit = None
+        if fit is not None:
+            left, right = st.columns(2)
+            left.dataframe(pd.DataFrame({
+                s.text("learn.truth.col_param"): fit.comparison["param"],
+                s.text("learn.truth.col_truth"): fit.comparison["truth"],
+                s.text("learn.truth.col_estimate"): fit.comparison["estimate"].round(3),
+                s.text("learn.truth.col_lower"): fit.comparison["lower_95"].round(3),
+                s.text("learn.truth.col_upper"): fit.comparison["upper_95"].round(3),
+                s.text("learn.truth.col_inside"): [s.text("learn.btyd.yes" if x else "learn.btyd.no")
+                                                   for x in fit.comparison["inside"]],
+            }), hide_index=True, key="learn_btyd_fit_table")
+            head = sim.head(charts.TIMELINE_CUSTOMERS)
+            right.caption(s.text("learn.btyd.p_alive_heading"))
+            right.dataframe(pd.DataFrame({
+                s.text("learn.btyd.p_alive_customer"): head["customer"] + 1,
+                s.text("learn.btyd.p_alive_purchases"): head["frequency"],
+                s.text("learn.btyd.p_alive_last"): head["recency"].round(1),
+                s.text("learn.btyd.p_alive_truth"): [s.text("learn.btyd.yes" if x else "learn.btyd.no")
+                                                    for x in head["alive"]],
+                s.text("learn.btyd.p_alive_model"): [fmt.percent(p, 0, s.digits)
+                                                    for p in fit.p_alive[:len(head)]],
+            }), hide_index=True, key="learn_btyd_p_alive_table")
         quiz("btyd")
 
 
@@ -404,9 +391,6 @@ with ui.guard():
                            repeat=fmt.percent(kt.repeat_share, 0, s.digits),
                            frequency=fmt.number(kt.mean_frequency, 2, s.digits),
                            alive=fmt.percent(kt.alive_share, 0, s.digits)))
-        if kt.comparison is None:
-            st.info(s.text("learn.btyd.fit_unavailable"), icon=":material/info:")
-            return
         worst = kt.worst
         st.markdown(s.text("learn.truth.verdict", inside=kt.inside, total=len(kt.comparison), param=worst["param"],
                            model=s.text(f"models.names.{worst['model']}"), estimate=fmt.number(worst["estimate"], 3, s.digits),

@@ -11,7 +11,7 @@ from clv.charts import models as charts
 from clv.export import safe_csv
 from clv.models import GammaGamma
 from ui import cache, dataset, panels, state, widgets
-from ui.fields import PRED_AUTO, PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
+from ui.fields import PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
 from ui.inputs import calc_assumptions, calc_fields
 
 F = {f.key: f for f in PREDICTIONS}
@@ -34,11 +34,10 @@ with ui.guard():
         loaded = dataset.current(source)
     except clv.DataError as err:
         widgets.show_error(err, s.lang)
-        state.write_url()
-        st.stop()
+        ui.halt()
     frame = loaded.table
     data_id = dataset.dataset_id(source)
-    n_customers = len(frame) if source == "summary" else frame["customer_id"].nunique()
+    n_customers = predict.customer_count(frame, source)
     caption_key = ("predict.page.data_summary" if source == "summary"
                    else "predict.page.data_sample" if dataset.is_sample() else "predict.page.data_upload")
     st.caption(s.text(caption_key, customers=fmt.number(n_customers, 0, s.digits)))
@@ -132,12 +131,7 @@ with ui.guard():
                         right.caption(comparison.tracking_note(s.lang))
 
             # ---- the model used for each customer's predictions, on the whole period ------------------------
-            if choice != PRED_AUTO:
-                model_key = choice
-            elif comparison is not None and comparison.best:
-                model_key = comparison.best
-            else:
-                model_key = chosen[0] if chosen else PRED_MODELS[0]
+            model_key = predict.pick_model(choice, comparison.best if comparison is not None else None, chosen)
             values = customer_models = None
             try:
                 with st.spinner(s.text("predict.page.fitting")):
@@ -232,7 +226,7 @@ with ui.guard():
                                       rate=fmt.percent(annual_rate, 1, s.digits)))
                     try:
                         versus = predict.formula_against_model(frame, values, margin, calc.cac if calc else 0.0,
-                                                               analysis_date=pd.to_datetime(frame["date"]).max().normalize(),
+                                                               analysis_date=predict.last_day(frame),
                                                                inactivity_days=int(state.get("data_inactive_days")))
                     except (clv.InputError, clv.DataError) as err:
                         widgets.show_error(err, s.lang)
@@ -292,7 +286,7 @@ with ui.guard():
                 except clv.DataError as err:
                     widgets.show_error(err, s.lang)
             if cohort_counts:
-                per_period = clv.monthly_rate(annual) if period == "month" else annual
+                per_period = predict.period_rate(annual, period)
                 try:
                     result = predict.contractual(cohort_counts, float(arpu), margin, per_period)
                 except (clv.InputError, clv.FitError) as err:

@@ -20,8 +20,7 @@ with ui.guard():
         base_result = clv.evaluate(baseline)
     except clv.InputError as err:
         st.error(err.message(s.lang))
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     st.title(s.text("present.title"))
     cards = [slots.check(c, baseline) for c in cards]
@@ -33,8 +32,7 @@ with ui.guard():
     if not campaigns:
         st.info(s.text("present.empty"), icon=":material/slideshow:")
         ui.page_link("pages/scenarios.py", s.text("nav.scenarios"), ":material/campaign:")
-        state.write_url()
-        st.stop()
+        ui.halt()
 
     results, combined_error = slots.evaluate(baseline, [c for c in cards if c.campaign is not None], s.lang)
     for card in cards:

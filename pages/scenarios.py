@@ -26,15 +26,13 @@ with ui.guard():
         panels.advanced_panel(s)
     if baseline is None:
         st.error(s.text("scenarios.page.baseline_invalid"))
-        state.write_url()
-        st.stop()
+        ui.halt()
     try:
         baseline = panels.with_advanced(baseline)
         base_result = clv.evaluate(baseline)
     except clv.InputError as err:
         widgets.show_input_error(err, s.lang)
-        state.write_url()
-        st.stop()
+        ui.halt()
     baseline_line = st.empty()          # filled once we know whether workshop mode lets the figures show
 
 
@@ -97,8 +95,7 @@ with ui.guard():
     campaigns = [c.campaign for c in cards if c.campaign is not None]
     show_baseline(("scenarios", repr((baseline, campaigns))))
     if not campaigns:                   # none yet, or every card has an error (shown on the card)
-        state.write_url()
-        st.stop()
+        ui.halt()
     cards = [c for c in cards if c.campaign is not None]
 
     # --- Results (the valid campaigns; an invalid card keeps its error and leaves the others' results) ----

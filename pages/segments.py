@@ -31,8 +31,7 @@ with ui.guard():
         st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
         widgets.show_error(err, s.lang)
         ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-        state.write_url()
-        st.stop()
+        ui.halt()
     up = dataset.upload(KIND)
     if up is None:
         st.info(s.text("segpage.in_use_sample"), icon=":material/dataset:")

@@ -61,3 +61,21 @@ def test_pages_import_no_other_page_and_ui_imports_no_page():
         for path in sorted((ROOT / folder).glob("*.py")):
             names = list(_imported(ast.parse(path.read_text(encoding="utf-8"))))
             assert not [n for n in names if n.split(".")[0] in ("pages", "app")], path.name
+
+
+PAGE_SCRIPTS = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+PERCENT_BY_HAND = re.compile(r"[*/]\s*100(\.0*)?\b(?!_)")       # x 100 or / 100 (not 100_000)
+
+
+def test_pages_touch_state_only_through_ui():
+    """Issue 13, move 4: no st.session_state, no st.stop (``ui.halt`` writes the link first), no x100 or /100."""
+    for path in PAGE_SCRIPTS:
+        text = path.read_text(encoding="utf-8")
+        assert "session_state" not in text, path.name
+        assert "st.stop()" not in text, path.name
+        assert not PERCENT_BY_HAND.search(text), (path.name, PERCENT_BY_HAND.search(text))
+
+
+def test_the_percent_check_would_see_one():
+    assert PERCENT_BY_HAND.search("x = churn / 100") and PERCENT_BY_HAND.search("y = 100.0 * a * 100.0")
+    assert not PERCENT_BY_HAND.search("n = 1_000 * 100_000") and not PERCENT_BY_HAND.search("PREVIEW_ROWS = 100")

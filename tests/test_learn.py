@@ -227,9 +227,6 @@ def test_simulation_rejects_bad_parameters():
 # ---------------------------------------------------------------------------------------------- known truth
 
 def test_known_truth_compares_fits_with_the_truth():
-    beta_geo, gamma_gamma = learn.models_available()
-    if beta_geo is None:
-        pytest.skip("clv.models is not available")
     kt = learn.known_truth(3000, 0.25, 4.0, 0.8, 2.4, 52, 5, spend=(6.0, 4.0, 30.0))
     c = kt.comparison
     assert c["param"].tolist() == ["r", "alpha", "a", "b", "p", "q", "v"]
@@ -275,3 +272,75 @@ def test_geometric_and_alive_charts():
     fig = charts.alive_share(t, alive_share(df, t), expected_alive_share(t, **PARAMS), "en")
     assert fig.data[0].y[0] == 100.0 and fig.data[1].y[0] == pytest.approx(100.0)
     assert json.loads(fig.to_json())["layout"]["yaxis"]["title"]["text"] == "Customers still alive (%)"
+
+
+# ---------------------------------------------------------------------------------------------- lesson numbers
+# What the Learn page shows, computed in clv.learn (issue 13, move 4: pages without arithmetic).
+
+def test_cohort_totals_by_hand():
+    # README defaults: LTV 800, CAC 300; 100 customers -> 80,000 of value, 30,000 spent, 50,000 net
+    assert learn.cohort_totals(800.0, 300.0, 100) == (80_000.0, 30_000.0, 50_000.0)
+
+
+def test_simple_from_monthly_is_the_churn_formula_without_discounting():
+    # 12 x 50 = 600 a year, lifespan 1 / (12 x 0.05) = 1.667 years: 600 x 0.8 x 1.667 = 800 = 50 x 0.8 / 0.05
+    w = learn.simple_from_monthly(50, 0.8, 0.05)
+    assert (w.annual_revenue, w.lifespan_years) == (600.0, pytest.approx(1 / 0.6))
+    assert w.ltv == pytest.approx(clv.ltv(50, 0.8, 0.05))
+    assert learn.simple_from_monthly(50, 0.8, 0.0) is None
+
+
+def test_simple_vs_discounted_gap():
+    both = learn.simple_vs_discounted(60, 4, 0.3, 3, 0.10)
+    assert both.gap == pytest.approx(both.simple - both.discounted) and both.gap > 0
+
+
+@given(churn=hs.floats(0.005, 0.5), n=hs.integers(1, 200))
+def test_lifetime_progress_is_one_minus_survival(churn, n):
+    partial, limit, share = learn.lifetime_progress(learn.geometric_lifetime_terms(churn, n))
+    assert limit == pytest.approx(1 / churn) and share == pytest.approx(1 - (1 - churn) ** n)
+    assert partial == pytest.approx(share * limit)
+
+
+def test_discounting_at_reads_the_table_at_the_horizon():
+    # 36 months: 40 x (1 - 0.95^36) / 0.05 = 673.78 undiscounted; q = 0.95 / 1.1^(1/12), 40 (1 - q^36) / (1 - q)
+    table, plain, discounted = learn.discounting_at(50, 0.8, 0.05, 0.10, 36)
+    q = 0.95 / 1.1 ** (1 / 12)
+    assert len(table) == 54 and plain == pytest.approx(40 * (1 - 0.95 ** 36) / 0.05)
+    assert discounted == pytest.approx(40 * (1 - q ** 36) / (1 - q))
+    assert len(learn.discounting_at(50, 0.8, 0.05, 0.10, 6)[0]) == 24          # at least two years shown
+
+
+def test_ratio_and_cac_for_the_rule():
+    assert learn.ratio_at_cac(50, 0.8, 0.05, 400) == pytest.approx(2.0)     # 800 / 400
+    assert learn.ratio_at_cac(0, 0.8, 0.05, 0) is None                      # 0 / 0: not a number
+    assert learn.cac_for_rule(900.0) == pytest.approx(300.0)                 # 3 : 1
+
+
+def test_payback_at_churn_by_hand():
+    # g = 40, CAC 300: 7.5 months simple; never pays back above 40 / 300 = 13.3% a month
+    simple, adjusted, threshold = learn.payback_at_churn(40, 300, 0.05)
+    assert simple == 7.5 and threshold == pytest.approx(40 / 300)
+    assert adjusted == pytest.approx(clv.payback_churn_adjusted(40, 300, 0.05))
+    assert learn.payback_at_churn(40, 300, 0.20)[1] is None
+
+
+def test_btyd_reading_is_churn_over_the_monthly_purchase_rate():
+    # r / alpha = 0.25 / 4 = 0.0625 a week = 0.2708 a month (52 / 12 weeks); p = 0.05 / 0.2708 = 18.5%
+    x = learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.05)
+    assert x.weekly_rate == 0.0625 and x.dropout == 0.25
+    assert x.monthly_rate == pytest.approx(0.0625 * 52 / 12) and x.p == pytest.approx(0.05 / (0.0625 * 52 / 12))
+    assert x.status == "ok" and "0.185" in learn.btyd_latex(x)
+    assert learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.30).status == "too_high"     # 0.30 / 0.27 > 1
+    assert learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.0).status == "none"
+    assert learn.btyd_latex(learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.0)) == ""
+
+
+def test_alive_curves_start_alive_and_follow_the_simulation():
+    from clv.simulate import simulate_bgnbd
+
+    sim = simulate_bgnbd(2000, 0.25, 4.0, 0.8, 2.4, 52, 7)
+    c = learn.alive_curves(sim, 0.25, 4.0, 0.8, 2.4, 52)
+    assert c.weeks[0] == 0 and c.weeks[-1] == 52 and len(c.weeks) == learn.ALIVE_POINTS
+    assert c.simulated[0] == 1.0 and c.alive_now == pytest.approx(float(sim["alive"].mean()))
+    assert abs(c.simulated[-1] - c.expected[-1]) < 0.05            # 2,000 customers: close to the expectation

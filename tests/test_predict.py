@@ -269,3 +269,39 @@ def test_a_spend_gamma_gamma_cannot_fit_falls_back_to_own_averages_and_keeps_the
     repeat = x > 0
     assert np.allclose(values.table["expected_spend"].to_numpy()[repeat], m[repeat])
     assert values.table["predicted_clv"].notna().all()
+
+
+# ---------------------------------------------------------------------- the page's rules, in clv (issue 13, move 4)
+def test_pick_model_follows_the_choice_then_the_holdout_then_the_ticks():
+    assert predict.pick_model("mbgnbd", best="bgnbd", ticked=("pareto_nbd",)) == "mbgnbd"      # chosen by name
+    assert predict.pick_model(predict.AUTO, best="pareto_nbd", ticked=("bgnbd",)) == "pareto_nbd"  # the best
+    assert predict.pick_model(predict.AUTO, best=None, ticked=("mbgnbd", "bgnbd")) == "mbgnbd"    # no comparison
+    assert predict.pick_model(predict.AUTO) == predict.TRANSACTION_MODELS[0] == "bgnbd"          # nothing ticked
+    with pytest.raises(InputError):
+        predict.pick_model("nonsense")
+
+
+def test_period_rate_compounds_to_the_annual_rate():
+    assert (1 + predict.period_rate(0.10, "month")) ** 12 == pytest.approx(1.10)
+    assert predict.period_rate(0.10, "year") == 0.10
+    with pytest.raises(InputError) as err:
+        predict.period_rate(0.10, "week")
+    assert err.value.field == "period" and "month or year" in err.value.message("en")
+
+
+def test_customer_count_and_last_day(transactions):
+    assert predict.customer_count(transactions) == transactions["customer_id"].nunique()
+    assert predict.customer_count(pd.DataFrame({"frequency": [1, 0, 3]}), "summary") == 3
+    assert predict.last_day(transactions) == pd.to_datetime(transactions["date"]).max().normalize()
+
+
+def test_data_baseline_rounds_to_the_calculators_steps():
+    # datapage.derived.rounding: money to the cent, churn and retention to a tenth of a percent, orders to 0.1;
+    # the retention is that of the churn as rounded: (1 - 0.074)^12 = 0.39718 -> 0.397
+    b = predict.data_baseline(39.7412, 0.07354, avg_order_value=60.128, orders_per_year=4.56)
+    assert (b.arpu, b.monthly_churn, b.avg_order_value, b.orders_per_year) == (39.74, 0.074, 60.13, 4.6)
+    assert b.annual_retention == round((1 - 0.074) ** 12, 3) == 0.397
+    assert b.fields == ("arpu", "monthly_churn", "avg_order_value", "orders_per_year", "annual_retention")
+    s = predict.data_baseline(25.004, 0.0312)                  # subscriptions: no orders, no purchases form
+    assert (s.arpu, s.monthly_churn, s.annual_retention, s.fields) == (25.0, 0.031, None, ("arpu", "monthly_churn"))
+    assert math.isinf(predict.data_baseline(math.inf, 0.05).arpu)     # passed on: the app refuses it and says why

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -112,6 +113,13 @@ def _currency(lang: str) -> None:
     value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key, on_change=state.commit,
                          args=(f.key,))
     state.put(f.key, value)
+
+
+def halt() -> NoReturn:
+    """End this run here, after writing the page's inputs into the URL (``state.write_url``): a page that stops
+    early (invalid inputs, no data yet, workshop mode) still leaves a link that reopens what it shows."""
+    state.write_url()
+    st.stop()
 
 
 def _entrypoint() -> Path | None:

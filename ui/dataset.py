@@ -10,6 +10,7 @@ import streamlit as st
 from clv import data
 
 from . import cache, state
+from .guard import callback
 
 UPLOAD = "_upload"          # session-state key: the uploaded file, one per kind
 KINDS = ("transactions", "summary", "subscriptions")
@@ -77,3 +78,41 @@ def current(kind: str = "transactions") -> data.LoadResult:
 
 def is_sample(kind: str = "transactions") -> bool:
     return upload(kind) is None
+
+
+# ---- The Your data page's uploader: its callbacks run before the script, so the read sees the new choice ----
+UPLOADER_VERSION = "_data_uploader_version"   # bumped to empty the uploader when the sample is chosen
+RESET_ON_NEW_FILE = {"data_sheet": "", "data_paid": "", "data_currency": "",
+                     **{f"{prefix}{role}": "" for roles, _, prefix in MAPPABLE.values() for role in roles}}
+
+
+def uploader_key(kind: str) -> str:
+    """The uploader's widget key for ``kind`` (a new one after "use the sample": an empty uploader)."""
+    version = st.session_state.get(UPLOADER_VERSION, {}).get(kind, 0)
+    return f"data_file_{kind}" + (f"_{version}" if version else "")
+
+
+@callback
+def on_upload(kind: str, key: str) -> None:
+    """The uploader's on_change: keep the file (or forget it when removed)."""
+    file = st.session_state.get(key)
+    if file is None:                                  # the user removed the file
+        clear_upload(kind)
+    else:
+        set_upload(kind, file.name, file.getvalue())
+    state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
+
+
+@callback
+def use_sample(kind: str) -> None:
+    """on_click: back to the sample, with a fresh, empty uploader."""
+    clear_upload(kind)
+    versions = st.session_state.setdefault(UPLOADER_VERSION, {})
+    versions[kind] = versions.get(kind, 0) + 1
+    state.apply(RESET_ON_NEW_FILE)
+
+
+@callback
+def on_paid(widget_key: str) -> None:
+    """The paid statuses' on_change: the statuses picked, as one sorted text (``paid_statuses`` reads it)."""
+    state.put("data_paid", ",".join(sorted(st.session_state.get(widget_key) or [])))

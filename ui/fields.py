@@ -5,7 +5,7 @@ Keys are ``<page>_<field>``; URL names are short and stable (changing one breaks
 
 from __future__ import annotations
 
-from clv import data, scenarios
+from clv import data, predict, scenarios
 
 from .state import Field, register
 
@@ -140,8 +140,8 @@ SEGMENTS_PAGE = register(
 )
 
 # --- Predictions (pages/predictions.py): calibration, horizon, models, the contractual tab ---------------
-PRED_MODELS = ("bgnbd", "pareto_nbd", "mbgnbd")
-PRED_AUTO = "auto"
+PRED_MODELS = predict.TRANSACTION_MODELS       # bgnbd, pareto_nbd, mbgnbd: one spelling, clv's
+PRED_AUTO = predict.AUTO
 PRED_TYPED, PRED_DATA = "typed", "data"
 PRED_COUNTS_EXAMPLE = "1000, 631, 468, 382, 326, 289, 262, 241"     # Fader & Hardie (2007), regular cohort
 PREDICTIONS = register(
@@ -161,7 +161,7 @@ PREDICTIONS = register(
     Field("pred_counts", "pcnt", PRED_COUNTS_EXAMPLE, kind="text", label_key="predict.page.contract_counts",
           help_key="predict.page.contract_counts_help"),
     Field("pred_arpu", "parpu", 50.0, 0.0, MONEY_HIGH, 1.0, fmt="%.2f", label_key="predict.page.contract_arpu"),
-    Field("pred_period", "pper", "month", kind="choice", choices=("month", "year"),
+    Field("pred_period", "pper", "month", kind="choice", choices=predict.PERIODS,
           label_key="predict.page.contract_period"),
 )
 

@@ -33,6 +33,15 @@ def calc_assumptions() -> clv.Assumptions:
     return clv.Assumptions(arpu=v["arpu"], monthly_churn=v["monthly_churn"], **common)
 
 
+def calc_defaults() -> clv.Assumptions:
+    """The calculator's default assumptions (its fields' defaults, the subscription form).
+
+    >>> a = calc_defaults(); a.arpu, a.gross_margin, a.monthly_churn, a.cac, a.horizon_months
+    (50.0, 0.8, 0.05, 300.0, None)
+    """
+    return clv.Assumptions(**{name: BY_CORE[name].to_core(BY_CORE[name].default) for name in SUBSCRIPTION_NAMES})
+
+
 def widget_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """clv values by their clv name as the calculator's widgets show them, by widget key; with the purchases
     form's annual retention or lifespan, which of the two the form uses.

@@ -262,6 +262,43 @@ def kept(key: str, default: Any, form: bool = False) -> dict[str, Any]:
     return {"key": key} if form else {"key": key, "on_change": keep, "args": (key,)}
 
 
+@callback
+def _commit_text(f: Field) -> None:
+    state.put(f.key, st.session_state.get(f.key) or "")      # cleared: "" (the field's "not chosen")
+
+
+def select(f: Field, options: list[str], lang: str, value: str, container: Any = None, label: str | None = None,
+           format_func: Callable[[str], str] | None = None, keep: bool = False) -> str:
+    """A text field picked among options known only when the page runs (a workbook's sheets, the currencies or
+    columns of a file): shows ``value`` when its own entry is stale or not among ``options``; a pick goes to
+    the store. ``keep``: the shown value goes to the store now too (it is in use before anyone picks it)."""
+    where = container or st
+    state.bind(f.key, value)
+    if st.session_state.get(f.key) not in options:
+        st.session_state[f.key] = value
+    where.selectbox(label or i18n.text(f.label_key, lang), options, key=f.key, on_change=_commit_text, args=(f,),
+                    help=i18n.text(f.help_key, lang) if f.help_key else None,
+                    **({"format_func": format_func} if format_func else {}))
+    if keep:
+        state.put(f.key, st.session_state[f.key])
+    return st.session_state[f.key]
+
+
+PERCENT = 100.0     # a page-local percent widget shows fractions x 100
+
+
+def percent(draw: Callable[..., Any], label: str, low: float, high: float, key: str, default: float, step: float,
+            form: bool = False) -> float:
+    """A page-local input in percent (``where.slider`` or ``where.number_input`` as ``draw``), kept across hops
+    like ``kept``: ``low``, ``high`` and ``step`` as shown (5 = 5%); ``default`` and the value returned as
+    fractions (0.05), as clv takes them; a default outside the bounds starts at the nearest one. Whole-number
+    bounds give a whole-number widget."""
+    shown = min(max(round(default * PERCENT, state.FROM_CORE_DECIMALS), low), high)
+    if isinstance(low, int) and isinstance(high, int):
+        shown = int(round(shown))
+    return draw(label, low, high, step=step, **kept(key, shown, form=form)) / PERCENT
+
+
 def checkbox(f: Field, lang: str, container: Any = None) -> bool:
     """A yes/no field (a ``bool`` entry of the table)."""
     where = container or st

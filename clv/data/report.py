@@ -106,6 +106,40 @@ class LoadReport:
         out.extend(self.notes(lang))
         return out
 
+    def detected(self, lang: str = "en") -> list[str]:
+        """What was detected, one item each (the Your data page joins them): format, then encoding, delimiter,
+        decimal mark, date format (in letters: DD/MM/YYYY, not %d/%m/%Y) and sheet, where they apply. The
+        sheet name is the user's own text: show the items as plain text.
+
+        >>> LoadReport(rows_read=1, rows_kept=1, file_format="csv", encoding="utf-8", delimiter=";",
+        ...            date_format="%d/%m/%Y %H:%M").detected()
+        ['Format: CSV', 'Encoding: utf-8', 'Delimiter: semicolon', 'Date format: DD/MM/YYYY hh:mm']
+        """
+        from ..fmt import NOT_DEFINED
+
+        t = lambda key, **v: i18n.text(f"datapage.report.{key}", lang, **v)   # noqa: E731
+        delimiters = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+        date_tokens = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
+                       ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
+        out = [t("format", format=self.file_format.upper())]
+        if self.encoding:
+            out.append(t("encoding", encoding=self.encoding))
+        if self.delimiter:
+            out.append(t("delimiter", delimiter=t(f"delimiter_{delimiters[self.delimiter]}")
+                         if self.delimiter in delimiters else NOT_DEFINED))
+        if self.decimal:
+            out.append(t("decimal", decimal=self.decimal))
+        if self.date_format in ("excel-serial", "ISO8601", "native"):
+            out.append(t("date_format", format=t(f"date_format_{self.date_format.replace('-', '_').lower()}")))
+        elif self.date_format:
+            shown = self.date_format
+            for token, letters in date_tokens:
+                shown = shown.replace(token, letters)
+            out.append(t("date_format", format=shown))
+        if self.sheet:
+            out.append(t("sheet", sheet=self.sheet))
+        return out
+
     def notes(self, lang: str = "en") -> list[str]:
         """How the file was read, where it matters: the header decision, lines not read, undecodable bytes,
         statuses and currencies set aside, e-mail ids merged. User text is quoted, never formatted.

@@ -39,8 +39,10 @@ from __future__ import annotations
 # (imported last, over the submodule's entry), so ``clv.predict.readings(...)`` works as before the split.
 from .baseline import (MODEL_FIELDS, DataBaseline, FormulaComparison, NewCustomerBaseline, baseline_fields,
                        data_baseline, formula_against_model, new_customer_baseline)
-from .common import DAYS_PER_MONTH, DAYS_PER_WEEK, FREQ, MAX_HORIZON_MONTHS, MODEL_CLASSES, TRANSACTION_MODELS
-from .contractual import PROJECTION_PERIODS, Contractual, contractual, parse_counts, subscription_cohorts
+from .common import (AUTO, DAYS_PER_MONTH, DAYS_PER_WEEK, FREQ, MAX_HORIZON_MONTHS, MODEL_CLASSES, TRANSACTION_MODELS,
+                     customer_count, last_day, pick_model)
+from .contractual import (PERIODS, PROJECTION_PERIODS, Contractual, contractual, parse_counts, period_rate,
+                          subscription_cohorts)
 from .customers import (MATRIX_FREQUENCIES, MATRIX_RECENCY_STEPS, SEGMENT_UNKNOWN, TOP_SHARE, CustomerModels,
                         CustomerValues, OwnAverageSpend, customer_values, fit_customer_models,
                         frequency_recency_matrices, summary_segments)
@@ -51,8 +53,9 @@ from .readings import readings
 __all__ = ["compare_models", "Comparison", "ModelFit", "fit_customer_models", "CustomerModels", "customer_values",
            "CustomerValues", "OwnAverageSpend", "summary_segments", "frequency_recency_matrices", "readings",
            "formula_against_model", "FormulaComparison", "baseline_fields", "new_customer_baseline",
-           "NewCustomerBaseline", "MODEL_FIELDS", "data_baseline", "DataBaseline", "parse_counts", "subscription_cohorts", "contractual", "Contractual",
+           "NewCustomerBaseline", "MODEL_FIELDS", "data_baseline", "DataBaseline", "parse_counts",
+           "subscription_cohorts", "contractual", "Contractual",
            "default_calibration_end", "calibration_bounds", "TRANSACTION_MODELS", "MODEL_CLASSES", "FREQ",
            "DAYS_PER_MONTH", "DAYS_PER_WEEK", "MAX_HORIZON_MONTHS", "FIT_STATISTICS_UNIT", "CALIBRATION_SHARE",
            "MIN_HOLDOUT_DAYS", "MATRIX_FREQUENCIES", "MATRIX_RECENCY_STEPS", "TOP_SHARE", "SEGMENT_UNKNOWN",
-           "PROJECTION_PERIODS"]
+           "PROJECTION_PERIODS", "PERIODS", "period_rate", "AUTO", "pick_model", "last_day", "customer_count"]

@@ -206,6 +206,7 @@ def data_baseline(arpu: float, monthly_churn: float, avg_order_value: float | No
     churn = round(monthly_churn, DATA_RATE_DECIMALS)
     if avg_order_value is None:
         return DataBaseline(round(arpu, CENTS), churn)
+    retention = round((1.0 - churn) ** MONTHS_PER_YEAR, DATA_RATE_DECIMALS)
     return DataBaseline(round(arpu, CENTS), churn, round(avg_order_value, CENTS),
-                        round(orders_per_year, ORDERS_DECIMALS), round((1.0 - churn) ** MONTHS_PER_YEAR, DATA_RATE_DECIMALS))
+                        round(orders_per_year, ORDERS_DECIMALS), retention)
 

@@ -14,10 +14,24 @@ import numpy as np
 import pandas as pd
 
 from .. import cohorts
+from ..core import monthly_rate
 from ..errors import InputError
 from ..models import ShiftedBetaGeometric
 
 PROJECTION_PERIODS = 24
+PERIODS = ("month", "year")          # what one period of typed counts is
+
+
+def period_rate(annual_rate: float, period: str = "month") -> float:
+    """The discount rate per period of the counts: the monthly rate compounding to ``annual_rate`` for months
+    (``clv.monthly_rate``), the annual rate itself for years.
+
+    >>> round(period_rate(0.10, "month"), 6), period_rate(0.10, "year")
+    (0.007974, 0.1)
+    """
+    if period not in PERIODS:
+        raise InputError("period", period, "predict.allowed.period")
+    return monthly_rate(annual_rate) if period == "month" else float(annual_rate)
 _SPLIT = re.compile(r"[,;\s،]+")
 
 
