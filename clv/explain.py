@@ -19,12 +19,21 @@ class Formula:
     worked: str      # the same with the numbers in
 
 
-def _n(x: float, d: int = 2) -> str:
+def tex_number(x: float | None, decimals: int = 2) -> str:
+    r"""A number for LaTeX: thousands separators braced (``1{,}000.00``), inf as infinity, None as a dash.
+    The one formatter of every worked formula (this module's and ``clv.learn``'s).
+
+    >>> tex_number(1000), tex_number(float("inf")), tex_number(0.04, 4), tex_number(None)
+    ('1{,}000.00', '\\infty', '0.0400', '\\text{--}')
+    """
     if x is None:
         return r"\text{--}"
     if math.isinf(x):
         return r"\infty"
-    return f"{x:,.{d}f}".replace(",", "{,}")
+    return f"{x:,.{decimals}f}".replace(",", "{,}")
+
+
+_n = tex_number      # the short name the formulas below use
 
 
 def formulas(result: Result) -> list[Formula]:

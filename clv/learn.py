@@ -15,6 +15,7 @@ import pandas as pd
 
 from .core import RULE_OF_THUMB_LTV_TO_CAC, ltv, ltv_to_cac, monthly_rate, payback_churn_adjusted
 from .errors import InputError
+from .explain import tex_number
 from .models import BetaGeo, GammaGamma
 from .simulate import alive_share, expected_alive_share, simulate_bgnbd
 
@@ -524,19 +525,6 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, T:
 
 
 # ------------------------------------------------------------------------------------------ LaTeX
-
-def tex_number(x: float | None, decimals: int = 2) -> str:
-    r"""A number for LaTeX: thousands separators braced (``1{,}000.00``), inf as infinity, None as a dash.
-
-    >>> tex_number(1000), tex_number(float("inf")), tex_number(0.04, 4)
-    ('1{,}000.00', '\\infty', '0.0400')
-    """
-    if x is None:
-        return r"\text{--}"
-    if math.isinf(x):
-        return r"\infty"
-    return f"{x:,.{decimals}f}".replace(",", "{,}")
-
 
 def churn_ltv_latex(arpu: float, gross_margin: float, monthly_churn: float) -> tuple[str, str]:
     r"""(general, worked) LaTeX of LTV = ARPU x m x sum (1 - c)^t = ARPU x m / c (no discounting).

@@ -79,3 +79,17 @@ def test_pages_touch_state_only_through_ui():
 def test_the_percent_check_would_see_one():
     assert PERCENT_BY_HAND.search("x = churn / 100") and PERCENT_BY_HAND.search("y = 100.0 * a * 100.0")
     assert not PERCENT_BY_HAND.search("n = 1_000 * 100_000") and not PERCENT_BY_HAND.search("PREVIEW_ROWS = 100")
+
+
+BRACES_THOUSANDS = '.replace(",", "{,}")'         # 1,000 -> 1{,}000: a LaTeX number formatter
+
+
+def test_one_latex_number_formatter():
+    """Issue 13, move 5: clv.explain.tex_number is the only function that braces thousands for LaTeX."""
+    from clv import explain, learn
+
+    formatters = [(path.relative_to(ROOT).as_posix(), node.name) for path in _clv_files()
+                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.FunctionDef) and BRACES_THOUSANDS in ast.unparse(node).replace("'", '"')]
+    assert formatters == [("clv/explain.py", "tex_number")]
+    assert learn.tex_number is explain.tex_number

@@ -60,7 +60,7 @@ def simulation(baseline, campaigns: tuple, ranges: tuple, n: int = 10_000, seed:
 # Computations on the data in use, keyed by ``ui.dataset.dataset_id(kind)`` with the table passed
 # unhashed: uploads are cached per session, the sample globally. A widget that does not change the data
 # (a segment picked, a chart tab) reruns the page without recomputing RFM scores or cohorts.
-from clv import cohorts, rfm  # noqa: E402
+from clv import cohorts, predict, rfm  # noqa: E402
 
 DATA_ENTRIES = 32           # a few computations on each of a few recent uploads
 
@@ -85,8 +85,18 @@ def _subscription_metrics(subs):
     return cohorts.subscription_metrics(subs)
 
 
+def _comparison(transactions, calibration_end: str, models: tuple):
+    return predict.compare_models(transactions, calibration_end, models)
+
+
+def _customer_models(frame, model: str, source: str):
+    if source == "summary":
+        return predict.fit_customer_models(model=model, summary=frame)
+    return predict.fit_customer_models(frame, model)
+
+
 _ON_DATA = {"rfm": _rfm_scores, "cohorts": _cohorts, "orders": _orders_trend, "derived": _derived,
-            "subscriptions": _subscription_metrics}
+            "subscriptions": _subscription_metrics, "comparison": _comparison, "customer_models": _customer_models}
 
 
 @st.cache_data(show_spinner=False, max_entries=DATA_ENTRIES, scope="session")
@@ -102,8 +112,9 @@ def _on_sample(key: str, what: str, args: tuple, _table):
 
 
 def on_data(key: str, what: str, table, *args):
-    """``what`` ("rfm", "cohorts", "orders", "derived", "subscriptions") computed on the table that
-    ``key`` (``ui.dataset.dataset_id``) names, cached per session for uploads, globally for the sample."""
+    """``what`` (a name in ``_ON_DATA``: "rfm", "cohorts", "orders", "derived", "subscriptions", "comparison",
+    "customer_models") computed on the table that ``key`` (``ui.dataset.dataset_id``) names, cached per
+    session for uploads, globally for the sample."""
     fn = _on_sample if key.startswith("sample:") else _on_upload
     return fn(key, what, tuple(args), table)
 
@@ -121,68 +132,26 @@ def upload_columns(digest: str, filename: str, sheet: str | None, _raw: bytes) -
 
 
 # ---- Predictions (pages/predictions.py): model fits, cached per dataset ---------------------------------
-# The sample's fits are shared (global scope); fits on an upload stay in the user's session. ``dataset`` is
-# ``ui.dataset.dataset_id(kind)``, which names the data; the DataFrame itself is passed unhashed.
-def _is_sample(dataset: str) -> bool:
-    return dataset.startswith("sample:")
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _comparison_sample(dataset: str, calibration_end: str, models: tuple, _transactions):
-    from clv import predict
-
-    return predict.compare_models(_transactions, calibration_end, models)
-
-
-@st.cache_data(show_spinner=False, max_entries=4, scope="session")
-def _comparison_upload(dataset: str, calibration_end: str, models: tuple, _transactions):
-    from clv import predict
-
-    return predict.compare_models(_transactions, calibration_end, models)
-
-
+# The sample's fits are shared (global scope); fits on an upload stay in the user's session (``on_data``).
+# ``dataset`` is ``ui.dataset.dataset_id(kind)``, which names the data; the DataFrame itself is passed unhashed.
 def prediction_comparison(dataset: str, calibration_end: str, models: tuple, _transactions):
     """``clv.predict.compare_models`` (calibration fits, holdout validation, weekly tracking), cached."""
-    cached = _comparison_sample if _is_sample(dataset) else _comparison_upload
-    return cached(dataset, calibration_end, models, _transactions)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _customer_models_sample(dataset: str, model: str, source: str, _frame):
-    from clv import predict
-
-    if source == "summary":
-        return predict.fit_customer_models(model=model, summary=_frame)
-    return predict.fit_customer_models(_frame, model)
-
-
-@st.cache_data(show_spinner=False, max_entries=4, scope="session")
-def _customer_models_upload(dataset: str, model: str, source: str, _frame):
-    from clv import predict
-
-    if source == "summary":
-        return predict.fit_customer_models(model=model, summary=_frame)
-    return predict.fit_customer_models(_frame, model)
+    return on_data(dataset, "comparison", _transactions, calibration_end, tuple(models))
 
 
 def customer_models(dataset: str, model: str, source: str, _frame):
     """``clv.predict.fit_customer_models`` on the whole period (``source``: "transactions" or "summary")."""
-    cached = _customer_models_sample if _is_sample(dataset) else _customer_models_upload
-    return cached(dataset, model, source, _frame)
+    return on_data(dataset, "customer_models", _frame, model, source)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, scope="session")
 def customer_values(dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float,
                     _models):
     """``clv.predict.customer_values`` for one horizon and rate (``_models`` named by the other keys)."""
-    from clv import predict
-
     return predict.customer_values(_models, horizon_months, annual_discount_rate)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, scope="session")
 def subscription_cohorts(dataset: str, _subscriptions):
     """Active counts per monthly start cohort (``clv.predict.subscription_cohorts``)."""
-    from clv import predict
-
     return predict.subscription_cohorts(_subscriptions)
