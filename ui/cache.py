@@ -111,11 +111,24 @@ def _on_sample(key: str, what: str, args: tuple, _table):
     return _ON_DATA[what](_table, *args)
 
 
+FITS = frozenset({"comparison", "customer_models"})   # model fits hold a copy of the data: kept fewer
+FIT_ENTRIES = 4             # fits of an upload kept per session (a calibration date dragged makes many)
+
+
+@st.cache_data(show_spinner=False, max_entries=FIT_ENTRIES, scope="session")
+def _fit_on_upload(key: str, what: str, args: tuple, _table):
+    """A model fit on an uploaded table: as ``_on_upload``, with fewer entries (each holds the data)."""
+    return _ON_DATA[what](_table, *args)
+
+
 def on_data(key: str, what: str, table, *args):
     """``what`` (a name in ``_ON_DATA``: "rfm", "cohorts", "orders", "derived", "subscriptions", "comparison",
     "customer_models") computed on the table that ``key`` (``ui.dataset.dataset_id``) names, cached per
-    session for uploads, globally for the sample."""
-    fn = _on_sample if key.startswith("sample:") else _on_upload
+    session for uploads (model fits: at most ``FIT_ENTRIES``), globally for the sample."""
+    if key.startswith("sample:"):
+        fn = _on_sample
+    else:
+        fn = _fit_on_upload if what in FITS else _on_upload
     return fn(key, what, tuple(args), table)
 
 
