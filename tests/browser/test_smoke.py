@@ -7,8 +7,22 @@ from playwright.sync_api import expect
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+# The run is over and its output drawn: the script state is notRunning, no element is still marked stale
+# from the run before or still a placeholder (Streamlit draws a skeleton while an element's code loads:
+# the table and chart came a second or two after the run ended), and every Plotly chart has drawn its SVG.
+# Polled on each animation frame.
+DRAWN = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null && app.dataset.testScriptState === "notRunning"
+        && document.querySelector('[data-testid="stElementContainer"][data-stale="true"]') === null
+        && document.querySelector('[data-testid="stElementContainer"] [data-testid="stSkeleton"]') === null
+        && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector(".main-svg"));
+}"""
+
+
 def idle(page):
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    """Wait on the script state until the rerun has finished and drawn its charts (no fixed sleep)."""
+    page.wait_for_function(DRAWN, timeout=60_000)
 
 
 def test_smoke(app_url, browser):
@@ -54,13 +68,11 @@ def test_smoke(app_url, browser):
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
-    page.wait_for_timeout(500)                        # let the table and chart finish painting
     page.screenshot(path=ARTIFACTS / "scenarios-ar.png")
     page.goto(f"{app_url}/scenarios?c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")   # 880 + cross-sell, blended
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
-    page.wait_for_timeout(500)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
 
     # Predictions: lazy tabs (only the open one runs) must still switch both ways in a real browser.
