@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 from scipy.special import gammaln
 
@@ -491,17 +491,45 @@ def test_more_reach_of_a_free_beneficial_campaign_never_lowers_ltv(base, r1, r2,
 @given(base=S.scenario_baselines(), campaign=S.campaign_sets(max_size=1),
        fld=hs.sampled_from(["churn_reduction", "arpu_lift", "margin_change", "one_off_cost", "monthly_cost",
                             "revenue_share_cost"]))
+@example(base=clv.Assumptions(arpu=1.0, gross_margin=0.5, monthly_churn=0.5, cac=0.0, annual_discount_rate=0.0,
+                              horizon_months=169, monthly_expansion=0.25),
+         campaign=[Campaign("C0", one_off_cost=5.0, annual_billing=AnnualBilling(discount=0.0, renewal_rate=0.5))],
+         fld="arpu_lift")                 # a root at lift -1 + 7.8e-13 where net rises ~8e12 per unit of lift
 def test_break_even_solutions_really_break_even(base, campaign, fld):
     c = campaign[0]
     value = break_even(base, c, fld)
-    if value is None or math.isinf(value):
-        return
-    r = evaluate_scenario(base, [c.with_value(fld, value)])
-    low_end = {"churn_reduction": -1.0, "arpu_lift": -1.0, "margin_change": -base.gross_margin}.get(fld)
-    if value == low_end or (fld == "revenue_share_cost" and value == 1.0) or c.reach == 0:
+
+    def net(x):
+        return evaluate_scenario(base, [c.with_value(fld, x)]).net_value
+
+    # break_even's documented search ranges: effects over their brackets, costs from 0 up
+    low, high = {"churn_reduction": (-1.0, 1.0 - 1e-9), "arpu_lift": (-1.0, 10.0),
+                 "margin_change": (-base.gross_margin, 1.0 - base.gross_margin),
+                 "revenue_share_cost": (0.0, 1.0)}.get(fld, (0.0, math.inf))
+    if value is None:
+        # No threshold: the campaign as given makes the LTV unlimited, or it pays nowhere in the range
+        # searched (a cost: it loses even for free; an effect: it loses at both ends of its bracket).
+        ends = (low,) if fld.endswith("_cost") else (low, high)
+        assert evaluate_scenario(base, [c]).ltv == math.inf or all(net(x) < 0 for x in ends)
+    elif value == math.inf:
+        # "its cost never matters (nobody reached)": even at the largest cost searched (the doublings end at
+        # 2^63 x max(1, |net at no cost|)) the cost per acquired customer is lost in the LTV's rounding
+        top = evaluate_scenario(base, [c.with_value(fld, max(1.0, abs(net(0.0))) * 2.0 ** 63)])
+        assert top.net_value >= 0 and top.campaign_cost <= 1e-12 * max(1.0, top.ltv)
+    elif value == low or (fld == "revenue_share_cost" and value == 1.0) or c.reach == 0:
+        r = evaluate_scenario(base, [c.with_value(fld, value)])
         assert r.net_value >= -1e-9 * max(1.0, r.ltv)            # pays across the whole bracket
     else:
-        assert abs(r.net_value) <= 1e-7 * max(1.0, r.ltv, r.baseline.ltv)
+        # A root: brentq stops within xtol + rtol |x| (1e-12 + 4 eps |x|) of a sign change, so the net value
+        # left there is up to that distance times the slope, plus rounding in the value itself. The slope can
+        # be huge (an annual plan renewing at 50% with ARPU growing 25% a month over 169 months is worth
+        # ~8e12 per unit of ARPU lift: a net value of 5.7e-7 one xtol away), so the tolerance scales with it.
+        r = evaluate_scenario(base, [c.with_value(fld, value)])
+        step = 1e-6 * max(1.0, abs(value))
+        a, b = max(value - step, low), min(value + step, high)
+        slope = abs(net(b) - net(a)) / (b - a)                    # |d net / dx| near the root
+        solver = 2 * (1e-12 + 4 * np.finfo(float).eps * abs(value)) * slope       # 2: slack on the slope
+        assert abs(r.net_value) <= 1e-7 * max(1.0, r.ltv, r.baseline.ltv) + solver
 
 
 def test_engine_sums_agree_with_explicit_months_for_mixed_segments():
