@@ -15,6 +15,23 @@ def app(script: str = "app.py", **query: str) -> AppTest:
     return at
 
 
+def link(at: AppTest) -> dict[str, str]:
+    """The query parameters the page wrote (what its shared link carries): URL name -> value.
+
+    AppTest gives a name that appears once as a str and a repeated name as a list; no page writes a name
+    twice, so a list fails here instead of being read either way.
+    """
+    written = dict(at.query_params)
+    repeated = {name: value for name, value in written.items() if not isinstance(value, str)}
+    assert not repeated, f"query parameters not written as one value each: {repeated}"
+    return written
+
+
+def query_value(at: AppTest, name: str) -> str:
+    """The value of one query parameter the page wrote (KeyError when it wrote none)."""
+    return link(at)[name]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """Shown metric cards: label -> displayed value."""
     return {m.label: m.value for m in at.metric}

@@ -8,7 +8,7 @@ from clv.charts.base import rtl_text
 import pytest
 
 from clv import i18n
-from tests.apptest import PAGES, app, metrics
+from tests.apptest import PAGES, app, link, metrics, query_value
 
 # Strings copied from clv/locales/ar.toml: if a translation changes on purpose, change it here too.
 AR_LTV = "القيمة الدائمة (LTV)"
@@ -17,10 +17,6 @@ AR_PAYBACK = "استرداد بسيط (أشهر)"
 AR_TITLE = "حاسبة القيمة الدائمة للعميل"
 AR_PAYBACK_CHART = "متى يسترد العميل تكلفة اكتسابه؟"
 RTL_RULE = "direction: rtl"
-
-
-def _query(at) -> dict[str, str]:
-    return {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
 def _shown_text(at) -> list[str]:
@@ -82,11 +78,11 @@ def test_switching_language_in_the_sidebar_changes_the_text_keeps_the_numbers_an
     assert after[AR_LTV] == "$1,000.00"
     assert list(after.values()) == list(before.values())
     assert at.title[0].value == AR_TITLE
-    assert _query(at)["lang"] == "ar" and _query(at)["churn"] == "4"
+    assert query_value(at, "lang") == "ar" and query_value(at, "churn") == "4"
     # And back: the English labels return and the link drops the default language.
     at.sidebar.selectbox(key="lang").select("en").run()
     assert metrics(at) == before
-    assert "lang" not in _query(at)
+    assert "lang" not in link(at)
 
 
 def test_switching_to_arabic_turns_the_sidebar_and_the_direction_in_the_same_run():
