@@ -56,9 +56,11 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(bgnbd):
 
 def test_gamma_gamma_reproduces_published_estimates(gamma_gamma):
     # published Gamma-Gamma estimates on the 946 repeat customers: p = 6.25, q = 3.74, gamma = 15.44
-    # (Fader, Hardie & Lee 2005, JMR; Fader & Hardie 2013 note), asserted to 3 significant digits
+    # (Fader, Hardie & Lee 2005, JMR; Fader & Hardie 2013 note), p and q to the published digits, v within
+    # 0.015 of 15.44 as lifetimes' own test holds it (the optimum is 15.4477)
     p = gamma_gamma.params
-    assert (round(p["p"], 2), round(p["q"], 2), round(p["v"], 1)) == (6.25, 3.74, 15.4)
+    assert (round(p["p"], 2), round(p["q"], 2)) == (6.25, 3.74)
+    assert abs(p["v"] - 15.44) < 0.015
     assert gamma_gamma.n_customers == 946 and gamma_gamma.excluded == 2357 - 946
 
 
