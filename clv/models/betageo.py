@@ -218,10 +218,15 @@ class BetaGeo(_RFMModel):
     ln Gamma(r+x) - ln Gamma(r) + r ln alpha + ln B(a, b+x) - ln B(a, b)
     + ln[ (alpha+T)^-(r+x) + [x>0] a/(b+x-1) (alpha+t_x)^-(r+x) ].
 
-    >>> m = BetaGeo().fit([0, 1, 2, 3, 0, 5, 1, 0, 2, 4, 0, 1], [0, 5, 20, 30, 0, 35, 9, 0, 11, 30, 0, 2],
-    ...                   [40, 38, 36, 40, 39, 40, 35, 30, 38, 39, 40, 40])
-    >>> round(m.p_alive(0, 0, 40), 3), round(m.p_alive(2, 10, 40), 3) < 1.0
-    (1.0, True)
+    Fit with ``BetaGeo().fit(frequency, recency, T)``; or set the parameters, here the published CDNOW
+    estimates (FHL 2005), and read a customer with x = 2 repeat purchases, the last at t_x = 30.43 weeks,
+    observed for T = 38.86 weeks. By hand (``p_alive``): a/(b+x-1) = 0.793/3.426 = 0.231465,
+    ((alpha+T)/(alpha+t_x))^(r+x) = (43.274/34.844)^2.243 = 1.625789, so
+    P(alive) = 1/(1 + 0.231465 x 1.625789) = 1/1.376314 = 0.7266.
+
+    >>> m = BetaGeo(); m.params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> round(m.p_alive(2, 30.43, 38.86), 4)
+    0.7266
     """
 
     name = "bgnbd"

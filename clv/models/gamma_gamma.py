@@ -30,12 +30,22 @@ MIN_CORRELATION_WARNING = 0.3   # |corr(frequency, spend)| above this casts doub
 class GammaGamma(Model):
     """Gamma-Gamma spend model; params p, q, v.
 
-    >>> m = GammaGamma().fit([1, 2, 3, 1, 5, 2, 4, 1, 2, 3, 1, 6],
-    ...                      [20.0, 35.0, 18.5, 60.0, 22.0, 41.0, 27.5, 15.0, 30.0, 52.0, 12.0, 25.0])
+    Fitted on repeat customers only: a customer without a repeat purchase (here the last) is counted in
+    ``excluded``, not fitted.
+
+    >>> m = GammaGamma().fit([1, 2, 3, 1, 5, 2, 4, 1, 2, 3, 1, 6, 0],
+    ...                      [20.0, 35.0, 18.5, 60.0, 22.0, 41.0, 27.5, 15.0, 30.0, 52.0, 12.0, 25.0, 0.0])
     >>> m.n_customers, m.excluded
-    (12.0, 0)
-    >>> 10 < m.expected_spend(3, 30.0) < 40
-    True
+    (12.0, 1)
+
+    With the published CDNOW estimates (p = 6.25, q = 3.74, v = 15.44; FHL 2005), a customer with x = 3
+    repeat purchases averaging zbar = $30 is expected to spend, by the posterior mean (FH 2013, eq. 8),
+    p (v + x zbar) / (p x + q - 1) = 6.25 x (15.44 + 90) / (18.75 + 2.74) = 659 / 21.49 = $30.67 a
+    transaction, between the population mean v p / (q - 1) = 96.5 / 2.74 = $35.22 and their own $30.
+
+    >>> cdnow = GammaGamma(); cdnow.params = {"p": 6.25, "q": 3.74, "v": 15.44}
+    >>> round(cdnow.expected_spend(3, 30.0), 4), round(cdnow.population_mean_spend, 4)
+    (30.6654, 35.219)
     """
 
     name = "gamma_gamma"
