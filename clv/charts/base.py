@@ -82,7 +82,15 @@ def figure(title_key: str, lang: str = "en", x_key: str | None = None, y_key: st
     """An empty figure with the shared look, its title and axis titles taken from the catalogue.
 
     Placeholders in the keys' strings (``{currency}``) are filled from ``values``. Builders return
-    ``finish(fig)`` once their traces are in.
+    ``finish(fig)`` once their traces are in. Sizes in px: the title starts ``MODEBAR_PX`` (36) below
+    the top, the plot ``TOP_MARGIN`` = 36 + round(17 x 1.3) + 14 = 72 below it; a right-to-left
+    language puts the title and legend on the right.
+
+    >>> fig = figure("charts.ltv_churn.title", "en", "charts.axis.churn_pct", "charts.axis.ltv", currency="€")
+    >>> fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
+    ('Lifetime value by monthly churn', 'Monthly churn (%)', 'Lifetime value (€)')
+    >>> fig.layout.margin.t, figure("charts.ltv_churn.title", "ar").layout.title.xanchor
+    (72, 'right')
     """
     key = (title_key, lang, x_key, y_key, tuple(sorted(values.items())))
     try:
@@ -120,7 +128,15 @@ def _base_layout(title_key: str, lang: str, x_key: str | None, y_key: str | None
 
 def category_labels(fig: go.Figure, labels, axis: str = "x") -> None:
     """Category names on ``axis`` wrapped onto short lines, upright or, when they still do not fit,
-    vertical (never slanted: slanted right-to-left names run into each other). The data keep the names."""
+    vertical (never slanted: slanted right-to-left names run into each other). The data keep the names.
+
+    Lines of at most ``TICK_LABEL_CHARS`` (16) characters (``wrap``); tick angles 0 or 90 degrees.
+
+    >>> fig = go.Figure(go.Bar(x=["Loyalty", "All campaigns together"], y=[1, 2]))
+    >>> category_labels(fig, fig.data[0].x)
+    >>> fig.layout.xaxis.ticktext, fig.layout.xaxis.autotickangles
+    (('Loyalty', 'All campaigns<br>together'), (0, 90))
+    """
     labels = [str(v) for v in labels]
     getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels,
                                         ticktext=[wrap(v, TICK_LABEL_CHARS) for v in labels],
@@ -129,7 +145,15 @@ def category_labels(fig: go.Figure, labels, axis: str = "x") -> None:
 
 def reference_line(fig: go.Figure, y: float, label: str, colour: str, dash: str = "dash") -> None:
     """A horizontal line across the plot named in the legend rather than by a label on the line, which
-    would land on the bars' or curves' own labels."""
+    would land on the bars' or curves' own labels.
+
+    ``y`` in the y axis's data units; the legend entry is an empty line trace of the same colour and dash.
+
+    >>> fig = go.Figure()
+    >>> reference_line(fig, 800.0, "Baseline LTV $800", NEUTRAL)
+    >>> fig.layout.shapes[0].y0, fig.layout.shapes[0].line.dash, fig.data[0].name
+    (800.0, 'dash', 'Baseline LTV $800')
+    """
     fig.add_hline(y=y, line={"color": colour, "dash": dash})
     fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash}, name=label,
                     hoverinfo="skip", showlegend=True)
@@ -230,7 +254,17 @@ def _inert_figure(fig: go.Figure) -> None:
 def finish(fig: go.Figure) -> go.Figure:
     """The shared sizes on what a builder added after ``figure``: every axis (a second y axis too) with
     its title wrapped, colour bars, labels on lines; right-to-left text embedded (``rtl_text``).
-    Returns ``fig``."""
+    Returns ``fig``.
+
+    Sizes in px and characters: axis titles wrap at ``AXIS_TITLE_CHARS`` (40); a title over
+    ``TITLE_CHARS`` (48) takes two lines and the top margin grows by one line, round(17 x 1.3) = 22 px.
+    All text is made inert (``inert``).
+
+    >>> fig = figure("charts.ltv_churn.title")
+    >>> fig.layout.title.text = "Cumulative discounted value per customer, after campaign costs"
+    >>> finish(fig).layout.title.text, fig.layout.margin.t                  # 72 + 22
+    ('Cumulative discounted value per<br>customer, after campaign costs', 94)
+    """
     layout = fig.layout.to_plotly_json()
     for name in layout:
         if name.startswith(("xaxis", "yaxis")):
@@ -338,7 +372,15 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
     numeric axes get explicit round ticks written in those digits, and every text the figure carries
     (title, axis titles, labels on bars and lines, notes, legend entries) has its digits translated.
     Legend entries with Latin letters (a typed campaign name) keep their text as typed. Returns ``fig``
-    (changed in place); "western" changes nothing."""
+    (changed in place); "western" changes nothing. Ticks: ``nice_ticks`` over the plotted values (or the
+    axis range the builder set), with the decimal and thousands separators ٫ and ٬.
+
+    >>> fig = figure("charts.ltv_churn.title", "ar", "charts.axis.churn_pct", "charts.axis.ltv")
+    >>> fig.add_scatter(x=[0, 10], y=[0.0, 1000.0]).layout.yaxis.ticktext is None
+    True
+    >>> in_digits(fig, "arabic").layout.yaxis.ticktext                    # 0, 200, ..., 1,000
+    ('٠', '٢٠٠', '٤٠٠', '٦٠٠', '٨٠٠', '١٬٠٠٠')
+    """
     if digits != "arabic":
         return fig
     table = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")

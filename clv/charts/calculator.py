@@ -21,8 +21,16 @@ ENGINE_CHURN_POINTS = 50    # churn points when tenure churn or expansion needs 
 def ltv_per_unit_arpu(a: Assumptions, churn: np.ndarray) -> np.ndarray:
     """LTV per 1 of ARPU at each (long-run) monthly churn, other assumptions fixed.
 
-    LTV is proportional to ARPU, so a churn x ARPU grid is an outer product. Closed form when churn is
-    constant and ARPU flat; otherwise the month-by-month engine at each churn (``ENGINE_CHURN_POINTS``).
+    LTV / ARPU = m (1 - q^H) / (1 - q), q = (1 - c) / (1 + d); with no horizon m (1 + d) / (c + d), and
+    m / c undiscounted (``clv.core.ltv`` with ARPU 1). Units: churn a fraction per month; the result is
+    currency of LTV per currency of monthly ARPU (months of margin). LTV is proportional to ARPU, so a
+    churn x ARPU grid is an outer product. Closed form when churn is constant and ARPU flat; otherwise
+    the month-by-month engine at each churn (``ENGINE_CHURN_POINTS``). ValueError for a retention curve
+    (churn is then not a driver).
+
+    >>> a = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> ltv_per_unit_arpu(a, np.array([0.05, 0.10])).tolist()          # 0.8 / 0.05, 0.8 / 0.10
+    [16.0, 8.0]
     """
     if not a.uses_engine:
         return np.asarray(ltv(1.0, a.gross_margin, churn, a.annual_discount_rate, a.horizon_months), dtype=float)
@@ -34,7 +42,20 @@ HEATMAP_CAP = 2 * RULE_OF_THUMB_LTV_TO_CAC   # colours saturate at 6:1; hover sh
 
 
 def payback(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
-    """Expected cumulative discounted margin of one acquired customer against CAC, payback marked."""
+    """Expected cumulative discounted margin of one acquired customer against CAC, payback marked.
+
+    Traces: 0, the expected cumulative margin after x months M(x) = g sum_{t<x} (1 - c)^t / (1 + d)^t
+    (g = ARPU x m, paid at the start of each active month, so M(0) = 0 and M(1) = g); 1, the same with
+    no churn, g x; 2, the payback point (t, CAC) where M(t) = CAC (``Result.payback_months_churn_adjusted``;
+    absent when it never pays back). CAC is a dashed line. Units: x in months elapsed, y in currency
+    per acquired customer.
+
+    >>> fig = payback(evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)))
+    >>> fig.data[0].y[:3].tolist(), fig.data[1].y[:3].tolist()     # 0, 40, 40 + 40 x 0.95; no churn 40 x
+    ([0.0, 40.0, 78.0], [0.0, 40.0, 80.0])
+    >>> round(fig.data[2].x[0], 3), fig.data[2].y[0]   # 40 (1 - 0.95^t) / 0.05 = 300: t = ln 0.625 / ln 0.95
+    (9.163, 300.0)
+    """
     a, m = result.assumptions, result.months
     fig = figure("charts.payback.title_short", lang, "charts.axis.months", "charts.axis.margin_per_customer",
                  currency=currency)
@@ -57,7 +78,18 @@ def payback(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
 
 
 def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
-    """LTV as a function of monthly churn, other assumptions fixed, with the current point marked."""
+    """LTV as a function of monthly churn, other assumptions fixed, with the current point marked.
+
+    Trace 0: LTV(c) = ARPU x ``ltv_per_unit_arpu`` over churn from 0.2% to max(20%, 3 x the current
+    churn); trace 1: the current (churn, LTV), when finite; a dashed line at 3 x CAC (the 3:1 rule).
+    Units: x in percent a month, y in currency per acquired customer.
+
+    >>> fig = ltv_by_churn(evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)))
+    >>> fig.data[1].x[0], fig.data[1].y[0], fig.layout.shapes[0].y0      # 50 x 0.8 / 0.05; 3 x 300
+    (5.0, 800.0, 900.0)
+    >>> round(float(fig.data[0].x[0]), 6), round(float(fig.data[0].y[0]), 6)   # the curve from 0.2%: 40 / 0.002
+    (0.2, 20000.0)
+    """
     a = result.assumptions
     top = max(0.20, 3 * a.monthly_churn)
     churn = np.linspace(0.002, min(top, 1.0), ENGINE_CHURN_POINTS if a.uses_engine else GRID_POINTS)
@@ -78,7 +110,20 @@ def ltv_by_churn(result: Result, lang: str = "en", currency: str = "$") -> go.Fi
 
 
 def ltv_cac_map(result: Result, lang: str = "en", currency: str = "$") -> go.Figure:
-    """LTV:CAC over monthly churn x ARPU (200 x 200, one vectorised call), the 3:1 line and the current point."""
+    """LTV:CAC over monthly churn x ARPU (200 x 200, one vectorised call), the 3:1 line and the current point.
+
+    z = ARPU x ``ltv_per_unit_arpu``(c) / CAC over churn 0.5% .. max(15%, 2 x churn) and ARPU up to
+    max(2 x ARPU, 10); colours saturate at ``HEATMAP_CAP`` (6:1), the true ratio is the hover's
+    ``customdata`` (inf with no CAC). Trace 1 is the 3:1 contour, trace 2 the current point. Units: x in
+    percent a month, y in currency per month, z a ratio.
+
+    >>> fig = ltv_cac_map(evaluate(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)))
+    >>> z = fig.data[0]                   # the top-left cell: ARPU 100, churn 0.5%: 100 x 0.8 / 0.005 / 300
+    >>> float(z.y[-1]), float(z.x[0]), round(float(z.customdata[-1][0]), 2)
+    (100.0, 0.5, 53.33)
+    >>> float(z.z[-1][0]), (fig.data[2].x[0], fig.data[2].y[0])        # shown capped at 6; you: (5%, $50)
+    (6.0, (5.0, 50.0))
+    """
     a = result.assumptions
     churn = np.linspace(0.005, min(max(0.15, 2 * a.monthly_churn), 1.0),
                         ENGINE_CHURN_POINTS if a.uses_engine else GRID_POINTS)

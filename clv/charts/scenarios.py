@@ -24,6 +24,18 @@ def value_bars(results: Mapping[str, ScenarioResult], lang: str = "en", currency
 
     ``results`` maps a label to a result (``clv.scenarios.compare`` gives one per campaign and all together).
     The baseline LTV is named in the legend, not on its line, where it would sit on the bars' labels.
+    Per acquired customer, in currency: LTV = sum over segments of share x segment LTV; net value =
+    LTV - campaign cost - baseline LTV (green when >= 0, red below).
+
+    >>> from clv.core import Assumptions
+    >>> from clv.scenarios import Campaign, evaluate_scenario
+    >>> base = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> loyalty = evaluate_scenario(base, [Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)])
+    >>> fig = value_bars({"Loyalty": loyalty})
+    >>> fig.data[0].text, fig.data[1].text, fig.layout.shapes[0].y0
+    (('$880',), ('$70',), 800.0)
+
+    (0.4 x 40 / 0.04 + 0.6 x 40 / 0.05 = 880; the cost, 0.4 x $1 for 25 expected months, is 10: 880 - 10 - 800.)
     """
     labels = list(results)
     fig = figure("scenarios.charts.bars.title", lang, None, "scenarios.charts.axis.per_customer", currency=currency)
@@ -45,7 +57,19 @@ def value_bars(results: Mapping[str, ScenarioResult], lang: str = "en", currency
 
 def waterfall(result: ScenarioResult, lang: str = "en", currency: str = "$") -> go.Figure:
     """From the baseline LTV to the combined scenario after campaign costs, one step per campaign
-    (its Shapley share of the net value; the steps add up exactly)."""
+    (its Shapley share of the net value; the steps add up exactly).
+
+    baseline LTV + sum of the campaigns' shares = baseline LTV + net value (currency per acquired
+    customer); a share that is not defined (an unlimited LTV) is drawn as 0.
+
+    >>> from clv.core import Assumptions
+    >>> from clv.scenarios import Campaign, evaluate_scenario
+    >>> base = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> loyalty = evaluate_scenario(base, [Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)])
+    >>> bars = waterfall(loyalty).data[0]
+    >>> bars.text, bars.measure                                 # 800 + 70 = 870
+    (('$800', '$70', '$870'), ('absolute', 'relative', 'total'))
+    """
     names = list(result.attribution)
     steps = [result.attribution[n] or 0.0 for n in names]
     base = result.baseline.ltv
@@ -88,7 +112,19 @@ def _lines(results: Mapping[str, ScenarioResult], lang: str):
 
 
 def survival_curves(results: Mapping[str, ScenarioResult], lang: str = "en", currency: str = "$") -> go.Figure:
-    """Share of customers still active month by month: baseline (dashed) and each scenario."""
+    """Share of customers still active month by month: baseline (dashed) and each scenario.
+
+    y(t) = the share of acquired customers still active at the start of month t, in percent: (1 - c)^t
+    for one constant churn; a scenario blends its segments by their shares. x in months.
+
+    >>> from clv.core import Assumptions
+    >>> from clv.scenarios import Campaign, evaluate_scenario
+    >>> base = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> loyalty = evaluate_scenario(base, [Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)])
+    >>> baseline, scenario = survival_curves({"Loyalty": loyalty}).data
+    >>> baseline.y[:3].round(6).tolist(), scenario.y[:3].round(6).tolist()   # 0.4 x 0.96^t + 0.6 x 0.95^t
+    ([100.0, 95.0, 90.25], [100.0, 95.4, 91.014])
+    """
     fig = figure("scenarios.charts.curves.survival_title", lang, "scenarios.charts.axis.months",
                  "scenarios.charts.axis.survival", currency=currency)
     for label, m, colour, dash, _, _ in _lines(results, lang):
@@ -102,7 +138,19 @@ def value_curves(results: Mapping[str, ScenarioResult], lang: str = "en", curren
     """Expected cumulative discounted value per customer (after campaign costs), CAC as a line and each
     payback marked. x is months elapsed (payments made), as in the calculator's payback chart.
 
-    One legend entry per line, naming its payback; the payback marker belongs to its line's entry."""
+    One legend entry per line, naming its payback; the payback marker belongs to its line's entry.
+
+    After x months: the baseline's discounted cumulative margin, each scenario's discounted cumulative
+    margin less its campaign costs (currency per acquired customer); paybacks are where a line meets CAC.
+
+    >>> from clv.core import Assumptions
+    >>> from clv.scenarios import Campaign, evaluate_scenario
+    >>> base = Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
+    >>> loyalty = evaluate_scenario(base, [Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)])
+    >>> fig = value_curves({"Loyalty": loyalty})
+    >>> fig.data[1].name, fig.data[1].y[:3].round(6).tolist()     # 40 - 0.4 x $1; + 0.954 x 40 - 0.4 x 0.96
+    ('Loyalty: payback at 9.1 months', [0.0, 39.6, 77.376])
+    """
     fig = figure("scenarios.charts.curves.value_title", lang, "scenarios.charts.axis.months",
                  "scenarios.charts.axis.cumulative", currency=currency)
     top, bottom = 1.0, 0.0
@@ -133,7 +181,15 @@ def value_curves(results: Mapping[str, ScenarioResult], lang: str = "en", curren
 def tornado(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Figure:
     """Horizontal bars: change in LTV when each driver moves down (left colour) or up, widest on top.
 
-    ``table`` is ``clv.scenarios.sensitivity(...)``.
+    ``table`` is ``clv.scenarios.sensitivity(...)``: ltv_change = LTV with the driver moved - LTV
+    (currency per acquired customer); the title names the move (the largest |change|, in percent).
+
+    >>> from clv.core import Assumptions
+    >>> from clv.scenarios import sensitivity
+    >>> fig = tornado(sensitivity(Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300), [], 0.2))
+    >>> low, high = fig.data
+    >>> low.y[-1], round(float(low.x[-1]), 6), round(float(high.x[-1]), 6)   # 40/0.04 - 800; 40/0.06 - 800
+    ('Churn', 200.0, -133.333333)
     """
     pct = float(table["change"].abs().max()) if len(table) else 0.0
     fig = figure("scenarios.charts.tornado.title", lang, "scenarios.charts.axis.ltv_change", None,
@@ -151,7 +207,19 @@ def tornado(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.Fi
 
 
 def histogram(sim: Simulation, lang: str = "en", currency: str = "$") -> go.Figure:
-    """Simulated net values with P10, P50 and P90 marked, zero, and the pay-off probability."""
+    """Simulated net values with P10, P50 and P90 marked, zero, and the pay-off probability.
+
+    ``sim`` is ``clv.scenarios.simulate(...)``: net value per acquired customer of each draw (currency),
+    its 10th, 50th and 90th percentiles as dotted and dashed lines, zero in red, and the share of draws
+    with a net value above zero.
+
+    >>> from clv.scenarios import Simulation
+    >>> sim = Simulation(p10=-5.0, p50=20.0, p90=45.0, mean=20.0, probability_positive=0.6,
+    ...                  draws=np.array([-10.0, 0.0, 20.0, 40.0, 50.0]), n=5)
+    >>> fig = histogram(sim)
+    >>> [line.x0 for line in fig.layout.shapes], fig.layout.annotations[-1].text        # 3 of 5 above 0
+    ([-5.0, 20.0, 45.0, 0], 'Pays off in 60% of scenarios')
+    """
     fig = figure("scenarios.charts.histogram.title", lang, "scenarios.charts.axis.net_value",
                  "scenarios.charts.axis.draws", currency=currency, n=fmt.number(sim.n))
     fig.add_histogram(x=sim.draws, nbinsx=60, marker_color=PRIMARY, opacity=0.8,
