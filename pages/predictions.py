@@ -1,4 +1,4 @@
-"""Predictions: each customer's future value from probabilistic models, checked on a holdout (issue 5)."""
+"""Predictions: each customer's future value from probabilistic models, checked on a holdout."""
 
 
 import pandas as pd

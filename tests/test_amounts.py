@@ -1,8 +1,9 @@
 """clv.data.amounts: each amount read only under a decimal convention it fits, or set aside with its
 own status; the bound; per-value currencies; typed columns that never raise.
 
-Provenance: the reproductions are issue 11 (items 1, 4, 12, 13); the other expected values are worked
-out by hand from the rules in the module docstring."""
+Provenance: the reproductions are reported defects (silently wrong amounts, typed columns that raised,
+no bound, one currency assumed for all); the other expected values are worked out by hand from the rules
+in the module docstring."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def same(a, b) -> bool:
     return np.array_equal(np.asarray(a, float), np.asarray(b, float), equal_nan=True)
 
 
-# ---- issue 11, item 1: silently wrong amounts --------------------------------------------------
+# ---- silently wrong amounts --------------------------------------------------------------------
 def test_a_comma_value_among_dot_values_is_set_aside_not_read_as_fifteen():
     p = read(["12.50", "7.99", "1,5"])
     assert same(p.values, [12.5, 7.99, NAN]) and p.status.tolist() == [OK, OK, AMBIGUOUS_DECIMAL]
@@ -101,7 +102,7 @@ def test_not_a_number_forms():
     assert (p.status == NOT_A_NUMBER).all()
 
 
-# ---- issue 11, item 12: the bound, nothing non-finite --------------------------------------------
+# ---- the bound, nothing non-finite ---------------------------------------------------------------
 def test_huge_and_non_finite_text():
     p = read(["1e308", "inf", "-inf", "nan", "Infinity", "1e400", "1.5E3", "1,5E3", "12.50"])
     assert p.status.tolist() == [IMPLAUSIBLE, NOT_A_NUMBER, NOT_A_NUMBER, NOT_A_NUMBER, NOT_A_NUMBER,
@@ -114,7 +115,7 @@ def test_bound_is_inclusive():
     assert read([ok, "-" + ok, over, "-" + over]).status.tolist() == [OK, OK, IMPLAUSIBLE, IMPLAUSIBLE]
 
 
-# ---- issue 11, item 4: typed columns never raise ---------------------------------------------------
+# ---- typed columns never raise ---------------------------------------------------------------------
 def test_int64_beyond_2_53_is_implausible_not_an_arrow_error():
     p = read_amounts(pa.array([2**60, 5, None, -(2**63)], pa.int64()))
     assert p.status.tolist() == [IMPLAUSIBLE, OK, NOT_A_NUMBER, IMPLAUSIBLE]
@@ -130,7 +131,7 @@ def test_typed_floats_decimals_and_unsigned():
     assert same(read_amounts(pa.chunked_array([[1, 2], [3]])).values, [1.0, 2.0, 3.0])
 
 
-# ---- issue 11, item 13: the currency of each value ----------------------------------------------------
+# ---- the currency of each value -----------------------------------------------------------------------
 def test_currency_per_value():
     p = read(["$12.50", "€3.00", "EUR 4.00", "4.00 eur", "£5", "6.00", "US$ 7", "$8 USD", "ر.س ١٢٫٥", "¥9"])
     assert p.currency.tolist() == ["$", "EUR", "EUR", "EUR", "GBP", None, "USD", "USD", "SAR", "¥"]

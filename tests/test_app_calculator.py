@@ -52,7 +52,7 @@ def test_bad_link_values_fall_back_to_defaults_with_a_notice():
 
 def test_purchases_form_and_preset_then_reset():
     at = app(mode="purchases", aov="60", orders="4", margin="30", ret="60").run()
-    assert metrics(at)["Lifetime value (LTV)"] == "$143.97"                 # issue 2 reference value
+    assert metrics(at)["Lifetime value (LTV)"] == "$143.97"                 # README reference value
     at.selectbox(key="calc_preset").select("saas").run()
     at.button(key="calc_preset_apply").click().run()
     # SaaS preset: 99 x 0.78 x (1 + d) / (0.03 + d), d = 1.1^(1/12) - 1 = 0.0079741
@@ -128,7 +128,7 @@ def test_workshop_mode_hides_results_until_revealed_and_again_after_a_change():
 
 
 def test_out_of_range_typing_is_refused_and_said_beside_the_field():
-    # Issue 10: churn 150 and margin 120 turned the field red in a browser while the figures kept the old values.
+    # Churn 150 and margin 120 turned the field red in a browser while the figures kept the old values.
     at = app("app.py").run()
     at.number_input(key="calc_churn_num").set_value(150.0).run()
     assert not at.exception
@@ -142,7 +142,7 @@ def test_out_of_range_typing_is_refused_and_said_beside_the_field():
 
 
 def test_every_preset_fits_its_sliders():
-    # Issue 10: the Coffee shop's 80 orders a year sat past the slider's 52 (slider and field disagreed).
+    # The Coffee shop's 80 orders a year sat past the slider's 52 (slider and field disagreed).
     from clv.presets import presets
     from ui.fields import CALC
     from ui.panels import preset_widget_values
@@ -162,7 +162,7 @@ def test_every_preset_fits_its_sliders():
     ({"churn": "0"}, "With zero churn, no discounting and no horizon"),
 ])
 def test_an_infinite_ltv_names_its_real_cause(query, expected):
-    # Issue 10: the sBG curve and expansion >= churn blamed "zero churn" while churn was 5%.
+    # The sBG curve and expansion >= churn blamed "zero churn" while churn was 5%.
     at = app("app.py", **query).run()
     assert not at.exception
     assert [w.value for w in at.warning if w.value.startswith(expected)], [w.value for w in at.warning]

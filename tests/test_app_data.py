@@ -235,7 +235,7 @@ def test_summary_upload_kind():
 
 
 def test_use_as_baseline_says_what_changed_and_what_was_kept():
-    # Issue 10: the button changed the calculator silently. The sample's figures: ARPU $39.74, churn 7.3%
+    # The button changed the calculator silently. The sample's figures: ARPU $39.74, churn 7.3%
     # (README, "use as baseline" LTV 39.74 x 0.80 / 0.073 = $435.51); margin and CAC are the calculator's own.
     from apptest import app as open_page
 

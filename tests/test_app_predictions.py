@@ -99,7 +99,7 @@ def test_use_as_baseline_sets_the_calculators_fields():
     assert 0 < store["calc_churn"] < 100 and store["calc_arpu"] > 0
     note = next(plain(x.value) for x in at.success if "The calculator now uses" in x.value)
     assert "Monthly churn (%) 5.0% → 8.45%" in note and "Kept as they were: Gross margin (%) 80.0%" in note
-    # Issue 10: the baseline is a new customer's expected value (the calculator's LTV is per new customer),
+    # The baseline is a new customer's expected value (the calculator's LTV is per new customer),
     # not the mean remaining value of the file's customers (ARPU $11.42 made the calculator say 0.27 : 1).
     tx = data.load_sample("transactions").transactions
     newcomer = predict.new_customer_baseline(predict.fit_customer_models(tx, "bgnbd"), 12, 0.10)

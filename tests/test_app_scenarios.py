@@ -69,8 +69,8 @@ def test_remove_and_invalid_input_message():
 
 
 def test_one_invalid_campaign_keeps_the_others_results():
-    # Issue 10: one invalid field used to remove every result. Loyalty (40% reach, churn -20%, $1 a month,
-    # 2% revenue share) alone on the default baseline is worth $880.00 (the issue 3 worked example).
+    # One invalid field used to remove every result. Loyalty (40% reach, churn -20%, $1 a month, 2% revenue
+    # share) alone on the default baseline is worth $880.00 (the README's loyalty example).
     at = add(add(app("pages/scenarios.py").run(), "loyalty"), "cross_sell")
     at.number_input(key="sc_c2_margin_change").set_value(25.0).run()      # 80% + 25 points = 105%
     assert not at.exception
@@ -141,7 +141,7 @@ def test_user_text_never_becomes_markup():
 
 
 def test_waterfall_and_tornado_explain_themselves():
-    # Issue 10: the waterfall's shares differed from the table with nothing explaining it; the tornado's
+    # The waterfall's shares differed from the table with nothing explaining it; the tornado's
     # CAC and discount-rate rows were empty.
     at = app("pages/scenarios.py", c1="loyalty", c1r="40", c1c="20", c1p="1", c2="cross_sell", c2r="15",
              c2a="30", c2m="-5", c2o="5")

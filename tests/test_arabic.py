@@ -99,7 +99,7 @@ def test_chart_titles_and_axes_come_from_the_arabic_catalogue():
     layout = spec["layout"]
     assert layout["title"]["text"] == AR_PAYBACK_CHART
     assert layout["xaxis"]["title"]["text"] == i18n.text("charts.axis.months", "ar")
-    # mixed Arabic and Latin ("($)") is embedded right to left, so the SVG keeps its word order (issue 10)
+    # mixed Arabic and Latin ("($)") is embedded right to left, so the SVG keeps its word order
     assert layout["yaxis"]["title"]["text"] == rtl_text(i18n.text("charts.axis.margin_per_customer", "ar", currency="$"))
     assert layout["yaxis"]["title"]["text"].startswith("\u202b")
     names = {trace.get("name") for trace in spec["data"]}
@@ -131,7 +131,7 @@ def test_every_page_renders_in_arabic(script):
     ("pages/segments.py", {}), ("pages/predictions.py", {}),
     *[("pages/learn.py", {"lesson": lesson}) for lesson in ("what", "churn", "ltv_cac", "payback", "mixture", "btyd")]])
 def test_arabic_indic_digits_in_every_sentence_and_figure(script, extra):
-    # Issue 10: with Arabic-Indic digits chosen, sentences (the break-even lines, the model verdict, dates,
+    # With Arabic-Indic digits chosen, sentences (the break-even lines, the model verdict, dates,
     # counts) kept Latin digits. Formulas (LaTeX) and user text are exempt.
     import re
 
@@ -147,7 +147,7 @@ def test_arabic_indic_digits_in_every_sentence_and_figure(script, extra):
 
 
 def test_charts_speak_arabic_indic_digits():
-    # Issue 10: with Arabic-Indic digits the charts kept Western ticks and labels (plotly draws only those).
+    # With Arabic-Indic digits the charts kept Western ticks and labels (plotly draws only those).
     import re
 
     at = app("pages/scenarios.py", lang="ar", digits="arabic", c1="loyalty", c1r="40", c1c="20", c1p="1").run()
@@ -163,7 +163,7 @@ def test_charts_speak_arabic_indic_digits():
 
 
 def test_grid_tables_follow_the_digit_choice():
-    # Issue 10: the model comparison and parameter grids kept Western digits with Arabic-Indic chosen.
+    # The model comparison and parameter grids kept Western digits with Arabic-Indic chosen.
     import re
 
     at = app("pages/predictions.py", lang="ar", digits="arabic").run()

@@ -30,8 +30,8 @@ def test_pages_folder_holds_page_scripts_only():
 
 def test_the_servers_effective_settings():
     # What `streamlit run` from the repository root uses (.streamlit/config.toml): no usage statistics, no
-    # traceback with server paths in the browser (issue 11), no unsafe table download (issue 10), no full
-    # garbage collection after every run (issue 10: 60% of a workshop server's time).
+    # traceback with server paths in the browser, no unsafe table download, no full garbage collection
+    # after every run (it took 60% of a workshop server's time).
     code = ("from streamlit import config\n"
             "config.get_config_options(force_reparse=True)\n"
             "for name in ('browser.gatherUsageStats', 'client.showErrorDetails', 'client.disableDataExport',\n"

@@ -1,4 +1,4 @@
-"""ui/cache.py: computations on the data in use go through one registry (issue 13, move 5)."""
+"""ui/cache.py: computations on the data in use go through one registry."""
 
 import pandas as pd
 import pytest

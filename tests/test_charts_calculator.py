@@ -8,7 +8,7 @@ from clv import i18n
 from clv.charts import calculator as charts
 
 RESULT = clv.evaluate(clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300))
-MIN_FONT_PX = 13            # issue 10: text on a chart must read on a projector
+MIN_FONT_PX = 13            # text on a chart must read on a projector
 TOOLBAR_PX = 30             # plotly's toolbar: 22 px buttons with their padding, at the top right
 PHONE_TITLE_CHARS = 38      # a 390 px phone, less its padding, holds about 38 characters of a 17 px title
 
@@ -66,7 +66,7 @@ def test_payback_chart_marks_the_payback_point_and_cac():
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_payback_title_fits_a_phone_below_the_toolbar(lang):
-    # issue 10: on a 390 px phone the title was cut ("...pay back their") and the toolbar sat on it
+    # On a 390 px phone the title was cut ("...pay back their") and the toolbar sat on it
     fig = charts.payback(RESULT, lang)
     assert fig.layout.title.text == i18n.text("charts.payback.title_short", lang)
     assert len(fig.layout.title.text) <= PHONE_TITLE_CHARS
@@ -111,7 +111,7 @@ def test_infinite_ltv_charts_do_not_break():
 
 
 def test_a_long_title_takes_two_lines_and_the_plot_moves_down():
-    # Issue 10: long titles were cut on a 390 px phone (the figure cannot know its width; two lines fit).
+    # Long titles were cut on a 390 px phone (the figure cannot know its width; two lines fit).
     from clv.charts import base
     from clv.charts.models import frequency_recency
     import pandas as pd

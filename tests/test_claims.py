@@ -1,4 +1,4 @@
-"""Issue 12, item 7: the README's claims, pinned. The CDNOW tracking figure at week 78 (4,165.69 against
+"""The README's claims, pinned. The CDNOW tracking figure at week 78 (4,165.69 against
 4,339), ``summarize``'s monetary value equal to lifetimes' to the last bit, and the model comparison's
 log-likelihood, AIC and BIC in the papers' unit (weeks), with the tracking curve's model named."""
 

@@ -14,7 +14,7 @@ from tests import strategies as S
 BASE = dict(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)
 
 
-# Issue 2 reference values, worked by hand:
+# README reference values, worked by hand:
 # LTV = 50 x 0.8 / 0.05 = 800; LTV:CAC = 800 / 300; payback = 300 / 40 = 7.5;
 # churn-adjusted: q = 0.95, t = ln(1 - 300 x 0.05 / 40) / ln 0.95 = ln 0.625 / ln 0.95 = 9.1630.
 def test_reference_no_discount():
@@ -180,7 +180,7 @@ def test_churn_adjusted_payback_never_shorter_than_simple(a, m, c, k, d, h):
        horizon=hs.sampled_from([None, 24]), kind=hs.sampled_from(["plain", "first", "sbg", "expansion"]),
        alpha=hs.floats(0.3, 3.0), growth=hs.floats(0.0, 0.5))
 def test_infinite_reason_names_exactly_the_unlimited_cases(churn, rate, horizon, kind, alpha, growth):
-    # Issue 10: the sBG curve (alpha 0.704) and expansion >= churn showed a message blaming zero churn.
+    # The sBG curve (alpha 0.704) and expansion >= churn showed a message blaming zero churn.
     from clv.core import infinite_reason
 
     extra = {"first": {"first_month_churn": 0.2}, "sbg": {"retention_curve": (alpha, 1.2)},

@@ -13,7 +13,7 @@ from tests.test_charts_calculator import assert_legible, legend_names
 from tests.test_cohorts import LOG, SUBS
 from tests.test_rfm import HAND
 
-CELL_TEXT_PX = 12           # issue 10: cohort cell labels were about 7 px
+CELL_TEXT_PX = 12           # cohort cell labels were about 7 px
 
 
 def test_treemap_sizes_tiles_by_customers_with_translated_names():
@@ -80,7 +80,7 @@ def test_every_chart_key_exists_in_english():
 
 
 def test_cohort_heatmap_labels_stay_legible_and_the_chart_grows_with_cohorts(transactions):
-    # issue 10: with 24 cohorts plotly shrank the cell labels to about 7 px to fit a fixed height
+    # With 24 cohorts plotly shrank the cell labels to about 7 px to fit a fixed height
     small = charts.retention_heatmap(cohort_tables(LOG))                   # 3 cohorts
     big = charts.revenue_retention_heatmap(cohort_tables(transactions))    # the sample: 24 monthly cohorts
     rows = len(big.data[0].y)

@@ -1,4 +1,4 @@
-"""LoadReport.detected: what the Your data page says it detected, item by item (issue 13, move 4)."""
+"""LoadReport.detected: what the Your data page says it detected, item by item."""
 
 from clv import i18n
 from clv.data import LoadReport

@@ -1,4 +1,4 @@
-"""Hostile input everywhere a visitor can put some (issue 11, items 4 and 8): link values, session files and
+"""Hostile input everywhere a visitor can put some: link values, session files and
 text shown as markdown. Pure parsers get many random examples (hypothesis); each page gets a few AppTest
 runs with hostile links, and the sidebar's session loader a few hostile files. Nothing may raise, hang,
 reach Streamlit's error handler, fall back to the guard's "unexpected" message or show a link or a tag."""

@@ -1,4 +1,4 @@
-"""No user action shows a traceback (issue 11, item 4): every page runs under ui.guard, which turns an
+"""No user action shows a traceback: every page runs under ui.guard, which turns an
 unexpected error into a plain, translated message with a reference that the server log repeats."""
 
 import ast

@@ -1,4 +1,4 @@
-"""One conversion between clv values and widget values (issue 13, move 3): ``Field.to_core`` and its inverse
+"""One conversion between clv values and widget values: ``Field.to_core`` and its inverse
 ``Field.from_core``; ``ui.inputs.calc_assumptions`` and its inverse ``ui.inputs.calc_fields``."""
 
 import math

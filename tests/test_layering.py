@@ -1,4 +1,4 @@
-"""Imports flow one way, pages -> ui -> clv, and clv does not know the app's widgets (issue 13, move 3).
+"""Imports flow one way, pages -> ui -> clv, and clv does not know the app's widgets.
 
 Read from the source (the boundary test imports every module; this one also catches an import inside a
 function that never ran, and a widget key spelled in the core)."""
@@ -68,7 +68,7 @@ PERCENT_BY_HAND = re.compile(r"[*/]\s*100(\.0*)?\b(?!_)")       # x 100 or / 100
 
 
 def test_pages_touch_state_only_through_ui():
-    """Issue 13, move 4: no st.session_state, no st.stop (``ui.halt`` writes the link first), no x100 or /100."""
+    """Pages do no arithmetic: no st.session_state, no st.stop (``ui.halt`` writes the link first), no x100 or /100."""
     for path in PAGE_SCRIPTS:
         text = path.read_text(encoding="utf-8")
         assert "session_state" not in text, path.name
@@ -85,7 +85,7 @@ BRACES_THOUSANDS = '.replace(",", "{,}")'         # 1,000 -> 1{,}000: a LaTeX nu
 
 
 def test_one_latex_number_formatter():
-    """Issue 13, move 5: clv.explain.tex_number is the only function that braces thousands for LaTeX."""
+    """One LaTeX number formatter: clv.explain.tex_number is the only function that braces thousands for LaTeX."""
     from clv import explain, learn
 
     formatters = [(path.relative_to(ROOT).as_posix(), node.name) for path in _clv_files()

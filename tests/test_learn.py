@@ -275,7 +275,7 @@ def test_geometric_and_alive_charts():
 
 
 # ---------------------------------------------------------------------------------------------- lesson numbers
-# What the Learn page shows, computed in clv.learn (issue 13, move 4: pages without arithmetic).
+# What the Learn page shows, computed in clv.learn (pages without arithmetic).
 
 def test_cohort_totals_by_hand():
     # README defaults: LTV 800, CAC 300; 100 customers -> 80,000 of value, 30,000 spent, 50,000 net

@@ -1,5 +1,5 @@
-"""Every page's link carries every input its figures depend on (issue 10: a Predictions link made with a 50%
-margin reopened "formula vs model" at the default margin's values)."""
+"""Every page's link carries every input its figures depend on (a Predictions link made with a 50% margin
+reopened "formula vs model" at the default margin's values)."""
 
 import pytest
 
@@ -21,7 +21,7 @@ def test_link_keeps_what_the_page_uses(script, query, kept):
         assert "churn" not in written                 # the calculator's churn does not change this page
 
 
-# ---- Hostile links (issue 11, items 4 and 8) ------------------------------------------------------------
+# ---- Hostile links: never a traceback, never markup -----------------------------------------------------
 from apptest import linkable, markdown_bodies, plain  # noqa: E402
 
 UNEXPECTED = "Something unexpected went wrong"

@@ -271,7 +271,7 @@ def test_a_spend_gamma_gamma_cannot_fit_falls_back_to_own_averages_and_keeps_the
     assert values.table["predicted_clv"].notna().all()
 
 
-# ---------------------------------------------------------------------- the page's rules, in clv (issue 13, move 4)
+# --------------------------------------------------------- the page's rules, in clv (pages without arithmetic)
 def test_pick_model_follows_the_choice_then_the_holdout_then_the_ticks():
     assert predict.pick_model("mbgnbd", best="bgnbd", ticked=("pareto_nbd",)) == "mbgnbd"      # chosen by name
     assert predict.pick_model(predict.AUTO, best="pareto_nbd", ticked=("bgnbd",)) == "pareto_nbd"  # the best

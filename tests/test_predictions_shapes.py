@@ -1,4 +1,4 @@
-"""Issue 12, items 4 and 5: every prediction method of BG/NBD, MBG/NBD, BG/BB and sBG (and the CLV helper)
+"""Every prediction method of BG/NBD, MBG/NBD, BG/BB and sBG (and the CLV helper)
 takes scalars or arrays and returns the same shape (a float for all-scalar input); horizons that are
 not finite and >= 0, or months that are not whole and >= 1, are an InputError naming the field; at
 a = 1 (BG/NBD, MBG/NBD) and gamma = 1 (BG/BB) the expected purchases are the limits of the closed forms."""
@@ -90,7 +90,7 @@ def test_scalars_give_a_float_and_arrays_their_shape(label, factory, method, one
 
 @pytest.mark.parametrize("factory", [bg, mbg], ids=["bgnbd", "mbgnbd"])
 def test_a_scalar_history_the_special_function_struggles_with_is_a_float(factory):
-    # issue 12: bg.expected_purchases(39, 5000, 38.0, 38.6) raised TypeError ('numpy.float64' object does
+    # bg.expected_purchases(39, 5000, 38.0, 38.6) raised TypeError ('numpy.float64' object does
     # not support item assignment) where 2F1 needs Euler's transformation; the array call always worked
     m = factory()
     value = m.expected_purchases(39, 5000, 38.0, 38.6)
@@ -111,7 +111,7 @@ BAD_HORIZONS = [math.nan, -1.0, -0.001, math.inf]
 @pytest.mark.parametrize("bad", BAD_HORIZONS)
 @pytest.mark.parametrize("factory", [bg, mbg], ids=["bgnbd", "mbgnbd"])
 def test_a_horizon_that_is_not_finite_and_non_negative_is_an_input_error(factory, bad):
-    # issue 12: a negative horizon returned a number (-0.199); NaN raised TypeError
+    # A negative horizon returned a number (-0.199); NaN raised TypeError
     m = factory()
     calls = [lambda: m.expected_purchases(bad, 2, 30.43, 38.86),
              lambda: m.expected_purchases([39.0, bad], 2, 30.43, 38.86),
@@ -159,7 +159,7 @@ def test_sbg_periods_start_where_the_formula_does_and_rates_are_finite():
 
 @pytest.mark.parametrize("months", [0, -3, 12.9, math.nan, "12"])
 def test_clv_months_must_be_a_whole_number_from_one(months):
-    # issue 12: 0 and -3 months returned zeros, 12.9 was cut to 12
+    # 0 and -3 months returned zeros, 12.9 was cut to 12
     s = pd.DataFrame({"frequency": [2.0], "recency": [30.43], "T": [38.86], "monetary_value": [22.35]})
 
     class Mean:
@@ -209,7 +209,7 @@ def _bg_limit_series(t, r, alpha, b, terms=20000):
 
 @pytest.mark.parametrize("t", [0.5, 39.0, 78.0, 300.0])
 def test_bgnbd_new_customer_at_a_equal_one_is_the_limit(t):
-    # issue 12: a = 1 raised ZeroDivisionError
+    # a = 1 raised ZeroDivisionError
     r, alpha, b = BG["r"], BG["alpha"], BG["b"]
     value = bg(a=1.0).expected_purchases_new_customer(t)
     assert value == pytest.approx(_bg_limit_series(t, r, alpha, b), rel=1e-12)

@@ -1,4 +1,4 @@
-"""clv.report.scenario_report: the downloadable HTML report (issue 10, item 8): readable formulas without
+"""clv.report.scenario_report: the downloadable HTML report: readable formulas without
 any script, each campaign's inputs, the advanced baseline settings, Arabic-Indic digits, escaped user text."""
 
 import re

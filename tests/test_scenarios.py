@@ -25,7 +25,7 @@ REL = 1e-12
 # ---------------------------------------------------------------- hand-worked references
 
 def test_loyalty_reference():
-    # Issue reference: members churn 0.05 x 0.8 = 0.04 -> LTV 40 / 0.04 = 1000; others 40 / 0.05 = 800;
+    # README worked example: members churn 0.05 x 0.8 = 0.04 -> LTV 40 / 0.04 = 1000; others 40 / 0.05 = 800;
     # blended 0.4 x 1000 + 0.6 x 800 = 880; cost 0.4 x 1 x 25 expected months = 10; net 70; ROI 7.
     r = evaluate_scenario(BASE, [LOYALTY])
     seg = r.segments.set_index(r.segments["campaigns"].map(len))
@@ -57,12 +57,12 @@ def test_loyalty_reference():
 
 
 def test_loyalty_break_even_is_two_and_a_half_percent():
-    # net = 0.4 x (39 / (0.05 (1 - r)) - 800) = 0  =>  1 - r = 780 / 800  =>  r = 0.025 (issue reference)
+    # net = 0.4 x (39 / (0.05 (1 - r)) - 800) = 0  =>  1 - r = 780 / 800  =>  r = 0.025 (README)
     assert break_even(BASE, LOYALTY) == pytest.approx(0.025, abs=1e-10)
 
 
 def test_annual_billing_reference():
-    # Issue reference: 12 x 50 x 0.85 = 510 a year, renewal 0.7: revenue 510 / 0.3 = 1700; x 0.8 = 1360.
+    # Worked example: 12 x 50 x 0.85 = 510 a year, renewal 0.7: revenue 510 / 0.3 = 1700; x 0.8 = 1360.
     r = evaluate_scenario(BASE, [ANNUAL])
     assert r.revenue_ltv == pytest.approx(1700, rel=REL)
     assert r.ltv == pytest.approx(1360, rel=REL)
@@ -321,7 +321,7 @@ def test_simulation_triangular_several_campaigns_and_validation():
 
 
 def test_describe_sentences():
-    # Issue reference sentence, with money through clv.fmt
+    # The README's sentence, with money through clv.fmt
     c = Campaign("A loyalty programme", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)
     assert describe(evaluate_scenario(BASE, [c]), c) == (
         "A loyalty programme for 40% of customers adds $70.00 per customer after its cost; "

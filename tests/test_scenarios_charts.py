@@ -38,7 +38,7 @@ def test_value_bars(results):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_value_bars_labels_do_not_collide(results, lang):
-    # issue 10: the "Baseline LTV" label sat on the bars' labels, the legend on the rotated names
+    # The "Baseline LTV" label sat on the bars' labels, the legend on the rotated names
     fig = charts.value_bars(results, lang, "€")
     assert not fig.layout.annotations                                     # the baseline is named in the legend
     line = fig.data[-1]
@@ -53,7 +53,7 @@ def test_value_bars_labels_do_not_collide(results, lang):
 
 
 def test_arabic_waterfall_names_wrap_instead_of_running_together(results):
-    # issue 10: slanted right-to-left names ran into each other
+    # Slanted right-to-left names ran into each other
     fig = charts.waterfall(results[COMBINED], "ar")
     x = fig.layout.xaxis
     assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
@@ -67,7 +67,7 @@ def test_arabic_waterfall_names_wrap_instead_of_running_together(results):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_over_time_charts_name_the_baseline_once(results, lang):
-    # issue 10: the page passes the baseline as the first entry; "Baseline" and its payback were listed twice
+    # The page passes the baseline as the first entry; "Baseline" and its payback were listed twice
     base = i18n.text("scenarios.baseline", lang)
     with_baseline = {i18n.text("tables.scenario.baseline", lang): evaluate_scenario(BASE, []), **results}
     fig = charts.survival_curves(with_baseline, lang)
@@ -148,7 +148,7 @@ def test_a_single_scenario_works():
 
 
 def test_a_campaign_name_is_never_markup_in_a_chart():
-    # Issue 11 (8): plotly renders <a href>, <b>, <i> in names and labels, so a campaign named like this made
+    # Plotly renders <a href>, <b>, <i> in names and labels, so a campaign named like this made
     # a clickable external link in the scenario charts, on Present and in the HTML report.
     import json
 

@@ -54,7 +54,7 @@ def test_loading_a_broken_session_explains_and_keeps_the_figures():
     assert "no \"format\" field" in at.sidebar.error[0].value
 
 
-# ---- Hostile session files (issue 11, items 4 and 8): a plain message each, never a traceback ----------
+# ---- Hostile session files: a plain message each, never a traceback, never markup ----------------------
 def _upload(at, raw: bytes):
     return at.sidebar.file_uploader(key="session_file").set_value(("s.json", raw, "application/json")).run()
 
@@ -124,7 +124,7 @@ def test_a_name_that_is_not_text_refuses_the_file():
 
 
 def test_session_names_and_values_are_never_markup():
-    """Issue 11, item 8: names quoted from the file and restored campaign names are inert in every message."""
+    """Names quoted from the file and restored campaign names are inert (never markup) in every message."""
     raw = _session('"c1": "loyalty", "c1n": "<a href=\\"https://evil.example\\">Claim</a>", '
                    '"www.evil.example": "1", "bob@evil.example": "2", "lang2": "http://evil.example"')
     at = _upload(app("pages/scenarios.py").run(), raw)

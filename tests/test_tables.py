@@ -1,4 +1,4 @@
-"""clv.tables: the tables pages show and export, with catalogue headers and CSV precision (issue 10)."""
+"""clv.tables: the tables pages show and export, with catalogue headers and CSV precision."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Workshop mode hides every page's answers until revealed (issue 10: Scenarios, Present and Learn gave them away)."""
+"""Workshop mode hides every page's answers until revealed (Scenarios, Present and Learn gave them away)."""
 
 import pytest
 

@@ -1,8 +1,8 @@
 """clv.data.xlsx: one sheet of an .xlsx read once, streamed and bounded, with exact whole numbers.
 
 Hostile workbooks are written here by hand (zipfile + XML), so each test shows the exact bytes a bound
-is about. Provenance of the numbers: issue 11 (item 5, the 2,425-byte XFD1048576 dimension bomb and the
-0.9 MB shared string; item 6, the ids 123456789012345678 / ...679 that float64 merged)."""
+is about. Provenance of the numbers: the reported reproductions (the 2,425-byte XFD1048576 dimension bomb
+and the 0.9 MB shared string; the ids 123456789012345678 / ...679 that float64 merged)."""
 
 from __future__ import annotations
 
@@ -131,21 +131,21 @@ def run_limited(code: str, memory_bytes: int = 2**30) -> str:
 # ----------------------------------------------------------------------------------------------
 
 def dimension_bomb(far_cell: str = "XFD1048576") -> bytes:
-    """Issue 11's 2,425-byte workbook: the sheet declares A1:XFD1048576 and holds one far cell."""
+    """The reported 2,425-byte workbook: the sheet declares A1:XFD1048576 and holds one far cell."""
     return workbook(sheet_xml(text_row(1, "customer", "amount"), text_row(2, "C1", 10), text_row(3, "C2", 20),
                               row(int(far_cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), cell(far_cell, 1)),
                               dimension="A1:XFD1048576"))
 
 
 def shared_string_bomb() -> bytes:
-    """Issue 11's shared-strings bomb: one 0.9 MB string referenced by 256 cells (232 MB as a column)."""
+    """The reported shared-strings bomb: one 0.9 MB string referenced by 256 cells (232 MB as a column)."""
     rows = [row(r, cell(f"A{r}", 0, "s"), cell(f"B{r}", r)) for r in range(2, 258)]
     return workbook(sheet_xml(text_row(1, "note", "amount"), *rows), shared=["x" * 900_000])
 
 
 def test_bombs_are_read_fast_in_bounded_memory(tmp_path):
     # openpyxl padded every row of the dimension bomb to 16,384 cells: 581 s for one parse; the shared
-    # strings bomb took 19 s and 731 MB (issue 11). Here each read takes under 10 s in a process limited
+    # strings bomb took 19 s and 731 MB. Here each read takes under 10 s in a process limited
     # to 1 GiB of address space, whether the far cell is beyond the columns read or not.
     files = {"far": dimension_bomb("XFD1048576"), "near": dimension_bomb("B1048576"), "text": shared_string_bomb()}
     for name, data in files.items():
@@ -412,7 +412,7 @@ def test_not_a_zip_and_missing_parts_are_unreadable():
 # ----------------------------------------------------------------------------------------------
 
 def test_large_ids_stay_exact_and_distinct():
-    # issue 11: both became 123456789012345680 through float64, merging customers
+    # Both became 123456789012345680 through float64, merging customers
     data = orders(row(2, cell("A2", "123456789012345678"), cell("C2", 10)),
                   row(3, cell("A3", "123456789012345679"), cell("C3", 12.5)),
                   row(4, cell("A4", "1.23456789012345678E+17"), cell("C4", 3)))

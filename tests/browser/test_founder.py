@@ -1,5 +1,5 @@
 """The founder's journey: typed values, sliders, presets and Reset survive every sidebar hop, the language
-switch and a shared link (issue 10: a hop to Scenarios used to set every calculator input to its minimum)."""
+switch and a shared link (a hop to Scenarios used to set every calculator input to its minimum)."""
 
 import re
 
@@ -114,7 +114,7 @@ CUT = """els => els.filter(e => [e, ...e.querySelectorAll('*')].some(d =>
 
 
 def test_nothing_is_cut_at_1440_and_1280(journey):
-    # Issue 10: "CAC payback (mont…", "$16,000…", number fields too narrow for 1000000.00, a formula's top cut.
+    # These were cut: "CAC payback (mont…", "$16,000…", a formula's top; number fields too narrow for 1000000.00.
     j = journey(width=1440, height=900)
     pg = j.page
     for width in (1440, 1280):
