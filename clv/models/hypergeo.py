@@ -43,6 +43,7 @@ SERIES_MAX_TERMS = 400         # bound on the series' terms (z <= 0.85 converges
 SERIES_CHECK_EVERY = 8         # converged rows leave the series loop every this many terms
 SERIES_RELATIVE_TAIL = 1e-17   # a row has converged when its remaining terms are below this share of the sum
 MODE_ITERATIONS = 60           # safeguarded Newton steps for the peak of l(u) (bisection halves the bracket)
+PEAK_TOLERANCE = 0.01          # the peak is found to this share of its width (it only centres the panels)
 QUAD_NODES = 8                 # Gauss-Legendre nodes per panel, Gauss-Laguerre nodes per tail
 QUAD_MAX_PANELS = 40           # panels on each side of the peak at most
 QUAD_SAG = 0.5                 # curvature x width^2 / 8 of a panel: how far l bends away from a straight line
@@ -50,6 +51,7 @@ QUAD_MAX_FALL = 4.0            # how far l may fall across one panel
 QUAD_BEND_GROWTH = 2.0         # a panel is at most max(1, distance to the nearer bend / this) wide
 QUAD_DROP = 45.0               # l this far below its peak: exp(-45) = 3e-20, the rest is negligible
 QUAD_TAIL_CURVATURE = 1e-12    # curvature / min(1, slope) below this beyond both bends: the rest is exponential
+STIRLING_MIN = 20.0            # ln B(p, q) by Stirling's series when max(p, q) reaches this (``_log_beta``)
 
 
 def log_hyp2f1_a1(a, b, z, w=None, grad=False):
@@ -164,22 +166,22 @@ def _curvature(u, a, lam):
 
 
 def _peak(a, b, lam):
-    """The maximum of the concave l: the root of l'(u) = 0, bracketed by l' > 0 at ln(b/(1+a)) - 1 and
-    l' < 0 at ln((1 + a/w)/c) + 1; Newton steps, halving the bracket when a step leaves it."""
+    """The maximum of the concave l, to a hundredth of its width: the root of l'(u) = 0, bracketed by
+    l' > 0 at ln(b/(1+a)) - 1 and l' < 0 at ln((1 + a/w)/c) + 1; Newton steps, halving the bracket when
+    a step leaves it, until |l'| <= PEAK_TOLERANCE sqrt(-l'') (at most MODE_ITERATIONS steps)."""
     c = a + 1.0 - b
     lo = np.log(b) - np.log1p(a) - 1.0
     hi = np.logaddexp(0.0, np.log(a) - lam) - np.log(c) + 1.0
     u = (lo + hi) / 2
     for _ in range(MODE_ITERATIONS):
         d = _slope(u, a, b, lam)
+        kappa = _curvature(u, a, lam)
+        if np.all(np.abs(d) <= PEAK_TOLERANCE * np.sqrt(kappa)):
+            break
         lo = np.where(d > 0, u, lo)
         hi = np.where(d > 0, hi, u)
-        step = u + d / _curvature(u, a, lam)
-        inside = (step > lo) & (step < hi)
-        new = np.where(inside, step, (lo + hi) / 2)
-        if np.all(np.abs(new - u) <= 1e-12 * (1.0 + np.abs(u))):
-            return new
-        u = new
+        step = u + d / kappa
+        u = np.where((step > lo) & (step < hi), step, (lo + hi) / 2)
     return u
 
 
@@ -212,6 +214,31 @@ def _march(u0, a, b, lam, peak, side):
         u = new
         ends.append(u)
     return ends, tail | ~stopped, u
+
+
+def _stirling_rest(x):
+    """ln Gamma(x) - [(x - 1/2) ln x - x + ln(2 pi)/2] for x >= STIRLING_MIN: the first four terms of
+    Stirling's series (A&S 6.1.41), the next below 2e-15 there."""
+    x2 = 1.0 / (x * x)
+    return (1.0 / 12 - x2 * (1.0 / 360 - x2 * (1.0 / 1260 - x2 / 1680))) / x
+
+
+def _log_beta(p, q):
+    """ln B(p, q), to 1e-14 relative where scipy's ``betaln`` loses up to 1e-9 (p ~ 1e5-1e6, q small).
+
+    With P = max(p, q) >= STIRLING_MIN, Q = min(p, q): ln B = ln Gamma(Q) - [ln Gamma(P+Q) - ln Gamma(P)],
+    ln Gamma(P+Q) - ln Gamma(P) = (P - 1/2) ln(1 + Q/P) + Q (ln(P+Q) - 1) + rest(P+Q) - rest(P), which
+    cancels nothing; below STIRLING_MIN, scipy's ``betaln``.
+
+    >>> round(float(_log_beta(980405.1293645363, 0.5745438999253113)), 13)        # mpmath: -7.4875888946062
+    -7.4875888946062
+    """
+    p, q = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(q, dtype=float))
+    big, small = np.maximum(p, q), np.minimum(p, q)
+    safe = np.maximum(big, STIRLING_MIN)
+    ratio = ((safe - 0.5) * np.log1p(small / safe) + small * (np.log(safe + small) - 1.0)
+             + _stirling_rest(safe + small) - _stirling_rest(safe))
+    return np.where(big >= STIRLING_MIN, special.gammaln(small) - ratio, special.betaln(p, q))
 
 
 def _integral(a, b, z, w, grad):
@@ -247,7 +274,7 @@ def _integral(a, b, z, w, grad):
     e = np.exp(_ell(u, aa, bb, ll) - peak[row] + np.concatenate(log_weight))
     n = a.size
     total = np.bincount(row, weights=e, minlength=n)
-    value = peak + np.log(total) - special.betaln(c, b)
+    value = peak + np.log(total) - _log_beta(c, b)
     if not grad:
         return (value,)
 
