@@ -8,7 +8,8 @@ log_likelihood, standard_errors, confidence_intervals, summary(), aic, bic).
 """
 
 from .base import Model
-from .betageo import BetaGeo, ModifiedBetaGeo
+from .betageo import BetaGeo
+from .mbgnbd import ModifiedBetaGeo
 from .bgbb import BetaGeoBetaBinom
 from .gamma_gamma import GammaGamma
 from .pareto import ParetoNBD

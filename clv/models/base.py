@@ -660,3 +660,55 @@ def on_unique(func, *arrays):
     code, idx = distinct_rows(*flat)
     values = func(*(a[idx] for a in flat))
     return np.asarray(values)[code].reshape(shape)
+
+
+def check_horizon(name: str, t) -> np.ndarray:
+    """A prediction horizon as a float array: finite and >= 0, or InputError naming ``name``.
+
+    >>> check_horizon("t", [0, 39.5]).tolist()
+    [0.0, 39.5]
+    >>> check_horizon("t", -1)
+    Traceback (most recent call last):
+    ...
+    clv.errors.InputError: t must be a finite length of time, zero or more (in the time unit of the summary); got -1.
+    """
+    return as_array(name, t, "models.allowed.horizon")
+
+
+def check_count(name: str, n) -> np.ndarray:
+    """A number of purchases as a float array: a whole number >= 0, or InputError naming ``name``."""
+    n = as_array(name, n, "models.allowed.whole_non_negative")
+    if np.any(n != np.round(n)):
+        raise InputError(name, float(n[n != np.round(n)].ravel()[0]), "models.allowed.whole_non_negative")
+    return n
+
+
+class RFMModel(Model):
+    """Shared input handling for the continuous-time models fitted to (frequency, recency, T)."""
+
+    def fit(self, frequency, recency, T, weights=None):
+        """Maximum-likelihood fit to a customer summary; returns the model.
+
+        ``weights`` (optional) counts customers per row; without it identical rows are merged first, so
+        a large base with repeated histories costs little. Raises FitError when the data cannot support
+        a fit (too few customers, no repeat purchases, all customers identical, no convergence).
+        """
+        x, tx, big_t = check_rfm(frequency, recency, T)
+        data, n = dedupe({"x": x.ravel(), "tx": tx.ravel(), "T": big_t.ravel()}, weights)
+        if n >= self.min_customers:
+            if not np.any(data["x"] > 0):
+                raise FitError("models.errors.no_repeat", model=self.label, count=_count(n))
+            if len(data["x"]) == 1 or (np.ptp(data["x"]) == 0 and np.ptp(data["tx"]) == 0
+                                       and np.ptp(data["T"]) == 0):
+                identical_history(self, n, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, "
+                                           f"T {data['T'][0]:g}")
+        self._prepare(data)
+        return self._fit(data, n)
+
+    def _prepare(self, data: dict):
+        data["xs"], data["wx"] = by_value(data["x"], data["w"])
+        data["W"] = float(data["w"].sum())
+
+    def _initial(self, data: dict) -> np.ndarray:
+        rate = np.sum(data["w"] * data["x"]) / max(np.sum(data["w"] * data["T"]), 1e-12)
+        return np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0])

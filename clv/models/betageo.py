@@ -1,4 +1,4 @@
-"""BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+"""BG/NBD (Fader, Hardie & Lee 2005), and the formulas MBG/NBD (``mbgnbd``) builds on.
 
 Both are "buy till you die" models for non-contractual settings with purchases at any time:
 while alive a customer buys as a Poisson process with rate lambda ~ Gamma(r, alpha); after each purchase
@@ -16,9 +16,9 @@ import math
 import numpy as np
 from scipy import integrate, special
 
-from .base import (Model, _count, as_array, by_value, check_rfm, dedupe, identical_history, log_hyp2f1,
-                   on_unique, scalar_or_array, wdot)
-from ..errors import FitError, InputError
+from .base import RFMModel, check_count, check_horizon, check_rfm, log_hyp2f1, on_unique, scalar_or_array, wdot
+
+_RFMModel = RFMModel        # the shared base's former name (kept for imports written before the move)
 
 
 EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
@@ -27,27 +27,6 @@ C_NEAR_ZERO = 1e-4  # |a + b - 1| below this too: 2F1(r, b; c; z) has a pole at 
 QUAD_RTOL = 1e-13   # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
 QUAD_LIMIT = 200    # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
 B_IN_WEIGHT_MAX = 100.0   # b above this: (1-p)^(b-1) goes into the integrand (QAWS's moments fail near b = 1e5)
-
-
-def check_horizon(name: str, t) -> np.ndarray:
-    """A prediction horizon as a float array: finite and >= 0, or InputError naming ``name``.
-
-    >>> check_horizon("t", [0, 39.5]).tolist()
-    [0.0, 39.5]
-    >>> check_horizon("t", -1)
-    Traceback (most recent call last):
-    ...
-    clv.errors.InputError: t must be a finite length of time, zero or more (in the time unit of the summary); got -1.
-    """
-    return as_array(name, t, "models.allowed.horizon")
-
-
-def check_count(name: str, n) -> np.ndarray:
-    """A number of purchases as a float array: a whole number >= 0, or InputError naming ``name``."""
-    n = as_array(name, n, "models.allowed.whole_non_negative")
-    if np.any(n != np.round(n)):
-        raise InputError(name, float(n[n != np.round(n)].ravel()[0]), "models.allowed.whole_non_negative")
-    return n
 
 
 def _log_hyp2f1(a, b, c, z):
@@ -180,38 +159,7 @@ def _workspace(data: dict, key: str, n: int) -> np.ndarray:
     return ws
 
 
-class _RFMModel(Model):
-    """Shared input handling for the continuous-time models fitted to (frequency, recency, T)."""
-
-    def fit(self, frequency, recency, T, weights=None):
-        """Maximum-likelihood fit to a customer summary; returns the model.
-
-        ``weights`` (optional) counts customers per row; without it identical rows are merged first, so
-        a large base with repeated histories costs little. Raises FitError when the data cannot support
-        a fit (too few customers, no repeat purchases, all customers identical, no convergence).
-        """
-        x, tx, big_t = check_rfm(frequency, recency, T)
-        data, n = dedupe({"x": x.ravel(), "tx": tx.ravel(), "T": big_t.ravel()}, weights)
-        if n >= self.min_customers:
-            if not np.any(data["x"] > 0):
-                raise FitError("models.errors.no_repeat", model=self.label, count=_count(n))
-            if len(data["x"]) == 1 or (np.ptp(data["x"]) == 0 and np.ptp(data["tx"]) == 0
-                                       and np.ptp(data["T"]) == 0):
-                identical_history(self, n, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, "
-                                           f"T {data['T'][0]:g}")
-        self._prepare(data)
-        return self._fit(data, n)
-
-    def _prepare(self, data: dict):
-        data["xs"], data["wx"] = by_value(data["x"], data["w"])
-        data["W"] = float(data["w"].sum())
-
-    def _initial(self, data: dict) -> np.ndarray:
-        rate = np.sum(data["w"] * data["x"]) / max(np.sum(data["w"] * data["T"]), 1e-12)
-        return np.array([1.0, 1.0 / max(rate, 1e-6), 1.0, 1.0])
-
-
-class BetaGeo(_RFMModel):
+class BetaGeo(RFMModel):
     """BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way"); params r, alpha, a, b.
 
     Log-likelihood per customer (FHL 2005, eq. 6, in logs):
@@ -330,90 +278,4 @@ class BetaGeo(_RFMModel):
             tail = special.betainc(np.maximum(n, 1), r, z)
             second = np.where(n > 0, np.exp(special.betaln(a + 1, b + np.maximum(n, 1) - 1) - special.betaln(a, b))
                               * tail, 0.0)
-        return scalar_or_array(first + second)
-
-
-class ModifiedBetaGeo(_RFMModel):
-    """MBG/NBD model (Batislam, Denizel & Filiztekin 2007); params r, alpha, a, b.
-
-    As the BG/NBD, but a customer may also drop out at time 0, right after the first purchase, so
-    P(alive) < 1 for customers with no repeat purchase. Log-likelihood per customer:
-    ln Gamma(r+x) - ln Gamma(r) + r ln alpha + ln B(a, b+x+1) - ln B(a, b)
-    + ln[ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ].
-    """
-
-    name = "mbgnbd"
-    param_names = ("r", "alpha", "a", "b")
-
-    def _loglik(self, params, data, grad=False):
-        r, alpha, a, b = params
-        xs, wx, big_w = data["xs"], data["wx"], data["W"]
-        x, tx, big_t, w = data["x"], data["tx"], data["T"], data["w"]
-        with np.errstate(all="ignore"):
-            ll = (wdot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
-                  + wdot(wx, special.gammaln(a + b) + special.gammaln(b + xs + 1) - special.gammaln(b)
-                           - special.gammaln(a + b + xs + 1)))
-            rows, g_rows = _row_terms(r, alpha, a, b, x, tx, big_t, w, 0.0, _workspace(data, "_ws", len(x)), grad)
-            ll += rows
-            if not grad:
-                return float(ll)
-            dg_ab = special.digamma(a + b) - special.digamma(a + b + xs + 1)
-            g = g_rows + np.array([
-                wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha),
-                big_w * r / alpha,
-                wdot(wx, dg_ab),
-                wdot(wx, dg_ab + special.digamma(b + xs + 1) - special.digamma(b)),
-            ])
-        return float(ll), g
-
-    def p_alive(self, frequency, recency, T):
-        """P(alive at T | x, t_x, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)) (Batislam et al. 2007)."""
-        r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        x, tx, big_t = check_rfm(frequency, recency, T)
-        with np.errstate(all="ignore"):
-            d = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + big_t) - np.log(alpha + tx))
-        return scalar_or_array(special.expit(-d))
-
-    def expected_purchases(self, t, frequency, recency, T):
-        """E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
-        2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] x P(alive) (Batislam et al. 2007).
-
-        An alive customer has survived x+1 dropout chances, so the bracket is the BG/NBD's E[X(t)]
-        (``repeat_purchases``) with r+x, alpha+T, b+x+1; at a = 1 its limit. t finite and >= 0
-        (InputError otherwise); scalars or arrays broadcast, a float for scalars.
-        """
-        r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        t = check_horizon("t", t)
-        x, tx, big_t = check_rfm(frequency, recency, T)
-
-        def numerator(t, x, big_t):
-            return repeat_purchases(t, r + x, alpha + big_t, a, b + x + 1)
-
-        out = on_unique(numerator, t, x, big_t) * np.asarray(self.p_alive(x, tx, big_t))
-        return scalar_or_array(out)
-
-    def expected_purchases_new_customer(self, t):
-        """E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))] (Batislam et al. 2007).
-
-        A new customer survives time 0 with probability 1-p, so E[X(t)] = E[(1-p)/p (1 - (alpha/(alpha+pt))^r)]
-        = b/(a+b) x the BG/NBD's E[X(t)] with b+1 (``repeat_purchases``); at a = 1 its limit. t finite
-        and >= 0 (InputError otherwise).
-        """
-        r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        return scalar_or_array(b / (a + b) * repeat_purchases(check_horizon("t", t), r, alpha, a, b + 1))
-
-    def probability_of_purchases(self, n, t):
-        """P(X(t) = n) = B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) P(NB >= n) for a new customer.
-
-        n a whole number >= 0, t finite and >= 0 (InputError otherwise); they broadcast.
-        """
-        r, alpha, a, b = self._p("r", "alpha", "a", "b")
-        n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
-        with np.errstate(all="ignore"):
-            z = t / (alpha + t)
-            log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z)
-                      + special.xlogy(n, z))
-            first = np.exp(special.betaln(a, b + n + 1) - special.betaln(a, b) + log_nb)
-            tail = np.where(n > 0, special.betainc(np.maximum(n, 1), r, z), 1.0)
-            second = np.exp(special.betaln(a + 1, b + n) - special.betaln(a, b)) * tail
         return scalar_or_array(first + second)

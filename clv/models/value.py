@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .base import check_rfm, on_unique
-from .betageo import BetaGeo, ModifiedBetaGeo
+from .betageo import BetaGeo
+from .mbgnbd import ModifiedBetaGeo
 from .gamma_gamma import GammaGamma
 from .pareto import ParetoNBD
 
