@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_RUN := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ $(STAMP_TEST): requirements.txt requirements-test.txt | $(PY)
 run: $(STAMP_RUN)
 	$(PY) -m streamlit run app.py
 
-test: $(STAMP_TEST)
+lint: $(STAMP_TEST)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
 	$(PY) -m pytest -q -ra
 
 bench: $(STAMP_TEST)

@@ -39,7 +39,7 @@ run): one full run at load average 1.3-2.7 (3b excepted), then parts 1 and 2 alo
 
 | what | median | p95 | max | n | target |
 | --- | ---: | ---: | ---: | ---: | --- |
-| 1. slider key -> new LTV text (Python clock) | 78 / 79 ms | 119 / 101 ms | 151 / 101 ms | 30 / 10 | median <= 100 ms: met |
+| 1. slider key -> new LTV (Python clock) | 78 / 79 ms | 119 / 101 ms | 151 / 101 ms | 30 / 10 | median ≤ 100 ms: met |
 |    in page: keydown -> LTV text in the DOM | 70 / 72 ms | 87 / 82 ms | | | |
 |    in page: request sent -> message with the new LTV (server) | 43 ms | 62 ms | | | |
 | 2. first figure, fresh context: goto -> $800.00 visible | 1,198 ms | 1,393 ms | | 10 | <= 1.5 s: met |
@@ -77,23 +77,29 @@ from typing import Any
 from .server import Server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-               "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-               "--disable-backgrounding-occluded-windows"]
+LAUNCH_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 VIEWPORT = {"width": 1400, "height": 1000}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 METRIC = '[data-testid="stMetricValue"]'
 SLIDER = "Monthly churn (%)"
-HOME_LTV = "$800.00"                  # the calculator's defaults: 50 x 0.8 / 0.05
-KEYS = ("ArrowRight", "ArrowLeft")    # one step each way: churn 5.0 <-> 5.1 %, LTV $800.00 <-> $784.31
+HOME_LTV = "$800.00"  # the calculator's defaults: 50 x 0.8 / 0.05
+KEYS = ("ArrowRight", "ArrowLeft")  # one step each way: churn 5.0 <-> 5.1 %, LTV $800.00 <-> $784.31
 WARMUP_PRESSES = 3
-PERIOD_S = 2.0                        # each workshop session changes an input this often
+PERIOD_S = 2.0  # each workshop session changes an input this often
 RSS_EVERY_S = 0.5
-WAIT_MS = 30_000                      # any one wait; a miss is counted, never waited out forever
-OPEN_WAIT_MS = 120_000                # N sessions opening at once on a busy machine
+WAIT_MS = 30_000  # any one wait; a miss is counted, never waited out forever
+OPEN_WAIT_MS = 120_000  # N sessions opening at once on a busy machine
 MIB = 1024 * 1024
-OPEN_AT_ONCE = 5                      # chromium contexts opening the page at the same time (3b)
-WORKSHOP_POLL_MS = 50                 # 3b polls the metric text this often (30 pages polling every frame is load)
+OPEN_AT_ONCE = 5  # chromium contexts opening the page at the same time (3b)
+WORKSHOP_POLL_MS = 50  # 3b polls the metric text this often (30 pages polling every frame is load)
 
 TARGET_SLIDER_MEDIAN_S = 0.100
 TARGET_FIRST_FIGURE_S = 1.5
@@ -134,6 +140,7 @@ SHOWS = """([sel, want]) => { const e = document.querySelector(sel);
 
 # ----------------------------------------------------------------------------------------------- the server
 
+
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -142,7 +149,7 @@ def _children() -> dict[int, list[int]]:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             kids.setdefault(ppid, []).append(int(entry))
     return kids
 
@@ -163,7 +170,7 @@ def tree_rss(pid: int) -> int:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time used so far by ``pid`` (threads included)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -191,6 +198,7 @@ class RssSampler:
 
 
 # ------------------------------------------------------------------------------------------------ figures
+
 
 def p95(xs: list[float]) -> float:
     """Nearest-rank 95th percentile: the smallest value with at least 95 % of the samples at or below it."""
@@ -221,8 +229,9 @@ class Table:
             self.rows.append((what, "–", "–", "–", "–", "0", target, "**no samples**" if target else ""))
             return
         verdict = "" if met is None else ("met" if met else "**missed**")
-        self.rows.append((what, fmt(median(xs)), fmt(p95(xs)), fmt(min(xs)), fmt(max(xs)), str(len(xs)),
-                          target, verdict))
+        self.rows.append(
+            (what, fmt(median(xs)), fmt(p95(xs)), fmt(min(xs)), fmt(max(xs)), str(len(xs)), target, verdict)
+        )
 
     def print(self) -> None:
         print("| what | median | p95 | min | max | n | target | |")
@@ -233,9 +242,11 @@ class Table:
 
 # ------------------------------------------------------------------------------------------------ journeys
 
+
 @dataclass
 class Person:
     """One browser context on the calculator; ``sent`` collects the app's WebSocket messages (bytes)."""
+
     ctx: Any
     page: Any
     shown_s: float
@@ -331,8 +342,12 @@ async def bench_slider(browser, url: str, n: int, table: Table, outside: list[st
     await person.ctx.close()
     outside += person.outside
     text = [s["to_text"] for s in samples]
-    table.add("1. slider key → new LTV text (Python clock)", text, target="median ≤ 100 ms",
-              met=median(text) <= TARGET_SLIDER_MEDIAN_S)
+    table.add(
+        "1. slider key → new LTV text (Python clock)",
+        text,
+        target="median ≤ 100 ms",
+        met=median(text) <= TARGET_SLIDER_MEDIAN_S,
+    )
     add_split(table, samples)
     table.add("  slider key → script idle (Python clock)", [s["to_idle"] for s in samples])
     return recorded
@@ -343,7 +358,8 @@ async def bench_first_figure(browser, url: str, n: int, table: Table, outside: l
     for i in range(1 + n):
         person = await open_calculator(browser, url)
         probe = await person.page.evaluate(
-            "want => ({text: window.__probe.text.find(x => x[1] === want)?.[0], ws: window.__probe.sent[0]})", HOME_LTV)
+            "want => ({text: window.__probe.text.find(x => x[1] === want)?.[0], ws: window.__probe.sent[0]})", HOME_LTV
+        )
         await person.ctx.close()
         outside += person.outside
         if i:
@@ -352,13 +368,18 @@ async def bench_first_figure(browser, url: str, n: int, table: Table, outside: l
                 inside.append(probe["text"] / 1e3)
             if probe.get("ws") is not None:
                 connect.append(probe["ws"] / 1e3)
-    table.add("2. first figure: goto → $800.00 visible, fresh context", total, target="≤ 1.5 s",
-              met=bool(total) and max(total) <= TARGET_FIRST_FIGURE_S)
+    table.add(
+        "2. first figure: goto → $800.00 visible, fresh context",
+        total,
+        target="≤ 1.5 s",
+        met=bool(total) and max(total) <= TARGET_FIRST_FIGURE_S,
+    )
     table.add("  in page: navigation start → first message sent (page loaded)", connect)
     table.add("  in page: navigation start → $800.00 in the DOM", inside)
 
 
 # ------------------------------------------------------------------------------------------------ workshops
+
 
 class Workshop:
     """N sessions that each make a change every 2 s for S seconds, the changes spread evenly over the period;
@@ -391,7 +412,7 @@ class Workshop:
                 self.late += 1
             try:
                 self.samples.append(await change(k))
-            except Exception as err:                   # a timeout is a finding: count it, carry on
+            except Exception as err:  # a timeout is a finding: count it, carry on
                 self.failed.append(f"{type(err).__name__}: {str(err).splitlines()[0][:120]}")
             tick += PERIOD_S
 
@@ -413,32 +434,43 @@ class Workshop:
                 t.cancel()
         cpu_share = (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0)
         load1 = os.getloadavg()[0]
-        await asyncio.sleep(2)                          # sessions closed: does the memory come back?
-        return {"opened_in_s": opened_in, "server_cpu": cpu_share, "load": (load0, load1), "rss": sampler.stop(),
-                "rss_before": rss_before, "rss_after": tree_rss(pid)}
+        await asyncio.sleep(2)  # sessions closed: does the memory come back?
+        return {
+            "opened_in_s": opened_in,
+            "server_cpu": cpu_share,
+            "load": (load0, load1),
+            "rss": sampler.stop(),
+            "rss_before": rss_before,
+            "rss_after": tree_rss(pid),
+        }
 
     def report(self, info: dict) -> str:
-        return (f"{self.n} sessions opened in {info['opened_in_s']:.1f} s ({len(self.failed_open)} failed); "
-                f"{len(self.samples)} changes measured, {len(self.failed)} timed out, {self.late} started over "
-                f"0.1 s late; server CPU {info['server_cpu']:.0%} of one core during the changes; RSS "
-                f"{mb(info['rss_before'])} before, {mb(info['rss_after'])} 2 s after the sessions closed; load "
-                f"average {info['load'][0]:.2f} at the start of the changes, {info['load'][1]:.2f} at the end"
-                + "".join(f"\n  {e}" for e in (self.failed + self.failed_open)[:3]))
+        return (
+            f"{self.n} sessions opened in {info['opened_in_s']:.1f} s ({len(self.failed_open)} failed); "
+            f"{len(self.samples)} changes measured, {len(self.failed)} timed out, {self.late} started over "
+            f"0.1 s late; server CPU {info['server_cpu']:.0%} of one core during the changes; RSS "
+            f"{mb(info['rss_before'])} before, {mb(info['rss_after'])} 2 s after the sessions closed; load "
+            f"average {info['load'][0]:.2f} at the start of the changes, {info['load'][1]:.2f} at the end"
+            + "".join(f"\n  {e}" for e in (self.failed + self.failed_open)[:3])
+        )
 
 
 def ltv_or_finished(data: bytes) -> tuple[str, str | None]:
     """("ltv", body) for the first metric's delta, ("finished", None) for the end of a run, else ("", None)."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    if not isinstance(data, bytes) or len(data) > 20_000:    # charts and other large elements: not needed
+    if not isinstance(data, bytes) or len(data) > 20_000:  # charts and other large elements: not needed
         return "", None
     msg = ForwardMsg()
     msg.ParseFromString(data)
     kind = msg.WhichOneof("type")
     if kind == "script_finished":
         return "finished", None
-    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
-            and msg.delta.new_element.WhichOneof("type") == "metric":
+    if (
+        kind == "delta"
+        and msg.delta.WhichOneof("type") == "new_element"
+        and msg.delta.new_element.WhichOneof("type") == "metric"
+    ):
         return "ltv", msg.delta.new_element.metric.body
     return "", None
 
@@ -468,8 +500,9 @@ async def ws_workshop(server: Server, recorded: dict[str, bytes], n: int, second
 
     async def session(index: int) -> None:
         try:
-            async with connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                               open_timeout=OPEN_WAIT_MS / 1e3) as ws:
+            async with connect(
+                ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=OPEN_WAIT_MS / 1e3
+            ) as ws:
                 try:
                     first = await ws_rerun(ws, recorded["hello"], OPEN_WAIT_MS / 1e3)
                     assert first.get("ltv") == HOME_LTV, f"first LTV {first.get('ltv')!r}"
@@ -496,19 +529,28 @@ async def ws_workshop(server: Server, recorded: dict[str, bytes], n: int, second
 
     info = await w.run(session)
     to_ltv = [s["to_ltv"] for s in w.samples]
-    table.add(f"3a. workshop, {n} WebSocket sessions (replayed requests): opening, request → $800.00 received",
-              w.open_s)
-    table.add(f"3a. workshop, {n} WebSocket sessions × {seconds:g} s: rerun request → new LTV received",
-              to_ltv, target="p95 ≤ 1 s", met=bool(to_ltv) and p95(to_ltv) <= TARGET_WORKSHOP_P95_S and not w.failed)
+    table.add(
+        f"3a. workshop, {n} WebSocket sessions (replayed requests): opening, request → $800.00 received", w.open_s
+    )
+    table.add(
+        f"3a. workshop, {n} WebSocket sessions × {seconds:g} s: rerun request → new LTV received",
+        to_ltv,
+        target="p95 ≤ 1 s",
+        met=bool(to_ltv) and p95(to_ltv) <= TARGET_WORKSHOP_P95_S and not w.failed,
+    )
     table.add("  rerun request → script finished", [s["to_finished"] for s in w.samples])
     rss = [float(x) for x in info["rss"]]
-    table.add("  server RSS, sampled every 0.5 s (max = peak)", rss, fmt=mb, target="peak ≤ 1.5 GB",
-              met=bool(rss) and max(rss) <= TARGET_PEAK_RSS_BYTES)
+    table.add(
+        "  server RSS, sampled every 0.5 s (max = peak)",
+        rss,
+        fmt=mb,
+        target="peak ≤ 1.5 GB",
+        met=bool(rss) and max(rss) <= TARGET_PEAK_RSS_BYTES,
+    )
     return "3a. " + w.report(info)
 
 
-async def browser_workshop(browser, server: Server, n: int, seconds: float, table: Table,
-                           outside: list[str]) -> str:
+async def browser_workshop(browser, server: Server, n: int, seconds: float, table: Table, outside: list[str]) -> str:
     """Part 3b: the same workshop from chromium, N contexts of one browser on this machine, opened
     OPEN_AT_ONCE at a time; the browser's rendering competes with the server for the same cores."""
     w = Workshop(server, n, seconds)
@@ -534,16 +576,26 @@ async def browser_workshop(browser, server: Server, n: int, seconds: float, tabl
     outside += w.outside
     text = [s["to_text"] for s in w.samples]
     table.add(f"3b. workshop, {n} chromium contexts ({OPEN_AT_ONCE} opening at a time): goto → $800.00", w.open_s)
-    table.add(f"3b. workshop, {n} chromium contexts × {seconds:g} s: key → metric text changed (Python clock)",
-              text, target="p95 ≤ 1 s", met=bool(text) and p95(text) <= TARGET_WORKSHOP_P95_S and not w.failed)
+    table.add(
+        f"3b. workshop, {n} chromium contexts × {seconds:g} s: key → metric text changed (Python clock)",
+        text,
+        target="p95 ≤ 1 s",
+        met=bool(text) and p95(text) <= TARGET_WORKSHOP_P95_S and not w.failed,
+    )
     add_split(table, w.samples)
     rss = [float(x) for x in info["rss"]]
-    table.add("  server RSS, sampled every 0.5 s (max = peak)", rss, fmt=mb, target="peak ≤ 1.5 GB",
-              met=bool(rss) and max(rss) <= TARGET_PEAK_RSS_BYTES)
+    table.add(
+        "  server RSS, sampled every 0.5 s (max = peak)",
+        rss,
+        fmt=mb,
+        target="peak ≤ 1.5 GB",
+        met=bool(rss) and max(rss) <= TARGET_PEAK_RSS_BYTES,
+    )
     return "3b. " + w.report(info)
 
 
 # ------------------------------------------------------------------------------------------------ main
+
 
 async def run(args, server: Server) -> tuple[Table, list[str], list[str]]:
     from playwright.async_api import async_playwright
@@ -572,8 +624,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="workshop length in seconds (default 60; 20 with --quick)")
     parser.add_argument("--presses", type=int, help="counted slider presses (default 30; 10 with --quick)")
     parser.add_argument("--contexts", type=int, help="counted fresh contexts (default 10; 3 with --quick)")
-    parser.add_argument("--no-browser-workshop", action="store_true",
-                        help="skip the workshop driven from chromium (3b); the WebSocket one (3a) still runs")
+    parser.add_argument(
+        "--no-browser-workshop",
+        action="store_true",
+        help="skip the workshop driven from chromium (3b); the WebSocket one (3a) still runs",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.sessions = max(1, min(args.sessions or (10 if quick else 30), 100))
@@ -586,9 +641,12 @@ def main(argv: list[str] | None = None) -> int:
 
     log = Path(tempfile.mkdtemp(prefix="bench-browser-")) / "streamlit.log"
     load = os.getloadavg()
-    print(f"{datetime.date.today()}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
-          f"{load[2]:.2f}; {args.presses} presses, {args.contexts} contexts, {args.sessions} sessions for "
-          f"{args.seconds:g} s; server log {log}", flush=True)
+    print(
+        f"{datetime.date.today()}, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f}; {args.presses} presses, {args.contexts} contexts, {args.sessions} sessions for "
+        f"{args.seconds:g} s; server log {log}",
+        flush=True,
+    )
     server = Server(log)
     try:
         table, notes, outside = asyncio.run(run(args, server))

@@ -24,9 +24,9 @@ from benchmarks.common import peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT / ".venv-lifetimes" / "bin" / "python"
-ROWS_PER_CUSTOMER = 10                      # 1,000,000 rows ~ 100,000 customers
+ROWS_PER_CUSTOMER = 10  # 1,000,000 rows ~ 100,000 customers
 START = "2024-01-01"
-DAYS = 731                                  # two years
+DAYS = 731  # two years
 
 
 def make_csv(path: Path, n_rows: int, seed: int) -> None:
@@ -41,22 +41,24 @@ def make_csv(path: Path, n_rows: int, seed: int) -> None:
     n_customers = n_rows // ROWS_PER_CUSTOMER
     weight = rng.gamma(0.8, 1.0, n_customers)
     cust = rng.choice(n_customers, size=n_rows, p=weight / weight.sum())
-    cust[:n_customers] = np.arange(n_customers)         # every customer buys at least once
+    cust[:n_customers] = np.arange(n_customers)  # every customer buys at least once
     day = rng.integers(0, DAYS, n_rows)
     order = np.argsort(day, kind="stable")
     cust, day = cust[order], day[order]
     dates = (np.datetime64(START) + day.astype("timedelta64[D]")).astype(str)
     products = np.array(["Apparel", "Shoes", "Accessories", "Home", "Beauty"])
     channels = np.array(["web", "app", "marketplace", "store"])
-    table = pa.table({
-        "customer_id": pa.array(np.char.add("C", np.char.zfill((cust + 1).astype(str), 6))),
-        "order_id": pa.array(np.char.add("O", np.arange(1, n_rows + 1).astype(str))),
-        "date": pa.array(dates),
-        "amount": pa.array(np.maximum(np.round(rng.gamma(6.0, 10.0, n_rows), 2), 0.01)),
-        "quantity": pa.array(1 + rng.poisson(0.4, n_rows)),
-        "product": pa.array(products[rng.integers(0, len(products), n_rows)]),
-        "channel": pa.array(channels[rng.integers(0, len(channels), n_rows)]),
-    })
+    table = pa.table(
+        {
+            "customer_id": pa.array(np.char.add("C", np.char.zfill((cust + 1).astype(str), 6))),
+            "order_id": pa.array(np.char.add("O", np.arange(1, n_rows + 1).astype(str))),
+            "date": pa.array(dates),
+            "amount": pa.array(np.maximum(np.round(rng.gamma(6.0, 10.0, n_rows), 2), 0.01)),
+            "quantity": pa.array(1 + rng.poisson(0.4, n_rows)),
+            "product": pa.array(products[rng.integers(0, len(products), n_rows)]),
+            "channel": pa.array(channels[rng.integers(0, len(channels), n_rows)]),
+        }
+    )
     pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="none"))
 
 
@@ -78,10 +80,18 @@ def measure(path: str) -> dict:
     tables = cohorts.cohort_tables(res.transactions)
     trend = cohorts.orders_over_time(res.transactions)
     t3 = time.perf_counter()
-    return {"rows": res.report.rows_read, "kept": res.report.rows_kept, "customers": len(summary),
-            "read": t1 - t0, "summarize": t2 - t1, "rfm_cohorts": t3 - t2, "segments": len(segments),
-            "cohorts": len(tables.sizes), "months": len(trend),
-            "peak_mb": peak_mb()}
+    return {
+        "rows": res.report.rows_read,
+        "kept": res.report.rows_kept,
+        "customers": len(summary),
+        "read": t1 - t0,
+        "summarize": t2 - t1,
+        "rfm_cohorts": t3 - t2,
+        "segments": len(segments),
+        "cohorts": len(tables.sizes),
+        "months": len(trend),
+        "peak_mb": peak_mb(),
+    }
 
 
 PEER_CODE = r"""
@@ -114,10 +124,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return
-    lines = ["| transactions | customers | file MB | read + validate s | summarize s | bytes -> summary s "
-             "| RFM + cohorts s | peak memory MB | lifetimes summary s | lifetimes / ours (summary) "
-             "| lifetimes / ours (bytes -> summary) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| transactions | customers | file MB | read + validate s | summarize s | bytes -> summary s "
+        "| RFM + cohorts s | peak memory MB | lifetimes summary s | lifetimes / ours (summary) "
+        "| lifetimes / ours (bytes -> summary) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.rows:
             path = Path(tmp) / f"tx_{n}.csv"
@@ -125,11 +137,20 @@ def main(argv: list[str] | None = None) -> None:
             ours = _run([sys.executable, "-m", "benchmarks.bench_data", "--measure", str(path)])
             peer = _run([str(PEER), "-c", PEER_CODE, str(path)]) if PEER.exists() else None
             total = ours["read"] + ours["summarize"]
-            peer_cells = ("—", "—", "—") if peer is None else (
-                f"{peer['summary']:.2f}", f"{peer['summary'] / ours['summarize']:.1f}x", f"{peer['summary'] / total:.1f}x")
-            lines.append(f"| {n:,} | {ours['customers']:,} | {path.stat().st_size / 1e6:.0f} | {ours['read']:.2f} "
-                         f"| {ours['summarize']:.2f} | {total:.2f} | {ours['rfm_cohorts']:.2f} | {ours['peak_mb']:.0f} "
-                         f"| {' | '.join(peer_cells)} |")
+            peer_cells = (
+                ("—", "—", "—")
+                if peer is None
+                else (
+                    f"{peer['summary']:.2f}",
+                    f"{peer['summary'] / ours['summarize']:.1f}x",
+                    f"{peer['summary'] / total:.1f}x",
+                )
+            )
+            lines.append(
+                f"| {n:,} | {ours['customers']:,} | {path.stat().st_size / 1e6:.0f} | {ours['read']:.2f} "
+                f"| {ours['summarize']:.2f} | {total:.2f} | {ours['rfm_cohorts']:.2f} | {ours['peak_mb']:.0f} "
+                f"| {' | '.join(peer_cells)} |"
+            )
     print("\n".join(lines))
     if not PEER.exists():
         print(f"\n(lifetimes peer not found at {PEER}; see /work/shared/peers/lifetimes/README.md)")

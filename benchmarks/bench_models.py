@@ -27,8 +27,9 @@ betageo.py, gamma_gamma.py): BFGS plus one Newton step with the Hessian the stan
 (scipy's L-BFGS-B woke OpenBLAS threads on every iteration: 2-3x the CPU of the fit on a busy machine);
 weighted sums with einsum instead of np.dot (same reason); the likelihood's per-row work in preallocated
 buffers (fresh 400 kB temporaries page-faulted on every call: the likelihood ran 3x slower than its
-arithmetic); identical histories merged with integer codes and one factorize instead of a groupby; the CLV's twelve
-months computed once per distinct (frequency, recency, T), not per customer (1.5 s -> 0.4 s for 1,000,000 on a quiet machine).
+arithmetic); identical histories merged with integer codes and one factorize instead of a groupby; the CLV's
+twelve months computed once per distinct (frequency, recency, T), not per customer (1.5 s -> 0.4 s for
+1,000,000 on a quiet machine).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from clv.models import BetaGeo, GammaGamma, customer_lifetime_value
 ROOT = Path(__file__).resolve().parents[1]
 
 PEER_PYTHON = ROOT / ".venv-lifetimes" / "bin" / "python"
-TRUE_BGNBD = {"r": 0.25, "alpha": 30.0, "a": 0.8, "b": 2.5}     # daily units
+TRUE_BGNBD = {"r": 0.25, "alpha": 30.0, "a": 0.8, "b": 2.5}  # daily units
 TRUE_GG = {"p": 6.0, "q": 4.0, "v": 15.0}
 OBSERVATION_DAYS = 730
 REPEATS = 5
@@ -65,8 +66,8 @@ def simulate(n: int, seed: int = SEED) -> pd.DataFrame:
     p = rng.beta(a, b, n)
     first = rng.integers(0, 365, n)
     big_t = (OBSERVATION_DAYS - first).astype(float)
-    purchases_before_death = rng.geometric(p)               # dies right after the k-th repeat purchase
-    arrivals = rng.poisson(lam * big_t)                     # Poisson arrivals in (0, T] if never dying
+    purchases_before_death = rng.geometric(p)  # dies right after the k-th repeat purchase
+    arrivals = rng.poisson(lam * big_t)  # Poisson arrivals in (0, T] if never dying
     x = np.minimum(arrivals, purchases_before_death)
     # the x-th of N uniform arrival times on (0, T] is T x Beta(x, N - x + 1)
     tx = np.where(x > 0, big_t * rng.beta(np.maximum(x, 1), np.maximum(arrivals - x + 1, 1)), 0.0)
@@ -79,8 +80,9 @@ def simulate(n: int, seed: int = SEED) -> pd.DataFrame:
 
 def cdnow() -> pd.DataFrame:
     d = pd.read_csv(ROOT / "tests" / "data" / "cdnow_customers_summary_with_transactions.csv")
-    return pd.DataFrame({"frequency": d["x"].astype(float), "recency": d["t_x"], "T": d["T"],
-                         "monetary_value": d["zbar"]})
+    return pd.DataFrame(
+        {"frequency": d["x"].astype(float), "recency": d["t_x"], "T": d["T"], "monetary_value": d["zbar"]}
+    )
 
 
 def best_time(fn, repeats=REPEATS):
@@ -97,7 +99,7 @@ def peak_mib(fn) -> float:
     fn()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return peak / 2 ** 20
+    return peak / 2**20
 
 
 PEER_SCRIPT = r"""
@@ -109,9 +111,13 @@ data = np.load(sys.argv[1])
 freq_unit, months, predict = sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 s = pd.DataFrame({k: data[k] for k in ("frequency", "recency", "T", "monetary_value")})
 out = {}
-t = time.perf_counter(); bg = BetaGeoFitter().fit(s.frequency, s.recency, s["T"]); out["bg_fit"] = time.perf_counter() - t
+t = time.perf_counter()
+bg = BetaGeoFitter().fit(s.frequency, s.recency, s["T"])
+out["bg_fit"] = time.perf_counter() - t
 rep = s[(s.frequency > 0) & (s.monetary_value > 0)]
-t = time.perf_counter(); gg = GammaGammaFitter().fit(rep.frequency, rep.monetary_value); out["gg_fit"] = time.perf_counter() - t
+t = time.perf_counter()
+gg = GammaGammaFitter().fit(rep.frequency, rep.monetary_value)
+out["gg_fit"] = time.perf_counter() - t
 out["bg_params"] = bg.params_.tolist(); out["gg_params"] = gg.params_.tolist()
 if predict:
     t = time.perf_counter()
@@ -133,8 +139,12 @@ def run_peer(summary: pd.DataFrame, freq: str, predict: bool) -> dict | None:
         np.savez(path, **{c: summary[c].to_numpy() for c in summary.columns})
         script = Path(tmp) / "peer.py"
         script.write_text(PEER_SCRIPT)
-        done = subprocess.run([str(PEER_PYTHON), str(script), str(path), freq, "12", "1" if predict else "0"],
-                              capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(
+            [str(PEER_PYTHON), str(script), str(path), freq, "12", "1" if predict else "0"],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
     if done.returncode != 0:
         print(f"peer failed: {done.stderr[-500:]}", file=sys.stderr)
         return None
@@ -150,10 +160,12 @@ def ours(summary: pd.DataFrame, freq: str, predict: bool) -> dict:
     out["gg_params"] = list(gg.params.values())
     out["fit_mem"] = peak_mib(lambda: BetaGeo().fit(s["frequency"], s["recency"], s["T"]))
     if predict:
+
         def prediction():
             bg.p_alive(s["frequency"], s["recency"], s["T"])
             bg.expected_purchases(30, s["frequency"], s["recency"], s["T"])
             return customer_lifetime_value(bg, gg, s, months=12, monthly_discount_rate=0.01, freq=freq)
+
         out["predict"], clv = best_time(prediction, repeats=1 if len(s) > 200_000 else REPEATS)
         out["clv_total"] = float(clv.sum())
         out["predict_mem"] = peak_mib(prediction)
@@ -183,8 +195,11 @@ def main():
     print("|---|---|---|---|---|---|")
     for label, mine, peer, summary in rows:
         distinct = len(summary[["frequency", "recency", "T"]].drop_duplicates())
-        for step, key, params in (("BG/NBD fit", "bg_fit", "bg_params"), ("Gamma-Gamma fit", "gg_fit", "gg_params"),
-                                  ("p_alive + E[purchases] + 12-month CLV", "predict", None)):
+        for step, key, params in (
+            ("BG/NBD fit", "bg_fit", "bg_params"),
+            ("Gamma-Gamma fit", "gg_fit", "gg_params"),
+            ("p_alive + E[purchases] + 12-month CLV", "predict", None),
+        ):
             if key not in mine:
                 continue
             theirs = f"{peer[key]:.3f} s" if peer else "—"
@@ -192,7 +207,7 @@ def main():
             if params:
                 diff = f"{agreement(mine[params], peer[params]):.1e}" if peer else "—"
             else:
-                diff = (f"CLV total {agreement([mine['clv_total']], [peer['clv_total']]):.1e}" if peer else "—")
+                diff = f"CLV total {agreement([mine['clv_total']], [peer['clv_total']]):.1e}" if peer else "—"
             print(f"| {label} | {step} | {mine[key]:.3f} s | {theirs} | {ratio} | {diff} |")
         mem = f"peak memory: fit {mine['fit_mem']:.0f} MiB"
         if "predict_mem" in mine:
@@ -200,10 +215,12 @@ def main():
         print(f"| {label} | ({distinct:,} distinct histories; {mem}) | | | | |")
     for label, mine, peer, _ in rows:
         fmt = lambda v: ", ".join(f"{x:.5g}" for x in v)  # noqa: E731
-        print(f"\n{label}: BG/NBD (r, alpha, a, b) ours {fmt(mine['bg_params'])}"
-              + (f"; lifetimes {fmt(peer['bg_params'])}" if peer else "")
-              + f"\n{' ' * len(label)}  Gamma-Gamma (p, q, v) ours {fmt(mine['gg_params'])}"
-              + (f"; lifetimes {fmt(peer['gg_params'])}" if peer else ""))
+        print(
+            f"\n{label}: BG/NBD (r, alpha, a, b) ours {fmt(mine['bg_params'])}"
+            + (f"; lifetimes {fmt(peer['bg_params'])}" if peer else "")
+            + f"\n{' ' * len(label)}  Gamma-Gamma (p, q, v) ours {fmt(mine['gg_params'])}"
+            + (f"; lifetimes {fmt(peer['gg_params'])}" if peer else "")
+        )
 
 
 if __name__ == "__main__":

@@ -24,12 +24,16 @@ def main() -> None:
     tx = data.load_sample("transactions").transactions
     bgnbd = predict.fit_customer_models(tx, "bgnbd")
     rows = [
-        ("compare BG/NBD, Pareto/NBD, MBG/NBD on the holdout (3 fits + tracking)",
-         timed(lambda: predict.compare_models(tx), 5)),
+        (
+            "compare BG/NBD, Pareto/NBD, MBG/NBD on the holdout (3 fits + tracking)",
+            timed(lambda: predict.compare_models(tx), 5),
+        ),
         ("BG/NBD + Gamma-Gamma, whole period", timed(lambda: predict.fit_customer_models(tx, "bgnbd"), 10)),
         ("Pareto/NBD + Gamma-Gamma, whole period", timed(lambda: predict.fit_customer_models(tx, "pareto_nbd"), 5)),
-        ("each customer's P(alive), purchases, spend, 12-month CLV", timed(
-            lambda: predict.customer_values(bgnbd, 12, 0.10), 20)),
+        (
+            "each customer's P(alive), purchases, spend, 12-month CLV",
+            timed(lambda: predict.customer_values(bgnbd, 12, 0.10), 20),
+        ),
     ]
 
     import streamlit as st
@@ -44,10 +48,14 @@ def main() -> None:
     dates = iter([dt.date(2025, 3, 1) + dt.timedelta(days=7 * k) for k in range(20)])
     rows += [
         ("predictions page, first load (AppTest, cold caches)", first),
-        ("predictions page rerun after a horizon change (AppTest)", timed(
-            lambda: at.number_input(key="pred_horizon").set_value(int(next(horizons))).run(), 8)),
-        ("predictions page rerun after a calibration date change: 3 refits (AppTest)", timed(
-            lambda: at.date_input(key="pred_cal_date").set_value(next(dates)).run(), 4)),
+        (
+            "predictions page rerun after a horizon change (AppTest)",
+            timed(lambda: at.number_input(key="pred_horizon").set_value(int(next(horizons))).run(), 8),
+        ),
+        (
+            "predictions page rerun after a calibration date change: 3 refits (AppTest)",
+            timed(lambda: at.date_input(key="pred_cal_date").set_value(next(dates)).run(), 4),
+        ),
     ]
     print("| what (sample: 10,000 customers, 37,203 orders) | median time |\n| --- | ---: |")
     for name, seconds in rows:

@@ -15,9 +15,11 @@ from tests import robustness as R
 
 def main() -> None:
     peer = json.loads((R.HERE / "lifetimes_fits.json").read_text())["fits"]
-    lines = ["| model | data sets | fitted | FitError (clear message) | out of time | LL below lifetimes' "
-             "| slowest fit s | total s | lifetimes: fitted | lifetimes: failed | lifetimes total s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| model | data sets | fitted | FitError (clear message) | out of time | LL below lifetimes' "
+        "| slowest fit s | total s | lifetimes: fitted | lifetimes: failed | lifetimes total s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for model in R.MODELS:
         keys = R.keys(model)
         fitted = errors = late = worse = 0
@@ -37,9 +39,11 @@ def main() -> None:
                 worse += o.at_lifetimes is not None and o.log_likelihood < o.at_lifetimes - 1e-6 * abs(o.at_lifetimes)
         total = time.perf_counter() - start
         theirs = [peer[k] for k in keys]
-        lines.append(f"| {model} | {len(keys)} | {fitted} | {errors} | {late} | {worse} | {slowest:.2f} | {total:.1f} "
-                     f"| {sum(p['outcome'] == 'fit' for p in theirs)} | {sum(p['outcome'] != 'fit' for p in theirs)} "
-                     f"| {sum(p['seconds'] for p in theirs):.1f} |")
+        lines.append(
+            f"| {model} | {len(keys)} | {fitted} | {errors} | {late} | {worse} | {slowest:.2f} | {total:.1f} "
+            f"| {sum(p['outcome'] == 'fit' for p in theirs)} | {sum(p['outcome'] != 'fit' for p in theirs)} "
+            f"| {sum(p['seconds'] for p in theirs):.1f} |"
+        )
     print("\n".join(lines))
 
 

@@ -31,10 +31,27 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         with log.open("w") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.address", "127.0.0.1", "--server.port", str(self.port),
-                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)   # cwd: .streamlit/config.toml applies
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.headless",
+                    "true",
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.port",
+                    str(self.port),
+                    "--server.fileWatcherType",
+                    "none",
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )  # cwd: .streamlit/config.toml applies
         deadline = time.monotonic() + HEALTHY_WITHIN_S
         while True:
             if self.proc.poll() is not None:
@@ -54,7 +71,7 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        self.proc.terminate()                                  # SIGTERM: gone in under a second
+        self.proc.terminate()  # SIGTERM: gone in under a second
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

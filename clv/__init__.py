@@ -12,14 +12,51 @@ Every number the app shows can be computed here:
 900.0
 """
 
-from .core import (RULE_OF_THUMB_LTV_TO_CAC, Assumptions, Result, evaluate, expected_lifetime, ltv,
-                   ltv_to_cac, monthly_rate, payback_churn_adjusted)
+from .core import (
+    RULE_OF_THUMB_LTV_TO_CAC,
+    Assumptions,
+    Result,
+    evaluate,
+    expected_lifetime,
+    ltv,
+    ltv_to_cac,
+    monthly_rate,
+    payback_churn_adjusted,
+)
 from .errors import DataError, FitError, InputError
 from . import cohorts, data, export, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
-from .scenarios import (MAX_CAMPAIGNS, AnnualBilling, Campaign, ScenarioResult, break_even,  # noqa: E402
-                        evaluate_scenario)
+from .scenarios import (
+    MAX_CAMPAIGNS,
+    AnnualBilling,
+    Campaign,
+    ScenarioResult,
+    break_even,  # noqa: E402
+    evaluate_scenario,
+)
 
-__all__ = ["Assumptions", "Result", "evaluate", "ltv", "ltv_to_cac", "monthly_rate", "expected_lifetime",
-           "payback_churn_adjusted", "RULE_OF_THUMB_LTV_TO_CAC", "InputError", "DataError", "FitError",
-           "Campaign", "AnnualBilling", "evaluate_scenario", "ScenarioResult", "break_even", "MAX_CAMPAIGNS",
-           "scenarios", "models", "data", "rfm", "cohorts", "export"]
+__all__ = [
+    "Assumptions",
+    "Result",
+    "evaluate",
+    "ltv",
+    "ltv_to_cac",
+    "monthly_rate",
+    "expected_lifetime",
+    "payback_churn_adjusted",
+    "RULE_OF_THUMB_LTV_TO_CAC",
+    "InputError",
+    "DataError",
+    "FitError",
+    "Campaign",
+    "AnnualBilling",
+    "evaluate_scenario",
+    "ScenarioResult",
+    "break_even",
+    "MAX_CAMPAIGNS",
+    "scenarios",
+    "models",
+    "data",
+    "rfm",
+    "cohorts",
+    "export",
+]

@@ -31,11 +31,11 @@ from .engine import times
 if TYPE_CHECKING:
     from .core import Assumptions
 
-RULE_OF_THUMB_LTV_TO_CAC = 3.0      # the common "LTV should be at least 3x CAC" rule
-TABLE_MIN_MONTHS = 36               # the month table covers at least three years ...
-TABLE_MAX_MONTHS = 600              # ... and at most fifty
-TABLE_SURVIVAL_FLOOR = 0.01         # ... and stops once fewer than 1% of customers remain
-PAYBACK_LIMIT_MONTHS = 12_000       # a payback later than 1,000 years counts as never
+RULE_OF_THUMB_LTV_TO_CAC = 3.0  # the common "LTV should be at least 3x CAC" rule
+TABLE_MIN_MONTHS = 36  # the month table covers at least three years ...
+TABLE_MAX_MONTHS = 600  # ... and at most fifty
+TABLE_SURVIVAL_FLOOR = 0.01  # ... and stops once fewer than 1% of customers remain
+PAYBACK_LIMIT_MONTHS = 12_000  # a payback later than 1,000 years counts as never
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +43,13 @@ class Result:
     """What ``clv.evaluate`` returns: the figures the calculator shows, plus the month-by-month table."""
 
     assumptions: Assumptions
-    ltv: float                                 # gross-margin LTV per acquired customer (may be math.inf)
-    revenue_ltv: float                         # the same before margin
-    ltv_to_cac: float | None                   # LTV / CAC; inf when CAC is 0, None when both are 0
-    payback_months: float | None               # CAC / (ARPU x m); None when the margin is 0
+    ltv: float  # gross-margin LTV per acquired customer (may be math.inf)
+    revenue_ltv: float  # the same before margin
+    ltv_to_cac: float | None  # LTV / CAC; inf when CAC is 0, None when both are 0
+    payback_months: float | None  # CAC / (ARPU x m); None when the margin is 0
     payback_months_churn_adjusted: float | None  # when expected discounted margin first reaches CAC
-    expected_lifetime_months: float            # expected paid months (1 / churn with no horizon)
-    months: pd.DataFrame = field(repr=False)   # month, survival, expected_margin, discount_factor,
+    expected_lifetime_months: float  # expected paid months (1 / churn with no horizon)
+    months: pd.DataFrame = field(repr=False)  # month, survival, expected_margin, discount_factor,
     #                                            discounted_cumulative_margin, cumulative_minus_cac
 
     @property
@@ -88,20 +88,27 @@ def table_months(until_few: float, horizon_months: int | None, payback: float | 
 class Blend:
     """A cohort as segments; arrays broadcast, shape (N, S): N draws or grid points, S segments."""
 
-    weight: np.ndarray     # share of the cohort in each segment (they sum to 1)
-    arpu: np.ndarray       # currency per month
-    margin: np.ndarray     # gross margin, 0..1
-    one_off: np.ndarray    # cost at month 0, currency per customer of the segment
-    monthly: np.ndarray    # cost per active month, currency
-    share: np.ndarray      # cost as a fraction of revenue
-    seg: engine.Segments   # churn factor and billing plan per segment
+    weight: np.ndarray  # share of the cohort in each segment (they sum to 1)
+    arpu: np.ndarray  # currency per month
+    margin: np.ndarray  # gross margin, 0..1
+    one_off: np.ndarray  # cost at month 0, currency per customer of the segment
+    monthly: np.ndarray  # cost per active month, currency
+    share: np.ndarray  # cost as a fraction of revenue
+    seg: engine.Segments  # churn factor and billing plan per segment
 
     @classmethod
     def single(cls, a: Assumptions) -> "Blend":
         """The whole cohort as one segment with the baseline's behaviour and no costs."""
         one, zero = np.ones((1, 1)), np.zeros((1, 1))
-        return cls(weight=one, arpu=a.arpu * one, margin=a.gross_margin + zero, one_off=zero, monthly=zero,
-                   share=zero, seg=engine.Segments(one, np.zeros(1, bool), one, one))
+        return cls(
+            weight=one,
+            arpu=a.arpu * one,
+            margin=a.gross_margin + zero,
+            one_off=zero,
+            monthly=zero,
+            share=zero,
+            seg=engine.Segments(one, np.zeros(1, bool), one, one),
+        )
 
 
 def blend(weight, x):
@@ -141,7 +148,7 @@ def first_payback(net_discounted: np.ndarray, cac: float, horizon: int | None, t
     i = int(hit[0])
     need = cac - (cum[i - 1] if i else 0.0)
     x0, x1 = x[i], x[i + 1]
-    s = need / x0 if x0 > 0 else 0.0          # linear in month 0: nobody has churned, nothing discounted
+    s = need / x0 if x0 > 0 else 0.0  # linear in month 0: nobody has churned, nothing discounted
     if i > 0 and x0 > 0 and x1 > 0 and x1 != x0:
         q = x1 / x0
         rest = 1.0 - need * (1.0 - q) / x0
@@ -155,7 +162,7 @@ def month_flows(a: Assumptions, s: Blend, months: int):
     """Blended undiscounted monthly (survival, revenue, margin, cost) and discounted net, months 0..n-1."""
     base = engine.Base.of(a)
     t = np.arange(months, dtype=float)
-    rev_unit, surv = engine.flows(base, s.seg, t)              # (1, S, T)
+    rev_unit, surv = engine.flows(base, s.seg, t)  # (1, S, T)
     w = s.weight[..., None]
     revenue = times(s.arpu[..., None], rev_unit)
     margin = times(s.margin[..., None], revenue)
@@ -175,7 +182,7 @@ def cashflow_table(a: Assumptions, s: Blend, cac: float, total_net: float):
     h = a.horizon_months
     n = min(h, PAYBACK_LIMIT_MONTHS) if h is not None else TABLE_MAX_MONTHS
     (surv, revenue, margin, cost), discount = month_flows(a, s, n + 1)
-    with np.errstate(all="ignore"):                       # months of unlimited growth are inf
+    with np.errstate(all="ignore"):  # months of unlimited growth are inf
         net = (margin - cost) * discount
     payback = first_payback(net, cac, h, total_net)
     if payback is None and h is None and total_net > cac > 0:
@@ -186,10 +193,18 @@ def cashflow_table(a: Assumptions, s: Blend, cac: float, total_net: float):
     until_few = int(low[0]) if low.size else TABLE_MAX_MONTHS
     rows = min(table_months(until_few, h, payback), n)
     cumulative = np.cumsum(net[:rows])
-    table = pd.DataFrame({
-        "month": np.arange(rows), "survival": surv[:rows], "expected_revenue": revenue[:rows],
-        "expected_margin": margin[:rows], "campaign_cost": cost[:rows], "discount_factor": discount[:rows],
-        "discounted_cumulative_net": cumulative, "cumulative_minus_cac": cumulative - cac})
+    table = pd.DataFrame(
+        {
+            "month": np.arange(rows),
+            "survival": surv[:rows],
+            "expected_revenue": revenue[:rows],
+            "expected_margin": margin[:rows],
+            "campaign_cost": cost[:rows],
+            "discount_factor": discount[:rows],
+            "discounted_cumulative_net": cumulative,
+            "cumulative_minus_cac": cumulative - cac,
+        }
+    )
     return table, payback
 
 
@@ -213,11 +228,24 @@ def evaluate_month_by_month(a: Assumptions) -> Result:
     _, lifetime = engine.sums(engine.Base.of(a), s.seg, a.horizon_months, monthly_discount=0.0)
     value = float(ltv[0, 0])
     table, payback = cashflow_table(a, s, a.cac, value)
-    months = pd.DataFrame({"month": table["month"], "survival": table["survival"],
-                           "expected_margin": table["expected_margin"], "discount_factor": table["discount_factor"],
-                           "discounted_cumulative_margin": table["discounted_cumulative_net"],
-                           "cumulative_minus_cac": table["cumulative_minus_cac"]})
+    months = pd.DataFrame(
+        {
+            "month": table["month"],
+            "survival": table["survival"],
+            "expected_margin": table["expected_margin"],
+            "discount_factor": table["discount_factor"],
+            "discounted_cumulative_margin": table["discounted_cumulative_net"],
+            "cumulative_minus_cac": table["cumulative_minus_cac"],
+        }
+    )
     ratio, simple = ratio_and_simple_payback(a, value)
-    return Result(assumptions=a, ltv=value, revenue_ltv=float(revenue[0, 0]), ltv_to_cac=ratio,
-                  payback_months=simple, payback_months_churn_adjusted=payback,
-                  expected_lifetime_months=float(np.asarray(lifetime).flat[0]), months=months)
+    return Result(
+        assumptions=a,
+        ltv=value,
+        revenue_ltv=float(revenue[0, 0]),
+        ltv_to_cac=ratio,
+        payback_months=simple,
+        payback_months_churn_adjusted=payback,
+        expected_lifetime_months=float(np.asarray(lifetime).flat[0]),
+        months=months,
+    )

@@ -23,11 +23,11 @@ from .data import read_subscriptions  # noqa: F401  (the subscription path's rea
 from .errors import DataError, InputError
 from .rfm import unique_ints
 
-DAYS_PER_MONTH = 365.25 / 12          # 30.4375: days in an average month
-DEFAULT_INACTIVITY_DAYS = 180         # no purchase for this long counts as churned (purchases path)
+DAYS_PER_MONTH = 365.25 / 12  # 30.4375: days in an average month
+DEFAULT_INACTIVITY_DAYS = 180  # no purchase for this long counts as churned (purchases path)
 BOOTSTRAP_SAMPLES = 200
-MIN_CUSTOMERS = 30                    # fewer customers than this: every estimate is flagged uncertain
-LARGE_UNCERTAINTY = 0.2               # a 95% interval wider than +-20% of the estimate is flagged
+MIN_CUSTOMERS = 30  # fewer customers than this: every estimate is flagged uncertain
+LARGE_UNCERTAINTY = 0.2  # a 95% interval wider than +-20% of the estimate is flagged
 
 
 def _month_codes(dates) -> np.ndarray:
@@ -56,8 +56,13 @@ class CohortTables:
     cumulative_revenue_per_customer: pd.DataFrame = field(repr=False)
 
 
-def cohort_tables(transactions: pd.DataFrame, customer_col: str = "customer_id", date_col: str = "date",
-                  amount_col: str = "amount", last_month=None) -> CohortTables:
+def cohort_tables(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    last_month=None,
+) -> CohortTables:
     """All cohort matrices in one pass on integer codes.
 
     >>> tx = pd.DataFrame({"customer_id": ["a", "b", "a", "c", "a"],
@@ -78,16 +83,16 @@ def cohort_tables(transactions: pd.DataFrame, customer_col: str = "customer_id",
     buy = amount > 0
     first = np.full(n_cust, np.iinfo(np.int64).max)
     np.minimum.at(first, codes[buy], month[buy])
-    has = first != np.iinfo(np.int64).max                  # customers with at least one purchase
+    has = first != np.iinfo(np.int64).max  # customers with at least one purchase
     m0 = int(first[has].min())
     m_last = int(month.max()) if last_month is None else int(_month_codes([pd.Timestamp(last_month)])[0])
     n_cohorts = int(first[has].max()) - m0 + 1
     n_ages = m_last - m0 + 1
-    cohort = first - m0                                    # cohort index per customer
+    cohort = first - m0  # cohort index per customer
     row_ok = has[codes] & (month <= m_last)
     c_row = cohort[codes[row_ok]]
     age_row = month[row_ok] - first[codes[row_ok]]
-    keep = age_row >= 0                                    # returns before the first purchase are ignored
+    keep = age_row >= 0  # returns before the first purchase are ignored
     c_row, age_row = c_row[keep], age_row[keep]
     cells = n_cohorts * n_ages
     revenue = np.bincount(c_row * n_ages + age_row, weights=amount[row_ok][keep], minlength=cells)
@@ -101,8 +106,7 @@ def cohort_tables(transactions: pd.DataFrame, customer_col: str = "customer_id",
     columns = pd.Index(np.arange(n_ages), name="age_months")
 
     def frame(values):
-        return pd.DataFrame(np.where(observed, values.reshape(n_cohorts, n_ages), np.nan), index=index,
-                            columns=columns)
+        return pd.DataFrame(np.where(observed, values.reshape(n_cohorts, n_ages), np.nan), index=index, columns=columns)
 
     customers = frame(active)
     rev = frame(revenue)
@@ -111,9 +115,14 @@ def cohort_tables(transactions: pd.DataFrame, customer_col: str = "customer_id",
         base = rev[0].where(rev[0] != 0)
         revenue_retention = rev.div(base, axis=0)
         cumulative = rev.cumsum(axis=1).where(observed).div(np.where(sizes > 0, sizes, np.nan), axis=0)
-    return CohortTables(sizes=pd.Series(sizes, index=index, name="customers"), customers=customers,
-                        retention=retention, revenue=rev, revenue_retention=revenue_retention,
-                        cumulative_revenue_per_customer=cumulative)
+    return CohortTables(
+        sizes=pd.Series(sizes, index=index, name="customers"),
+        customers=customers,
+        retention=retention,
+        revenue=rev,
+        revenue_retention=revenue_retention,
+        cumulative_revenue_per_customer=cumulative,
+    )
 
 
 def retention_matrix(transactions: pd.DataFrame, **kwargs) -> pd.DataFrame:
@@ -131,8 +140,13 @@ def cumulative_revenue_per_customer(transactions: pd.DataFrame, **kwargs) -> pd.
     return cohort_tables(transactions, **kwargs).cumulative_revenue_per_customer
 
 
-def orders_over_time(transactions: pd.DataFrame, customer_col: str = "customer_id", date_col: str = "date",
-                     amount_col: str = "amount", order_col: str | None = None) -> pd.DataFrame:
+def orders_over_time(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    order_col: str | None = None,
+) -> pd.DataFrame:
     """By calendar month: ``orders`` (distinct order ids if ``order_col``, else purchase rows),
     ``customers`` (active), ``revenue``, ``aov`` (revenue / orders) and ``orders_per_customer``.
 
@@ -158,17 +172,23 @@ def orders_over_time(transactions: pd.DataFrame, customer_col: str = "customer_i
     customers = np.bincount(ckey % n, minlength=n).astype(float)
     revenue = np.bincount(rel, weights=amount, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = pd.DataFrame({"orders": orders, "customers": customers, "revenue": revenue,
-                            "aov": np.where(orders > 0, revenue / np.where(orders > 0, orders, 1), np.nan),
-                            "orders_per_customer": np.where(customers > 0, orders / np.where(customers > 0, customers, 1),
-                                                            np.nan)},
-                           index=pd.Index(_month_label(np.arange(n) + m0), name="month"))
+        out = pd.DataFrame(
+            {
+                "orders": orders,
+                "customers": customers,
+                "revenue": revenue,
+                "aov": np.where(orders > 0, revenue / np.where(orders > 0, orders, 1), np.nan),
+                "orders_per_customer": np.where(customers > 0, orders / np.where(customers > 0, customers, 1), np.nan),
+            },
+            index=pd.Index(_month_label(np.arange(n) + m0), name="month"),
+        )
     return out
 
 
 # ----------------------------------------------------------------------------------------------
 # Assumptions derived from data
 # ----------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
@@ -211,12 +231,18 @@ class DerivedAssumptions:
     customer_months: float
     analysis_date: pd.Timestamp
 
-    def to_assumptions(self, gross_margin: float, cac: float, annual_discount_rate: float = 0.0,
-                       horizon_months: int | None = None) -> Assumptions:
+    def to_assumptions(
+        self, gross_margin: float, cac: float, annual_discount_rate: float = 0.0, horizon_months: int | None = None
+    ) -> Assumptions:
         """``clv.Assumptions`` from these estimates plus the two inputs data cannot give."""
-        return Assumptions(arpu=self.arpu.value, gross_margin=gross_margin,
-                           monthly_churn=min(max(self.monthly_churn.value, 0.0), 1.0), cac=cac,
-                           annual_discount_rate=annual_discount_rate, horizon_months=horizon_months)
+        return Assumptions(
+            arpu=self.arpu.value,
+            gross_margin=gross_margin,
+            monthly_churn=min(max(self.monthly_churn.value, 0.0), 1.0),
+            cac=cac,
+            annual_discount_rate=annual_discount_rate,
+            horizon_months=horizon_months,
+        )
 
     @property
     def uncertain_fields(self) -> tuple[str, ...]:
@@ -244,8 +270,9 @@ def _per_customer(transactions, customer_col, date_col, amount_col, analysis_dat
     np.maximum.at(last, codes[buy], day[buy])
     has = first != np.iinfo(np.int64).max
     span = int(day.max() - day.min()) + 1 if day.size else 1
-    orders = np.bincount(unique_ints(codes[buy].astype(np.int64) * span + (day[buy] - day.min())) // span,
-                         minlength=n).astype(float)
+    orders = np.bincount(
+        unique_ints(codes[buy].astype(np.int64) * span + (day[buy] - day.min())) // span, minlength=n
+    ).astype(float)
     revenue = np.bincount(codes, weights=amount, minlength=n)
     churned = has & (end - last >= inactivity_days) if inactivity_days is not None else np.zeros(n, bool)
     stop = np.where(churned, last, end)
@@ -264,10 +291,17 @@ def _stats(revenue, orders, exposure, churned):
     return arpu, churn, per_year, aov
 
 
-def derive_assumptions(transactions: pd.DataFrame, inactivity_days: int | None = DEFAULT_INACTIVITY_DAYS,
-                       method: str = "inactivity", analysis_date=None, seed: int = 0,
-                       bootstrap_samples: int = BOOTSTRAP_SAMPLES, customer_col: str = "customer_id",
-                       date_col: str = "date", amount_col: str = "amount") -> DerivedAssumptions:
+def derive_assumptions(
+    transactions: pd.DataFrame,
+    inactivity_days: int | None = DEFAULT_INACTIVITY_DAYS,
+    method: str = "inactivity",
+    analysis_date=None,
+    seed: int = 0,
+    bootstrap_samples: int = BOOTSTRAP_SAMPLES,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> DerivedAssumptions:
     """ARPU, monthly churn, orders per year and average order value from a transaction log.
 
     Exposure: each customer counts from their first purchase to the analysis date, or, if churned,
@@ -293,8 +327,9 @@ def derive_assumptions(transactions: pd.DataFrame, inactivity_days: int | None =
         raise DataError("cohorts.errors.no_rows")
     end = pd.Timestamp(analysis_date) if analysis_date is not None else pd.to_datetime(transactions[date_col]).max()
     window = inactivity_days if method == "inactivity" else None
-    revenue, orders, exposure, churned, n = _per_customer(transactions, customer_col, date_col, amount_col,
-                                                          end.to_datetime64(), window)
+    revenue, orders, exposure, churned, n = _per_customer(
+        transactions, customer_col, date_col, amount_col, end.to_datetime64(), window
+    )
     arpu, churn, per_year, aov = _stats(revenue, orders, exposure, churned)
     if method == "cohort":
         active = cohort_tables(transactions, customer_col, date_col, amount_col, last_month=end).customers.to_numpy()
@@ -313,15 +348,23 @@ def derive_assumptions(transactions: pd.DataFrame, inactivity_days: int | None =
         else:
             boot = np.array([_stats(revenue[p], orders[p], exposure[p], churned[p])[k] for p in pick])
         boot = boot[np.isfinite(boot)]
-        if boot.size < 2:                              # too little data to resample
+        if boot.size < 2:  # too little data to resample
             estimates.append(Estimate(float(value), float("nan"), float("nan"), float("nan")))
             continue
         lo, hi = np.percentile(boot, [2.5, 97.5])
         estimates.append(Estimate(float(value), float(np.std(boot, ddof=1)), float(lo), float(hi)))
-    return DerivedAssumptions(arpu=estimates[0], monthly_churn=estimates[1], orders_per_year=estimates[2],
-                              avg_order_value=estimates[3], churn_method=method, inactivity_days=window,
-                              customers=int(n), churned=int(churned.sum()), customer_months=float(exposure.sum()),
-                              analysis_date=end)
+    return DerivedAssumptions(
+        arpu=estimates[0],
+        monthly_churn=estimates[1],
+        orders_per_year=estimates[2],
+        avg_order_value=estimates[3],
+        churn_method=method,
+        inactivity_days=window,
+        customers=int(n),
+        churned=int(churned.sum()),
+        customer_months=float(exposure.sum()),
+        analysis_date=end,
+    )
 
 
 def _cohort_churn_boot(transactions, customer_col, date_col, amount_col, end, rng, samples):
@@ -346,6 +389,7 @@ def load_sample_transactions_for_doctest() -> pd.DataFrame:
 # Subscriptions
 # ----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SubscriptionMetrics:
     """Monthly MRR and churn, and cohort survival.
@@ -361,7 +405,6 @@ class SubscriptionMetrics:
     survivors: pd.DataFrame = field(repr=False)
     survival: pd.DataFrame = field(repr=False)
 
-
     @property
     def pooled(self) -> dict[str, float | None]:
         """Rates over the whole observed period (``months`` with active subscribers), for the calculator:
@@ -374,8 +417,12 @@ class SubscriptionMetrics:
         if not active:
             return {**out, "logo_churn": None, "revenue_churn": None, "arpu": None}
         mrr = float(m["mrr_start"].sum())
-        return {**out, "logo_churn": float(m["churned"].sum()) / active,
-                "revenue_churn": float(m["churned_mrr"].sum()) / mrr if mrr else None, "arpu": mrr / active}
+        return {
+            **out,
+            "logo_churn": float(m["churned"].sum()) / active,
+            "revenue_churn": float(m["churned_mrr"].sum()) / mrr if mrr else None,
+            "arpu": mrr / active,
+        }
 
 
 def _months_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -406,8 +453,11 @@ def subscription_metrics(subs: pd.DataFrame, analysis_date=None) -> Subscription
     start = pd.to_datetime(subs["start_date"]).to_numpy(dtype="datetime64[ns]")
     end = pd.to_datetime(subs["end_date"]).to_numpy(dtype="datetime64[ns]")
     amount = subs["monthly_amount"].to_numpy(dtype=float)
-    last_day = (pd.Timestamp(analysis_date) if analysis_date is not None
-                else pd.Timestamp(max(np.nanmax(start), np.nanmax(np.where(np.isnat(end), start, end)))))
+    last_day = (
+        pd.Timestamp(analysis_date)
+        if analysis_date is not None
+        else pd.Timestamp(max(np.nanmax(start), np.nanmax(np.where(np.isnat(end), start, end))))
+    )
     m0 = int(start.astype("datetime64[M]").astype(np.int64).min())
     m1 = int(np.datetime64(last_day, "M").astype(np.int64))
     month_starts = (np.arange(m0, m1 + 2)).astype("datetime64[M]").astype("datetime64[ns]")
@@ -417,16 +467,23 @@ def subscription_metrics(subs: pd.DataFrame, analysis_date=None) -> Subscription
     active = (start[None, :] <= month_starts[:, None]) & (month_starts[:, None] < end_f[None, :])
     a_start, a_next = active[:-1], active[1:]
     started = (start[None, :] >= month_starts[:-1, None]) & (start[None, :] < month_starts[1:, None])
-    churned = a_start & ~a_next                         # active at the month's start, gone by the next
+    churned = a_start & ~a_next  # active at the month's start, gone by the next
     mrr_start = (a_start * amount).sum(axis=1)
     churned_mrr = (churned * amount).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        monthly = pd.DataFrame({
-            "active_start": a_start.sum(axis=1).astype(float), "new": started.sum(axis=1).astype(float),
-            "churned": churned.sum(axis=1).astype(float), "active_end": a_next.sum(axis=1).astype(float),
-            "mrr_start": mrr_start, "new_mrr": (started * amount).sum(axis=1), "churned_mrr": churned_mrr,
-            "mrr_end": (a_next * amount).sum(axis=1)},
-            index=pd.Index(_month_label(np.arange(m0, m1 + 1)), name="month"))
+        monthly = pd.DataFrame(
+            {
+                "active_start": a_start.sum(axis=1).astype(float),
+                "new": started.sum(axis=1).astype(float),
+                "churned": churned.sum(axis=1).astype(float),
+                "active_end": a_next.sum(axis=1).astype(float),
+                "mrr_start": mrr_start,
+                "new_mrr": (started * amount).sum(axis=1),
+                "churned_mrr": churned_mrr,
+                "mrr_end": (a_next * amount).sum(axis=1),
+            },
+            index=pd.Index(_month_label(np.arange(m0, m1 + 1)), name="month"),
+        )
         monthly["logo_churn"] = monthly["churned"] / monthly["active_start"].where(monthly["active_start"] > 0)
         monthly["revenue_churn"] = monthly["churned_mrr"] / monthly["mrr_start"].where(monthly["mrr_start"] > 0)
     # survival by start-month cohort; age k observed when start + k months <= last day

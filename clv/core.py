@@ -27,9 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cashflows import (RULE_OF_THUMB_LTV_TO_CAC, TABLE_MAX_MONTHS, TABLE_MIN_MONTHS,  # noqa: F401 (re-exported)
-                        TABLE_SURVIVAL_FLOOR, Result, evaluate_month_by_month, ratio_and_simple_payback,
-                        table_months)
+from .cashflows import (
+    RULE_OF_THUMB_LTV_TO_CAC,  # noqa: F401 (re-exported)
+    TABLE_MAX_MONTHS,
+    TABLE_MIN_MONTHS,  # noqa: F401 (re-exported)
+    TABLE_SURVIVAL_FLOOR,
+    Result,
+    evaluate_month_by_month,
+    ratio_and_simple_payback,
+    table_months,
+)
 from .errors import InputError
 
 
@@ -51,16 +58,16 @@ class Assumptions:
     0.0
     """
 
-    arpu: float                        # average revenue per customer per month, currency, >= 0
-    gross_margin: float                # fraction of revenue kept after direct costs, 0..1
-    monthly_churn: float               # fraction of customers lost per month, 0..1
-    cac: float                         # customer acquisition cost, currency, >= 0
+    arpu: float  # average revenue per customer per month, currency, >= 0
+    gross_margin: float  # fraction of revenue kept after direct costs, 0..1
+    monthly_churn: float  # fraction of customers lost per month, 0..1
+    cac: float  # customer acquisition cost, currency, >= 0
     annual_discount_rate: float = 0.0  # fraction per year, >= 0
     horizon_months: int | None = None  # None: unlimited; else a positive whole number of months
     # Optional, off by default (see the module docstring):
-    first_month_churn: float | None = None           # churn at the end of month 0, 0..1; then monthly_churn
+    first_month_churn: float | None = None  # churn at the end of month 0, 0..1; then monthly_churn
     retention_curve: tuple[float, float] | None = None  # sBG (alpha, beta) > 0; replaces monthly_churn
-    monthly_expansion: float = 0.0                   # monthly ARPU growth of active customers, > -1
+    monthly_expansion: float = 0.0  # monthly ARPU growth of active customers, > -1
 
     def __post_init__(self):
         _check_number("arpu", self.arpu, 0, None, "allowed.non_negative")
@@ -70,8 +77,13 @@ class Assumptions:
         _check_number("annual_discount_rate", self.annual_discount_rate, 0, None, "allowed.rate")
         h = self.horizon_months
         if h is not None:
-            if isinstance(h, bool) or not isinstance(h, (int, np.integer, float)) or not math.isfinite(h) \
-                    or h != int(h) or h < 1:
+            if (
+                isinstance(h, bool)
+                or not isinstance(h, (int, np.integer, float))
+                or not math.isfinite(h)
+                or h != int(h)
+                or h < 1
+            ):
                 raise InputError("horizon_months", h, "allowed.horizon")
             object.__setattr__(self, "horizon_months", int(h))
         for name in ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate"):
@@ -85,11 +97,18 @@ class Assumptions:
                 pair = tuple(curve)
             except TypeError:
                 raise InputError("retention_curve", curve, "scenarios.allowed.retention_curve") from None
-            if len(pair) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating))
-                                     or not math.isfinite(x) or x <= 0 for x in pair):
+            if len(pair) != 2 or any(
+                isinstance(x, bool)
+                or not isinstance(x, (int, float, np.integer, np.floating))
+                or not math.isfinite(x)
+                or x <= 0
+                for x in pair
+            ):
                 raise InputError("retention_curve", curve, "scenarios.allowed.retention_curve")
             if self.first_month_churn is not None:
-                raise InputError("first_month_churn", self.first_month_churn, "scenarios.allowed.first_month_with_curve")
+                raise InputError(
+                    "first_month_churn", self.first_month_churn, "scenarios.allowed.first_month_with_curve"
+                )
             object.__setattr__(self, "retention_curve", (float(pair[0]), float(pair[1])))
         _check_number("monthly_expansion", self.monthly_expansion, None, None, "scenarios.allowed.expansion")
         if self.monthly_expansion <= -1:
@@ -111,9 +130,17 @@ class Assumptions:
         return self.arpu * self.gross_margin
 
     @classmethod
-    def from_purchases(cls, avg_order_value: float, orders_per_year: float, gross_margin: float, cac: float,
-                       annual_retention: float | None = None, lifespan_years: float | None = None,
-                       annual_discount_rate: float = 0.0, horizon_months: int | None = None) -> "Assumptions":
+    def from_purchases(
+        cls,
+        avg_order_value: float,
+        orders_per_year: float,
+        gross_margin: float,
+        cac: float,
+        annual_retention: float | None = None,
+        lifespan_years: float | None = None,
+        annual_discount_rate: float = 0.0,
+        horizon_months: int | None = None,
+    ) -> "Assumptions":
         """The e-commerce form: order value x purchase frequency x margin x lifespan.
 
         Monthly ARPU = order value x orders per year / 12. Monthly churn comes from exactly one of
@@ -135,9 +162,14 @@ class Assumptions:
             if lifespan_years <= 0:
                 raise InputError("lifespan_years", lifespan_years, "allowed.positive")
             churn = min(1.0, 1.0 / (12.0 * float(lifespan_years)))
-        return cls(arpu=float(avg_order_value) * float(orders_per_year) / 12.0, gross_margin=gross_margin,
-                   monthly_churn=churn, cac=cac, annual_discount_rate=annual_discount_rate,
-                   horizon_months=horizon_months)
+        return cls(
+            arpu=float(avg_order_value) * float(orders_per_year) / 12.0,
+            gross_margin=gross_margin,
+            monthly_churn=churn,
+            cac=cac,
+            annual_discount_rate=annual_discount_rate,
+            horizon_months=horizon_months,
+        )
 
 
 def ltv(arpu, gross_margin, monthly_churn, annual_discount_rate=0.0, horizon_months=None):
@@ -156,11 +188,12 @@ def ltv(arpu, gross_margin, monthly_churn, annual_discount_rate=0.0, horizon_mon
     q = (1.0 - c) / (1.0 + d)
     with np.errstate(divide="ignore", invalid="ignore"):
         if horizon_months is None:
-            value = np.where(c + d > 0, margin * (1.0 + d) / np.where(c + d > 0, c + d, 1.0),
-                             np.where(margin > 0, np.inf, 0.0))
+            value = np.where(
+                c + d > 0, margin * (1.0 + d) / np.where(c + d > 0, c + d, 1.0), np.where(margin > 0, np.inf, 0.0)
+            )
         else:
             h = np.asarray(horizon_months, dtype=float)
-            value = np.where(q < 1, margin * (1.0 - q ** h) / np.where(q < 1, 1.0 - q, 1.0), margin * h)
+            value = np.where(q < 1, margin * (1.0 - q**h) / np.where(q < 1, 1.0 - q, 1.0), margin * h)
     return value if value.ndim else float(value)
 
 
@@ -262,12 +295,19 @@ def evaluate(assumptions: Assumptions) -> Result:
     value = ltv(a.arpu, a.gross_margin, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     revenue = ltv(a.arpu, 1.0, a.monthly_churn, a.annual_discount_rate, a.horizon_months)
     ratio, simple = ratio_and_simple_payback(a, value)
-    adjusted = payback_churn_adjusted(a.monthly_margin, a.cac, a.monthly_churn, a.annual_discount_rate,
-                                      a.horizon_months)
-    return Result(assumptions=a, ltv=value, revenue_ltv=revenue, ltv_to_cac=ratio, payback_months=simple,
-                  payback_months_churn_adjusted=adjusted,
-                  expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
-                  months=month_table(a, adjusted))
+    adjusted = payback_churn_adjusted(
+        a.monthly_margin, a.cac, a.monthly_churn, a.annual_discount_rate, a.horizon_months
+    )
+    return Result(
+        assumptions=a,
+        ltv=value,
+        revenue_ltv=revenue,
+        ltv_to_cac=ratio,
+        payback_months=simple,
+        payback_months_churn_adjusted=adjusted,
+        expected_lifetime_months=expected_lifetime(a.monthly_churn, a.horizon_months),
+        months=month_table(a, adjusted),
+    )
 
 
 def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:
@@ -278,9 +318,16 @@ def month_table(a: Assumptions, payback: float | None = None) -> pd.DataFrame:
     margin = a.monthly_margin * survival
     discount = (1.0 + a.monthly_discount_rate) ** -t
     cumulative = np.cumsum(margin * discount)
-    return pd.DataFrame({"month": t.astype(int), "survival": survival, "expected_margin": margin,
-                         "discount_factor": discount, "discounted_cumulative_margin": cumulative,
-                         "cumulative_minus_cac": cumulative - a.cac})
+    return pd.DataFrame(
+        {
+            "month": t.astype(int),
+            "survival": survival,
+            "expected_margin": margin,
+            "discount_factor": discount,
+            "discounted_cumulative_margin": cumulative,
+            "cumulative_minus_cac": cumulative - a.cac,
+        }
+    )
 
 
 def table_length(monthly_churn: float, horizon_months: int | None, payback: float | None = None) -> int:

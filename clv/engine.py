@@ -39,29 +39,29 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
-TAIL_START = 12          # months summed explicitly; a whole year so annual plans are at a renewal
+TAIL_START = 12  # months summed explicitly; a whole year so annual plans are at a renewal
 MONTHS_PER_YEAR = 12
 EXPLICIT_LIMIT = 100_000  # months summed one by one at most, where no closed form applies (sBG, below)
-CF_MAX_TERMS = 20_000     # continued-fraction terms at most (x within ~1e-8 of 1 needs about this many)
-CHEB_MIN_POINTS = 256     # more distinct churn factors than this: Chebyshev interpolation in k ...
-CHEB_DEGREE = 40          # ... of this degree
-SCIPY_MAX_B = 150.0       # scipy's hyp2f1 (fast for a few values) overflows beyond b ~ 170
-REST_TOLERANCE = 1e-13    # month-by-month sums stop when the provable rest is below this, relative
-MONTH_BLOCK = 1200        # months per vectorised block in month-by-month sums ...
-BLOCK_CELLS = 2_000_000   # ... fewer when there are many segments x draws
+CF_MAX_TERMS = 20_000  # continued-fraction terms at most (x within ~1e-8 of 1 needs about this many)
+CHEB_MIN_POINTS = 256  # more distinct churn factors than this: Chebyshev interpolation in k ...
+CHEB_DEGREE = 40  # ... of this degree
+SCIPY_MAX_B = 150.0  # scipy's hyp2f1 (fast for a few values) overflows beyond b ~ 170
+REST_TOLERANCE = 1e-13  # month-by-month sums stop when the provable rest is below this, relative
+MONTH_BLOCK = 1200  # months per vectorised block in month-by-month sums ...
+BLOCK_CELLS = 2_000_000  # ... fewer when there are many segments x draws
 
 
 @dataclass(frozen=True, slots=True)
 class Base:
     """The baseline's churn curve, growth and discounting (from ``clv.Assumptions``)."""
 
-    kind: str                 # "constant" | "first_month" | "sbg"
-    churn: float              # long-run monthly churn (constant, first_month)
+    kind: str  # "constant" | "first_month" | "sbg"
+    churn: float  # long-run monthly churn (constant, first_month)
     first_month_churn: float  # churn at the end of month 0 (first_month)
-    alpha: float              # sBG parameters (sbg)
+    alpha: float  # sBG parameters (sbg)
     beta: float
-    expansion: float          # monthly ARPU growth of active customers
-    monthly_discount: float   # d
+    expansion: float  # monthly ARPU growth of active customers
+    monthly_discount: float  # d
 
     @classmethod
     def of(cls, a) -> "Base":
@@ -81,10 +81,10 @@ class Base:
 class Segments:
     """Per-segment behaviour; arrays broadcast together, the last axis is the segment."""
 
-    k: np.ndarray          # churn factor (1 = baseline churn), >= 0
-    annual: np.ndarray     # bool, shape (segments,): billed yearly
-    renewal: np.ndarray    # annual renewal rate before ``k`` (ignored for monthly segments)
-    price: np.ndarray      # payment per 1 of ARPU: 1 (monthly) or 12 x (1 - discount) (annual)
+    k: np.ndarray  # churn factor (1 = baseline churn), >= 0
+    annual: np.ndarray  # bool, shape (segments,): billed yearly
+    renewal: np.ndarray  # annual renewal rate before ``k`` (ignored for monthly segments)
+    price: np.ndarray  # payment per 1 of ARPU: 1 (monthly) or 12 x (1 - discount) (annual)
 
     @classmethod
     def single(cls) -> "Segments":
@@ -160,7 +160,7 @@ def sums(base: Base, seg: Segments, horizon: int | None = None, monthly_discount
     n = TAIL_START if horizon is None else min(int(horizon), TAIL_START)
     t = np.arange(n, dtype=float)
     rev, s = flows(base, seg, t)
-    disc = v ** t
+    disc = v**t
     u = (rev * disc).sum(-1)
     a = (s * disc).sum(-1)
     if horizon is None or horizon > TAIL_START:
@@ -202,8 +202,8 @@ def _tails(base: Base, seg: Segments, horizon: int | None, d: float):
     annual = np.asarray(seg.annual)
     shape = np.broadcast_shapes(k.shape, annual.shape, np.shape(seg.renewal), np.shape(seg.price))
     rev_m, s_m = flows(base, seg, [float(m)])
-    u_m = np.broadcast_to((rev_m * v ** m)[..., 0], shape)
-    a_m = np.broadcast_to((s_m * v ** m)[..., 0], shape)
+    u_m = np.broadcast_to((rev_m * v**m)[..., 0], shape)
+    a_m = np.broadcast_to((s_m * v**m)[..., 0], shape)
     rest = None if horizon is None else int(horizon) - m
 
     with np.errstate(all="ignore"):
@@ -219,8 +219,8 @@ def _tails(base: Base, seg: Segments, horizon: int | None, d: float):
 
         # annual billing: geometric year to year
         r = 1.0 - np.minimum(k * (1.0 - np.asarray(seg.renewal, dtype=float)), 1.0)
-        big_u = r * xu ** MONTHS_PER_YEAR
-        big_a = r * v ** MONTHS_PER_YEAR
+        big_u = r * xu**MONTHS_PER_YEAR
+        big_a = r * v**MONTHS_PER_YEAR
         year = np.sum(v ** np.arange(MONTHS_PER_YEAR))
         if rest is None:
             au = times(u_m, _geometric(big_u, 1.0 - big_u, None))
@@ -229,8 +229,9 @@ def _tails(base: Base, seg: Segments, horizon: int | None, d: float):
             renewals = math.ceil(rest / MONTHS_PER_YEAR)
             full, part = divmod(rest, MONTHS_PER_YEAR)
             au = times(u_m, _geometric(big_u, 1.0 - big_u, renewals))
-            aa = times(a_m, year * _geometric(big_a, 1.0 - big_a, full)
-                        + np.power(big_a, full) * np.sum(v ** np.arange(part)))
+            aa = times(
+                a_m, year * _geometric(big_a, 1.0 - big_a, full) + np.power(big_a, full) * np.sum(v ** np.arange(part))
+            )
     return np.where(annual, au, mu), np.where(annual, aa, ma)
 
 
@@ -244,7 +245,7 @@ def _sbg_tail(base, seg, k, u_m, a_m, xu, v, horizon, d):
     """
     m = TAIL_START
     alpha, beta = _sbg_params(base, k)
-    alive = beta > 0                       # else everyone left after month 0: no tail
+    alive = beta > 0  # else everyone left after month 0: no tail
     a_ = np.where(alive, alpha, 1.0)
     b_ = np.where(alive, beta, 1.0)
 
@@ -261,7 +262,7 @@ def _sbg_tail(base, seg, k, u_m, a_m, xu, v, horizon, d):
     else:
         h = int(horizon)
         mu, ma = _monthly_sums(base, seg, m, h, d)
-        if v == 1.0:                                   # no discount: active months in closed form
+        if v == 1.0:  # no discount: active months in closed form
             rev_h, s_h = flows(base, seg, [float(h)])
             ma = _telescoping(a_, b_, a_m, s_h[..., 0], m, h)
             if xu == 1.0:
@@ -316,7 +317,7 @@ def _sbg_hyp(base, k, alive, m, x):
     safe = np.where(live, k, lo)
     if ks.size <= CHEB_MIN_POINTS or hi - lo <= 1e-12 * max(1.0, hi):
         a, b = _sbg_params(base, safe)
-        if float(np.max(b)) + m <= SCIPY_MAX_B:        # few values: scipy's 2F1 is faster here
+        if float(np.max(b)) + m <= SCIPY_MAX_B:  # few values: scipy's 2F1 is faster here
             return hyp2f1(1.0, b + m, a + b + m, x)
         return f(safe)
     poly = np.polynomial.Chebyshev.interpolate(f, CHEB_DEGREE, domain=[lo, hi])
@@ -327,7 +328,7 @@ def _telescoping(a_, b_, value_m, value_h, m, h):
     """sum_{t=m}^{h-1} of flows proportional to S(t): (S(m)(a+b+m-1) - S(h)(a+b+h-1)) / (a - 1); digamma at a = 1."""
     one = np.abs(a_ - 1.0) < 1e-12
     tele = (value_m * (a_ + b_ + m - 1.0) - value_h * (a_ + b_ + h - 1.0)) / np.where(one, 1.0, a_ - 1.0)
-    harmonic = value_m * (b_ + m) * (digamma(b_ + h) - digamma(b_ + m))   # S(t) = S(m)(b+m)/(b+t) when a = 1
+    harmonic = value_m * (b_ + m) * (digamma(b_ + h) - digamma(b_ + m))  # S(t) = S(m)(b+m)/(b+t) when a = 1
     return np.where(one, harmonic, tele)
 
 
@@ -344,7 +345,7 @@ def _monthly_sums(base, seg, start, stop, d):
     while t0 < end:
         t = np.arange(t0, min(t0 + block, end), dtype=float)
         rev, s = flows(base, seg, t)
-        disc = v ** t
+        disc = v**t
         u = u + (rev * disc).sum(-1)
         a = a + (s * disc).sum(-1)
         t0 = int(t[-1]) + 1

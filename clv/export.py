@@ -3,7 +3,8 @@
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run as a formula by
 Excel or LibreOffice ("CSV injection", OWASP). ``safe_csv`` prefixes such text cells with a single
 quote so they show as text; numbers stay numbers (a negative amount is still -20.5). The bytes are
-UTF-8 with a byte-order mark and CRLF line ends (RFC 4180; a CR inside a cell is then quoted), so Excel shows Arabic and accented text correctly.
+UTF-8 with a byte-order mark and CRLF line ends (RFC 4180; a CR inside a cell is then quoted), so Excel
+shows Arabic and accented text correctly.
 
 Figures are written without binary noise (919.9999999999998 is written 920.00 or 920.0): a column
 with a set number of decimals (``decimals=``, or a table's ``attrs["decimals"]`` set by the table
@@ -21,10 +22,10 @@ import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = b"\xef\xbb\xbf"
-NOISE_DECIMALS = 6        # float columns without a set precision: enough for any figure, no binary noise
+NOISE_DECIMALS = 6  # float columns without a set precision: enough for any figure, no binary noise
 DECIMALS_ATTR = "decimals"  # DataFrame.attrs key: column name -> decimals written to CSV
 INFINITE = "∞"
-SIGNED_NUMBER = re.compile(r"[+-]\d[\d.,  ' ]*")     # a sign, then digits and grouping or decimal marks only
+SIGNED_NUMBER = re.compile(r"[+-]\d[\d.,  ' ]*")  # a sign, then digits and grouping or decimal marks only
 
 
 def neutralise(value: object) -> object:
@@ -91,14 +92,19 @@ def safe_csv(df: pd.DataFrame, index: bool = False, decimals: int | Mapping[str,
         if pd.api.types.is_float_dtype(series):
             places = decimals if isinstance(decimals, int) or decimals is None else decimals.get(col)
             out[col] = _float_text(series, places)
-        elif pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series) \
-                or pd.api.types.is_bool_dtype(series):
+        elif (
+            pd.api.types.is_numeric_dtype(series)
+            or pd.api.types.is_datetime64_any_dtype(series)
+            or pd.api.types.is_bool_dtype(series)
+        ):
             continue
         else:
             out[col] = series.astype(object).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     if index:
-        out.index = pd.Index([neutralise(v) for v in out.index], name=neutralise(out.index.name)
-                             if isinstance(out.index.name, str) else out.index.name)
+        out.index = pd.Index(
+            [neutralise(v) for v in out.index],
+            name=neutralise(out.index.name) if isinstance(out.index.name, str) else out.index.name,
+        )
     text = out.to_csv(index=index, lineterminator="\r\n")
     return UTF8_BOM + text.encode("utf-8")

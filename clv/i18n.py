@@ -73,7 +73,7 @@ def text_in_digits(key: str, lang: str, digits: str, /, **values: object) -> str
     strings = catalogue(lang) if lang in _languages() else {}
     raw = strings.get(key)
     raw = raw if raw is not None else text(key, DEFAULT_LANG)
-    parts = _PLACEHOLDER.split(raw)              # odd parts are the {placeholders}: names keep their digits
+    parts = _PLACEHOLDER.split(raw)  # odd parts are the {placeholders}: names keep their digits
     translated = "".join(p if i % 2 else p.translate(_ARABIC_INDIC) for i, p in enumerate(parts))
     return translated.format(**values) if values else translated
 

@@ -21,16 +21,17 @@ from .simulate import alive_share, expected_alive_share, simulate_bgnbd
 
 LESSONS = ("what", "simple", "churn", "discounting", "ltv_cac", "payback", "mixture", "rfm", "btyd")
 MONTHS_PER_YEAR = 12
-WEEKS_PER_MONTH = 52 / 12              # the BTYD lesson simulates in weeks; the calculator's churn is monthly
-DISCOUNTING_SPAN = 1.5                 # the discounting chart runs 1.5 x the horizon ...
-DISCOUNTING_MIN_MONTHS = 24            # ... and at least two years
-MIXTURE_MONTHS = 60                    # the mixture lesson's churn-by-tenure chart: five years
+WEEKS_PER_MONTH = 52 / 12  # the BTYD lesson simulates in weeks; the calculator's churn is monthly
+DISCOUNTING_SPAN = 1.5  # the discounting chart runs 1.5 x the horizon ...
+DISCOUNTING_MIN_MONTHS = 24  # ... and at least two years
+MIXTURE_MONTHS = 60  # the mixture lesson's churn-by-tenure chart: five years
 
 # ------------------------------------------------------------------------------------------ formulas
 
 
-def simple_formula_ltv(avg_order_value: float, orders_per_year: float, gross_margin: float,
-                       lifespan_years: float) -> float:
+def simple_formula_ltv(
+    avg_order_value: float, orders_per_year: float, gross_margin: float, lifespan_years: float
+) -> float:
     """The back-of-the-envelope CLV: order value x orders per year x margin x lifespan (years).
 
     No discounting, no churn curve: every customer is the average customer and stays the average time.
@@ -38,8 +39,11 @@ def simple_formula_ltv(avg_order_value: float, orders_per_year: float, gross_mar
     >>> simple_formula_ltv(60, 4, 0.3, 3)
     216.0
     """
-    for name, value in (("avg_order_value", avg_order_value), ("orders_per_year", orders_per_year),
-                        ("lifespan_years", lifespan_years)):
+    for name, value in (
+        ("avg_order_value", avg_order_value),
+        ("orders_per_year", orders_per_year),
+        ("lifespan_years", lifespan_years),
+    ):
         _check(name, value, 0, None, "allowed.non_negative")
     _check("gross_margin", gross_margin, 0, 1, "allowed.fraction")
     return float(avg_order_value) * float(orders_per_year) * float(gross_margin) * float(lifespan_years)
@@ -56,8 +60,13 @@ class SimpleVsDiscounted(NamedTuple):
         return self.simple - self.discounted
 
 
-def simple_vs_discounted(avg_order_value: float, orders_per_year: float, gross_margin: float,
-                         lifespan_years: float, annual_discount_rate: float) -> SimpleVsDiscounted:
+def simple_vs_discounted(
+    avg_order_value: float,
+    orders_per_year: float,
+    gross_margin: float,
+    lifespan_years: float,
+    annual_discount_rate: float,
+) -> SimpleVsDiscounted:
     """(simple formula, the same customer with monthly churn 1 / (12 x lifespan) and discounting).
 
     With a constant churn the expected lifetime equals the lifespan, so without discounting the two
@@ -100,12 +109,12 @@ def geometric_lifetime_terms(monthly_churn: float, n: int) -> pd.DataFrame:
 class MixtureEffect:
     """Two customer segments with different churn: the right and the wrong LTV of the mix."""
 
-    ltv_a: float                    # LTV of a segment-A customer (ARPU x m / c_a)
+    ltv_a: float  # LTV of a segment-A customer (ARPU x m / c_a)
     ltv_b: float
-    average_churn: float            # share_a c_a + (1 - share_a) c_b
-    ltv_of_average_churn: float     # ARPU x m / average churn: what averaging churn first gives (wrong)
-    average_ltv: float              # share_a LTV_a + (1 - share_a) LTV_b: the expected LTV (right)
-    effective_churn: float          # the churn that gives average_ltv: 1 / E[1 / c] (a harmonic mean)
+    average_churn: float  # share_a c_a + (1 - share_a) c_b
+    ltv_of_average_churn: float  # ARPU x m / average churn: what averaging churn first gives (wrong)
+    average_ltv: float  # share_a LTV_a + (1 - share_a) LTV_b: the expected LTV (right)
+    effective_churn: float  # the churn that gives average_ltv: 1 / E[1 / c] (a harmonic mean)
 
     @property
     def understatement(self) -> float:
@@ -133,10 +142,14 @@ def mixture_effect(arpu: float, gross_margin: float, churn_a: float, churn_b: fl
     a, b, w = float(churn_a), float(churn_b), float(share_a)
     ltv_a, ltv_b = float(ltv(arpu, gross_margin, a)), float(ltv(arpu, gross_margin, b))
     average = w * a + (1 - w) * b
-    return MixtureEffect(ltv_a=ltv_a, ltv_b=ltv_b, average_churn=average,
-                         ltv_of_average_churn=float(ltv(arpu, gross_margin, average)),
-                         average_ltv=w * ltv_a + (1 - w) * ltv_b,
-                         effective_churn=1.0 / (w / a + (1 - w) / b))
+    return MixtureEffect(
+        ltv_a=ltv_a,
+        ltv_b=ltv_b,
+        average_churn=average,
+        ltv_of_average_churn=float(ltv(arpu, gross_margin, average)),
+        average_ltv=w * ltv_a + (1 - w) * ltv_b,
+        effective_churn=1.0 / (w / a + (1 - w) / b),
+    )
 
 
 def mixture_churn_by_month(churn_a: float, churn_b: float, share_a: float, months: int) -> pd.DataFrame:
@@ -169,8 +182,9 @@ def payback_never_churn(monthly_margin: float, cac: float) -> float | None:
     return min(1.0, monthly_margin / cac)
 
 
-def discounting_table(arpu: float, gross_margin: float, monthly_churn: float, annual_discount_rate: float,
-                      months: int) -> pd.DataFrame:
+def discounting_table(
+    arpu: float, gross_margin: float, monthly_churn: float, annual_discount_rate: float, months: int
+) -> pd.DataFrame:
     """Cumulative expected margin by month, undiscounted and discounted (payment at the start of a month).
 
     >>> df = discounting_table(50, 0.8, 0.05, 0.10, 2)
@@ -180,12 +194,14 @@ def discounting_table(arpu: float, gross_margin: float, monthly_churn: float, an
     t = np.arange(int(months))
     margin = arpu * gross_margin * (1.0 - monthly_churn) ** t
     discount = (1.0 + monthly_rate(annual_discount_rate)) ** -t
-    return pd.DataFrame({"month": t, "cumulative": np.cumsum(margin),
-                         "cumulative_discounted": np.cumsum(margin * discount)})
+    return pd.DataFrame(
+        {"month": t, "cumulative": np.cumsum(margin), "cumulative_discounted": np.cumsum(margin * discount)}
+    )
 
 
 # ------------------------------------------------------------------------------------------ lesson numbers
 # What each lesson's worked example and "play" part show, from the calculator's assumptions and the sliders.
+
 
 def cohort_totals(ltv_value: float, cac: float, customers: int) -> tuple[float, float, float]:
     """(value, cost, net) of ``customers`` acquired: n x LTV, n x CAC and n x (LTV - CAC).
@@ -200,9 +216,9 @@ def cohort_totals(ltv_value: float, cac: float, customers: int) -> tuple[float, 
 class SimpleWorked:
     """The simple formula with the calculator's monthly numbers: a year's revenue, the lifespan, the value."""
 
-    annual_revenue: float           # 12 x ARPU, currency a year
-    lifespan_years: float           # 1 / (12 c): the expected lifetime in years
-    ltv: float                      # annual revenue x m x lifespan
+    annual_revenue: float  # 12 x ARPU, currency a year
+    lifespan_years: float  # 1 / (12 c): the expected lifetime in years
+    ltv: float  # annual revenue x m x lifespan
 
 
 def simple_from_monthly(arpu: float, gross_margin: float, monthly_churn: float) -> SimpleWorked | None:
@@ -231,8 +247,9 @@ def lifetime_progress(terms: pd.DataFrame) -> tuple[float, float, float]:
     return partial, limit, partial / limit
 
 
-def discounting_at(arpu: float, gross_margin: float, monthly_churn: float, annual_discount_rate: float,
-                   horizon_months: int) -> tuple[pd.DataFrame, float, float]:
+def discounting_at(
+    arpu: float, gross_margin: float, monthly_churn: float, annual_discount_rate: float, horizon_months: int
+) -> tuple[pd.DataFrame, float, float]:
     """(the lesson's table, cumulative margin at the horizon, the same discounted): ``discounting_table`` over
     max(1.5 x horizon, 24) months, read at month ``horizon_months`` (its last payment, month H - 1).
 
@@ -246,8 +263,14 @@ def discounting_at(arpu: float, gross_margin: float, monthly_churn: float, annua
     return table, float(row["cumulative"]), float(row["cumulative_discounted"])
 
 
-def ratio_at_cac(arpu: float, gross_margin: float, monthly_churn: float, cac: float, annual_discount_rate: float = 0.0,
-                 horizon_months: int | None = None) -> float | None:
+def ratio_at_cac(
+    arpu: float,
+    gross_margin: float,
+    monthly_churn: float,
+    cac: float,
+    annual_discount_rate: float = 0.0,
+    horizon_months: int | None = None,
+) -> float | None:
     """LTV / CAC at another CAC (``clv.ltv_to_cac``); None when it is not a number (0 / 0).
 
     >>> ratio_at_cac(50, 0.8, 0.05, 400), ratio_at_cac(0, 0.8, 0.05, 0)
@@ -266,8 +289,13 @@ def cac_for_rule(ltv_value: float) -> float:
     return ltv_value / RULE_OF_THUMB_LTV_TO_CAC
 
 
-def payback_at_churn(monthly_margin: float, cac: float, monthly_churn: float, annual_discount_rate: float = 0.0,
-                     horizon_months: int | None = None) -> tuple[float | None, float | None, float | None]:
+def payback_at_churn(
+    monthly_margin: float,
+    cac: float,
+    monthly_churn: float,
+    annual_discount_rate: float = 0.0,
+    horizon_months: int | None = None,
+) -> tuple[float | None, float | None, float | None]:
     """(simple payback CAC / g, the churn-adjusted payback at ``monthly_churn``, the churn above which it never
     pays back: ``payback_never_churn``), in months; None for a payback that never happens or no threshold.
 
@@ -298,7 +326,7 @@ class BtydReading:
     monthly_rate: float
     monthly_churn: float
     p: float | None
-    status: str                     # "ok" | "none" | "too_high" (catalogue: learn.btyd.worked*)
+    status: str  # "ok" | "none" | "too_high" (catalogue: learn.btyd.worked*)
 
 
 def btyd_reading(r: float, alpha: float, a: float, b: float, monthly_churn: float) -> BtydReading:
@@ -321,7 +349,7 @@ def btyd_reading(r: float, alpha: float, a: float, b: float, monthly_churn: floa
     return BtydReading(weekly, a / (a + b), monthly, float(monthly_churn), p, status)
 
 
-ALIVE_POINTS = 105                     # points on the lesson's share-alive curves
+ALIVE_POINTS = 105  # points on the lesson's share-alive curves
 
 
 @dataclass(frozen=True)
@@ -329,9 +357,9 @@ class AliveCurves:
     """The share of a simulated base still alive by week, simulated and expected (BG/NBD), and at the end."""
 
     weeks: np.ndarray
-    simulated: np.ndarray           # share of the simulated customers alive at each week (``alive_share``)
-    expected: np.ndarray            # the model's expected share (``expected_alive_share``)
-    alive_now: float                # the simulated share alive at the end (a business never sees it)
+    simulated: np.ndarray  # share of the simulated customers alive at each week (``alive_share``)
+    expected: np.ndarray  # the model's expected share (``expected_alive_share``)
+    alive_now: float  # the simulated share alive at the end (a business never sees it)
 
 
 def alive_curves(sim: pd.DataFrame, r: float, alpha: float, a: float, b: float, weeks: float) -> AliveCurves:
@@ -353,11 +381,14 @@ def btyd_latex(reading: BtydReading) -> str:
     """
     if reading.p is None:
         return ""
-    return (rf"p = \frac{{c}}{{\lambda}} = \frac{{{tex_number(reading.monthly_churn, 4)}}}"
-            rf"{{{tex_number(reading.monthly_rate, 3)}}} = {tex_number(reading.p, 3)}")
+    return (
+        rf"p = \frac{{c}}{{\lambda}} = \frac{{{tex_number(reading.monthly_churn, 4)}}}"
+        rf"{{{tex_number(reading.monthly_rate, 3)}}} = {tex_number(reading.p, 3)}"
+    )
 
 
 # ------------------------------------------------------------------------------------------ RFM
+
 
 def rfm_example() -> pd.DataFrame:
     """Ten made-up shop customers: days since their last purchase, orders and revenue in a year.
@@ -365,14 +396,18 @@ def rfm_example() -> pd.DataFrame:
     Score it with ``clv.rfm.rfm_scores``: R, F and M are quintile scores 1..5 (5 best; for R the most
     recent), and the segment follows from R and the mean of F and M.
     """
-    return pd.DataFrame({
-        "recency_days": [3, 10, 25, 40, 60, 90, 120, 180, 250, 330],
-        "orders": [14, 9, 2, 6, 1, 11, 3, 5, 1, 2],
-        "revenue": [1450.0, 620.0, 95.0, 410.0, 40.0, 980.0, 150.0, 300.0, 35.0, 60.0],
-    }, index=pd.Index(["Ana", "Ben", "Chen", "Dina", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo"], name="customer"))
+    return pd.DataFrame(
+        {
+            "recency_days": [3, 10, 25, 40, 60, 90, 120, 180, 250, 330],
+            "orders": [14, 9, 2, 6, 1, 11, 3, 5, 1, 2],
+            "revenue": [1450.0, 620.0, 95.0, 410.0, 40.0, 980.0, 150.0, 300.0, 35.0, 60.0],
+        },
+        index=pd.Index(["Ana", "Ben", "Chen", "Dina", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo"], name="customer"),
+    )
 
 
 # ------------------------------------------------------------------------------------------ quizzes
+
 
 @dataclass(frozen=True, slots=True)
 class Question:
@@ -390,27 +425,45 @@ class Question:
 
 
 QUIZ: dict[str, tuple[Question, ...]] = {
-    "what": (Question("what", "q1", ("revenue", "margin", "orders"), "margin"),
-             Question("what", "q2", ("cap", "cac", "price"), "cac")),
-    "simple": (Question("simple", "q1", ("discount", "price", "margin"), "discount"),
-               Question("simple", "q2", ("equal", "higher", "lower"), "equal")),
-    "churn": (Question("churn", "q1", ("ten", "twenty", "fifty"), "twenty"),
-              Question("churn", "q2", ("halves", "doubles", "same"), "doubles"),
-              Question("churn", "q3", ("geometric", "linear", "normal"), "geometric")),
-    "discounting": (Question("discounting", "q1", ("lower", "higher", "same"), "lower"),
-                    Question("discounting", "q2", ("finite", "infinite", "zero"), "finite")),
-    "ltv_cac": (Question("ltv_cac", "q1", ("healthy", "thin", "losing"), "thin"),
-                Question("ltv_cac", "q2", ("underinvest", "perfect", "fraud"), "underinvest")),
-    "payback": (Question("payback", "q1", ("longer", "shorter", "same"), "longer"),
-                Question("payback", "q2", ("never", "twelve", "seven"), "never")),
-    "mixture": (Question("mixture", "q1", ("understates", "overstates", "exact"), "understates"),
-                Question("mixture", "q2", ("falls", "rises", "flat"), "falls"),
-                Question("mixture", "q3", ("harmonic", "arithmetic", "median"), "harmonic")),
-    "rfm": (Question("rfm", "q1", ("recent", "old", "rich"), "recent"),
-            Question("rfm", "q2", ("at_risk", "champions", "new"), "at_risk")),
-    "btyd": (Question("btyd", "q1", ("unseen", "cancel", "email"), "unseen"),
-             Question("btyd", "q2", ("lower", "higher", "one"), "lower"),
-             Question("btyd", "q3", ("mean", "median", "max"), "mean")),
+    "what": (
+        Question("what", "q1", ("revenue", "margin", "orders"), "margin"),
+        Question("what", "q2", ("cap", "cac", "price"), "cac"),
+    ),
+    "simple": (
+        Question("simple", "q1", ("discount", "price", "margin"), "discount"),
+        Question("simple", "q2", ("equal", "higher", "lower"), "equal"),
+    ),
+    "churn": (
+        Question("churn", "q1", ("ten", "twenty", "fifty"), "twenty"),
+        Question("churn", "q2", ("halves", "doubles", "same"), "doubles"),
+        Question("churn", "q3", ("geometric", "linear", "normal"), "geometric"),
+    ),
+    "discounting": (
+        Question("discounting", "q1", ("lower", "higher", "same"), "lower"),
+        Question("discounting", "q2", ("finite", "infinite", "zero"), "finite"),
+    ),
+    "ltv_cac": (
+        Question("ltv_cac", "q1", ("healthy", "thin", "losing"), "thin"),
+        Question("ltv_cac", "q2", ("underinvest", "perfect", "fraud"), "underinvest"),
+    ),
+    "payback": (
+        Question("payback", "q1", ("longer", "shorter", "same"), "longer"),
+        Question("payback", "q2", ("never", "twelve", "seven"), "never"),
+    ),
+    "mixture": (
+        Question("mixture", "q1", ("understates", "overstates", "exact"), "understates"),
+        Question("mixture", "q2", ("falls", "rises", "flat"), "falls"),
+        Question("mixture", "q3", ("harmonic", "arithmetic", "median"), "harmonic"),
+    ),
+    "rfm": (
+        Question("rfm", "q1", ("recent", "old", "rich"), "recent"),
+        Question("rfm", "q2", ("at_risk", "champions", "new"), "at_risk"),
+    ),
+    "btyd": (
+        Question("btyd", "q1", ("unseen", "cancel", "email"), "unseen"),
+        Question("btyd", "q2", ("lower", "higher", "one"), "lower"),
+        Question("btyd", "q3", ("mean", "median", "max"), "mean"),
+    ),
 }
 
 
@@ -454,27 +507,62 @@ def score(lesson: str, answers: dict[str, str | None]) -> tuple[int, int, int]:
 # ------------------------------------------------------------------------------------------ glossary
 
 GLOSSARY_TERMS = (
-    "ltv", "arpu", "aov", "purchase_frequency", "gross_margin", "churn", "retention", "expected_lifetime",
-    "lifespan", "cac", "ltv_to_cac", "payback", "payback_adjusted", "discount_rate", "horizon", "cohort",
-    "segment", "heterogeneity", "rfm", "recency", "frequency", "monetary_value", "customer_age", "btyd",
-    "bgnbd", "mbgnbd", "pareto_nbd", "bgbb", "gamma_gamma", "sbg", "p_alive", "calibration_holdout",
-    "confidence_interval", "shapley", "break_even", "mrr", "arr", "nrr", "expansion",
+    "ltv",
+    "arpu",
+    "aov",
+    "purchase_frequency",
+    "gross_margin",
+    "churn",
+    "retention",
+    "expected_lifetime",
+    "lifespan",
+    "cac",
+    "ltv_to_cac",
+    "payback",
+    "payback_adjusted",
+    "discount_rate",
+    "horizon",
+    "cohort",
+    "segment",
+    "heterogeneity",
+    "rfm",
+    "recency",
+    "frequency",
+    "monetary_value",
+    "customer_age",
+    "btyd",
+    "bgnbd",
+    "mbgnbd",
+    "pareto_nbd",
+    "bgbb",
+    "gamma_gamma",
+    "sbg",
+    "p_alive",
+    "calibration_holdout",
+    "confidence_interval",
+    "shapley",
+    "break_even",
+    "mrr",
+    "arr",
+    "nrr",
+    "expansion",
 )
 
 
 # ------------------------------------------------------------------------------------------ known truth
+
 
 @dataclass(frozen=True, slots=True)
 class KnownTruth:
     """A simulated base, its summary and, when the models are available, the fits against the truth."""
 
     customers: int
-    repeat_share: float                   # share of customers with at least one repeat purchase
+    repeat_share: float  # share of customers with at least one repeat purchase
     mean_frequency: float
-    alive_share: float                    # true share still alive at the end (a business never sees it)
-    comparison: pd.DataFrame | None       # model, param, truth, estimate, lower_95, upper_95, inside
-    fitted: bool                          # a transaction model was fitted
-    p_alive: np.ndarray | None = None     # the fitted BG/NBD's P(alive at T) per simulated customer
+    alive_share: float  # true share still alive at the end (a business never sees it)
+    comparison: pd.DataFrame | None  # model, param, truth, estimate, lower_95, upper_95, inside
+    fitted: bool  # a transaction model was fitted
+    p_alive: np.ndarray | None = None  # the fitted BG/NBD's P(alive at T) per simulated customer
 
     @property
     def inside(self) -> int:
@@ -493,15 +581,31 @@ def compare_fit(model, truth: dict[str, float], model_name: str) -> pd.DataFrame
     """A fitted model's ``summary()`` beside the true parameters: is each truth inside its 95% interval?"""
     summary = model.summary()
     rows = summary[summary["param"].isin(list(truth))]
-    out = pd.DataFrame({"model": model_name, "param": rows["param"].to_numpy(),
-                        "truth": [truth[p] for p in rows["param"]], "estimate": rows["estimate"].to_numpy(),
-                        "lower_95": rows["lower_95"].to_numpy(), "upper_95": rows["upper_95"].to_numpy()})
+    out = pd.DataFrame(
+        {
+            "model": model_name,
+            "param": rows["param"].to_numpy(),
+            "truth": [truth[p] for p in rows["param"]],
+            "estimate": rows["estimate"].to_numpy(),
+            "lower_95": rows["lower_95"].to_numpy(),
+            "upper_95": rows["upper_95"].to_numpy(),
+        }
+    )
     out["inside"] = (out["lower_95"] <= out["truth"]) & (out["truth"] <= out["upper_95"])
     return out
 
 
-def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, T: float, seed: int,
-                spend: tuple[float, float, float] | None = None, models=None) -> KnownTruth:
+def known_truth(
+    n_customers: int,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    T: float,
+    seed: int,
+    spend: tuple[float, float, float] | None = None,
+    models=None,
+) -> KnownTruth:
     """Simulate a base with known parameters, fit BG/NBD (and Gamma-Gamma with ``spend``), compare.
 
     ``models`` is (the transaction model class or None, the spend model class or None); by default BG/NBD and
@@ -518,13 +622,19 @@ def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, T:
     if spend is not None and gamma_gamma is not None:
         fit = gamma_gamma().fit(sim["frequency"].to_numpy(), sim["monetary_value"].to_numpy())
         parts.append(compare_fit(fit, dict(zip(("p", "q", "v"), spend)), "gamma_gamma"))
-    return KnownTruth(customers=len(sim), repeat_share=float((sim["frequency"] > 0).mean()),
-                      mean_frequency=float(sim["frequency"].mean()), alive_share=float(sim["alive"].mean()),
-                      comparison=pd.concat(parts, ignore_index=True) if parts else None,
-                      fitted=beta_geo is not None, p_alive=p_alive)
+    return KnownTruth(
+        customers=len(sim),
+        repeat_share=float((sim["frequency"] > 0).mean()),
+        mean_frequency=float(sim["frequency"].mean()),
+        alive_share=float(sim["alive"].mean()),
+        comparison=pd.concat(parts, ignore_index=True) if parts else None,
+        fitted=beta_geo is not None,
+        p_alive=p_alive,
+    )
 
 
 # ------------------------------------------------------------------------------------------ LaTeX
+
 
 def churn_ltv_latex(arpu: float, gross_margin: float, monthly_churn: float) -> tuple[str, str]:
     r"""(general, worked) LaTeX of LTV = ARPU x m x sum (1 - c)^t = ARPU x m / c (no discounting).
@@ -532,11 +642,15 @@ def churn_ltv_latex(arpu: float, gross_margin: float, monthly_churn: float) -> t
     >>> churn_ltv_latex(50, 0.8, 0.04)[1]
     'LTV = \\frac{50.00 \\times 0.80}{0.0400} = 1{,}000.00'
     """
-    general = (r"E[\text{months}] = \sum_{t=0}^{\infty} (1 - c)^t = 1 + (1 - c) + (1 - c)^2 + \dots = \frac{1}{c}"
-               r"\qquad LTV = ARPU \times m \times \frac{1}{c}")
+    general = (
+        r"E[\text{months}] = \sum_{t=0}^{\infty} (1 - c)^t = 1 + (1 - c) + (1 - c)^2 + \dots = \frac{1}{c}"
+        r"\qquad LTV = ARPU \times m \times \frac{1}{c}"
+    )
     value = float(ltv(arpu, gross_margin, monthly_churn))
-    worked = (rf"LTV = \frac{{{tex_number(arpu)} \times {tex_number(gross_margin)}}}{{{tex_number(monthly_churn, 4)}}}"
-              rf" = {tex_number(value)}")
+    worked = (
+        rf"LTV = \frac{{{tex_number(arpu)} \times {tex_number(gross_margin)}}}{{{tex_number(monthly_churn, 4)}}}"
+        rf" = {tex_number(value)}"
+    )
     return general, worked
 
 
@@ -548,8 +662,10 @@ def simple_formula_latex(annual_revenue: float, gross_margin: float, lifespan_ye
     """
     general = r"CLV = \text{order value} \times \text{orders per year} \times m \times \text{lifespan (years)}"
     value = annual_revenue * gross_margin * lifespan_years
-    return general, (rf"CLV = {tex_number(annual_revenue)} \times {tex_number(gross_margin)} \times "
-                     rf"{tex_number(lifespan_years)} = {tex_number(value)}")
+    return general, (
+        rf"CLV = {tex_number(annual_revenue)} \times {tex_number(gross_margin)} \times "
+        rf"{tex_number(lifespan_years)} = {tex_number(value)}"
+    )
 
 
 def mixture_latex(arpu: float, gross_margin: float, churn_a: float, churn_b: float, share_a: float) -> tuple[str, str]:
@@ -560,16 +676,25 @@ def mixture_latex(arpu: float, gross_margin: float, churn_a: float, churn_b: flo
     """
     e = mixture_effect(arpu, gross_margin, churn_a, churn_b, share_a)
     g = arpu * gross_margin
-    general = (r"\underbrace{w \frac{g}{c_A} + (1 - w) \frac{g}{c_B}}_{\text{right}} \;\geq\;"
-               r"\underbrace{\frac{g}{w\, c_A + (1 - w)\, c_B}}_{\text{wrong}}, \qquad g = ARPU \times m")
+    general = (
+        r"\underbrace{w \frac{g}{c_A} + (1 - w) \frac{g}{c_B}}_{\text{right}} \;\geq\;"
+        r"\underbrace{\frac{g}{w\, c_A + (1 - w)\, c_B}}_{\text{wrong}}, \qquad g = ARPU \times m"
+    )
     w, ca, cb = tex_number(share_a), tex_number(churn_a, 3), tex_number(churn_b, 3)
-    worked = (rf"{w} \times \frac{{{tex_number(g)}}}{{{ca}}} + {tex_number(1 - share_a)} \times "
-              rf"\frac{{{tex_number(g)}}}{{{cb}}} = {tex_number(e.average_ltv)} \qquad "
-              rf"\frac{{{tex_number(g)}}}{{{tex_number(e.average_churn, 3)}}} = {tex_number(e.ltv_of_average_churn)}")
+    worked = (
+        rf"{w} \times \frac{{{tex_number(g)}}}{{{ca}}} + {tex_number(1 - share_a)} \times "
+        rf"\frac{{{tex_number(g)}}}{{{cb}}} = {tex_number(e.average_ltv)} \qquad "
+        rf"\frac{{{tex_number(g)}}}{{{tex_number(e.average_churn, 3)}}} = {tex_number(e.ltv_of_average_churn)}"
+    )
     return general, worked
 
 
 def _check(name: str, value: object, low: float | None, high: float | None, allowed: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(value)
+        or (low is not None and value < low)
+        or (high is not None and value > high)
+    ):
         raise InputError(name, value, allowed)

@@ -15,9 +15,9 @@ FORMS = ("subscription", "purchases")
 
 @dataclass(frozen=True, slots=True)
 class Preset:
-    key: str          # also the catalogue stem: presets.<key>.name
-    form: str         # "subscription" (Assumptions fields) or "purchases" (Assumptions.from_purchases)
-    values: dict      # clv argument -> value, rates as fractions
+    key: str  # also the catalogue stem: presets.<key>.name
+    form: str  # "subscription" (Assumptions fields) or "purchases" (Assumptions.from_purchases)
+    values: dict  # clv argument -> value, rates as fractions
 
     def assumptions(self) -> Assumptions:
         """The preset as ``Assumptions``.

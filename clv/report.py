@@ -36,9 +36,27 @@ th { background: #F3F4F6; } td.num { text-align: end; font-variant-numeric: tabu
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 MINUS = "\u2212"
-LATEX_SYMBOLS = {"times": "×", "cdot": "·", "ge": "≥", "le": "≤", "infty": "∞", "alpha": "α", "beta": "β",
-                 "sum": "Σ", "ln": "ln", "min": "min", "quad": "\u2003", ",": "\u2009", ";": " ", "{": "{", "}": "}",
-                 "textstyle": "", "displaystyle": "", "left": "", "right": ""}
+LATEX_SYMBOLS = {
+    "times": "×",
+    "cdot": "·",
+    "ge": "≥",
+    "le": "≤",
+    "infty": "∞",
+    "alpha": "α",
+    "beta": "β",
+    "sum": "Σ",
+    "ln": "ln",
+    "min": "min",
+    "quad": "\u2003",
+    ",": "\u2009",
+    ";": " ",
+    "{": "{",
+    "}": "}",
+    "textstyle": "",
+    "displaystyle": "",
+    "left": "",
+    "right": "",
+}
 NUMERATOR_OPS = "+" + MINUS
 DENOMINATOR_OPS = " +×/·\u2009\u2003" + MINUS
 
@@ -106,7 +124,7 @@ def _latex(src: str, i: int, digits: str, stop: str | None = None) -> tuple[str,
                 out_plain.append(f"{num_p} / {den_p}")
             elif name == "text":
                 close = src.index("}", i)
-                shown = src[i + 1:close].replace("--", fmt.NOT_DEFINED)
+                shown = src[i + 1 : close].replace("--", fmt.NOT_DEFINED)
                 out_html.append(_esc(shown))
                 out_plain.append(shown)
                 i = close + 1
@@ -154,7 +172,9 @@ def _table(rows: list[tuple[str, str]]) -> str:
     return f"<table>{body}</table>"
 
 
-def campaign_inputs(campaign: Campaign, lang: str = "en", currency: str = "$", digits: str = "western") -> list[tuple[str, str]]:
+def campaign_inputs(
+    campaign: Campaign, lang: str = "en", currency: str = "$", digits: str = "western"
+) -> list[tuple[str, str]]:
     """A campaign's inputs as (label, value) rows in the user's units: percentages, margin points and
     money, as typed on the scenarios page (labels ``scenarios.card.<field>``).
 
@@ -163,46 +183,73 @@ def campaign_inputs(campaign: Campaign, lang: str = "en", currency: str = "$", d
     >>> rows[0], rows[2], rows[5]
     (('Reach (%)', '40.0%'), ('Churn cut (%)', '20.0%'), ('Monthly cost', '$1.00'))
     """
+
     def label(field: str) -> str:
         return i18n.text(f"scenarios.card.{field}", lang)
 
-    pct = lambda v: fmt.percent(v, 1, digits)                     # noqa: E731
-    money = lambda v: fmt.money(v, currency, 2, digits)            # noqa: E731
-    rows = [(label("reach"), pct(campaign.reach)), (label("arpu_lift"), pct(campaign.arpu_lift)),
-            (label("churn_reduction"), pct(campaign.churn_reduction)),
-            (label("margin_change"), fmt.number(campaign.margin_change * 100, 1, digits)),
-            (label("one_off_cost"), money(campaign.one_off_cost)), (label("monthly_cost"), money(campaign.monthly_cost)),
-            (label("revenue_share_cost"), pct(campaign.revenue_share_cost)), (label("cac_change"), pct(campaign.cac_change))]
+    pct = lambda v: fmt.percent(v, 1, digits)  # noqa: E731
+    money = lambda v: fmt.money(v, currency, 2, digits)  # noqa: E731
+    rows = [
+        (label("reach"), pct(campaign.reach)),
+        (label("arpu_lift"), pct(campaign.arpu_lift)),
+        (label("churn_reduction"), pct(campaign.churn_reduction)),
+        (label("margin_change"), fmt.number(campaign.margin_change * 100, 1, digits)),
+        (label("one_off_cost"), money(campaign.one_off_cost)),
+        (label("monthly_cost"), money(campaign.monthly_cost)),
+        (label("revenue_share_cost"), pct(campaign.revenue_share_cost)),
+        (label("cac_change"), pct(campaign.cac_change)),
+    ]
     if campaign.annual_billing is not None:
-        rows += [(label("billing_discount"), pct(campaign.annual_billing.discount)),
-                 (label("renewal_rate"), pct(campaign.annual_billing.renewal_rate))]
+        rows += [
+            (label("billing_discount"), pct(campaign.annual_billing.discount)),
+            (label("renewal_rate"), pct(campaign.annual_billing.renewal_rate)),
+        ]
     return rows
 
 
-def baseline_inputs(a: Assumptions, lang: str = "en", currency: str = "$", digits: str = "western") -> list[tuple[str, str]]:
+def baseline_inputs(
+    a: Assumptions, lang: str = "en", currency: str = "$", digits: str = "western"
+) -> list[tuple[str, str]]:
     """The baseline's inputs as (label, value) rows, with the advanced settings: churn shape, first-month
     churn or the sBG curve's alpha and beta, monthly expansion, discount rate and horizon."""
-    t = lambda key: i18n.text(key, lang)                            # noqa: E731
-    shape = "curve" if a.retention_curve is not None else "first_month" if a.first_month_churn is not None else "constant"
-    rows = [(t("calc.arpu.label"), fmt.money(a.arpu, currency, 2, digits)),
-            (t("calc.margin.label"), fmt.percent(a.gross_margin, 1, digits)),
-            (t("calc.churn.label"), fmt.percent(a.monthly_churn, 2, digits)),
-            (t("calc.cac.label"), fmt.money(a.cac, currency, 2, digits)),
-            (t("calc.shape.label"), t(f"calc.shape.{shape}"))]
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    shape = (
+        "curve" if a.retention_curve is not None else "first_month" if a.first_month_churn is not None else "constant"
+    )
+    rows = [
+        (t("calc.arpu.label"), fmt.money(a.arpu, currency, 2, digits)),
+        (t("calc.margin.label"), fmt.percent(a.gross_margin, 1, digits)),
+        (t("calc.churn.label"), fmt.percent(a.monthly_churn, 2, digits)),
+        (t("calc.cac.label"), fmt.money(a.cac, currency, 2, digits)),
+        (t("calc.shape.label"), t(f"calc.shape.{shape}")),
+    ]
     if a.first_month_churn is not None:
         rows.append((t("calc.first_churn.label"), fmt.percent(a.first_month_churn, 2, digits)))
     if a.retention_curve is not None:
-        rows += [(t("calc.sbg_alpha.label"), fmt.number(a.retention_curve[0], 3, digits)),
-                 (t("calc.sbg_beta.label"), fmt.number(a.retention_curve[1], 3, digits))]
-    rows += [(t("calc.expansion.label"), fmt.percent(a.monthly_expansion, 2, digits)),
-             (t("calc.discount.label"), fmt.percent(a.annual_discount_rate, 1, digits)),
-             (t("calc.horizon.label"), t("report.no_limit") if a.horizon_months is None
-              else fmt.number(a.horizon_months, 0, digits))]
+        rows += [
+            (t("calc.sbg_alpha.label"), fmt.number(a.retention_curve[0], 3, digits)),
+            (t("calc.sbg_beta.label"), fmt.number(a.retention_curve[1], 3, digits)),
+        ]
+    rows += [
+        (t("calc.expansion.label"), fmt.percent(a.monthly_expansion, 2, digits)),
+        (t("calc.discount.label"), fmt.percent(a.annual_discount_rate, 1, digits)),
+        (
+            t("calc.horizon.label"),
+            t("report.no_limit") if a.horizon_months is None else fmt.number(a.horizon_months, 0, digits),
+        ),
+    ]
     return rows
 
 
-def scenario_report(results: dict[str, ScenarioResult], lang: str = "en", currency: str = "$",
-                    cohort_size: float = 1000, generated_at: str | None = None, *, digits: str = "western") -> str:
+def scenario_report(
+    results: dict[str, ScenarioResult],
+    lang: str = "en",
+    currency: str = "$",
+    cohort_size: float = 1000,
+    generated_at: str | None = None,
+    *,
+    digits: str = "western",
+) -> str:
     """The report as one HTML document (a string). ``results``: name -> result (``clv.scenarios.compare``).
 
     Sections: the baseline's inputs (with the advanced settings), each campaign's inputs, the results
@@ -216,7 +263,7 @@ def scenario_report(results: dict[str, ScenarioResult], lang: str = "en", curren
     >>> "$880.00" in page, "Loyalty &lt;b&gt;" in page, "<b>" in page, "40.0%" in page
     (True, True, False, True)
     """
-    t = lambda key, **v: i18n.text(key, lang, **v)     # noqa: E731  (a short alias keeps the markup readable)
+    t = lambda key, **v: i18n.text(key, lang, **v)  # noqa: E731  (a short alias keeps the markup readable)
     first = next(iter(results.values()))
     base = first.baseline
     a = base.assumptions
@@ -227,10 +274,12 @@ def scenario_report(results: dict[str, ScenarioResult], lang: str = "en", curren
         campaigns += [c for c in r.campaigns if c not in campaigns]
     names = tuple(c.name for c in campaigns) + tuple(results)
 
-    assumptions = _table([*baseline_inputs(a, lang, currency, digits),
-                          (t("report.cohort"), fmt.number(cohort_size, 0, digits))])
-    campaign_tables = "".join(f"<h3>{_esc(c.name)}</h3>{_table(campaign_inputs(c, lang, currency, digits))}"
-                              for c in campaigns)
+    assumptions = _table(
+        [*baseline_inputs(a, lang, currency, digits), (t("report.cohort"), fmt.number(cohort_size, 0, digits))]
+    )
+    campaign_tables = "".join(
+        f"<h3>{_esc(c.name)}</h3>{_table(campaign_inputs(c, lang, currency, digits))}" for c in campaigns
+    )
 
     table = scenario_table(results, cohort_size, lang)
     money_cols = {t(f"tables.scenario.{c}") for c in SCENARIO_MONEY}
@@ -240,8 +289,11 @@ def scenario_report(results: dict[str, ScenarioResult], lang: str = "en", curren
         cells = [f"<th>{_esc(row.iloc[0])}</th>"]
         for column in table.columns[1:]:
             v = row[column]
-            shown = fmt.NOT_DEFINED if v != v else (fmt.money(v, currency, 2, digits) if column in money_cols
-                                                    else fmt.number(v, 2, digits))
+            shown = (
+                fmt.NOT_DEFINED
+                if v != v
+                else (fmt.money(v, currency, 2, digits) if column in money_cols else fmt.number(v, 2, digits))
+            )
             cells.append(f"<td class='num'>{_esc(shown)}</td>")
         body += "<tr>" + "".join(cells) + "</tr>"
     results_table = f"<table><tr>{head}</tr>{body}</table>"
@@ -254,15 +306,24 @@ def scenario_report(results: dict[str, ScenarioResult], lang: str = "en", curren
             sentences.append(f"<li>{_esc(sentence)}</li>")
     formula_items = "".join(
         f"<li><strong>{_esc(t(f'explain.{f.figure}.name'))}</strong>: {_esc(t(f'explain.{f.figure}.sentence'))}"
-        f"<br>{_esc(t('report.formula_general'))}: <span class='formula' dir='ltr'>{formula_html(f.general, digits)}</span>"
-        f"<br>{_esc(t('report.formula_worked'))}: <span class='formula' dir='ltr'>{formula_html(f.worked, digits)}</span>"
-        f"</li>" for f in formulas(base))
+        f"<br>{_esc(t('report.formula_general'))}: "
+        f"<span class='formula' dir='ltr'>{formula_html(f.general, digits)}</span>"
+        f"<br>{_esc(t('report.formula_worked'))}: "
+        f"<span class='formula' dir='ltr'>{formula_html(f.worked, digits)}</span>"
+        f"</li>"
+        for f in formulas(base)
+    )
 
     combined = list(results.values())[-1]
-    figures = [calc_charts.payback(base, lang, currency), scenario_charts.value_bars(results, lang, currency),
-               scenario_charts.waterfall(combined, lang, currency)]
-    charts = "".join(pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-                     for i, fig in enumerate(figures))
+    figures = [
+        calc_charts.payback(base, lang, currency),
+        scenario_charts.value_bars(results, lang, currency),
+        scenario_charts.waterfall(combined, lang, currency),
+    ]
+    charts = "".join(
+        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        for i, fig in enumerate(figures)
+    )
 
     return f"""<!DOCTYPE html>
 <html lang="{_esc(lang)}" dir="{direction}"><head><meta charset="utf-8">

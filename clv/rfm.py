@@ -36,9 +36,20 @@ import pandas as pd
 from . import i18n
 from .errors import InputError
 
-SCORE_LEVELS = 5                      # quintile scores 1..5
-SEGMENTS = ("champions", "loyal", "potential_loyalist", "new", "promising", "need_attention",
-            "about_to_sleep", "at_risk", "cannot_lose", "hibernating", "lost")
+SCORE_LEVELS = 5  # quintile scores 1..5
+SEGMENTS = (
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cannot_lose",
+    "hibernating",
+    "lost",
+)
 
 
 def unique_ints(keys: np.ndarray) -> np.ndarray:
@@ -70,7 +81,7 @@ def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     first, longest = starts[order], sizes[order]
     live = np.searchsorted(-longest, -np.arange(int(longest[0]) if longest.size else 0), side="left")
     total, comp = np.zeros(starts.size), np.zeros(starts.size)
-    for k, m in enumerate(live):                       # m groups have more than k values
+    for k, m in enumerate(live):  # m groups have more than k values
         y = values[first[:m] + k] - comp[:m]
         t = total[:m] + y
         comp[:m] = (t - total[:m]) - y
@@ -92,8 +103,15 @@ def _period_of(stamp, freq: str) -> int:
     return int(_periods(pd.Series([pd.Timestamp(stamp)]), freq)[0])
 
 
-def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_customers: int,
-          end_period: int, multiplier: float, times: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _core(
+    codes: np.ndarray,
+    periods: np.ndarray,
+    amounts: np.ndarray | None,
+    n_customers: int,
+    end_period: int,
+    multiplier: float,
+    times: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     """frequency/recency/T/monetary per customer code (NaN rows for customers without purchases).
 
     Monetary value as lifetimes computes it, to the last bit: rows sorted by (customer, time, amount)
@@ -112,7 +130,7 @@ def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_
     order = np.argsort(key, kind="stable")
     ks = key[order]
     start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else np.array([], dtype=np.int64)
-    uk = ks[start]                                       # unique (customer, period) keys, sorted
+    uk = ks[start]  # unique (customer, period) keys, sorted
     pcust = uk // span
     pper = uk % span + base
     first_of = np.flatnonzero(np.r_[True, pcust[1:] != pcust[:-1]]) if uk.size else np.array([], dtype=np.int64)
@@ -126,7 +144,7 @@ def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_
     if amounts is not None:
         amt = amounts[buys]
         sizes = np.diff(np.r_[start, ks.size])
-        several = np.repeat(sizes >= 3, sizes)           # with two, the order cannot change the sum
+        several = np.repeat(sizes >= 3, sizes)  # with two, the order cannot change the sum
         if times is not None and several.any():
             rows = order[several]
             order[several] = rows[np.lexsort((amt[rows], times[buys][rows], ks[several]))]
@@ -137,31 +155,43 @@ def _core(codes: np.ndarray, periods: np.ndarray, amounts: np.ndarray | None, n_
             at = np.searchsorted(uk, rkey, side="right") - 1
             same = (at >= 0) & (pcust[np.clip(at, 0, None)] == rc) if uk.size else np.zeros(rc.size, bool)
             first_at = np.searchsorted(uk, rc * span, side="left")
-            has_first = (first_at < uk.size) & (pcust[np.clip(first_at, 0, max(uk.size - 1, 0))] == rc) \
-                if uk.size else np.zeros(rc.size, bool)
+            has_first = (
+                (first_at < uk.size) & (pcust[np.clip(first_at, 0, max(uk.size - 1, 0))] == rc)
+                if uk.size
+                else np.zeros(rc.size, bool)
+            )
             target = np.where(same, at, first_at)
             attach = same | has_first
             np.add.at(psum, target[attach], amounts[returns][attach])
         freq = counts - 1
         repeaters = freq > 0
         mean = np.zeros(freq.size)
-        if repeaters.any():                              # the periods after the first, in period order
-            mean[repeaters] = kahan_sums(np.delete(psum, first_of), np.cumsum(np.r_[0, freq[repeaters][:-1]])) \
-                / freq[repeaters]
+        if repeaters.any():  # the periods after the first, in period order
+            mean[repeaters] = (
+                kahan_sums(np.delete(psum, first_of), np.cumsum(np.r_[0, freq[repeaters][:-1]])) / freq[repeaters]
+            )
         out["monetary_value"][cust_ids] = mean
     return out
 
 
-def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", date_col: str = "date",
-              amount_col: str | None = None, freq: str = "D", freq_multiplier: float = 1,
-              observation_end=None, calibration_end=None) -> pd.DataFrame:
+def summarize(
+    transactions: pd.DataFrame,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = None,
+    freq: str = "D",
+    freq_multiplier: float = 1,
+    observation_end=None,
+    calibration_end=None,
+) -> pd.DataFrame:
     """Per-customer ``frequency``, ``recency``, ``T`` (and ``monetary_value`` with ``amount_col``),
     indexed by customer (sorted), as floats; the lifetimes semantics (module docstring).
 
     >>> tx = pd.DataFrame({"c": ["a", "a", "a", "b"], "d": pd.to_datetime(["2024-01-01", "2024-01-01",
     ...     "2024-01-08", "2024-01-05"]), "v": [10.0, 5.0, 20.0, 7.0]})
-    >>> summarize(tx, "c", "d", "v", observation_end="2024-01-15").to_dict("index")
-    {'a': {'frequency': 1.0, 'recency': 7.0, 'T': 14.0, 'monetary_value': 20.0}, 'b': {'frequency': 0.0, 'recency': 0.0, 'T': 10.0, 'monetary_value': 0.0}}
+    >>> summarize(tx, "c", "d", "v", observation_end="2024-01-15").to_dict("index")  # doctest: +NORMALIZE_WHITESPACE
+    {'a': {'frequency': 1.0, 'recency': 7.0, 'T': 14.0, 'monetary_value': 20.0},
+     'b': {'frequency': 0.0, 'recency': 0.0, 'T': 10.0, 'monetary_value': 0.0}}
     """
     for col in (customer_col, date_col) + ((amount_col,) if amount_col else ()):
         if col not in transactions.columns:
@@ -193,21 +223,31 @@ def summarize(transactions: pd.DataFrame, customer_col: str = "customer_id", dat
     cal_stamp = pd.Timestamp(calibration_end)
     in_cal = raw_dates <= cal_stamp.to_datetime64()
     cal_period = _period_of(cal_stamp, freq)
-    res = _core(codes[in_cal], periods[in_cal], amounts[in_cal] if amounts is not None else None,
-                len(uniques), cal_period, float(freq_multiplier), times[in_cal])
+    res = _core(
+        codes[in_cal],
+        periods[in_cal],
+        amounts[in_cal] if amounts is not None else None,
+        len(uniques),
+        cal_period,
+        float(freq_multiplier),
+        times[in_cal],
+    )
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if amount_col else [])
     out = pd.DataFrame({k: res[k] for k in cols}, index=index)
     hold = ~in_cal & (raw_dates <= obs_stamp.to_datetime64())
     hc, hp = codes[hold].astype(np.int64), periods[hold]
     ha = amounts[hold] if amounts is not None else None
     buys = ha >= 0 if ha is not None else np.ones(hc.size, bool)
-    pairs = unique_ints(hc[buys] * (int(hp.max() - hp.min()) + 1 if hp.size else 1) + (hp[buys] - (hp.min() if hp.size else 0)))
+    pairs = unique_ints(
+        hc[buys] * (int(hp.max() - hp.min()) + 1 if hp.size else 1) + (hp[buys] - (hp.min() if hp.size else 0))
+    )
     span = int(hp.max() - hp.min()) + 1 if hp.size else 1
-    out["frequency_holdout"] = np.bincount(pairs // span, minlength=len(uniques)).astype(float) if pairs.size \
-        else np.zeros(len(uniques))
+    out["frequency_holdout"] = (
+        np.bincount(pairs // span, minlength=len(uniques)).astype(float) if pairs.size else np.zeros(len(uniques))
+    )
     if amount_col:
         n_buys = np.bincount(hc[buys], minlength=len(uniques))
-        by_customer = np.argsort(hc, kind="stable")          # each customer's rows in the file's order
+        by_customer = np.argsort(hc, kind="stable")  # each customer's rows in the file's order
         sorted_c = hc[by_customer]
         heads = np.flatnonzero(np.r_[True, sorted_c[1:] != sorted_c[:-1]]) if hc.size else np.array([], np.int64)
         total = np.zeros(len(uniques))
@@ -239,13 +279,15 @@ def customer_summary(result, freq: str = "D", freq_multiplier: float = 1, observ
     by default."""
     tx = result.transactions
     end = observation_end
-    return summarize(tx, "customer_id", "date", "amount", freq=freq, freq_multiplier=freq_multiplier,
-                     observation_end=end)
+    return summarize(
+        tx, "customer_id", "date", "amount", freq=freq, freq_multiplier=freq_multiplier, observation_end=end
+    )
 
 
 # ----------------------------------------------------------------------------------------------
 # RFM scores and segments
 # ----------------------------------------------------------------------------------------------
+
 
 def _quintile(values: np.ndarray, ascending: bool = True) -> np.ndarray:
     """Scores 1..5 by quintiles of rank. Ties: ranks are taken with method="first" on the values in a
@@ -261,8 +303,12 @@ def _quintile(values: np.ndarray, ascending: bool = True) -> np.ndarray:
     return (rank * SCORE_LEVELS // n + 1).astype(np.int8)
 
 
-def rfm_scores(summary: pd.DataFrame, recency_col: str = "recency_days", frequency_col: str = "orders",
-               monetary_col: str = "revenue") -> pd.DataFrame:
+def rfm_scores(
+    summary: pd.DataFrame,
+    recency_col: str = "recency_days",
+    frequency_col: str = "orders",
+    monetary_col: str = "revenue",
+) -> pd.DataFrame:
     """R, F and M scores 1..5 by quintiles, the code ("545") and the segment code.
 
     ``summary`` needs the days since the last purchase (``recency_days``: fewer is better), the
@@ -273,8 +319,9 @@ def rfm_scores(summary: pd.DataFrame, recency_col: str = "recency_days", frequen
 
     >>> s = pd.DataFrame({"recency_days": [1, 50, 100, 200, 300], "orders": [10, 5, 3, 2, 1],
     ...                   "revenue": [900, 400, 200, 100, 50]}, index=list("abcde"))
-    >>> rfm_scores(s)[["R", "F", "M", "rfm", "segment"]].values.tolist()
-    [[5, 5, 5, '555', 'champions'], [4, 4, 4, '444', 'loyal'], [3, 3, 3, '333', 'need_attention'], [2, 2, 2, '222', 'hibernating'], [1, 1, 1, '111', 'lost']]
+    >>> rfm_scores(s)[["R", "F", "M", "rfm", "segment"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [[5, 5, 5, '555', 'champions'], [4, 4, 4, '444', 'loyal'], [3, 3, 3, '333', 'need_attention'],
+     [2, 2, 2, '222', 'hibernating'], [1, 1, 1, '111', 'lost']]
     """
     out = summary.copy()
     out["R"] = _quintile(summary[recency_col].to_numpy(dtype=float), ascending=False)
@@ -288,7 +335,7 @@ def rfm_scores(summary: pd.DataFrame, recency_col: str = "recency_days", frequen
 # The R x FM grid (R = recency score, FM = mean of F and M scores, rounded half up). Rules are checked
 # in this order; the first that matches names the segment.
 SEGMENT_RULES = (
-    ("champions", (5, 5), (4, 5)),            # (segment, (R low, R high), (FM low, FM high))
+    ("champions", (5, 5), (4, 5)),  # (segment, (R low, R high), (FM low, FM high))
     ("loyal", (3, 4), (4, 5)),
     ("cannot_lose", (1, 1), (4, 5)),
     ("at_risk", (1, 2), (3, 5)),
@@ -324,10 +371,16 @@ def segment_of(r, fm) -> np.ndarray:
     return out
 
 
-def rfm_table(transactions: pd.DataFrame, analysis_date=None, customer_col: str = "customer_id",
-              date_col: str = "date", amount_col: str = "amount") -> pd.DataFrame:
+def rfm_table(
+    transactions: pd.DataFrame,
+    analysis_date=None,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> pd.DataFrame:
     """Per customer: ``recency_days`` (days from the last purchase to ``analysis_date``, by default the
-    last date in the data), ``orders`` (distinct days with a purchase), ``revenue`` (sum of amounts, returns netted), ``first_purchase``, ``last_purchase``; then
+    last date in the data), ``orders`` (distinct days with a purchase), ``revenue`` (sum of amounts, returns
+    netted), ``first_purchase``, ``last_purchase``; then
     ``rfm_scores``. Indexed by customer.
 
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "date": pd.to_datetime(["2024-01-01",
@@ -338,8 +391,11 @@ def rfm_table(transactions: pd.DataFrame, analysis_date=None, customer_col: str 
     dates = pd.to_datetime(transactions[date_col])
     codes, uniques = pd.factorize(transactions[customer_col], sort=True)
     days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    end = (pd.Timestamp(analysis_date).to_datetime64().astype("datetime64[D]").astype(np.int64)
-           if analysis_date is not None else int(days.max()))
+    end = (
+        pd.Timestamp(analysis_date).to_datetime64().astype("datetime64[D]").astype(np.int64)
+        if analysis_date is not None
+        else int(days.max())
+    )
     n = len(uniques)
     amount = transactions[amount_col].to_numpy(dtype=float)
     last = np.full(n, np.iinfo(np.int64).min)
@@ -350,13 +406,16 @@ def rfm_table(transactions: pd.DataFrame, analysis_date=None, customer_col: str 
     span = int(days.max() - days.min()) + 1
     pairs = unique_ints(codes[buys].astype(np.int64) * span + (days[buys] - days.min()))
     orders = np.bincount(pairs // span, minlength=n).astype(float)
-    out = pd.DataFrame({
-        "recency_days": (end - last).astype(float),
-        "orders": orders,
-        "revenue": np.bincount(codes, weights=amount, minlength=n),
-        "first_purchase": first.astype("datetime64[D]").astype("datetime64[ns]"),
-        "last_purchase": last.astype("datetime64[D]").astype("datetime64[ns]"),
-    }, index=pd.Index(uniques, name=customer_col))
+    out = pd.DataFrame(
+        {
+            "recency_days": (end - last).astype(float),
+            "orders": orders,
+            "revenue": np.bincount(codes, weights=amount, minlength=n),
+            "first_purchase": first.astype("datetime64[D]").astype("datetime64[ns]"),
+            "last_purchase": last.astype("datetime64[D]").astype("datetime64[ns]"),
+        },
+        index=pd.Index(uniques, name=customer_col),
+    )
     return rfm_scores(out)
 
 
@@ -371,8 +430,15 @@ def segment_table(scores: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     revenue = scores["revenue"] if "revenue" in scores else pd.Series(0.0, index=scores.index)
     total = float(revenue.sum())
     g = scores.assign(_rev=revenue).groupby("segment")
-    table = pd.DataFrame({"customers": g.size().astype(float), "revenue": g["_rev"].sum(),
-                          "R": g["R"].mean(), "F": g["F"].mean(), "M": g["M"].mean()})
+    table = pd.DataFrame(
+        {
+            "customers": g.size().astype(float),
+            "revenue": g["_rev"].sum(),
+            "R": g["R"].mean(),
+            "F": g["F"].mean(),
+            "M": g["M"].mean(),
+        }
+    )
     table = table.reindex([s for s in SEGMENTS if s in table.index])
     table["share"] = table["customers"] / len(scores)
     table["revenue_share"] = table["revenue"] / total if total else 0.0

@@ -17,11 +17,11 @@ from .errors import DataError
 
 FORMAT = "clv-explorer-session"
 VERSION = 1
-MAX_BYTES = 200_000          # a session is a few kB; anything larger is not one of ours
-MAX_VALUE_CHARS = 2_000      # longer values are refused by the fields (ui.state.Field.parse), as in links
-MAX_DEPTH = 8                # a session nests 2 levels ({"inputs": {...}}); json.loads recurses once a level
-MAX_NUMBER_DIGITS = 100      # a JSON integer longer than this stays text (Python refuses ints over 4,300 digits)
-NOT_TEXT = frozenset({"Cc", "Cs"})   # control characters and lone surrogates (which UTF-8 cannot even encode)
+MAX_BYTES = 200_000  # a session is a few kB; anything larger is not one of ours
+MAX_VALUE_CHARS = 2_000  # longer values are refused by the fields (ui.state.Field.parse), as in links
+MAX_DEPTH = 8  # a session nests 2 levels ({"inputs": {...}}); json.loads recurses once a level
+MAX_NUMBER_DIGITS = 100  # a JSON integer longer than this stays text (Python refuses ints over 4,300 digits)
+NOT_TEXT = frozenset({"Cc", "Cs"})  # control characters and lone surrogates (which UTF-8 cannot even encode)
 REPLACEMENT = "\ufffd"
 
 
@@ -81,7 +81,7 @@ def _integer(digits: str) -> int | str:
 def _as_text(value: object) -> str:
     try:
         text = value if isinstance(value, str) else str(value)
-    except ValueError:       # an int past Python's digit limit for str()
+    except ValueError:  # an int past Python's digit limit for str()
         return ""
     return printable(text)
 
@@ -108,10 +108,10 @@ def load(raw: bytes) -> dict[str, str]:
     ``MAX_VALUE_CHARS``, with control characters or a lone surrogate), so one bad value costs that value
     only. A name that is not plain text refuses the file (no input has one).
 
-    >>> load(b"[1, 2]")
+    >>> load(b"[1, 2]")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    clv.errors.DataError: This is not a session file saved by this app: it has no "format" field. Save a session with "Save session" and load that file.
+    clv.errors.DataError: This is not a session file saved by this app: it has no "format" field. ...
     """
     if len(raw) > MAX_BYTES:
         raise DataError("session.errors.too_large", size=f"{len(raw):,}", limit=f"{MAX_BYTES:,}")
@@ -126,7 +126,7 @@ def load(raw: bytes) -> dict[str, str]:
         doc = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as err:
         raise DataError("session.errors.not_json", detail=printable(str(err))[:120]) from None
-    except RecursionError:          # not reached (nesting is bounded above); never a traceback
+    except RecursionError:  # not reached (nesting is bounded above); never a traceback
         raise DataError("session.errors.too_deep", depth=f"> {MAX_DEPTH}", limit=MAX_DEPTH) from None
     if not isinstance(doc, dict) or "format" not in doc:
         raise DataError("session.errors.no_format")

@@ -25,12 +25,22 @@ from scipy import special
 from .errors import InputError
 
 TIME_UNITS = ("weeks", "days")
-MAX_CUSTOMERS = 100_000           # a workshop base; more is slow in a browser session
+MAX_CUSTOMERS = 100_000  # a workshop base; more is slow in a browser session
 MAX_PURCHASES_PER_CUSTOMER = 10_000  # guards the loop against absurd rates (alpha tiny, p ~ 0)
 
 
-def simulate_bgnbd(n_customers: int, r: float, alpha: float, a: float, b: float, T, rng=None, *,
-                   time_unit: str = "weeks", spend: tuple[float, float, float] | None = None) -> pd.DataFrame:
+def simulate_bgnbd(
+    n_customers: int,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    T,
+    rng=None,
+    *,
+    time_unit: str = "weeks",
+    spend: tuple[float, float, float] | None = None,
+) -> pd.DataFrame:
     """Simulate ``n_customers`` from the BG/NBD process; one row per customer.
 
     Columns: ``customer`` (0, 1, ...), ``frequency``, ``recency``, ``T``, the true individual
@@ -70,7 +80,7 @@ def simulate_bgnbd(n_customers: int, r: float, alpha: float, a: float, b: float,
         with np.errstate(divide="ignore"):
             clock[idx] += gen.exponential(1.0 / rate[idx])
         bought = clock[idx] <= big_t[idx]
-        alive[idx[~bought]] = False                 # the next purchase falls after T: observed to the end
+        alive[idx[~bought]] = False  # the next purchase falls after T: observed to the end
         idx = idx[bought]
         who.append(idx)
         when.append(clock[idx].copy())
@@ -85,10 +95,20 @@ def simulate_bgnbd(n_customers: int, r: float, alpha: float, a: float, b: float,
     recency = np.zeros(n)
     np.maximum.at(recency, cust, times)
     bounds = np.concatenate([[0], np.cumsum(frequency)])
-    purchase_times = [tuple(float(t) for t in times[bounds[i]:bounds[i + 1]]) for i in range(n)]
-    df = pd.DataFrame({"customer": np.arange(n), "frequency": frequency.astype(int), "recency": recency,
-                       "T": big_t, "purchase_rate": rate, "dropout_probability": p_drop,
-                       "dropout_time": dropout, "alive": np.isnan(dropout), "purchase_times": purchase_times})
+    purchase_times = [tuple(float(t) for t in times[bounds[i] : bounds[i + 1]]) for i in range(n)]
+    df = pd.DataFrame(
+        {
+            "customer": np.arange(n),
+            "frequency": frequency.astype(int),
+            "recency": recency,
+            "T": big_t,
+            "purchase_rate": rate,
+            "dropout_probability": p_drop,
+            "dropout_time": dropout,
+            "alive": np.isnan(dropout),
+            "purchase_times": purchase_times,
+        }
+    )
     df.attrs.update({"time_unit": time_unit, "r": float(r), "alpha": float(alpha), "a": float(a), "b": float(b)})
     if spend is not None:
         p, q, v = spend
@@ -97,7 +117,7 @@ def simulate_bgnbd(n_customers: int, r: float, alpha: float, a: float, b: float,
         nu = gen.gamma(q, 1.0 / v, n)
         amounts = gen.gamma(p, 1.0 / nu[cust]) if cust.size else np.array([])
         df["spend_rate"] = nu
-        df["amounts"] = [tuple(float(z) for z in amounts[bounds[i]:bounds[i + 1]]) for i in range(n)]
+        df["amounts"] = [tuple(float(z) for z in amounts[bounds[i] : bounds[i + 1]]) for i in range(n)]
         total = np.bincount(cust, weights=amounts, minlength=n)
         df["monetary_value"] = np.divide(total, frequency, out=np.zeros(n), where=frequency > 0)
         df.attrs.update({"p": float(p), "q": float(q), "v": float(v)})
@@ -127,7 +147,8 @@ def expected_alive_share(t, r: float, alpha: float, a: float, b: float):
     Averaging over lambda ~ Gamma(r, alpha) gives (1 + p t / alpha)^-r, and over p ~ Beta(a, b) the
     Gauss hypergeometric function (Euler's integral).
 
-    >>> round(expected_alive_share(0.0, 0.5, 5.0, 1.0, 3.0), 6), round(expected_alive_share(10.0, 1.0, 10.0, 1.0, 1.0), 4)
+    >>> round(expected_alive_share(0.0, 0.5, 5.0, 1.0, 3.0), 6), round(
+    ...     expected_alive_share(10.0, 1.0, 10.0, 1.0, 1.0), 4)
     (1.0, 0.6931)
     """
     t = np.asarray(t, dtype=float)
@@ -142,6 +163,10 @@ def _check_count(n) -> int:
 
 
 def _check_positive(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise InputError(name, value, "allowed.positive")

@@ -8,8 +8,16 @@ from . import i18n
 from .export import DECIMALS_ATTR
 from .scenarios import ScenarioResult, totals
 
-SCENARIO_COLUMNS = ("ltv", "ltv_change", "campaign_cost", "net_value", "roi", "ltv_to_cac", "payback_months",
-                    "cohort_net_value")
+SCENARIO_COLUMNS = (
+    "ltv",
+    "ltv_change",
+    "campaign_cost",
+    "net_value",
+    "roi",
+    "ltv_to_cac",
+    "payback_months",
+    "cohort_net_value",
+)
 SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net_value")
 
 
@@ -33,13 +41,33 @@ def scenario_table(results: dict[str, ScenarioResult], cohort_size: float, lang:
     first = next(iter(results.values()), None)
     if first is not None:
         b = first.baseline
-        rows.append({"scenario": i18n.text("tables.scenario.baseline", lang), "ltv": b.ltv, "ltv_change": 0.0,
-                     "campaign_cost": 0.0, "net_value": 0.0, "roi": None, "ltv_to_cac": b.ltv_to_cac,
-                     "payback_months": b.payback_months_churn_adjusted, "cohort_net_value": 0.0})
+        rows.append(
+            {
+                "scenario": i18n.text("tables.scenario.baseline", lang),
+                "ltv": b.ltv,
+                "ltv_change": 0.0,
+                "campaign_cost": 0.0,
+                "net_value": 0.0,
+                "roi": None,
+                "ltv_to_cac": b.ltv_to_cac,
+                "payback_months": b.payback_months_churn_adjusted,
+                "cohort_net_value": 0.0,
+            }
+        )
     for name, r in results.items():
-        rows.append({"scenario": name, "ltv": r.ltv, "ltv_change": r.ltv_change, "campaign_cost": r.campaign_cost,
-                     "net_value": r.net_value, "roi": r.roi, "ltv_to_cac": r.ltv_to_cac,
-                     "payback_months": r.payback_months, "cohort_net_value": totals(r, cohort_size).net_value})
+        rows.append(
+            {
+                "scenario": name,
+                "ltv": r.ltv,
+                "ltv_change": r.ltv_change,
+                "campaign_cost": r.campaign_cost,
+                "net_value": r.net_value,
+                "roi": r.roi,
+                "ltv_to_cac": r.ltv_to_cac,
+                "payback_months": r.payback_months,
+                "cohort_net_value": totals(r, cohort_size).net_value,
+            }
+        )
     table = pd.DataFrame(rows, columns=["scenario", *SCENARIO_COLUMNS])
     for column in SCENARIO_COLUMNS:
         table[column] = pd.to_numeric(table[column], errors="coerce")
@@ -49,11 +77,11 @@ def scenario_table(results: dict[str, ScenarioResult], cohort_size: float, lang:
 
 
 # ---- Precision at export (``clv.export.safe_csv`` reads a table's ``attrs["decimals"]``) -------------------
-MONEY_DECIMALS = 2       # cents
-SHARE_DECIMALS = 4       # fractions such as 0.1234 (12.34%)
-FIGURE_DECIMALS = 2      # ratios, averages of scores, months
-COUNT_DECIMALS = 0       # customers, days, orders
-PARAMETER_DECIMALS = 6   # fitted model parameters and their errors
+MONEY_DECIMALS = 2  # cents
+SHARE_DECIMALS = 4  # fractions such as 0.1234 (12.34%)
+FIGURE_DECIMALS = 2  # ratios, averages of scores, months
+COUNT_DECIMALS = 0  # customers, days, orders
+PARAMETER_DECIMALS = 6  # fitted model parameters and their errors
 PROBABILITY_DECIMALS = 4
 
 
@@ -67,8 +95,15 @@ def _headers(prefix: str, columns, lang: str, **values) -> dict[str, str]:
     return {c: i18n.text(f"{prefix}.{c}", lang, **values) for c in columns}
 
 
-SEGMENT_DECIMALS = {"customers": COUNT_DECIMALS, "share": SHARE_DECIMALS, "revenue": MONEY_DECIMALS,
-                    "revenue_share": SHARE_DECIMALS, "R": FIGURE_DECIMALS, "F": FIGURE_DECIMALS, "M": FIGURE_DECIMALS}
+SEGMENT_DECIMALS = {
+    "customers": COUNT_DECIMALS,
+    "share": SHARE_DECIMALS,
+    "revenue": MONEY_DECIMALS,
+    "revenue_share": SHARE_DECIMALS,
+    "R": FIGURE_DECIMALS,
+    "F": FIGURE_DECIMALS,
+    "M": FIGURE_DECIMALS,
+}
 
 
 def segment_summary(segments: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -108,8 +143,11 @@ def segment_customers(members: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return _with_decimals(table, {headers[c]: d for c, d in CUSTOMER_DECIMALS.items() if c in headers})
 
 
-COHORT_DECIMALS = {"retention": SHARE_DECIMALS, "revenue_retention": SHARE_DECIMALS,
-                   "cumulative_revenue_per_customer": MONEY_DECIMALS}
+COHORT_DECIMALS = {
+    "retention": SHARE_DECIMALS,
+    "revenue_retention": SHARE_DECIMALS,
+    "cumulative_revenue_per_customer": MONEY_DECIMALS,
+}
 
 
 def cohort_matrix(tables, kind: str, lang: str = "en") -> pd.DataFrame:
@@ -134,9 +172,15 @@ def cohort_matrix(tables, kind: str, lang: str = "en") -> pd.DataFrame:
     return _with_decimals(table, dict.fromkeys(ages, COHORT_DECIMALS[kind]))
 
 
-COMPARISON_DECIMALS = {"log_likelihood": FIGURE_DECIMALS, "aic": FIGURE_DECIMALS, "bic": FIGURE_DECIMALS,
-                       "mae": PROBABILITY_DECIMALS, "rmse": PROBABILITY_DECIMALS,
-                       "holdout_predicted": FIGURE_DECIMALS, "holdout_actual": COUNT_DECIMALS}
+COMPARISON_DECIMALS = {
+    "log_likelihood": FIGURE_DECIMALS,
+    "aic": FIGURE_DECIMALS,
+    "bic": FIGURE_DECIMALS,
+    "mae": PROBABILITY_DECIMALS,
+    "rmse": PROBABILITY_DECIMALS,
+    "holdout_predicted": FIGURE_DECIMALS,
+    "holdout_actual": COUNT_DECIMALS,
+}
 
 
 def model_comparison(comparison: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -158,16 +202,22 @@ def model_parameters(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     headers = _headers("predict.columns", summary.columns, lang)
     table = summary.rename(columns=headers)
-    return _with_decimals(table, {headers[c]: PARAMETER_DECIMALS for c in ("estimate", "se", "lower_95", "upper_95")
-                                  if c in headers})
+    return _with_decimals(
+        table, {headers[c]: PARAMETER_DECIMALS for c in ("estimate", "se", "lower_95", "upper_95") if c in headers}
+    )
 
 
-PREDICTION_DECIMALS = {"p_alive": PROBABILITY_DECIMALS, "expected_purchases": PROBABILITY_DECIMALS,
-                       "expected_spend": MONEY_DECIMALS, "predicted_clv": MONEY_DECIMALS}
+PREDICTION_DECIMALS = {
+    "p_alive": PROBABILITY_DECIMALS,
+    "expected_purchases": PROBABILITY_DECIMALS,
+    "expected_spend": MONEY_DECIMALS,
+    "predicted_clv": MONEY_DECIMALS,
+}
 
 
-def customer_predictions(values: pd.DataFrame, segment_names: dict[str, str], lang: str = "en",
-                         currency: str = "$") -> pd.DataFrame:
+def customer_predictions(
+    values: pd.DataFrame, segment_names: dict[str, str], lang: str = "en", currency: str = "$"
+) -> pd.DataFrame:
     """``clv.predict.CustomerValues.table`` for showing and CSV: the customer ID as the first column,
     headers from the catalogue (``predict.columns``, money headers with ``currency``), segment codes as
     names (``segment_names``: code -> name; no segment is empty); money to cents, P(alive) and purchases
@@ -185,6 +235,9 @@ def set_aside_rows(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     ``data.reasons``)."""
     table = rows.copy()
     if "reason" in table:
-        table["reason"] = table["reason"].map(lambda r: i18n.text(f"data.reasons.{r}", lang) if isinstance(r, str) else r)
-    return table.rename(columns={c: i18n.text(f"tables.set_aside.{c}", lang) for c in ("row", "reason")
-                                 if c in table.columns})
+        table["reason"] = table["reason"].map(
+            lambda r: i18n.text(f"data.reasons.{r}", lang) if isinstance(r, str) else r
+        )
+    return table.rename(
+        columns={c: i18n.text(f"tables.set_aside.{c}", lang) for c in ("row", "reason") if c in table.columns}
+    )

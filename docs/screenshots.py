@@ -31,7 +31,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART = ".js-plotly-plot .main-svg"
 TIMEOUT_MS = 120_000
-MAX_COLOURS = 256           # PNGs are quantised (lossless-looking for flat UI colours): about a third of the size
+MAX_COLOURS = 256  # PNGs are quantised (lossless-looking for flat UI colours): about a third of the size
 
 CAMPAIGNS = "c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5"
 
@@ -41,20 +41,20 @@ LANGUAGES = (("", ""), ("-ar", "lang=ar"), ("-ar-digits", "lang=ar&digits=arabic
 
 @dataclass(frozen=True)
 class Shot:
-    name: str               # docs/<name>.png
-    path: str               # the page's URL path
-    query: str              # the scenario, without the language
+    name: str  # docs/<name>.png
+    path: str  # the page's URL path
+    query: str  # the scenario, without the language
     width: int
     height: int
-    charts: int = 0         # how many painted Plotly charts to wait for
+    charts: int = 0  # how many painted Plotly charts to wait for
 
 
 SHOTS = (
     Shot("calculator", "/", "arpu=55&churn=4", 1400, 1200, charts=1),
-    Shot("scenarios", "/scenarios", CAMPAIGNS, 1400, 2250, charts=1),       # down to the first chart
-    Shot("data", "/data", "", 1400, 1550),                                  # the sample log: a report, no chart
-    Shot("segments", "/segments", "", 1400, 1650, charts=1),                # down to the treemap
-    Shot("predictions", "/predictions", "", 1400, 1800, charts=2),          # the holdout check and its charts
+    Shot("scenarios", "/scenarios", CAMPAIGNS, 1400, 2250, charts=1),  # down to the first chart
+    Shot("data", "/data", "", 1400, 1550),  # the sample log: a report, no chart
+    Shot("segments", "/segments", "", 1400, 1650, charts=1),  # down to the treemap
+    Shot("predictions", "/predictions", "", 1400, 1800, charts=2),  # the holdout check and its charts
     Shot("learn", "/learn", "lesson=discounting", 1400, 1500, charts=1),
     Shot("present", "/present", CAMPAIGNS, 1400, 1500, charts=2),
 )
@@ -72,18 +72,22 @@ def wait_for_charts(pg, count: int) -> None:
     """Wait until ``count`` Plotly charts are painted (laid out in an open tab, with their traces drawn),
     then until Streamlit is idle again."""
     if count:
-        pg.wait_for_function("([sel, n]) => [...document.querySelectorAll(sel)].filter(e =>"
-                             " e.getBoundingClientRect().height > 50"
-                             " && e.closest('.js-plotly-plot').querySelector('.trace')).length >= n",
-                             arg=[CHART, count], timeout=TIMEOUT_MS)
-    pg.wait_for_timeout(800)                        # Plotly's own transitions and the fonts
+        pg.wait_for_function(
+            "([sel, n]) => [...document.querySelectorAll(sel)].filter(e =>"
+            " e.getBoundingClientRect().height > 50"
+            " && e.closest('.js-plotly-plot').querySelector('.trace')).length >= n",
+            arg=[CHART, count],
+            timeout=TIMEOUT_MS,
+        )
+    pg.wait_for_timeout(800)  # Plotly's own transitions and the fonts
     settle(pg)
 
 
 def save(png: bytes, path: Path) -> int:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     image.quantize(colors=MAX_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        path, optimize=True)
+        path, optimize=True
+    )
     return path.stat().st_size
 
 
@@ -112,7 +116,7 @@ def take(browser, url: str, shot: Shot, suffix: str, lang_query: str) -> Path:
             pg.screenshot(path=failed)
             print(f"{shot.name}{suffix}: no painted chart; the page as it was: {failed}", file=sys.stderr)
             raise
-        pg.mouse.move(0, shot.height - 1)           # no hover label or tooltip in the picture
+        pg.mouse.move(0, shot.height - 1)  # no hover label or tooltip in the picture
         pg.wait_for_timeout(300)
         path = DOCS / f"{shot.name}{suffix}.png"
         size = save(pg.screenshot(), path)
@@ -134,9 +138,15 @@ def main(names: list[str]) -> None:
         log = Path(tmp) / "streamlit.log"
         with Server(log) as server:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                    "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run"])
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM,
+                    args=[
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--no-first-run",
+                    ],
+                )
                 try:
                     for shot in SHOTS:
                         if names and shot.name not in names:
@@ -147,6 +157,7 @@ def main(names: list[str]) -> None:
                     browser.close()
         if "Traceback" in server.log_text():
             raise SystemExit(f"the server logged a traceback:\n{server.log_text()[-4000:]}")
+
 
 if __name__ == "__main__":
     main(sys.argv[1:])

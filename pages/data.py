@@ -1,7 +1,6 @@
 """Your data: upload a file (or use the sample), see exactly what was read and set aside, correct the
 column mapping, and turn the data into the calculator's baseline."""
 
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +12,7 @@ from clv.export import safe_csv
 from ui import cache, dataset, inputs, panels, state, widgets
 from ui.fields import DATA, DATA_PAGE
 
-PREVIEW_ROWS = 100                # kept rows shown in the preview
+PREVIEW_ROWS = 100  # kept rows shown in the preview
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "ndjson"]
 
 with ui.guard():
@@ -22,14 +21,19 @@ with ui.guard():
     st.title(s.text("datapage.title"))
     st.caption(s.text("datapage.intro"))
 
-
     # --- What to upload -------------------------------------------------------------------------------
     kind = widgets.choice(F["data_kind"], s.lang)
     st.caption(s.text(f"datapage.kind.{kind}_help"))
     limit_mb = st.get_option("server.maxUploadSize")
     key = dataset.uploader_key(kind)
-    st.file_uploader(s.text(f"datapage.upload.label_{kind}"), type=FILE_TYPES, key=key, on_change=dataset.on_upload,
-                     args=(kind, key), help=s.text("datapage.upload.help", limit=fmt.number(limit_mb, 0, s.digits)))
+    st.file_uploader(
+        s.text(f"datapage.upload.label_{kind}"),
+        type=FILE_TYPES,
+        key=key,
+        on_change=dataset.on_upload,
+        args=(kind, key),
+        help=s.text("datapage.upload.help", limit=fmt.number(limit_mb, 0, s.digits)),
+    )
     st.caption(s.text("datapage.upload.privacy", limit=fmt.number(limit_mb, 0, s.digits)))
 
     up = dataset.upload(kind)
@@ -39,10 +43,16 @@ with ui.guard():
     else:
         with in_use.container(border=True):
             st.markdown(s.text("datapage.in_use.upload", size=fmt.number(len(up.raw) / 1024, 1, s.digits)))
-            st.text(up.name)                              # the file's name as typed: plain text, never markdown
-    sample_button.button(s.text("datapage.sample.button"), key=f"data_sample_{kind}", on_click=dataset.use_sample,
-                         args=(kind,), icon=":material/science:", disabled=up is None,
-                         help=s.text("datapage.sample.help"))
+            st.text(up.name)  # the file's name as typed: plain text, never markdown
+    sample_button.button(
+        s.text("datapage.sample.button"),
+        key=f"data_sample_{kind}",
+        on_click=dataset.use_sample,
+        args=(kind,),
+        icon=":material/science:",
+        disabled=up is None,
+        help=s.text("datapage.sample.help"),
+    )
 
     # --- How the file is read (uploads only: the sample is read as published) -------------------------------
     options = dataset.read_options()
@@ -58,10 +68,15 @@ with ui.guard():
                 try:
                     sheets = cache.upload_sheets(up.digest, up.name, up.raw)
                 except clv.DataError:
-                    sheets = []                           # the read below says what is wrong with the file
+                    sheets = []  # the read below says what is wrong with the file
             if len(sheets) > 1:
-                widgets.select(F["data_sheet"], sheets, s.lang,
-                               state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0], keep=True)
+                widgets.select(
+                    F["data_sheet"],
+                    sheets,
+                    s.lang,
+                    state.get("data_sheet") if state.get("data_sheet") in sheets else sheets[0],
+                    keep=True,
+                )
         options = dataset.read_options()
 
     data_key = dataset.dataset_id(kind) if up is None else f"{dataset.dataset_id(kind)}|{options!r}"
@@ -73,7 +88,7 @@ with ui.guard():
             result = cache.read_upload(up.digest, up.name, kind, dataset.mapping_items(kind), options, up.raw)
     except clv.DataError as err:
         error = err
-    except clv.InputError as err:                         # a read option out of range (not reachable from widgets)
+    except clv.InputError as err:  # a read option out of range (not reachable from widgets)
         widgets.show_input_error(err, s.lang)
         ui.halt()
 
@@ -97,19 +112,37 @@ with ui.guard():
                     fkey = f"{prefix}{role}"
                     chosen = state.get(fkey)
                     choices = ["", *columns] if chosen in ("", *columns) else ["", chosen, *columns]
-                    auto = s.text("datapage.map.auto", column=used[role]) if role in used else \
-                        s.text("datapage.map.auto_none")
-                    widgets.select(F[fkey], choices, s.lang, chosen, grid[i % 4],
-                                   label=s.text(F[fkey].label_key) + (" *" if role in required else ""),
-                                   format_func=lambda c, auto=auto: auto if c == "" else c)
+                    auto = (
+                        s.text("datapage.map.auto", column=used[role])
+                        if role in used
+                        else s.text("datapage.map.auto_none")
+                    )
+                    widgets.select(
+                        F[fkey],
+                        choices,
+                        s.lang,
+                        chosen,
+                        grid[i % 4],
+                        label=s.text(F[fkey].label_key) + (" *" if role in required else ""),
+                        format_func=lambda c, auto=auto: auto if c == "" else c,
+                    )
                 st.caption(s.text("datapage.map.required"))
     elif result is not None:
         with st.expander(s.text("datapage.map.title_used"), icon=":material/table_chart:"):
-            st.dataframe(pd.DataFrame({s.text("datapage.map.role"): [s.text(f"data.roles.{r}") if r in
-                                                                      data.ROLES + data.SUBSCRIPTION_ROLES else r
-                                                                      for r in result.mapping],
-                                       s.text("datapage.map.column"): list(result.mapping.values())}),
-                         hide_index=True, key="data_mapping_used", placeholder=fmt.NOT_DEFINED)
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        s.text("datapage.map.role"): [
+                            s.text(f"data.roles.{r}") if r in data.ROLES + data.SUBSCRIPTION_ROLES else r
+                            for r in result.mapping
+                        ],
+                        s.text("datapage.map.column"): list(result.mapping.values()),
+                    }
+                ),
+                hide_index=True,
+                key="data_mapping_used",
+                placeholder=fmt.NOT_DEFINED,
+            )
 
     if report is None:
         ui.halt()
@@ -120,8 +153,8 @@ with ui.guard():
     widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
     widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
     widgets.metric(cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits))
-    st.text(" · ".join(report.detected(s.lang)))          # plain text: a sheet name is the user's own text
-    for note in report.notes(s.lang):                     # quotes the file (lines, names, statuses): plain text
+    st.text(" · ".join(report.detected(s.lang)))  # plain text: a sheet name is the user's own text
+    for note in report.notes(s.lang):  # quotes the file (lines, names, statuses): plain text
         st.text(note)
     if up is not None and (report.status_column or len(report.currencies_found) > 1):
         with st.container(border=True):
@@ -129,16 +162,27 @@ with ui.guard():
                 found = list(report.statuses_found)
                 picked = [v for v in (dataset.paid_statuses() or report.paid_statuses) if v in found]
                 widget_key = f"data_paid_pick_{up.digest[:12]}"
-                st.multiselect(s.text("datapage.paid.label"), found, default=picked, key=widget_key,
-                               on_change=dataset.on_paid, args=(widget_key,), help=s.text("datapage.paid.help"))
+                st.multiselect(
+                    s.text("datapage.paid.label"),
+                    found,
+                    default=picked,
+                    key=widget_key,
+                    on_change=dataset.on_paid,
+                    args=(widget_key,),
+                    help=s.text("datapage.paid.help"),
+                )
             if len(report.currencies_found) > 1:
                 found = list(report.currencies_found)
-                widgets.select(F["data_currency"], found, s.lang,
-                               report.currency if report.currency in found else found[0])
+                widgets.select(
+                    F["data_currency"], found, s.lang, report.currency if report.currency in found else found[0]
+                )
 
     if report.dayfirst is not None:
-        how = "chosen" if state.get("data_dayfirst") != "auto" and up is not None else \
-            ("ambiguous" if report.date_ambiguous else "detected")
+        how = (
+            "chosen"
+            if state.get("data_dayfirst") != "auto" and up is not None
+            else ("ambiguous" if report.date_ambiguous else "detected")
+        )
         order = "day" if report.dayfirst else "month"
         st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
     if kind == "transactions" and report.returns_mode == "set_aside":
@@ -152,11 +196,22 @@ with ui.guard():
             key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
             with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
                 st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
-                st.dataframe(tables.set_aside_rows(entry.examples, s.lang), hide_index=True,
-                             key=f"data_examples_{entry.reason}", placeholder=fmt.NOT_DEFINED)
-        st.download_button(s.text("datapage.report.download"), safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
-                           file_name="set-aside-rows.csv", mime="text/csv", key="data_download_set_aside",
-                           on_click="ignore", icon=":material/download:", help=s.text("datapage.report.download_help"))
+                st.dataframe(
+                    tables.set_aside_rows(entry.examples, s.lang),
+                    hide_index=True,
+                    key=f"data_examples_{entry.reason}",
+                    placeholder=fmt.NOT_DEFINED,
+                )
+        st.download_button(
+            s.text("datapage.report.download"),
+            safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
+            file_name="set-aside-rows.csv",
+            mime="text/csv",
+            key="data_download_set_aside",
+            on_click="ignore",
+            icon=":material/download:",
+            help=s.text("datapage.report.download_help"),
+        )
     else:
         st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
 
@@ -166,15 +221,18 @@ with ui.guard():
     # --- Preview of the kept rows --------------------------------------------------------------------------
     table = result.table
     with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:"):
-        st.caption(s.text("datapage.preview.caption", shown=fmt.number(min(PREVIEW_ROWS, len(table)), 0, s.digits),
-                          total=fmt.number(len(table), 0, s.digits)))
+        st.caption(
+            s.text(
+                "datapage.preview.caption",
+                shown=fmt.number(min(PREVIEW_ROWS, len(table)), 0, s.digits),
+                total=fmt.number(len(table), 0, s.digits),
+            )
+        )
         st.dataframe(table.head(PREVIEW_ROWS), key="data_preview", placeholder=fmt.NOT_DEFINED)
-
 
     # --- What the data says about the calculator's inputs ----------------------------------------------------
     def interval(estimate, show) -> str:
         return s.text("datapage.derived.interval", low=show(estimate.low), high=show(estimate.high))
-
 
     st.subheader(s.text("datapage.derived.title"))
     if kind == "summary":
@@ -188,58 +246,105 @@ with ui.guard():
         except (clv.DataError, clv.InputError) as err:
             widgets.show_error(err, s.lang)
             ui.halt()
-        baseline = predict.data_baseline(derived.arpu.value, derived.monthly_churn.value,
-                                         derived.avg_order_value.value, derived.orders_per_year.value)
+        baseline = predict.data_baseline(
+            derived.arpu.value,
+            derived.monthly_churn.value,
+            derived.avg_order_value.value,
+            derived.orders_per_year.value,
+        )
         cards = st.columns(4)
-        shown = (("arpu", s.money), ("monthly_churn", lambda v: fmt.percent(v, 2, s.digits)),
-                 ("orders_per_year", lambda v: fmt.number(v, 2, s.digits)), ("avg_order_value", s.money))
+        shown = (
+            ("arpu", s.money),
+            ("monthly_churn", lambda v: fmt.percent(v, 2, s.digits)),
+            ("orders_per_year", lambda v: fmt.number(v, 2, s.digits)),
+            ("avg_order_value", s.money),
+        )
         for card, (name, show) in zip(cards, shown):
             estimate = getattr(derived, name)
-            widgets.metric(card, s.text(f"datapage.derived.{name}"), show(estimate.value),
-                           s.text(f"datapage.derived.{name}_help"))
+            widgets.metric(
+                card, s.text(f"datapage.derived.{name}"), show(estimate.value), s.text(f"datapage.derived.{name}_help")
+            )
             card.caption(interval(estimate, show))
-        st.markdown(s.text("cohorts.churn_method_inactivity", days=fmt.number(derived.inactivity_days, 0, s.digits)) + " "
-                    + s.text("datapage.derived.basis", customers=fmt.number(derived.customers, 0, s.digits),
-                             churned=fmt.number(derived.churned, 0, s.digits),
-                             months=fmt.number(derived.customer_months, 0, s.digits),
-                             date=derived.analysis_date))
-        if derived.churned == 0:                          # nobody inactive long enough: churn is not measured
-            st.warning(s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
-                       icon=":material/warning:")
+        st.markdown(
+            s.text("cohorts.churn_method_inactivity", days=fmt.number(derived.inactivity_days, 0, s.digits))
+            + " "
+            + s.text(
+                "datapage.derived.basis",
+                customers=fmt.number(derived.customers, 0, s.digits),
+                churned=fmt.number(derived.churned, 0, s.digits),
+                months=fmt.number(derived.customer_months, 0, s.digits),
+                date=derived.analysis_date,
+            )
+        )
+        if derived.churned == 0:  # nobody inactive long enough: churn is not measured
+            st.warning(
+                s.text("datapage.notes.no_churn", days=fmt.number(derived.inactivity_days, 0, s.digits)),
+                icon=":material/warning:",
+            )
         for name in derived.uncertain_fields:
             if name == "monthly_churn" and derived.churned == 0:
                 continue
             estimate = getattr(derived, name)
             show = dict(shown)[name]
-            st.warning(s.text("cohorts.uncertain", field=s.text(f"datapage.derived.{name}"), low=show(estimate.low),
-                              high=show(estimate.high)), icon=":material/warning:")
-    else:                                                 # subscriptions
+            st.warning(
+                s.text(
+                    "cohorts.uncertain",
+                    field=s.text(f"datapage.derived.{name}"),
+                    low=show(estimate.low),
+                    high=show(estimate.high),
+                ),
+                icon=":material/warning:",
+            )
+    else:  # subscriptions
         metrics = cache.on_data(data_key, "subscriptions", table)
         pooled = metrics.pooled
         logo, revenue_churn, arpu = pooled["logo_churn"], pooled["revenue_churn"], pooled["arpu"]
-        if logo is None:                                  # no subscriber was ever active in a whole month
+        if logo is None:  # no subscriber was ever active in a whole month
             st.warning(s.text("datapage.subs.no_active"), icon=":material/warning:")
             ui.halt()
         last = metrics.monthly.iloc[-1]
         baseline = predict.data_baseline(arpu, logo)
         cards = st.columns(4)
-        widgets.metric(cards[0], s.text("datapage.subs.mrr"), s.money(last["mrr_end"], 0),
-                       s.text("datapage.subs.mrr_help", month=str(metrics.monthly.index[-1])))
+        widgets.metric(
+            cards[0],
+            s.text("datapage.subs.mrr"),
+            s.money(last["mrr_end"], 0),
+            s.text("datapage.subs.mrr_help", month=str(metrics.monthly.index[-1])),
+        )
         widgets.metric(cards[1], s.text("datapage.subs.arpu"), s.money(arpu), s.text("datapage.subs.arpu_help"))
-        widgets.metric(cards[2], s.text("datapage.subs.logo_churn"), fmt.percent(logo, 2, s.digits),
-                       s.text("datapage.subs.logo_churn_help"))
-        widgets.metric(cards[3], s.text("datapage.subs.revenue_churn"), fmt.percent(revenue_churn, 2, s.digits),
-                       s.text("datapage.subs.revenue_churn_help"))
-        st.markdown(s.text("datapage.subs.method", months=fmt.number(pooled["months"], 0, s.digits),
-                           subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits)))
+        widgets.metric(
+            cards[2],
+            s.text("datapage.subs.logo_churn"),
+            fmt.percent(logo, 2, s.digits),
+            s.text("datapage.subs.logo_churn_help"),
+        )
+        widgets.metric(
+            cards[3],
+            s.text("datapage.subs.revenue_churn"),
+            fmt.percent(revenue_churn, 2, s.digits),
+            s.text("datapage.subs.revenue_churn_help"),
+        )
+        st.markdown(
+            s.text(
+                "datapage.subs.method",
+                months=fmt.number(pooled["months"], 0, s.digits),
+                subscriber_months=fmt.number(pooled["subscriber_months"], 0, s.digits),
+            )
+        )
         tab_mrr, tab_survival = st.tabs([s.text("datapage.subs.tab_mrr"), s.text("datapage.subs.tab_survival")])
         widgets.plot(tab_mrr, s, data_charts.mrr_chart(metrics, s.lang, s.currency), key="data_mrr_chart")
         widgets.plot(tab_survival, s, data_charts.survival_chart(metrics, s.lang), key="data_survival_chart")
 
     left, right = st.columns([1, 2], vertical_alignment="center")
-    left.button(s.text("datapage.derived.use"), key="data_use_baseline", type="primary", on_click=panels.use_as_baseline,
-                args=(inputs.calc_fields(baseline, baseline.fields), s.lang, s.currency), icon=":material/input:",
-                help=s.text("datapage.derived.use_help"))
+    left.button(
+        s.text("datapage.derived.use"),
+        key="data_use_baseline",
+        type="primary",
+        on_click=panels.use_as_baseline,
+        args=(inputs.calc_fields(baseline, baseline.fields), s.lang, s.currency),
+        icon=":material/input:",
+        help=s.text("datapage.derived.use_help"),
+    )
     with right:
         ui.page_link("app.py", s.text("datapage.derived.open_calculator"), ":material/calculate:")
     panels.baseline_note()

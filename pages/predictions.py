@@ -1,6 +1,5 @@
 """Predictions: each customer's future value from probabilistic models, checked on a holdout."""
 
-
 import pandas as pd
 import streamlit as st
 
@@ -15,18 +14,16 @@ from ui.fields import PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
 from ui.inputs import calc_assumptions, calc_fields
 
 F = {f.key: f for f in PREDICTIONS}
-DEFAULT_MARGIN = 0.8            # used only when the calculator's inputs are invalid (a message says so)
+DEFAULT_MARGIN = 0.8  # used only when the calculator's inputs are invalid (a message says so)
 
 with ui.guard():
     s = ui.page_setup("predictions")
     st.title(s.text("predict.title"))
     st.caption(s.text("predict.intro"))
 
-
     def _errors(err: Exception, label: str | None = None) -> str:
         """Our errors as one sentence in the page's language, shown literally (they may quote a file or typed text)."""
         return widgets.literal(err.message(s.lang, label=label) if label else err.message(s.lang))
-
 
     # ---- the data: an uploaded transaction log, else an uploaded summary, else the sample ----------------
     source = "summary" if dataset.is_sample("transactions") and not dataset.is_sample("summary") else "transactions"
@@ -38,8 +35,13 @@ with ui.guard():
     frame = loaded.table
     data_id = dataset.dataset_id(source)
     n_customers = predict.customer_count(frame, source)
-    caption_key = ("predict.page.data_summary" if source == "summary"
-                   else "predict.page.data_sample" if dataset.is_sample() else "predict.page.data_upload")
+    caption_key = (
+        "predict.page.data_summary"
+        if source == "summary"
+        else "predict.page.data_sample"
+        if dataset.is_sample()
+        else "predict.page.data_upload"
+    )
     st.caption(s.text(caption_key, customers=fmt.number(n_customers, 0, s.digits)))
 
     try:
@@ -51,8 +53,9 @@ with ui.guard():
 
     # Only the open tab runs (the other costs nothing). The open tab is not in the link: Streamlit's frontend
     # rewrites the URL after a tab click, so a link written in that run would lag one click behind.
-    tab_models, tab_contract = st.tabs([s.text("predict.page.tab_models"), s.text("predict.page.tab_contract")],
-                                       key="pred_tab_open", on_change="rerun")
+    tab_models, tab_contract = st.tabs(
+        [s.text("predict.page.tab_models"), s.text("predict.page.tab_contract")], key="pred_tab_open", on_change="rerun"
+    )
 
     # =====================================================================================================
     # Non-contractual: compare, fit, predict each customer
@@ -72,17 +75,25 @@ with ui.guard():
                     except ValueError:
                         wanted = None
                     if wanted is None or not low <= wanted <= high:
-                        st.toast(s.text("predict.page.bad_date", value=widgets.literal(stored), default=default_cal),
-                                 icon=":material/event_busy:")
+                        st.toast(
+                            s.text("predict.page.bad_date", value=widgets.literal(stored), default=default_cal),
+                            icon=":material/event_busy:",
+                        )
                         wanted = default_cal
                         state.put("pred_cal", "")
-                    picked = widgets.date(F["pred_cal"], s.lang, wanted.date(), low.date(), high.date(), c_cal,
-                                          default=default_cal.date())
+                    picked = widgets.date(
+                        F["pred_cal"], s.lang, wanted.date(), low.date(), high.date(), c_cal, default=default_cal.date()
+                    )
                     calibration_end = pd.Timestamp(picked)
                 horizon = int(widgets.number(F["pred_horizon"], s.lang, container=c_h))
                 annual_rate = F["pred_rate"].to_core(widgets.number(F["pred_rate"], s.lang, container=c_rate))
-                choice = widgets.choice(F["pred_model"], s.lang, container=c_model, widget="select",
-                                        option_key=lambda o: f"predict.fields.{o}")
+                choice = widgets.choice(
+                    F["pred_model"],
+                    s.lang,
+                    container=c_model,
+                    widget="select",
+                    option_key=lambda o: f"predict.fields.{o}",
+                )
                 st.markdown(s.text("predict.page.models_label"))
                 boxes = st.columns(len(PRED_MODELS) + 1)
                 for box, key in zip(boxes, PRED_MODELS):
@@ -99,35 +110,81 @@ with ui.guard():
                 else:
                     try:
                         with st.spinner(s.text("predict.page.fitting")):
-                            comparison = cache.prediction_comparison(data_id, str(calibration_end.date()), chosen, frame)
+                            comparison = cache.prediction_comparison(
+                                data_id, str(calibration_end.date()), chosen, frame
+                            )
                     except (clv.InputError, clv.DataError, clv.FitError) as err:
                         widgets.show_error(err, s.lang)
                 if comparison is not None:
-                    st.caption(s.text("predict.page.compare_caption", cal=comparison.calibration_end,
-                                      end=comparison.observation_end))
+                    st.caption(
+                        s.text(
+                            "predict.page.compare_caption",
+                            cal=comparison.calibration_end,
+                            end=comparison.observation_end,
+                        )
+                    )
                     for fit in comparison.fits:
                         if not fit.ok:
-                            st.warning(s.text("predict.page.compare_failed", model=s.text(f"models.names.{fit.key}"),
-                                              message=widgets.literal(fit.error(s.lang))), icon=":material/warning:")
+                            st.warning(
+                                s.text(
+                                    "predict.page.compare_failed",
+                                    model=s.text(f"models.names.{fit.key}"),
+                                    message=widgets.literal(fit.error(s.lang)),
+                                ),
+                                icon=":material/warning:",
+                            )
                     if comparison.ok_fits:
                         table = tables.model_comparison(comparison.table(s.lang), s.lang)
-                        places = {s.text(f"predict.columns.{c}"): d for c, d in (
-                            ("log_likelihood", 1), ("aic", 1), ("bic", 1), ("mae", 3), ("rmse", 3),
-                            ("holdout_predicted", 0), ("holdout_actual", 0))}
-                        widgets.grid(st, table, s, "pred_compare_table", hide_index=True, decimals=places,
-                                     column_config={c: st.column_config.NumberColumn(format=f"%,.{d}f")
-                                                    for c, d in places.items()})
+                        places = {
+                            s.text(f"predict.columns.{c}"): d
+                            for c, d in (
+                                ("log_likelihood", 1),
+                                ("aic", 1),
+                                ("bic", 1),
+                                ("mae", 3),
+                                ("rmse", 3),
+                                ("holdout_predicted", 0),
+                                ("holdout_actual", 0),
+                            )
+                        }
+                        widgets.grid(
+                            st,
+                            table,
+                            s,
+                            "pred_compare_table",
+                            hide_index=True,
+                            decimals=places,
+                            column_config={
+                                c: st.column_config.NumberColumn(format=f"%,.{d}f") for c, d in places.items()
+                            },
+                        )
                         st.caption(comparison.statistics_note(s.lang, s.digits))
-                        st.download_button(s.text("predict.page.compare_download"), safe_csv(table),
-                                           file_name="clv-model-comparison.csv", mime="text/csv", key="pred_compare_download",
-                                           on_click="ignore", icon=":material/download:")
+                        st.download_button(
+                            s.text("predict.page.compare_download"),
+                            safe_csv(table),
+                            file_name="clv-model-comparison.csv",
+                            mime="text/csv",
+                            key="pred_compare_download",
+                            on_click="ignore",
+                            icon=":material/download:",
+                        )
                         st.success(comparison.recommendation(s.lang, s.digits), icon=":material/verified:")
                         left, right = st.columns(2)
-                        widgets.plot(left, s, charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
-                                          key="pred_holdout_chart")
+                        widgets.plot(
+                            left,
+                            s,
+                            charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], s.lang),
+                            key="pred_holdout_chart",
+                        )
                         best_label = s.text(f"models.names.{comparison.tracking_model}")
-                        widgets.plot(right, s, charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks,
-                                                                      best_label, s.lang), key="pred_tracking_chart")
+                        widgets.plot(
+                            right,
+                            s,
+                            charts.cumulative_tracking(
+                                comparison.tracking, comparison.calibration_weeks, best_label, s.lang
+                            ),
+                            key="pred_tracking_chart",
+                        )
                         right.caption(comparison.tracking_note(s.lang))
 
             # ---- the model used for each customer's predictions, on the whole period ------------------------
@@ -145,22 +202,41 @@ with ui.guard():
                 st.subheader(s.text("predict.page.params_header"))
                 st.caption(s.text("predict.page.params_caption"))
                 # One under the other: side by side, a parameter table's last column was cut off in Arabic.
-                if customer_models.spend_error is not None:      # spend: each customer's own average instead
-                    st.warning(widgets.literal(customer_models.spend_error.message(s.lang)) + "\n\n"
-                               + s.text("predict.page.own_average_spend"), icon=":material/warning:")
-                fitted_models = [m for m in (customer_models.transaction_model, customer_models.spend_model)
-                                 if hasattr(m, "summary")]
+                if customer_models.spend_error is not None:  # spend: each customer's own average instead
+                    st.warning(
+                        widgets.literal(customer_models.spend_error.message(s.lang))
+                        + "\n\n"
+                        + s.text("predict.page.own_average_spend"),
+                        icon=":material/warning:",
+                    )
+                fitted_models = [
+                    m for m in (customer_models.transaction_model, customer_models.spend_model) if hasattr(m, "summary")
+                ]
                 for fitted in fitted_models:
                     with st.container():
                         st.markdown(f"**{s.text(f'models.names.{fitted.name}')}**")
                         summary = tables.model_parameters(fitted.summary(), s.lang)
-                        widgets.grid(st, summary, s, f"pred_params_{fitted.name}", hide_index=True, decimals=4,
-                                     column_config={s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
-                                                    for c in ("estimate", "se", "lower_95", "upper_95")})
-                        st.download_button(s.text("predict.page.params_download"), safe_csv(summary),
-                                           file_name=f"clv-parameters-{fitted.name}.csv", mime="text/csv",
-                                           key=f"pred_params_download_{fitted.name}", on_click="ignore",
-                                           icon=":material/download:")
+                        widgets.grid(
+                            st,
+                            summary,
+                            s,
+                            f"pred_params_{fitted.name}",
+                            hide_index=True,
+                            decimals=4,
+                            column_config={
+                                s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
+                                for c in ("estimate", "se", "lower_95", "upper_95")
+                            },
+                        )
+                        st.download_button(
+                            s.text("predict.page.params_download"),
+                            safe_csv(summary),
+                            file_name=f"clv-parameters-{fitted.name}.csv",
+                            mime="text/csv",
+                            key=f"pred_params_download_{fitted.name}",
+                            on_click="ignore",
+                            icon=":material/download:",
+                        )
                         for sentence in predict.readings(fitted, s.lang, s.currency, s.digits):
                             st.markdown(f"- {sentence}")
                         if isinstance(fitted, GammaGamma):
@@ -169,65 +245,119 @@ with ui.guard():
 
                 # ---- each customer ------------------------------------------------------------------------------
                 st.subheader(s.text("predict.page.customers_header"))
-                st.caption(s.text("predict.page.customers_caption", model=model_label, months=horizon,
-                                  rate=fmt.percent(annual_rate, 1, s.digits)))
+                st.caption(
+                    s.text(
+                        "predict.page.customers_caption",
+                        model=model_label,
+                        months=horizon,
+                        rate=fmt.percent(annual_rate, 1, s.digits),
+                    )
+                )
                 cards = st.columns(4)
-                widgets.metric(cards[0], s.text("predict.metrics.customers"), fmt.number(len(values.table), 0, s.digits))
+                widgets.metric(
+                    cards[0], s.text("predict.metrics.customers"), fmt.number(len(values.table), 0, s.digits)
+                )
                 widgets.metric(cards[1], s.text("predict.metrics.mean_clv"), s.money(values.mean_clv))
                 widgets.metric(cards[2], s.text("predict.metrics.total_clv"), s.money(values.total_clv, 0))
-                widgets.metric(cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits))
+                widgets.metric(
+                    cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits)
+                )
 
                 names = {code: rfm.segment_name(code, s.lang) for code in values.table["segment"].unique() if code}
                 shown = tables.customer_predictions(values.table, names, s.lang, s.currency)
-                labels = {"p_alive": s.text("predict.columns.p_alive"),
-                          "expected_purchases": s.text("predict.columns.expected_purchases"),
-                          "expected_spend": s.text("predict.columns.expected_spend", currency=s.currency),
-                          "predicted_clv": s.text("predict.columns.predicted_clv", currency=s.currency),
-                          "segment": s.text("predict.columns.segment")}
+                labels = {
+                    "p_alive": s.text("predict.columns.p_alive"),
+                    "expected_purchases": s.text("predict.columns.expected_purchases"),
+                    "expected_spend": s.text("predict.columns.expected_spend", currency=s.currency),
+                    "predicted_clv": s.text("predict.columns.predicted_clv", currency=s.currency),
+                    "segment": s.text("predict.columns.segment"),
+                }
                 query = widgets.text_input(F["pred_search"], s.lang).strip()
                 if query:
                     ids = shown[s.text("predict.columns.customer")].astype(str)
                     shown = shown[ids.str.contains(query, case=False, regex=False)]
-                st.caption(s.text("predict.page.shown", shown=fmt.number(len(shown), 0, s.digits),
-                                  total=fmt.number(len(values.table), 0, s.digits)))
-                widgets.grid(st, shown, s, "pred_customers_table", hide_index=True,
-                             decimals={labels["p_alive"]: 3},
-                             column_config={labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
-                                            labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
-                                            labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
-                                            labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f")})
+                st.caption(
+                    s.text(
+                        "predict.page.shown",
+                        shown=fmt.number(len(shown), 0, s.digits),
+                        total=fmt.number(len(values.table), 0, s.digits),
+                    )
+                )
+                widgets.grid(
+                    st,
+                    shown,
+                    s,
+                    "pred_customers_table",
+                    hide_index=True,
+                    decimals={labels["p_alive"]: 3},
+                    column_config={
+                        labels["p_alive"]: st.column_config.NumberColumn(format="%.3f"),
+                        labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
+                        labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
+                        labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f"),
+                    },
+                )
                 # the CSV is written when the button is clicked, not on every rerun
-                st.download_button(s.text("predict.page.download"), lambda table=shown: safe_csv(table),
-                                   file_name="clv-predictions.csv", mime="text/csv", key="pred_download",
-                                   on_click="ignore", icon=":material/download:")
+                st.download_button(
+                    s.text("predict.page.download"),
+                    lambda table=shown: safe_csv(table),
+                    file_name="clv-predictions.csv",
+                    mime="text/csv",
+                    key="pred_download",
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
 
                 # ---- charts ---------------------------------------------------------------------------------------
                 st.subheader(s.text("predict.page.charts_header"))
                 t_matrix, t_alive, t_hist, t_conc = st.tabs(
                     [s.text(f"predict.charts.tab_{k}") for k in ("matrix", "alive", "distribution", "concentration")],
-                    key="pred_chart_tab", on_change="rerun")
+                    key="pred_chart_tab",
+                    on_change="rerun",
+                )
                 if t_matrix.open or t_alive.open:
                     expected_matrix, alive_matrix = predict.frequency_recency_matrices(customer_models, horizon)
                 if t_matrix.open:
-                    widgets.plot(t_matrix, s, charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart")
+                    widgets.plot(
+                        t_matrix, s, charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_matrix_chart"
+                    )
                 if t_alive.open:
                     widgets.plot(t_alive, s, charts.p_alive(alive_matrix, s.lang), key="pred_alive_chart")
                 if t_hist.open:
-                    widgets.plot(t_hist, s, charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
-                                        key="pred_clv_chart")
+                    widgets.plot(
+                        t_hist,
+                        s,
+                        charts.clv_distribution(values.table["predicted_clv"], s.lang, s.currency),
+                        key="pred_clv_chart",
+                    )
                 if t_conc.open:
-                    widgets.plot(t_conc, s, charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
-                                        key="pred_concentration_chart")
+                    widgets.plot(
+                        t_conc,
+                        s,
+                        charts.value_concentration(values.table["predicted_clv"], s.lang, s.digits),
+                        key="pred_concentration_chart",
+                    )
 
                 # ---- formula against model, and the calculator baseline ---------------------------------------------
                 st.subheader(s.text("predict.page.formula_header"))
                 if source == "transactions":
-                    st.caption(s.text("predict.page.formula_caption", margin=fmt.percent(margin, 0, s.digits), months=horizon,
-                                      rate=fmt.percent(annual_rate, 1, s.digits)))
+                    st.caption(
+                        s.text(
+                            "predict.page.formula_caption",
+                            margin=fmt.percent(margin, 0, s.digits),
+                            months=horizon,
+                            rate=fmt.percent(annual_rate, 1, s.digits),
+                        )
+                    )
                     try:
-                        versus = predict.formula_against_model(frame, values, margin, calc.cac if calc else 0.0,
-                                                               analysis_date=predict.last_day(frame),
-                                                               inactivity_days=int(state.get("data_inactive_days")))
+                        versus = predict.formula_against_model(
+                            frame,
+                            values,
+                            margin,
+                            calc.cac if calc else 0.0,
+                            analysis_date=predict.last_day(frame),
+                            inactivity_days=int(state.get("data_inactive_days")),
+                        )
                     except (clv.InputError, clv.DataError) as err:
                         widgets.show_error(err, s.lang)
                     else:
@@ -241,14 +371,26 @@ with ui.guard():
                 # customer acquired today (not the mean remaining value of customers already on the books).
                 newcomer = predict.new_customer_baseline(customer_models, horizon, annual_rate)
                 baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
-                st.button(s.text("predict.page.baseline"), key="pred_baseline", on_click=panels.use_as_baseline,
-                          args=(baseline, s.lang, s.currency),
-                          icon=":material/move_up:", type="primary")
-                st.caption(s.md("predict.page.baseline_help", months=fmt.number(horizon, 0, s.digits),
-                                revenue=s.money(newcomer.revenue), spend=s.money(newcomer.mean_spend),
-                                repeat=fmt.number(newcomer.repeat_purchases, 2, s.digits),
-                                arpu=s.money(baseline["calc_arpu"]), churn=fmt.number(baseline["calc_churn"], 2, s.digits),
-                                rate=fmt.number(baseline["calc_discount"], 1, s.digits)))
+                st.button(
+                    s.text("predict.page.baseline"),
+                    key="pred_baseline",
+                    on_click=panels.use_as_baseline,
+                    args=(baseline, s.lang, s.currency),
+                    icon=":material/move_up:",
+                    type="primary",
+                )
+                st.caption(
+                    s.md(
+                        "predict.page.baseline_help",
+                        months=fmt.number(horizon, 0, s.digits),
+                        revenue=s.money(newcomer.revenue),
+                        spend=s.money(newcomer.mean_spend),
+                        repeat=fmt.number(newcomer.repeat_purchases, 2, s.digits),
+                        arpu=s.money(baseline["calc_arpu"]),
+                        churn=fmt.number(baseline["calc_churn"], 2, s.digits),
+                        rate=fmt.number(baseline["calc_discount"], 1, s.digits),
+                    )
+                )
                 panels.baseline_note()
 
     # =====================================================================================================
@@ -266,8 +408,9 @@ with ui.guard():
             if where == PRED_TYPED:
                 with left:
                     typed = widgets.text_input(F["pred_counts"], s.lang)
-                period = widgets.choice(F["pred_period"], s.lang,
-                                        option_key=lambda o: f"predict.page.contract_period_{o}")
+                period = widgets.choice(
+                    F["pred_period"], s.lang, option_key=lambda o: f"predict.page.contract_period_{o}"
+                )
                 if typed.strip():
                     try:
                         cohort_counts = [predict.parse_counts(typed)]
@@ -280,9 +423,17 @@ with ui.guard():
                 try:
                     subs = dataset.current("subscriptions").table
                     cohort_counts = cache.subscription_cohorts(dataset.dataset_id("subscriptions"), subs)
-                    left.caption(s.text("predict.page.contract_data_caption", cohorts=len(cohort_counts),
-                                        which=s.text("predict.page.contract_data_sample" if dataset.is_sample("subscriptions")
-                                                     else "predict.page.contract_data_upload")))
+                    left.caption(
+                        s.text(
+                            "predict.page.contract_data_caption",
+                            cohorts=len(cohort_counts),
+                            which=s.text(
+                                "predict.page.contract_data_sample"
+                                if dataset.is_sample("subscriptions")
+                                else "predict.page.contract_data_upload"
+                            ),
+                        )
+                    )
                 except clv.DataError as err:
                     widgets.show_error(err, s.lang)
             if cohort_counts:
@@ -292,13 +443,26 @@ with ui.guard():
                 except (clv.InputError, clv.FitError) as err:
                     widgets.show_error(err, s.lang)
                 else:
-                    st.caption(s.text("predict.page.contract_caption", margin=fmt.percent(margin, 0, s.digits),
-                                      rate=fmt.percent(annual, 1, s.digits), per_period=fmt.percent(per_period, 2, s.digits)))
+                    st.caption(
+                        s.text(
+                            "predict.page.contract_caption",
+                            margin=fmt.percent(margin, 0, s.digits),
+                            rate=fmt.percent(annual, 1, s.digits),
+                            per_period=fmt.percent(per_period, 2, s.digits),
+                        )
+                    )
                     cards = st.columns(4)
-                    widgets.metric(cards[0], s.text("predict.metrics.alpha"), fmt.number(result.model.params["alpha"], 3, s.digits))
-                    widgets.metric(cards[1], s.text("predict.metrics.beta"), fmt.number(result.model.params["beta"], 3, s.digits))
-                    widgets.metric(cards[2], s.text("predict.metrics.del"),
-                                   fmt.number(result.discounted_expected_lifetime, 2, s.digits))
+                    widgets.metric(
+                        cards[0], s.text("predict.metrics.alpha"), fmt.number(result.model.params["alpha"], 3, s.digits)
+                    )
+                    widgets.metric(
+                        cards[1], s.text("predict.metrics.beta"), fmt.number(result.model.params["beta"], 3, s.digits)
+                    )
+                    widgets.metric(
+                        cards[2],
+                        s.text("predict.metrics.del"),
+                        fmt.number(result.discounted_expected_lifetime, 2, s.digits),
+                    )
                     widgets.metric(cards[3], s.text("predict.metrics.ltv"), s.money(result.ltv))
                     for sentence in predict.readings(result.model, s.lang, s.currency, s.digits):
                         st.markdown(f"- {sentence}")

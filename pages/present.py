@@ -10,8 +10,8 @@ from clv.report import scenario_report
 from ui import scenarios as slots
 from ui import state, widgets
 
-PROJECTOR_FONT = 20          # chart text size for a projector
-PER_ROW = 3                  # scenario cards a row
+PROJECTOR_FONT = 20  # chart text size for a projector
+PER_ROW = 3  # scenario cards a row
 
 with ui.guard():
     s = ui.page_setup("present", presenting=True)
@@ -26,9 +26,14 @@ with ui.guard():
     cards = [slots.check(c, baseline) for c in cards]
     campaigns = [c.campaign for c in cards if c.campaign is not None]
     if ui.workshop.is_revealed(("calc", repr(baseline)), ("present", repr((baseline, campaigns)))):
-        st.markdown(s.md("present.baseline", ltv=s.money(base_result.ltv, 0),
-                         ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
-                         payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits)))
+        st.markdown(
+            s.md(
+                "present.baseline",
+                ltv=s.money(base_result.ltv, 0),
+                ratio=fmt.ratio(base_result.ltv_to_cac, 1, s.digits),
+                payback=fmt.number(base_result.payback_months_churn_adjusted, 1, s.digits),
+            )
+        )
     if not campaigns:
         st.info(s.text("present.empty"), icon=":material/slideshow:")
         ui.page_link("pages/scenarios.py", s.text("nav.scenarios"), ":material/campaign:")
@@ -37,15 +42,19 @@ with ui.guard():
     results, combined_error = slots.evaluate(baseline, [c for c in cards if c.campaign is not None], s.lang)
     for card in cards:
         if card.error is not None:
-            st.error(widgets.literal(f"{card.name}: {slots.error_text(card.error, s.lang, s.digits)}"),
-                     icon=":material/error:")
+            st.error(
+                widgets.literal(f"{card.name}: {slots.error_text(card.error, s.lang, s.digits)}"),
+                icon=":material/error:",
+            )
     if combined_error is not None:
-        st.error(widgets.literal(slots.error_text(combined_error, s.lang, s.digits, combined=True)), icon=":material/error:")
+        st.error(
+            widgets.literal(slots.error_text(combined_error, s.lang, s.digits, combined=True)), icon=":material/error:"
+        )
 
     if ui.workshop.revealed("present", repr((baseline, campaigns)), s.lang):
-        items = list(results.items())        # at most three cards a row: six campaigns fit a 1280 px projector
+        items = list(results.items())  # at most three cards a row: six campaigns fit a 1280 px projector
         per_row = min(len(items), PER_ROW)
-        cells = [cell for start in range(0, len(items), per_row) for cell in st.columns(per_row)][:len(items)]
+        cells = [cell for start in range(0, len(items), per_row) for cell in st.columns(per_row)][: len(items)]
         for column, (name, r) in zip(cells, items):
             with column.container(border=True):
                 st.subheader(widgets.literal(name))
@@ -54,21 +63,36 @@ with ui.guard():
                 st.metric(s.text("scenarios.page.metric.roi"), fmt.times(r.roi, 1, s.digits))
         for card in cards:
             if card.campaign is not None:
-                st.markdown("- " + widgets.literal(scenarios.describe(results[card.campaign.name], card.campaign, s.lang,
-                                                                      s.currency, s.digits)))
+                st.markdown(
+                    "- "
+                    + widgets.literal(
+                        scenarios.describe(results[card.campaign.name], card.campaign, s.lang, s.currency, s.digits)
+                    )
+                )
         combined = list(results.values())[-1]
         left, right = st.columns(2)
-        for where, fig, key in ((left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),
-                                (right, scenario_charts.waterfall(combined, s.lang, s.currency), "present_waterfall")):
-            fig.update_layout(font={"size": PROJECTOR_FONT}, legend_font_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT + 4,
-                              height=560)
+        for where, fig, key in (
+            (left, scenario_charts.value_bars(results, s.lang, s.currency), "present_bars"),
+            (right, scenario_charts.waterfall(combined, s.lang, s.currency), "present_waterfall"),
+        ):
+            fig.update_layout(
+                font={"size": PROJECTOR_FONT},
+                legend_font_size=PROJECTOR_FONT,
+                title_font_size=PROJECTOR_FONT + 4,
+                height=560,
+            )
             fig.update_xaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
             fig.update_yaxes(tickfont_size=PROJECTOR_FONT, title_font_size=PROJECTOR_FONT)
             widgets.plot(where, s, fig, key=key)
-        st.download_button(s.text("report.download"),
-                           lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort"),
-                                                   digits=s.digits).encode(),
-                           file_name="clv-report.html", mime="text/html", key="present_report", on_click="ignore",
-                           icon=":material/description:", help=s.text("report.download_help"))
+        st.download_button(
+            s.text("report.download"),
+            lambda: scenario_report(results, s.lang, s.currency, state.get("sc_cohort"), digits=s.digits).encode(),
+            file_name="clv-report.html",
+            mime="text/html",
+            key="present_report",
+            on_click="ignore",
+            icon=":material/description:",
+            help=s.text("report.download_help"),
+        )
 
     state.write_url()

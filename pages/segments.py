@@ -14,8 +14,7 @@ from ui import cache, dataset, state, widgets
 from ui.fields import SEGMENTS_PAGE
 
 KIND = "transactions"
-COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 160, 450   # cohort heatmaps: a readable row per cohort
-
+COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 160, 450  # cohort heatmaps: a readable row per cohort
 
 
 with ui.guard():
@@ -38,7 +37,7 @@ with ui.guard():
     else:
         with st.container(border=True):
             st.markdown(s.text("segpage.in_use_upload"))
-            st.text(up.name)                                   # the user's file name: plain text only
+            st.text(up.name)  # the user's file name: plain text only
     ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
 
     key = dataset.dataset_id(KIND)
@@ -50,12 +49,24 @@ with ui.guard():
     # --- RFM ---------------------------------------------------------------------------------------------
     st.header(s.text("segpage.rfm_title"))
     cards = st.columns(4)
-    widgets.metric(cards[0], s.text("segpage.metric.customers"), fmt.number(len(scores), 0, s.digits),
-                   s.text("segpage.metric.customers_help"))
-    widgets.metric(cards[1], s.text("segpage.metric.segments"), fmt.number(len(segments), 0, s.digits),
-                   s.text("segpage.metric.segments_help"))
-    widgets.metric(cards[2], s.text("segpage.metric.revenue"), s.money(float(scores["revenue"].sum()), 0),
-                   s.text("segpage.metric.revenue_help"))
+    widgets.metric(
+        cards[0],
+        s.text("segpage.metric.customers"),
+        fmt.number(len(scores), 0, s.digits),
+        s.text("segpage.metric.customers_help"),
+    )
+    widgets.metric(
+        cards[1],
+        s.text("segpage.metric.segments"),
+        fmt.number(len(segments), 0, s.digits),
+        s.text("segpage.metric.segments_help"),
+    )
+    widgets.metric(
+        cards[2],
+        s.text("segpage.metric.revenue"),
+        s.money(float(scores["revenue"].sum()), 0),
+        s.text("segpage.metric.revenue_help"),
+    )
     widgets.metric(cards[3], s.text("segpage.metric.as_of"), s.date(end), s.text("segpage.metric.as_of_help"))
 
     with st.expander(s.text("segpage.rules.title"), icon=":material/rule:"):
@@ -64,26 +75,47 @@ with ui.guard():
         st.markdown(s.text("segpage.rules.segments"))
         r_scores, fm_scores = np.arange(rfm.SCORE_LEVELS, 0, -1), np.arange(1, rfm.SCORE_LEVELS + 1)
         grid = rfm.segment_of(np.repeat(r_scores, fm_scores.size), np.tile(fm_scores, r_scores.size))
-        st.dataframe(pd.DataFrame([[rfm.segment_name(c, s.lang) for c in row] for row in grid.reshape(r_scores.size, -1)],
-                                  index=pd.Index([f"R {r}" for r in r_scores], name=s.text("segpage.rules.r")),
-                                  columns=[f"FM {fm}" for fm in fm_scores]), key="seg_rules_grid",
-                     placeholder=fmt.NOT_DEFINED)
+        st.dataframe(
+            pd.DataFrame(
+                [[rfm.segment_name(c, s.lang) for c in row] for row in grid.reshape(r_scores.size, -1)],
+                index=pd.Index([f"R {r}" for r in r_scores], name=s.text("segpage.rules.r")),
+                columns=[f"FM {fm}" for fm in fm_scores],
+            ),
+            key="seg_rules_grid",
+            placeholder=fmt.NOT_DEFINED,
+        )
 
-    labels = {c: s.text(f"segpage.table.{c}") for c in ("name", "customers", "share", "revenue", "revenue_share",
-                                                          "R", "F", "M", "action")}
+    labels = {
+        c: s.text(f"segpage.table.{c}")
+        for c in ("name", "customers", "share", "revenue", "revenue_share", "R", "F", "M", "action")
+    }
     shown = tables.segment_summary(segments, s.lang)
     # A wrapping table: the suggested actions are sentences (a grid cut them off, in Arabic at their start).
-    st.table(widgets.formatted_table(shown, s, money=(labels["revenue"],), money_decimals=0,
-                                     percent=(labels["share"], labels["revenue_share"]), counts=(labels["customers"],)),
-             hide_index=True)
+    st.table(
+        widgets.formatted_table(
+            shown,
+            s,
+            money=(labels["revenue"],),
+            money_decimals=0,
+            percent=(labels["share"], labels["revenue_share"]),
+            counts=(labels["customers"],),
+        ),
+        hide_index=True,
+    )
     st.caption(s.text("segpage.table.caption"))
-    st.download_button(s.text("segpage.table.download"), safe_csv(shown), file_name="rfm-segments.csv", mime="text/csv",
-                       key="seg_table_download", on_click="ignore", icon=":material/download:")
+    st.download_button(
+        s.text("segpage.table.download"),
+        safe_csv(shown),
+        file_name="rfm-segments.csv",
+        mime="text/csv",
+        key="seg_table_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
     tab_treemap, tab_heatmap = st.tabs([s.text("segpage.tab.treemap"), s.text("segpage.tab.heatmap")])
     widgets.plot(tab_treemap, s, data_charts.rfm_treemap(segments, s.lang), key="seg_treemap")
     widgets.plot(tab_heatmap, s, data_charts.rf_heatmap(scores, s.lang), key="seg_heatmap")
-
 
     @st.fragment
     @ui.guard()
@@ -96,19 +128,39 @@ with ui.guard():
         if members.empty:
             st.info(s.text("segpage.customers.empty"), icon=":material/group_off:")
         else:
-            st.markdown(s.text("segpage.customers.count", count=fmt.number(len(members), 0, s.digits),
-                               share=fmt.percent(len(members) / len(scores), 1, s.digits)))
+            st.markdown(
+                s.text(
+                    "segpage.customers.count",
+                    count=fmt.number(len(members), 0, s.digits),
+                    share=fmt.percent(len(members) / len(scores), 1, s.digits),
+                )
+            )
             columns = {c: s.text(f"segpage.customers.{c}") for c in tables.CUSTOMER_COLUMNS}
             listed = tables.segment_customers(members, s.lang)
-            widgets.grid(st, listed, s, "seg_customers", money=(columns["revenue"],), decimals=0, column_config={
-                columns["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.2f"),
-                columns["first_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
-                columns["last_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD")})
-            st.download_button(s.text("segpage.customers.download"), safe_csv(listed, index=True),
-                               file_name=f"segment-{chosen}.csv", mime="text/csv", key="seg_download", on_click="ignore",
-                               icon=":material/download:", help=s.text("segpage.customers.download_help"))
+            widgets.grid(
+                st,
+                listed,
+                s,
+                "seg_customers",
+                money=(columns["revenue"],),
+                decimals=0,
+                column_config={
+                    columns["revenue"]: st.column_config.NumberColumn(format=f"{s.currency} %,.2f"),
+                    columns["first_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                    columns["last_purchase"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
+                },
+            )
+            st.download_button(
+                s.text("segpage.customers.download"),
+                safe_csv(listed, index=True),
+                file_name=f"segment-{chosen}.csv",
+                mime="text/csv",
+                key="seg_download",
+                on_click="ignore",
+                icon=":material/download:",
+                help=s.text("segpage.customers.download_help"),
+            )
         state.write_url()
-
 
     customer_list()
 
@@ -118,23 +170,48 @@ with ui.guard():
     cohort_tables = cache.on_data(key, "cohorts", tx)
     heatmap_height = max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * len(cohort_tables.sizes))
     trend = cache.on_data(key, "orders", tx)
-    tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs([
-        s.text("segpage.tab.retention"), s.text("segpage.tab.revenue_retention"), s.text("segpage.tab.cumulative"),
-        s.text("segpage.tab.aov")])
-    widgets.plot(tab_retention, s, data_charts.retention_heatmap(cohort_tables, s.lang), key="seg_retention", height=heatmap_height)
+    tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs(
+        [
+            s.text("segpage.tab.retention"),
+            s.text("segpage.tab.revenue_retention"),
+            s.text("segpage.tab.cumulative"),
+            s.text("segpage.tab.aov"),
+        ]
+    )
+    widgets.plot(
+        tab_retention,
+        s,
+        data_charts.retention_heatmap(cohort_tables, s.lang),
+        key="seg_retention",
+        height=heatmap_height,
+    )
     tab_retention.caption(s.text("segpage.notes.retention"))
-    widgets.plot(tab_revenue, s, data_charts.revenue_retention_heatmap(cohort_tables, s.lang), key="seg_revenue_retention",
-                             height=heatmap_height)
+    widgets.plot(
+        tab_revenue,
+        s,
+        data_charts.revenue_retention_heatmap(cohort_tables, s.lang),
+        key="seg_revenue_retention",
+        height=heatmap_height,
+    )
     tab_revenue.caption(s.text("segpage.notes.revenue_retention"))
-    widgets.plot(tab_cumulative, s, data_charts.cumulative_revenue_chart(cohort_tables, s.lang, s.currency),
-                                key="seg_cumulative")
+    widgets.plot(
+        tab_cumulative, s, data_charts.cumulative_revenue_chart(cohort_tables, s.lang, s.currency), key="seg_cumulative"
+    )
     tab_cumulative.caption(s.text("segpage.notes.cumulative"))
-    for tab, matrix in ((tab_retention, "retention"), (tab_revenue, "revenue_retention"),
-                        (tab_cumulative, "cumulative_revenue_per_customer")):
-        tab.download_button(s.text("segpage.table.cohort_download"),
-                            safe_csv(tables.cohort_matrix(cohort_tables, matrix, s.lang)), file_name=f"cohort-{matrix}.csv",
-                            mime="text/csv", key=f"seg_cohort_download_{matrix}", on_click="ignore",
-                            icon=":material/download:")
+    for tab, matrix in (
+        (tab_retention, "retention"),
+        (tab_revenue, "revenue_retention"),
+        (tab_cumulative, "cumulative_revenue_per_customer"),
+    ):
+        tab.download_button(
+            s.text("segpage.table.cohort_download"),
+            safe_csv(tables.cohort_matrix(cohort_tables, matrix, s.lang)),
+            file_name=f"cohort-{matrix}.csv",
+            mime="text/csv",
+            key=f"seg_cohort_download_{matrix}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
     widgets.plot(tab_aov, s, data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
     tab_aov.caption(s.text("segpage.notes.aov"))
 

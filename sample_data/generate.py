@@ -26,7 +26,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 SEED = 2024
 START = pd.Timestamp("2024-01-01")
-END = pd.Timestamp("2025-12-31")            # observation end (inclusive)
+END = pd.Timestamp("2025-12-31")  # observation end (inclusive)
 N_CUSTOMERS = 10_000
 N_SUBSCRIPTIONS = 10_000
 
@@ -38,16 +38,16 @@ BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
 GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
 # Seasonality: acquisition weight per calendar month (Jan..Dec), mean 1; yearly growth factor
 ACQUISITION_MONTH_WEIGHT = np.array([1.0, 0.8, 0.9, 0.9, 1.0, 0.9, 0.85, 0.9, 1.0, 1.1, 1.4, 1.6])
-ACQUISITION_GROWTH = 1.25                   # 2025 acquires 25% more per month than 2024
+ACQUISITION_GROWTH = 1.25  # 2025 acquires 25% more per month than 2024
 PRODUCTS = ("Apparel", "Shoes", "Accessories", "Home", "Beauty")
 PRODUCT_WEIGHTS = (0.32, 0.2, 0.18, 0.17, 0.13)
 CHANNELS = ("web", "app", "marketplace", "store")
 CHANNEL_WEIGHTS = (0.45, 0.3, 0.15, 0.1)
 
 # Shifted-beta-geometric churn (Fader & Hardie 2007): theta ~ Beta(alpha, beta), monthly.
-SBG = {"alpha": 0.9, "beta": 4.5}           # mean monthly churn 0.9 / 5.4 = 16.7% in month 1, falling later
+SBG = {"alpha": 0.9, "beta": 4.5}  # mean monthly churn 0.9 / 5.4 = 16.7% in month 1, falling later
 PLANS = ("Basic", "Pro", "Business")
-PLAN_PRICES = (19.0, 49.0, 99.0)           # monthly amount, currency
+PLAN_PRICES = (19.0, 49.0, 99.0)  # monthly amount, currency
 PLAN_WEIGHTS = (0.55, 0.35, 0.10)
 
 
@@ -63,7 +63,7 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
     rng = np.random.default_rng(seed)
     total_days = (END - START).days
     first = _acquisition_days(rng, n_customers)
-    lam = rng.gamma(BGNBD["r"], 1.0 / BGNBD["alpha"], n_customers)          # purchases per day
+    lam = rng.gamma(BGNBD["r"], 1.0 / BGNBD["alpha"], n_customers)  # purchases per day
     p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n_customers)
     nu = rng.gamma(GAMMA_GAMMA["q"], 1.0 / GAMMA_GAMMA["gamma"], n_customers)
     # Exponential gaps (days) rounded to whole days, at least one: a daily summary then sees every
@@ -79,7 +79,7 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
         idx = idx[bought]
         who.append(idx)
         when.append(day[idx].copy())
-        alive[idx[rng.random(idx.size) < p_drop[idx]]] = False           # dropout after a repeat purchase
+        alive[idx[rng.random(idx.size) < p_drop[idx]]] = False  # dropout after a repeat purchase
     cust = np.concatenate(who)
     day = np.concatenate(when)
     order = np.lexsort((day, cust))
@@ -90,15 +90,21 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
     by_date = np.argsort(day, kind="stable")
     order_no = np.empty(n, dtype=np.int64)
     order_no[by_date] = np.arange(1, n + 1)
-    return pd.DataFrame({
-        "customer_id": np.char.add("C", np.char.zfill((cust + 1).astype(str), 5)),
-        "order_id": np.char.add("O", np.char.zfill(order_no.astype(str), 6)),
-        "date": date,
-        "amount": amount,
-        "quantity": 1 + rng.poisson(0.4, n),
-        "product": np.asarray(PRODUCTS)[rng.choice(len(PRODUCTS), n, p=PRODUCT_WEIGHTS)],
-        "channel": np.asarray(CHANNELS)[rng.choice(len(CHANNELS), n, p=CHANNEL_WEIGHTS)],
-    }).iloc[by_date].reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "customer_id": np.char.add("C", np.char.zfill((cust + 1).astype(str), 5)),
+                "order_id": np.char.add("O", np.char.zfill(order_no.astype(str), 6)),
+                "date": date,
+                "amount": amount,
+                "quantity": 1 + rng.poisson(0.4, n),
+                "product": np.asarray(PRODUCTS)[rng.choice(len(PRODUCTS), n, p=PRODUCT_WEIGHTS)],
+                "channel": np.asarray(CHANNELS)[rng.choice(len(CHANNELS), n, p=CHANNEL_WEIGHTS)],
+            }
+        )
+        .iloc[by_date]
+        .reset_index(drop=True)
+    )
 
 
 def subscriptions(seed: int = SEED + 1, n: int = N_SUBSCRIPTIONS) -> pd.DataFrame:
@@ -107,28 +113,32 @@ def subscriptions(seed: int = SEED + 1, n: int = N_SUBSCRIPTIONS) -> pd.DataFram
     start_day = _acquisition_days(rng, n)
     start = START + pd.to_timedelta(start_day, unit="D")
     theta = rng.beta(SBG["alpha"], SBG["beta"], n)
-    months_paid = rng.geometric(theta)                                  # 1, 2, ... paid months
+    months_paid = rng.geometric(theta)  # 1, 2, ... paid months
     end = pd.DatetimeIndex([s + pd.DateOffset(months=int(m)) for s, m in zip(start, months_paid)])
     cancelled = end <= END
     plan = rng.choice(len(PLANS), n, p=PLAN_WEIGHTS)
-    return pd.DataFrame({
-        "customer_id": np.char.add("S", np.char.zfill(np.arange(1, n + 1).astype(str), 5)),
-        "plan": np.asarray(PLANS)[plan],
-        "start_date": start.strftime("%Y-%m-%d"),
-        "end_date": np.where(cancelled, end.strftime("%Y-%m-%d"), ""),
-        "monthly_amount": np.asarray(PLAN_PRICES)[plan],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": np.char.add("S", np.char.zfill(np.arange(1, n + 1).astype(str), 5)),
+            "plan": np.asarray(PLANS)[plan],
+            "start_date": start.strftime("%Y-%m-%d"),
+            "end_date": np.where(cancelled, end.strftime("%Y-%m-%d"), ""),
+            "monthly_amount": np.asarray(PLAN_PRICES)[plan],
+        }
+    )
 
 
 def summary_example() -> pd.DataFrame:
     """A tiny per-customer summary (the form of ``clv.data.read_summary``), in days."""
-    return pd.DataFrame({
-        "customer_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"],
-        "frequency": [0, 1, 3, 6, 2, 0, 12, 4],
-        "recency": [0, 40, 200, 310, 95, 0, 520, 150],
-        "T": [30, 120, 365, 330, 400, 15, 600, 410],
-        "monetary_value": [0.0, 35.5, 62.1, 48.0, 120.75, 0.0, 55.2, 80.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"],
+            "frequency": [0, 1, 3, 6, 2, 0, 12, 4],
+            "recency": [0, 40, 200, 310, 95, 0, 520, 150],
+            "T": [30, 120, 365, 330, 400, 15, 600, 410],
+            "monetary_value": [0.0, 35.5, 62.1, 48.0, 120.75, 0.0, 55.2, 80.0],
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,7 +33,9 @@ def _fresh_streamlit_caches():
 # so a red CI always means a change broke something (a new counterexample found locally gets a test).
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
-_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)  # speed is benchmarked, not timed
+_hypothesis_settings.register_profile(
+    "ci", derandomize=True, print_blob=True, deadline=None
+)  # speed is benchmarked, not timed
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
 

@@ -25,7 +25,7 @@ from clv.models import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD
 HERE = Path(__file__).resolve().parent / "data" / "robustness"
 CDNOW = Path(__file__).resolve().parent / "data" / "cdnow_customers_summary_with_transactions.csv"
 MODELS = {"bgnbd": BetaGeo, "mbgnbd": ModifiedBetaGeo, "pareto": ParetoNBD, "gamma_gamma": GammaGamma}
-FIT_SECONDS = 30.0                 # the bound on one fit (the suite fails a fit that takes longer)
+FIT_SECONDS = 30.0  # the bound on one fit (the suite fails a fit that takes longer)
 
 
 class OutOfTime(Exception):
@@ -36,10 +36,10 @@ class OutOfTime(Exception):
 class Outcome:
     key: str
     seconds: float
-    log_likelihood: float | None          # our fit's
-    at_lifetimes: float | None            # our likelihood at lifetimes' parameters (None: lifetimes gave none)
-    lifetimes: str                        # lifetimes' outcome ("fit", or why not)
-    error: str | None                     # our FitError's message
+    log_likelihood: float | None  # our fit's
+    at_lifetimes: float | None  # our likelihood at lifetimes' parameters (None: lifetimes gave none)
+    lifetimes: str  # lifetimes' outcome ("fit", or why not)
+    error: str | None  # our FitError's message
     error_key: str | None
 
 

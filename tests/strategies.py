@@ -13,6 +13,7 @@ cac = hs.floats(0.0, 50_000.0)
 annual_discount = hs.floats(0.0, 0.5)
 horizon = hs.integers(1, 600)
 
+
 # --- customer summaries for clv.models (frequency x, recency t_x, T; weeks) ---
 @hs.composite
 def rfm_history(draw, max_frequency=60, max_T=100.0):
@@ -21,6 +22,7 @@ def rfm_history(draw, max_frequency=60, max_T=100.0):
     x = draw(hs.integers(0, max_frequency))
     tx = 0.0 if x == 0 else draw(hs.floats(0.0, 1.0)) * big_t
     return float(x), tx, big_t
+
 
 # --- transaction logs for clv.data / clv.rfm / clv.cohorts (customer_id, date, amount) ---
 @hs.composite
@@ -34,16 +36,20 @@ def transaction_logs(draw, max_rows=40, max_customers=6, max_days=120, allow_ret
     customers = draw(hs.lists(hs.integers(0, max_customers - 1), min_size=n, max_size=n))
     days = draw(hs.lists(hs.integers(0, max_days), min_size=n, max_size=n))
     cents = draw(hs.lists(hs.integers(1, 50_000), min_size=n, max_size=n))
-    signs = draw(hs.lists(hs.sampled_from([1, 1, 1, 1, 1, -1]) if allow_returns else hs.just(1),
-                          min_size=n, max_size=n))
-    return pd.DataFrame({
-        "customer_id": [f"C{c}" for c in customers],
-        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
-        "amount": [s * c / 100 for s, c in zip(signs, cents)],
-    })
+    signs = draw(
+        hs.lists(hs.sampled_from([1, 1, 1, 1, 1, -1]) if allow_returns else hs.just(1), min_size=n, max_size=n)
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{c}" for c in customers],
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
+            "amount": [s * c / 100 for s, c in zip(signs, cents)],
+        }
+    )
+
 
 # --- campaign what-ifs (clv.scenarios): baselines and campaigns that keep the total margin in 0..1 ---
-scenario_margin = hs.floats(0.2, 0.8)          # baseline margin with room for +-0.05 points per campaign
+scenario_margin = hs.floats(0.2, 0.8)  # baseline margin with room for +-0.05 points per campaign
 scenario_churn = hs.floats(0.005, 0.5)
 campaign_reach = hs.floats(0.0, 1.0)
 campaign_lift = hs.floats(-0.5, 1.0)
@@ -63,10 +69,19 @@ def campaign_sets(draw, min_size=1, max_size=4, allow_annual=True):
         annual = None
         if allow_annual and draw(hs.integers(0, 4)) == 0:
             annual = AnnualBilling(draw(hs.floats(0.0, 0.4)), draw(hs.floats(0.1, 0.95)))
-        out.append(Campaign(f"C{i}", reach=draw(campaign_reach), arpu_lift=draw(campaign_lift),
-                            churn_reduction=draw(campaign_churn_cut), margin_change=draw(campaign_margin_points),
-                            one_off_cost=draw(campaign_cost), monthly_cost=draw(hs.floats(0.0, 2.0)),
-                            revenue_share_cost=draw(hs.floats(0.0, 0.05)), annual_billing=annual))
+        out.append(
+            Campaign(
+                f"C{i}",
+                reach=draw(campaign_reach),
+                arpu_lift=draw(campaign_lift),
+                churn_reduction=draw(campaign_churn_cut),
+                margin_change=draw(campaign_margin_points),
+                one_off_cost=draw(campaign_cost),
+                monthly_cost=draw(hs.floats(0.0, 2.0)),
+                revenue_share_cost=draw(hs.floats(0.0, 0.05)),
+                annual_billing=annual,
+            )
+        )
     return out
 
 
@@ -87,5 +102,12 @@ def scenario_baselines(draw, extended=True):
         extra["retention_curve"] = (draw(hs.floats(1.2, 6.0)), draw(hs.floats(0.5, 40.0)))
     elif kind == "expansion":
         extra["monthly_expansion"] = draw(hs.floats(0.0, 0.5)) * c
-    return clv.Assumptions(arpu=draw(hs.floats(1.0, 500.0)), gross_margin=draw(scenario_margin), monthly_churn=c,
-                           cac=draw(hs.floats(0.0, 2000.0)), annual_discount_rate=d, horizon_months=h, **extra)
+    return clv.Assumptions(
+        arpu=draw(hs.floats(1.0, 500.0)),
+        gross_margin=draw(scenario_margin),
+        monthly_churn=c,
+        cac=draw(hs.floats(0.0, 2000.0)),
+        annual_discount_rate=d,
+        horizon_months=h,
+        **extra,
+    )

@@ -15,13 +15,15 @@ PAGE = "pages/data.py"
 FILES = Path(__file__).resolve().parent / "files"
 
 # 6 data rows: row 2 has no customer, row 4 repeats row 3 exactly; 4 kept (customers A, B, C).
-MESSY = (b"customer,date,amount\n"
-         b"A,2024-01-05,10\n"
-         b",2024-01-06,5\n"
-         b"B,2024-02-05,20\n"
-         b"B,2024-02-05,20\n"
-         b"C,2024-03-01,7\n"
-         b"A,2024-03-09,12\n")
+MESSY = (
+    b"customer,date,amount\n"
+    b"A,2024-01-05,10\n"
+    b",2024-01-06,5\n"
+    b"B,2024-02-05,20\n"
+    b"B,2024-02-05,20\n"
+    b"C,2024-03-01,7\n"
+    b"A,2024-03-09,12\n"
+)
 
 
 def upload(at, name: str, raw: bytes, kind: str = "transactions"):
@@ -51,7 +53,7 @@ def test_sample_report_and_derived_figures():
     assert any("sample transaction log" in i.value for i in at.info)
     assert "Encoding: utf-8" in at.text[0].value and "Date format: YYYY-MM-DD" in at.text[0].value
     d = cohorts.derive_assumptions(data.load_sample("transactions").transactions, inactivity_days=180)
-    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$39.74"        # clv.cohorts doctest: 39.74
+    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$39.74"  # clv.cohorts doctest: 39.74
     assert shown["Monthly churn"] == fmt.percent(d.monthly_churn.value, 2) == "7.35%"
     assert shown["Average order value"] == fmt.money(d.avg_order_value.value)
     assert any("10,000 customers" in m.value for m in at.markdown)
@@ -66,11 +68,12 @@ def test_upload_reports_each_reason_with_counts_and_examples():
     assert "Missing customer ID: 1 row" in labels
     assert "Exact duplicate of an earlier row: 1 row" in labels
     examples = {e.label: e.dataframe[0].value for e in at.expander if e.label in labels[1:3]}
-    assert examples["Missing customer ID: 1 row"]["Row in the file"].tolist() == [2]        # data row numbers
+    assert examples["Missing customer ID: 1 row"]["Row in the file"].tolist() == [2]  # data row numbers
     assert examples["Exact duplicate of an earlier row: 1 row"]["Row in the file"].tolist() == [4]
     assert examples["Exact duplicate of an earlier row: 1 row"]["Reason set aside"].tolist() == [
-        "Exact duplicate of an earlier row"]
-    assert at.text[0].value == "t.csv"                                  # the file's name as plain text
+        "Exact duplicate of an earlier row"
+    ]
+    assert at.text[0].value == "t.csv"  # the file's name as plain text
     downloads = [b for b in at.get("download_button") if b.key == "data_download_set_aside"]
     assert [b.label for b in downloads] == ["Download the set-aside rows (CSV)"]
     assert preview(at)["customer_id"].tolist() == ["A", "B", "C", "A"]
@@ -92,18 +95,19 @@ def served_csv(monkeypatch) -> list[str]:
     return served
 
 
-
 def test_set_aside_download_is_spreadsheet_safe(monkeypatch):
     served = served_csv(monkeypatch)
-    raw = MESSY + b"=HYPERLINK(1),2024-03-10,0\n"                       # a zero amount with a formula as id
+    raw = MESSY + b"=HYPERLINK(1),2024-03-10,0\n"  # a zero amount with a formula as id
     at = upload(app(PAGE).run(), "t.csv", raw)
     assert "Zero amount: 1 row" in expander_labels(at)
     assert [b.key for b in at.get("download_button")].count("data_download_set_aside") == 1
     # what the button serves: row numbers, the file's cells (the formula quoted), the reason in words
-    assert served[-1] == ("Row in the file,customer,date,amount,Reason set aside\r\n"
-                          "2,,2024-01-06,5,Missing customer ID\r\n"
-                          "4,B,2024-02-05,20,Exact duplicate of an earlier row\r\n"
-                          "7,'=HYPERLINK(1),2024-03-10,0,Zero amount\r\n")
+    assert served[-1] == (
+        "Row in the file,customer,date,amount,Reason set aside\r\n"
+        "2,,2024-01-06,5,Missing customer ID\r\n"
+        "4,B,2024-02-05,20,Exact duplicate of an earlier row\r\n"
+        "7,'=HYPERLINK(1),2024-03-10,0,Zero amount\r\n"
+    )
 
 
 def test_missing_cells_show_a_dash_not_none():
@@ -117,15 +121,18 @@ def test_missing_cells_show_a_dash_not_none():
     at.radio(key="data_kind").set_value("subscriptions").run()
     subs = next(d for d in at.dataframe if "end_date" in d.value.columns)
     cells = shown_cells(subs)
-    assert "—" in cells and "None" not in cells and "NaT" not in cells      # still-active subscriptions
+    assert "—" in cells and "None" not in cells and "NaT" not in cells  # still-active subscriptions
 
 
-@pytest.mark.parametrize("name,raw,key", [
-    ("empty.csv", b"", "data.errors.empty"),
-    ("t.csv", (FILES / "binary.bin").read_bytes(), "data.errors.not_table"),
-    ("data.parquet", (FILES / "binary.bin").read_bytes(), "data.errors.not_table"),
-    ("fake.xlsx", (FILES / "fake.xlsx").read_bytes(), "data.errors.not_table"),
-])
+@pytest.mark.parametrize(
+    "name,raw,key",
+    [
+        ("empty.csv", b"", "data.errors.empty"),
+        ("t.csv", (FILES / "binary.bin").read_bytes(), "data.errors.not_table"),
+        ("data.parquet", (FILES / "binary.bin").read_bytes(), "data.errors.not_table"),
+        ("fake.xlsx", (FILES / "fake.xlsx").read_bytes(), "data.errors.not_table"),
+    ],
+)
 def test_unusable_file_shows_the_data_error(name, raw, key):
     at = upload(app(PAGE).run(), name, raw)
     expected = DataError(key, name=name).message("en")
@@ -142,8 +149,7 @@ def test_all_rows_set_aside_still_shows_the_report():
 
 
 def test_correcting_the_mapping_changes_what_is_read():
-    raw = (b"customer,date,amount,net\n"
-           b"A,2024-01-05,10,8\nB,2024-01-06,20,0\nC,2024-02-01,30,25\n")
+    raw = b"customer,date,amount,net\nA,2024-01-05,10,8\nB,2024-01-06,20,0\nC,2024-02-01,30,25\n"
     at = upload(app(PAGE).run(), "t.csv", raw)
     assert preview(at)["amount"].tolist() == [10.0, 20.0, 30.0]
     assert metrics(at)["Rows kept"] == "3"
@@ -162,7 +168,7 @@ def test_mapping_a_column_twice_is_explained_and_can_be_undone():
     at.selectbox(key="data_map_product").select("region").run()
     expected = DataError("data.errors.column_twice", columns="region").message("en")
     assert [unescaped(e.value) for e in at.error] == [expected]
-    assert at.selectbox(key="data_map_amount").options[0] == "Automatic: none found"   # nothing was read
+    assert at.selectbox(key="data_map_amount").options[0] == "Automatic: none found"  # nothing was read
     at.selectbox(key="data_map_product").select("").run()
     assert not at.error and preview(at)["customer_id"].tolist() == ["north", "south", "north"]
 
@@ -193,7 +199,7 @@ def test_try_the_sample_replaces_the_upload():
     assert metrics(at)["Rows read"] == "6"
     at.button(key="data_sample_transactions").click().run()
     assert not at.exception and metrics(at)["Rows read"] == "37,203"
-    assert at.file_uploader(key="data_file_transactions_1").value is None     # a fresh, empty uploader
+    assert at.file_uploader(key="data_file_transactions_1").value is None  # a fresh, empty uploader
 
 
 def test_baseline_goes_to_the_calculator():

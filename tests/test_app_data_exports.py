@@ -7,15 +7,17 @@ PAGE = "pages/data.py"
 
 # A Shopify-like export: 8 orders; 5 paid or partially refunded (4 in USD, 1 in EUR), 1 refunded, 1 pending,
 # 1 voided. Amounts carry no sign: the currency is its own column.
-SHOPIFY = (b"Name,Email,Financial Status,Created at,Total,Currency\n"
-           b"#1001,ann@shop.com,paid,2024-01-05 10:00:00 -0500,120.50,USD\n"
-           b"#1002,Ann@Shop.com,paid,2024-02-10 11:00:00 -0500,80.00,USD\n"
-           b"#1003,bob@shop.com,refunded,2024-02-11 09:00:00 -0500,55.00,USD\n"
-           b"#1004,cy@shop.com,pending,2024-03-01 09:00:00 -0500,20.00,USD\n"
-           b"#1005,cy@shop.com,partially_refunded,2024-03-02 09:00:00 -0500,45.00,USD\n"
-           b"#1006,dee@shop.com,voided,2024-03-03 09:00:00 -0500,9.00,USD\n"
-           b"#1007,eve@shop.com,paid,2024-03-04 09:00:00 -0500,99.99,USD\n"
-           b"#1008,fay@shop.com,paid,2024-03-05 09:00:00 +0100,70.00,EUR\n")
+SHOPIFY = (
+    b"Name,Email,Financial Status,Created at,Total,Currency\n"
+    b"#1001,ann@shop.com,paid,2024-01-05 10:00:00 -0500,120.50,USD\n"
+    b"#1002,Ann@Shop.com,paid,2024-02-10 11:00:00 -0500,80.00,USD\n"
+    b"#1003,bob@shop.com,refunded,2024-02-11 09:00:00 -0500,55.00,USD\n"
+    b"#1004,cy@shop.com,pending,2024-03-01 09:00:00 -0500,20.00,USD\n"
+    b"#1005,cy@shop.com,partially_refunded,2024-03-02 09:00:00 -0500,45.00,USD\n"
+    b"#1006,dee@shop.com,voided,2024-03-03 09:00:00 -0500,9.00,USD\n"
+    b"#1007,eve@shop.com,paid,2024-03-04 09:00:00 -0500,99.99,USD\n"
+    b"#1008,fay@shop.com,paid,2024-03-05 09:00:00 +0100,70.00,EUR\n"
+)
 
 
 def upload(at, name: str, raw: bytes, kind: str = "transactions"):
@@ -48,17 +50,19 @@ def test_only_completed_payments_in_one_currency_count_and_the_page_says_so():
 
 def test_choosing_statuses_and_currency_rereads_the_file():
     at = upload(app(PAGE).run(), "orders_export.csv", SHOPIFY)
-    at.multiselect[0].set_value(["paid"]).run()                      # partially refunded no longer counts
+    at.multiselect[0].set_value(["paid"]).run()  # partially refunded no longer counts
     assert not at.exception
     assert metrics(at)["Rows kept"] == "3"
-    at.selectbox(key="data_currency").set_value("EUR").run()         # only #1008 is in EUR: one customer
+    at.selectbox(key="data_currency").set_value("EUR").run()  # only #1008 is in EUR: one customer
     assert not at.exception
     assert any("one customer" in e.value for e in at.error)
 
 
 def test_a_subscriptions_file_without_a_known_start_column_is_mapped_on_the_page():
-    raw = (b"customer,tier,Beginn,Ende,fee\n"
-           b"A,basic,2024-01-01,,10\nB,pro,2024-01-15,2024-04-01,25\nC,basic,2024-02-01,,10\n")
+    raw = (
+        b"customer,tier,Beginn,Ende,fee\n"
+        b"A,basic,2024-01-01,,10\nB,pro,2024-01-15,2024-04-01,25\nC,basic,2024-02-01,,10\n"
+    )
     at = app(PAGE).run()
     at.radio(key="data_kind").set_value("subscriptions").run()
     at.file_uploader(key="data_file_subscriptions").set_value(("subs.csv", raw, "text/csv")).run()
@@ -72,26 +76,31 @@ def test_a_subscriptions_file_without_a_known_start_column_is_mapped_on_the_page
 
 
 def test_a_headerless_file_and_a_title_line_are_reported():
-    at = upload(app(PAGE).run(), "plain.csv",
-                b"alice@x.com,5 Jan 2024,$10.00\nbob@x.com,6 Jan 2024,$12.00\nalice@x.com,9 Feb 2024,$8.00\n")
+    at = upload(
+        app(PAGE).run(),
+        "plain.csv",
+        b"alice@x.com,5 Jan 2024,$10.00\nbob@x.com,6 Jan 2024,$12.00\nalice@x.com,9 Feb 2024,$8.00\n",
+    )
     assert metrics(at)["Rows read"] == "3"
     assert any("The first row holds values, not column names" in t for t in texts(at))
-    at = upload(app(PAGE).run(), "titled.csv",
-                b"Orders 2024 (export)\ncustomer,date,amount\nA,2024-01-05,10\nB,2024-01-06,5\nA,2024-02-01,7\n")
+    at = upload(
+        app(PAGE).run(),
+        "titled.csv",
+        b"Orders 2024 (export)\ncustomer,date,amount\nA,2024-01-05,10\nB,2024-01-06,5\nA,2024-02-01,7\n",
+    )
     assert metrics(at)["Rows read"] == "3"
-    assert any("1 line(s) above the column names were not read as data: Orders 2024 (export)." in t
-               for t in texts(at))
+    assert any("1 line(s) above the column names were not read as data: Orders 2024 (export)." in t for t in texts(at))
 
 
 def test_a_second_file_gets_its_own_mapping(caplog):
     """A mapping made for one file is not applied to the next (the callback error this reset caused in
     chromium is caught by tests/browser/test_shop_exports.py, whose server log must hold no traceback)."""
     at = upload(app(PAGE).run(), "orders_export.csv", SHOPIFY)
-    at.selectbox(key="data_map_channel").set_value("Name").run()          # a mapping made for the first file
+    at.selectbox(key="data_map_channel").set_value("Name").run()  # a mapping made for the first file
     at = upload(at, "plain.csv", b"customer,date,amount\nA,2024-01-05,10\nB,2024-01-06,5\nA,2024-02-01,7\n")
     assert not at.exception and not at.error
     assert metrics(at)["Rows kept"] == "3"
-    assert at.selectbox(key="data_map_channel").value == ""                 # back to automatic
+    assert at.selectbox(key="data_map_channel").value == ""  # back to automatic
     assert "Unexpected error" not in caplog.text
 
 

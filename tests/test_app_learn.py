@@ -34,8 +34,7 @@ def test_page_renders_alone_with_lessons_and_glossary():
     assert not at.exception
     assert at.title[0].value == "Learn: customer lifetime value in short lessons"
     lessons = at.radio(key="learn_lesson")
-    assert list(lessons.options)[:3] == ["What is CLV?", "The simple formula",
-                                                                    "Churn and lifetime"]
+    assert list(lessons.options)[:3] == ["What is CLV?", "The simple formula", "Churn and lifetime"]
     anchors = {h.proto.anchor for h in at.subheader}
     assert {f"glossary-{term}" for term in learn.GLOSSARY_TERMS} <= anchors
     assert any(link.label == "Learn" for link in at.sidebar.get("page_link"))
@@ -50,7 +49,7 @@ def test_worked_examples_follow_the_calculators_link():
     # 50 x 0.8 / 0.04 = 1,000 and 1 / 0.04 = 25 months
     assert any("pays for 25.0 months, so LTV = \\$1,000.00" in t for t in texts(at))
     assert any("0.0400" in x.value and "1{,}000.00" in x.value for x in at.get("latex"))
-    assert query_value(at, "churn") == "4"                # the link still carries the scenario
+    assert query_value(at, "churn") == "4"  # the link still carries the scenario
 
 
 def test_worked_examples_use_discount_and_horizon_from_the_link():
@@ -82,8 +81,11 @@ def test_mixture_widget_numbers():
     # 0.25 x 2000 + 0.75 x 400 = 800; average churn 0.25 x 2% + 0.75 x 10% = 8% -> 40 / 0.08 = 500
     assert shown["Average of the LTVs (right)"] == "$800.00"
     assert shown["LTV at the average churn (wrong)"] == "$500.00"
-    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                 if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Two segments"))
+    chart = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Two segments")
+    )
     assert chart["data"][0]["y"] == pytest.approx([2000.0, 400.0, 800.0, 500.0])
 
 
@@ -110,7 +112,7 @@ def test_buy_till_you_die_lesson_shows_simulation_and_fit():
     assert "Share of customers still alive" in titles
     fit = table(at, "Parameter")
     assert fit["Truth"].tolist() == [0.25, 4.0, 0.8, 2.4]
-    assert len(table(at, "Customer")) == 12          # the only lesson shown: no RFM table before it
+    assert len(table(at, "Customer")) == 12  # the only lesson shown: no RFM table before it
 
 
 def test_one_lesson_at_a_time_and_the_open_lesson_is_in_the_link():
@@ -118,8 +120,9 @@ def test_one_lesson_at_a_time_and_the_open_lesson_is_in_the_link():
     assert at.radio(key="learn_lesson").value == "what"
     at.radio(key="learn_lesson").set_value("payback").run()
     assert query_value(at, "lesson") == "payback"
-    assert not any("Two segments" in json.loads(c.proto.spec)["layout"]["title"]["text"]
-                   for c in at.get("plotly_chart"))             # only the open lesson runs
+    assert not any(
+        "Two segments" in json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")
+    )  # only the open lesson runs
     again = learn_page(lesson="payback")
     assert again.radio(key="learn_lesson").value == "payback"
 
@@ -130,4 +133,4 @@ def test_lesson_inputs_are_kept_when_the_lesson_is_left_and_reopened():
     at.radio(key="learn_lesson").set_value("what").run()
     at.radio(key="learn_lesson").set_value("mixture").run()
     assert at.slider(key="learn_mix_churn_b").value == 10.0
-    assert metrics(at)["LTV at the average churn (wrong)"] == "$666.67"       # 40 / 0.06
+    assert metrics(at)["LTV at the average churn (wrong)"] == "$666.67"  # 40 / 0.06

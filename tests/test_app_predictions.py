@@ -13,10 +13,16 @@ from ui.dataset import UPLOAD, Upload
 from ui.widgets import literal
 
 PAGE = "pages/predictions.py"
-CONTRACT = "Subscriptions (contractual)"     # the contractual tab's label
-FAST = {"ppn": "0", "pmbg": "0"}          # BG/NBD only: Pareto/NBD (numeric gradient) is the slowest fit
-COLUMNS = ["Customer", "P(alive)", "Expected purchases", "Expected spend per purchase ($)", "Predicted CLV ($)",
-           "RFM segment"]
+CONTRACT = "Subscriptions (contractual)"  # the contractual tab's label
+FAST = {"ppn": "0", "pmbg": "0"}  # BG/NBD only: Pareto/NBD (numeric gradient) is the slowest fit
+COLUMNS = [
+    "Customer",
+    "P(alive)",
+    "Expected purchases",
+    "Expected spend per purchase ($)",
+    "Predicted CLV ($)",
+    "RFM segment",
+]
 
 
 def test_page_renders_alone_with_comparison_parameters_and_customers():
@@ -34,10 +40,12 @@ def test_page_renders_alone_with_comparison_parameters_and_customers():
     assert list(customers.columns) == COLUMNS and len(customers) == 10_000
     shown = metrics(at)
     assert shown["Customers"] == "10,000" and shown["Mean predicted CLV"].startswith("$")
-    assert chart_titles(at) == ["Holdout purchases per customer, by calibration purchases",
-                                "Cumulative repeat purchases, actual and predicted, by week",
-                                "Expected purchases in the next 12 months, by frequency and recency"]
-    assert dict(at.query_params) == {}                   # defaults make a clean link
+    assert chart_titles(at) == [
+        "Holdout purchases per customer, by calibration purchases",
+        "Cumulative repeat purchases, actual and predicted, by week",
+        "Expected purchases in the next 12 months, by frequency and recency",
+    ]
+    assert dict(at.query_params) == {}  # defaults make a clean link
 
 
 def chart_titles(at) -> list[str]:
@@ -55,7 +63,9 @@ def test_only_the_open_tabs_are_built():
     assert not at.exception
     # the purchases tab did not run: no comparison, no customers; the sBG fit and its survival chart did
     assert not at.dataframe and not any("fits the holdout best" in x.value for x in at.success)
-    assert chart_titles(at) == ["Share of a cohort still subscribed: observed and projected (sBG)"] and "alpha" in metrics(at)
+    assert chart_titles(at) == [
+        "Share of a cohort still subscribed: observed and projected (sBG)"
+    ] and "alpha" in metrics(at)
 
 
 def test_horizon_changes_the_mean_clv_and_the_url():
@@ -75,7 +85,7 @@ def test_contractual_tab_with_typed_counts_and_bad_counts():
     at.run()
     at.text_input(key="pred_counts").set_value("1000, 631, 468, 382, 326, 289, 262, 241").run()
     shown = metrics(at)
-    assert (shown["alpha"], shown["beta"]) == ("0.704", "1.182")       # Fader & Hardie (2007)
+    assert (shown["alpha"], shown["beta"]) == ("0.704", "1.182")  # Fader & Hardie (2007)
     at.text_input(key="pred_counts").set_value("1000, 631, lots").run()
     assert not at.exception
     assert any("starting above zero and never rising" in e.value and "lots" in e.value for e in at.error)
@@ -88,7 +98,7 @@ def test_contractual_tab_from_the_subscription_data():
     at.run()
     assert not at.exception
     assert any("monthly start cohorts" in c.value for c in at.caption)
-    assert float(metrics(at)["alpha"]) == pytest.approx(0.9, abs=0.1)      # sample truth: Beta(0.9, 4.5)
+    assert float(metrics(at)["alpha"]) == pytest.approx(0.9, abs=0.1)  # sample truth: Beta(0.9, 4.5)
 
 
 def test_use_as_baseline_sets_the_calculators_fields():
@@ -109,7 +119,7 @@ def test_use_as_baseline_sets_the_calculators_fields():
 
 def test_customer_search_filters_the_table():
     at = app(PAGE, pq="C0000", **FAST).run()
-    table = at.dataframe[3].value                      # comparison, BG/NBD and Gamma-Gamma parameters, customers
+    table = at.dataframe[3].value  # comparison, BG/NBD and Gamma-Gamma parameters, customers
     assert list(table["Customer"]) == [f"C0000{i}" for i in range(1, 10)]
     assert any("Showing 9 of 10,000 customers." == c.value for c in at.caption)
 
@@ -117,7 +127,7 @@ def test_customer_search_filters_the_table():
 def test_bad_calibration_date_in_the_link_falls_back_to_the_default():
     at = app(PAGE, pcal="2031-02-30", **FAST).run()
     assert not at.exception
-    assert any(literal("2031-02-30") in t.value for t in at.toast)         # link values shown literally
+    assert any(literal("2031-02-30") in t.value for t in at.toast)  # link values shown literally
     assert any("Fitted on purchases up to 2025-05-01" in c.value for c in at.caption)
 
 
@@ -155,14 +165,18 @@ def test_tables_show_a_dash_and_model_tables_download_rounded(monkeypatch):
     served = served_csv(monkeypatch)
     at = app(PAGE, **FAST).run()
     assert not at.exception
-    assert len(at.dataframe) == 4                      # comparison, BG/NBD and Gamma-Gamma parameters, customers
+    assert len(at.dataframe) == 4  # comparison, BG/NBD and Gamma-Gamma parameters, customers
     for table in at.dataframe:
         assert table.proto.placeholder == "—"
         cells = [table.proto.placeholder if v != v or v is None else str(v) for v in table.value.to_numpy().ravel()]
         assert "None" not in cells and "nan" not in cells
     keys = [b.key for b in at.get("download_button")]
-    for key in ("pred_compare_download", "pred_params_download_bgnbd", "pred_params_download_gamma_gamma",
-                "pred_download"):
+    for key in (
+        "pred_compare_download",
+        "pred_params_download_bgnbd",
+        "pred_params_download_gamma_gamma",
+        "pred_download",
+    ):
         assert keys.count(key) == 1
     # the comparison as shown, written with fixed decimals (2 for the fit statistics, 4 for errors)
     compare = at.dataframe[0].value.iloc[0]
@@ -171,20 +185,28 @@ def test_tables_show_a_dash_and_model_tables_download_rounded(monkeypatch):
         "Holdout purchases actual\r\n"
         f"BG/NBD,{compare['Log-likelihood']:.2f},{compare['AIC']:.2f},{compare['BIC']:.2f},"
         f"{compare['MAE per customer']:.4f},{compare['RMSE per customer']:.4f},"
-        f"{compare['Holdout purchases predicted']:.2f},{compare['Holdout purchases actual']:.0f}\r\n"]
+        f"{compare['Holdout purchases predicted']:.2f},{compare['Holdout purchases actual']:.0f}\r\n"
+    ]
     bgnbd, gamma = served["Parameter"]
     params = at.dataframe[1].value
-    assert bgnbd.split("\r\n")[:2] == ["Parameter,Estimate,Std. error,95% low,95% high",
-                                       "r," + ",".join(f"{v:.6f}" for v in params.iloc[0, 1:])]
+    assert bgnbd.split("\r\n")[:2] == [
+        "Parameter,Estimate,Std. error,95% low,95% high",
+        "r," + ",".join(f"{v:.6f}" for v in params.iloc[0, 1:]),
+    ]
     assert gamma.split("\r\n")[0] == "Parameter,Estimate,Std. error,95% low,95% high"
 
 
 def test_customer_table_keeps_its_precision_for_the_csv():
     at = app(PAGE, pq="C00001", **FAST).run()
     table = at.dataframe[3].value
-    assert table.attrs["decimals"] == {"P(alive)": 4, "Expected purchases": 4, "Expected spend per purchase ($)": 2,
-                                       "Predicted CLV ($)": 2}
+    assert table.attrs["decimals"] == {
+        "P(alive)": 4,
+        "Expected purchases": 4,
+        "Expected spend per purchase ($)": 2,
+        "Predicted CLV ($)": 2,
+    }
     row = table.iloc[0]
     assert safe_csv(table)[3:].decode("utf-8").split("\r\n")[1] == (
         f"C00001,{row['P(alive)']:.4f},{row['Expected purchases']:.4f},{row['Expected spend per purchase ($)']:.2f},"
-        f"{row['Predicted CLV ($)']:.2f},{row['RFM segment']}")
+        f"{row['Predicted CLV ($)']:.2f},{row['RFM segment']}"
+    )

@@ -4,7 +4,6 @@ table and charts, a segment's customers, cohorts, uploads, and caching across wi
 import hashlib
 import json
 
-import pandas as pd
 import pytest
 
 from apptest import app, metrics, shown_cells
@@ -12,8 +11,10 @@ from clv import i18n, cohorts, data, rfm
 from ui.dataset import UPLOAD, Upload
 
 PAGE = "pages/segments.py"
-SMALL = (b"customer,date,amount\n"
-         b"A,2024-01-05,10\nA,2024-02-07,30\nB,2024-01-20,20\nC,2024-02-11,8\nD,2024-03-01,50\nA,2024-03-09,12\n")
+SMALL = (
+    b"customer,date,amount\n"
+    b"A,2024-01-05,10\nA,2024-02-07,30\nB,2024-01-20,20\nC,2024-02-11,8\nD,2024-03-01,50\nA,2024-03-09,12\n"
+)
 
 
 def with_upload(at, raw: bytes, name: str = "t.csv"):
@@ -33,7 +34,7 @@ def segment_table(at):
 def test_sample_segments_sum_to_everyone():
     at = app(PAGE).run()
     assert not at.exception
-    assert metrics(at)["Customers"] == "10,000"                          # sample_data/README.md
+    assert metrics(at)["Customers"] == "10,000"  # sample_data/README.md
     seg = segment_table(at)
     assert seg["Customers"].sum() == 10_000
     # shares are shown to 0.1 percentage point: 11 rows add up to 100% within 11 x 0.05
@@ -50,12 +51,20 @@ def test_sample_charts_carry_the_counts():
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     treemap = next(s for s in specs if s["data"][0]["type"] == "treemap")
     assert sum(treemap["data"][0]["values"]) == 10_000
-    heatmap = next(s for s in specs if s["data"][0]["type"] == "heatmap"
-                   and s["layout"]["title"]["text"] == "Customers by recency and frequency score")
+    heatmap = next(
+        s
+        for s in specs
+        if s["data"][0]["type"] == "heatmap"
+        and s["layout"]["title"]["text"] == "Customers by recency and frequency score"
+    )
     assert sum(map(sum, heatmap["data"][0]["z"])) == 10_000
     titles = [s["layout"]["title"]["text"] for s in specs]
-    for title in ("Customer retention by cohort", "Revenue retention by cohort",
-                  "Cumulative revenue per customer by cohort age", "Average order value and orders per customer"):
+    for title in (
+        "Customer retention by cohort",
+        "Revenue retention by cohort",
+        "Cumulative revenue per customer by cohort age",
+        "Average order value and orders per customer",
+    ):
         assert title in titles
     retention = next(s for s in specs if s["layout"]["title"]["text"] == "Customer retention by cohort")
     t = cohorts.cohort_tables(data.load_sample("transactions").transactions)
@@ -147,17 +156,16 @@ def served_csv(monkeypatch) -> dict:
     return served
 
 
-
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_table_shows_a_dash_for_missing_values(lang):
     at = app(PAGE, seg="lost", lang=lang).run()
     assert not at.exception
     assert len(at.dataframe) == 2
-    for table in at.dataframe:                                   # rules grid, a segment's customers
+    for table in at.dataframe:  # rules grid, a segment's customers
         assert table.proto.placeholder == "—"
         assert "None" not in shown_cells(table) and "nan" not in shown_cells(table)
     share = i18n.text("segpage.table.share", lang)
-    cells = next(t.value for t in at.table if share in t.value.columns).to_numpy().ravel()   # the segment table
+    cells = next(t.value for t in at.table if share in t.value.columns).to_numpy().ravel()  # the segment table
     assert len(cells) > 0
     assert "None" not in cells and "nan" not in cells
 
@@ -168,24 +176,37 @@ def test_segment_table_and_cohort_matrices_download_rounded_with_headers(monkeyp
     at = with_upload(app(PAGE, seg=scores.loc["A", "segment"]), SMALL).run()
     assert not at.exception
     keys = [b.key for b in at.get("download_button")]
-    for key in ("seg_table_download", "seg_cohort_download_retention", "seg_cohort_download_revenue_retention",
-                "seg_cohort_download_cumulative_revenue_per_customer", "seg_download"):
+    for key in (
+        "seg_table_download",
+        "seg_cohort_download_retention",
+        "seg_cohort_download_revenue_retention",
+        "seg_cohort_download_cumulative_revenue_per_customer",
+        "seg_download",
+    ):
         assert keys.count(key) == 1
     segments = served["Segment"][0].split("\r\n")
-    assert segments[0] == ("Segment,Customers,Share of customers,Revenue,Share of revenue,Average R,Average F,"
-                           "Average M,Suggested action")
+    assert segments[0] == (
+        "Segment,Customers,Share of customers,Revenue,Share of revenue,Average R,Average F,Average M,Suggested action"
+    )
     # SMALL: A 52 of 130 revenue, B 20, C 8, D 50; four customers, so each share is 0.2500
-    assert sorted(line.split(",")[1:5] for line in segments[1:-1]) == sorted([
-        ["1", "0.2500", "52.00", "0.4000"], ["1", "0.2500", "20.00", "0.1538"], ["1", "0.2500", "8.00", "0.0615"],
-        ["1", "0.2500", "50.00", "0.3846"]])
+    assert sorted(line.split(",")[1:5] for line in segments[1:-1]) == sorted(
+        [
+            ["1", "0.2500", "52.00", "0.4000"],
+            ["1", "0.2500", "20.00", "0.1538"],
+            ["1", "0.2500", "8.00", "0.0615"],
+            ["1", "0.2500", "50.00", "0.3846"],
+        ]
+    )
     # retention: January A and B, February C (A came back), March D (A again); months to come are empty
     retention, _, cumulative = served["Cohort (month of first purchase)"]
     assert retention == (
         "Cohort (month of first purchase),Customers acquired,Month 0,Month 1,Month 2\r\n"
-        "2024-01,2,1.0000,0.5000,0.5000\r\n2024-02,1,1.0000,0.0000,\r\n2024-03,1,1.0000,,\r\n")
+        "2024-01,2,1.0000,0.5000,0.5000\r\n2024-02,1,1.0000,0.0000,\r\n2024-03,1,1.0000,,\r\n"
+    )
     # cumulative revenue per customer, January: (10 + 20) / 2, then + 30, then + 12
     assert cumulative.split("\r\n")[1] == "2024-01,2,15.00,30.00,36.00"
-    a = scores.loc["A"]                                          # A: 10 + 30 + 12 on three days, last on 9 March
+    a = scores.loc["A"]  # A: 10 + 30 + 12 on three days, last on 9 March
     assert served["Customer ID"][0].split("\r\n")[:2] == [
         "Customer ID,Days since last purchase,Purchase days,Revenue,R,F,M,RFM code,First purchase,Last purchase",
-        f"A,0,3,52.00,{a['R']},{a['F']},{a['M']},{a['rfm']},2024-01-05,2024-03-09"]
+        f"A,0,3,52.00,{a['R']},{a['F']},{a['M']},{a['rfm']},2024-01-05,2024-03-09",
+    ]

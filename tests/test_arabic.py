@@ -48,7 +48,7 @@ def test_calculator_in_arabic_shows_arabic_labels_and_the_english_numbers():
     assert shown[AR_RATIO] == "2.67 : 1"
     assert shown[AR_PAYBACK] == "7.5"
     assert list(shown.values()) == list(metrics(english).values())
-    assert not set(shown) & set(metrics(english))                      # every label is translated
+    assert not set(shown) & set(metrics(english))  # every label is translated
     assert arabic.title[0].value == AR_TITLE
 
 
@@ -56,8 +56,8 @@ def test_arabic_indic_digits_change_the_digits_not_the_value():
     at = app(lang="ar", digits="arabic").run()
     assert not at.exception
     shown = metrics(at)
-    assert shown[AR_LTV] == "$٨٠٠٫٠٠"                                  # $800.00 with Arabic-Indic digits
-    assert shown[AR_PAYBACK] == "٧٫٥"                                   # 7.5
+    assert shown[AR_LTV] == "$٨٠٠٫٠٠"  # $800.00 with Arabic-Indic digits
+    assert shown[AR_PAYBACK] == "٧٫٥"  # 7.5
     assert at.sidebar.radio(key="digits").value == "arabic"
 
 
@@ -71,7 +71,7 @@ def test_digits_choice_appears_only_in_arabic():
 def test_switching_language_in_the_sidebar_changes_the_text_keeps_the_numbers_and_the_link():
     at = app(churn="4").run()
     before = metrics(at)
-    assert before["Lifetime value (LTV)"] == "$1,000.00"                # 50 x 0.8 / 0.04
+    assert before["Lifetime value (LTV)"] == "$1,000.00"  # 50 x 0.8 / 0.04
     at.sidebar.selectbox(key="lang").select("ar").run()
     assert not at.exception
     after = metrics(at)
@@ -88,7 +88,7 @@ def test_switching_language_in_the_sidebar_changes_the_text_keeps_the_numbers_an
 def test_switching_to_arabic_turns_the_sidebar_and_the_direction_in_the_same_run():
     at = app().run()
     at.sidebar.selectbox(key="lang").select("ar").run()
-    assert at.title[0].value == AR_TITLE                                 # the main area follows at once
+    assert at.title[0].value == AR_TITLE  # the main area follows at once
     assert at.sidebar.markdown[0].value.endswith(i18n.text("app.name", "ar"))
     assert _rtl_styles(at)
 
@@ -100,7 +100,9 @@ def test_chart_titles_and_axes_come_from_the_arabic_catalogue():
     assert layout["title"]["text"] == AR_PAYBACK_CHART
     assert layout["xaxis"]["title"]["text"] == i18n.text("charts.axis.months", "ar")
     # mixed Arabic and Latin ("($)") is embedded right to left, so the SVG keeps its word order
-    assert layout["yaxis"]["title"]["text"] == rtl_text(i18n.text("charts.axis.margin_per_customer", "ar", currency="$"))
+    assert layout["yaxis"]["title"]["text"] == rtl_text(
+        i18n.text("charts.axis.margin_per_customer", "ar", currency="$")
+    )
     assert layout["yaxis"]["title"]["text"].startswith("\u202b")
     names = {trace.get("name") for trace in spec["data"]}
     assert i18n.text("charts.payback.expected", "ar") in names
@@ -120,16 +122,27 @@ def test_every_page_renders_in_arabic(script):
     assert not at.exception
     assert _rtl_styles(at)
     shown = _shown_text(at)
-    assert any(i18n.text("app.name", "ar") in text for text in shown)   # the shared sidebar
+    assert any(i18n.text("app.name", "ar") in text for text in shown)  # the shared sidebar
     assert at.title and any("\u0600" <= ch <= "\u06ff" for ch in at.title[0].value)
     leaked = sorted(text for text in shown if text in ENGLISH_ONLY)
-    assert leaked == []                                                  # no English string left
+    assert leaked == []  # no English string left
 
 
-@pytest.mark.parametrize("script, extra", [
-    ("app.py", {}), ("pages/scenarios.py", {}), ("pages/present.py", {}), ("pages/data.py", {}),
-    ("pages/segments.py", {}), ("pages/predictions.py", {}),
-    *[("pages/learn.py", {"lesson": lesson}) for lesson in ("what", "churn", "ltv_cac", "payback", "mixture", "btyd")]])
+@pytest.mark.parametrize(
+    "script, extra",
+    [
+        ("app.py", {}),
+        ("pages/scenarios.py", {}),
+        ("pages/present.py", {}),
+        ("pages/data.py", {}),
+        ("pages/segments.py", {}),
+        ("pages/predictions.py", {}),
+        *[
+            ("pages/learn.py", {"lesson": lesson})
+            for lesson in ("what", "churn", "ltv_cac", "payback", "mixture", "btyd")
+        ],
+    ],
+)
 def test_arabic_indic_digits_in_every_sentence_and_figure(script, extra):
     # With Arabic-Indic digits chosen, sentences (the break-even lines, the model verdict, dates,
     # counts) kept Latin digits. Formulas (LaTeX) and user text are exempt.
@@ -169,7 +182,7 @@ def test_grid_tables_follow_the_digit_choice():
     at = app("pages/predictions.py", lang="ar", digits="arabic").run()
     assert not at.exception
     compare = at.dataframe[0].value
-    figures = compare.drop(columns=[compare.columns[0]]).to_numpy().ravel()       # the model's name is a name
+    figures = compare.drop(columns=[compare.columns[0]]).to_numpy().ravel()  # the model's name is a name
     assert len(figures) and not any(re.search("[0-9]", str(v)) for v in figures)
     western = app("pages/predictions.py", lang="ar").run().dataframe[0].value
-    assert western.select_dtypes("number").shape[1] >= 5                        # sortable numbers otherwise
+    assert western.select_dtypes("number").shape[1] >= 5  # sortable numbers otherwise

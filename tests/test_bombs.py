@@ -40,8 +40,13 @@ def outcome(make: str, reader: str = "read_transactions(raw, 'upload.csv')") -> 
         key = err.key
     print(json.dumps({{"key": key, "seconds": time.perf_counter() - start}}))
     """
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=2 * LIMIT_SECONDS)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=2 * LIMIT_SECONDS,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -50,16 +55,32 @@ BOMBS = [
     # (name, code making raw, reader, expected DataError key)
     ("deep session file", "raw = b'[' * 100_000 + b']' * 100_000", "session.load(raw)", "session.errors.too_deep"),
     ("deep JSON upload", "raw = b'[' * 1_000_000 + b']' * 1_000_000", None, "data.errors.json_shape"),
-    ("deep JSON records", "raw = b'[' + b'{\"a\":' * 200_000 + b'1' + b'}' * 200_000 + b']'", None,
-     "data.errors.json_shape"),
+    (
+        "deep JSON records",
+        "raw = b'[' + b'{\"a\":' * 200_000 + b'1' + b'}' * 200_000 + b']'",
+        None,
+        "data.errors.json_shape",
+    ),
     ("one 150 MB line", "raw = b'a,' * 75_000_000", None, "data.errors.too_many_columns"),
-    ("a header of 100,000 columns", "raw = b','.join(b'c%d' % i for i in range(100_000)) + b'\\n1,2\\n'", None,
-     "data.errors.too_many_columns"),
+    (
+        "a header of 100,000 columns",
+        "raw = b','.join(b'c%d' % i for i in range(100_000)) + b'\\n1,2\\n'",
+        None,
+        "data.errors.too_many_columns",
+    ),
     ("NUL padding", "raw = b'customer,date,amount\\n' + b'\\x00' * 50_000_000", None, "data.errors.no_rows"),
-    ("a million malformed lines", "raw = b'customer,date,amount\\nA,2024-01-01,1\\n' + b'x,y\\n' * 1_000_000", None,
-     "data.errors.too_many_malformed"),
-    ("10 million blank lines", "raw = b'customer,date,amount\\nA,2024-01-01,1\\nB,2024-01-02,2\\n' + b'  \\n' * 10_000_000",
-     None, "data.errors.too_many_malformed"),
+    (
+        "a million malformed lines",
+        "raw = b'customer,date,amount\\nA,2024-01-01,1\\n' + b'x,y\\n' * 1_000_000",
+        None,
+        "data.errors.too_many_malformed",
+    ),
+    (
+        "10 million blank lines",
+        "raw = b'customer,date,amount\\nA,2024-01-01,1\\nB,2024-01-02,2\\n' + b'  \\n' * 10_000_000",
+        None,
+        "data.errors.too_many_malformed",
+    ),
 ]
 
 
@@ -71,8 +92,10 @@ def test_a_bomb_costs_bounded_time_and_memory(name, make, reader, key):
 
 
 @settings(max_examples=150, deadline=None)
-@given(raw=hs.binary(max_size=400) | hs.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
-       name=hs.sampled_from(["x.csv", "x.tsv", "x.txt", "x.json", "x.xlsx", "x.parquet", None]))
+@given(
+    raw=hs.binary(max_size=400) | hs.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    name=hs.sampled_from(["x.csv", "x.tsv", "x.txt", "x.json", "x.xlsx", "x.parquet", None]),
+)
 def test_any_bytes_are_read_or_refused_with_a_message(raw, name):
     """Fuzz: random bytes under any name give a result or a DataError, never another exception."""
     try:
@@ -84,8 +107,10 @@ def test_any_bytes_are_read_or_refused_with_a_message(raw, name):
 
 
 @settings(max_examples=100, deadline=None)
-@given(rows=hs.lists(hs.lists(hs.text(max_size=12), min_size=3, max_size=3), min_size=1, max_size=12),
-       delim=hs.sampled_from([",", ";", "\t", "|"]))
+@given(
+    rows=hs.lists(hs.lists(hs.text(max_size=12), min_size=3, max_size=3), min_size=1, max_size=12),
+    delim=hs.sampled_from([",", ";", "\t", "|"]),
+)
 def test_any_table_of_text_is_read_or_refused_with_a_message(rows, delim):
     """Fuzz: a header and random text cells, quoted as a spreadsheet would, in any delimiter."""
     import csv
@@ -94,8 +119,9 @@ def test_any_table_of_text_is_read_or_refused_with_a_message(rows, delim):
     buf = io.StringIO()
     csv.writer(buf, delimiter=delim).writerows([["customer", "date", "amount"], *rows])
     try:
-        res = read_transactions(buf.getvalue().encode("utf-8", "surrogatepass"), "x.csv",
-                                options=ReadOptions(analysis_date="2024-12-31"))
+        res = read_transactions(
+            buf.getvalue().encode("utf-8", "surrogatepass"), "x.csv", options=ReadOptions(analysis_date="2024-12-31")
+        )
     except clv.DataError as err:
         assert str(err)
     else:

@@ -1,7 +1,5 @@
 """The core never imports streamlit: a notebook user can `import clv` and get every number."""
 
-import importlib
-import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,13 +30,20 @@ def test_the_servers_effective_settings():
     # What `streamlit run` from the repository root uses (.streamlit/config.toml): no usage statistics, no
     # traceback with server paths in the browser, no unsafe table download, no full garbage collection
     # after every run (it took 60% of a workshop server's time).
-    code = ("from streamlit import config\n"
-            "config.get_config_options(force_reparse=True)\n"
-            "for name in ('browser.gatherUsageStats', 'client.showErrorDetails', 'client.disableDataExport',\n"
-            "             'runner.postScriptGC'):\n"
-            "    print(name, config.get_option(name))\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         timeout=60).stdout
+    code = (
+        "from streamlit import config\n"
+        "config.get_config_options(force_reparse=True)\n"
+        "for name in ('browser.gatherUsageStats', 'client.showErrorDetails', 'client.disableDataExport',\n"
+        "             'runner.postScriptGC'):\n"
+        "    print(name, config.get_option(name))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     effective = dict(line.split(" ", 1) for line in out.splitlines())
-    assert effective == {"browser.gatherUsageStats": "False", "client.showErrorDetails": "none",
-                         "client.disableDataExport": "True", "runner.postScriptGC": "False"}
+    assert effective == {
+        "browser.gatherUsageStats": "False",
+        "client.showErrorDetails": "none",
+        "client.disableDataExport": "True",
+        "runner.postScriptGC": "False",
+    }

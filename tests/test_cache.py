@@ -26,8 +26,11 @@ def test_prediction_fits_are_registry_entries_cached_per_dataset(calls):
     assert first == again == ("comparison", ("2024-06-30", ("bgnbd",))) and other[1][0] == "2024-07-31"
     models = cache.customer_models("sample:summary", "pareto_nbd", "summary", table)
     assert models == ("customer_models", ("pareto_nbd", "summary"))
-    assert calls == [("comparison", ("2024-06-30", ("bgnbd",))), ("comparison", ("2024-07-31", ("bgnbd",))),
-                     ("customer_models", ("pareto_nbd", "summary"))]         # the repeat came from the cache
+    assert calls == [
+        ("comparison", ("2024-06-30", ("bgnbd",))),
+        ("comparison", ("2024-07-31", ("bgnbd",))),
+        ("customer_models", ("pareto_nbd", "summary")),
+    ]  # the repeat came from the cache
 
 
 def test_the_registry_runs_the_real_fits():

@@ -8,15 +8,14 @@ from clv import i18n
 from clv.charts import calculator as charts
 
 RESULT = clv.evaluate(clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300))
-MIN_FONT_PX = 13            # text on a chart must read on a projector
-TOOLBAR_PX = 30             # plotly's toolbar: 22 px buttons with their padding, at the top right
-PHONE_TITLE_CHARS = 38      # a 390 px phone, less its padding, holds about 38 characters of a 17 px title
+MIN_FONT_PX = 13  # text on a chart must read on a projector
+TOOLBAR_PX = 30  # plotly's toolbar: 22 px buttons with their padding, at the top right
+PHONE_TITLE_CHARS = 38  # a 390 px phone, less its padding, holds about 38 characters of a 17 px title
 
 
 def legend_names(fig) -> list[str]:
     """The names the legend lists (a trace is listed unless ``showlegend`` is False; heatmaps never)."""
-    return [t.name for t in fig.data
-            if t.type not in ("heatmap", "contour", "treemap") and t.showlegend is not False]
+    return [t.name for t in fig.data if t.type not in ("heatmap", "contour", "treemap") and t.showlegend is not False]
 
 
 def assert_legible(fig) -> None:
@@ -32,11 +31,11 @@ def assert_legible(fig) -> None:
     assert (layout.legend.yref, layout.legend.y, layout.legend.yanchor) == ("container", 0, "bottom")
     assert layout.legend.font.size >= MIN_FONT_PX
     title = layout.title
-    lines = title.text.replace("\u202b", "").replace("\u202c", "").split("<br>")   # a long title: two lines
+    lines = title.text.replace("\u202b", "").replace("\u202c", "").split("<br>")  # a long title: two lines
     assert (title.yref, title.y, title.yanchor) == ("container", 1, "top") and len(lines) <= 2
     assert all(len(line) <= 48 for line in lines)
     assert title.pad.t >= TOOLBAR_PX
-    assert layout.margin.t >= title.pad.t + 1.3 * title.font.size * len(lines)   # its lines fit above the plot
+    assert layout.margin.t >= title.pad.t + 1.3 * title.font.size * len(lines)  # its lines fit above the plot
     axes = [layout[k] for k in layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]
     assert axes
     for axis in axes:
@@ -56,10 +55,10 @@ def test_payback_chart_marks_the_payback_point_and_cac():
     fig = charts.payback(RESULT, "en", "€")
     expected, no_churn, point = fig.data
     assert expected.x[0] == 0 and expected.y[0] == 0
-    assert expected.y[10] == pytest.approx(800 * (1 - 0.95 ** 10))       # 10 payments by the end of month 10
+    assert expected.y[10] == pytest.approx(800 * (1 - 0.95**10))  # 10 payments by the end of month 10
     assert no_churn.y[10] == pytest.approx(400.0)
     assert point.x[0] == pytest.approx(9.163, abs=5e-4) and point.y[0] == 300
-    assert fig.layout.shapes[0].y0 == 300                                  # the CAC line
+    assert fig.layout.shapes[0].y0 == 300  # the CAC line
     assert fig.layout.title.text == "When does a customer pay back CAC?"
     assert "(€)" in fig.layout.yaxis.title.text
 
@@ -86,7 +85,7 @@ def test_ltv_by_churn_marks_current_point():
     i = int(np.argmin(np.abs(np.asarray(curve.x) - 10.0)))
     assert curve.y[i] == pytest.approx(40 / (curve.x[i] / 100))
     assert (current.x[0], current.y[0]) == (pytest.approx(5.0), pytest.approx(800.0))
-    assert fig.layout.shapes[0].y0 == 900                                  # 3 x CAC
+    assert fig.layout.shapes[0].y0 == 900  # 3 x CAC
 
 
 def test_ltv_cac_map_is_200_by_200_with_the_3_to_1_line():
@@ -95,7 +94,7 @@ def test_ltv_cac_map_is_200_by_200_with_the_3_to_1_line():
     z = np.asarray(heat.customdata)
     assert z.shape == (200, 200)
     j = int(np.argmin(np.abs(np.asarray(heat.x) - 5.0)))
-    i = 99                                                               # ARPU = 100 x 100 / 200 ... = 50
+    i = 99  # ARPU = 100 x 100 / 200 ... = 50
     assert heat.y[i] == pytest.approx(50.0)
     assert z[i, j] == pytest.approx(40 / (heat.x[j] / 100) / 300)
     assert contour.contours.start == 3 and contour.contours.end == 3
@@ -105,9 +104,8 @@ def test_ltv_cac_map_is_200_by_200_with_the_3_to_1_line():
 def test_infinite_ltv_charts_do_not_break():
     r = clv.evaluate(clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.0, cac=300))
     fig = charts.ltv_by_churn(r)
-    assert len(fig.data) == 1                                             # no current point at infinity
+    assert len(fig.data) == 1  # no current point at infinity
     assert np.isfinite(np.asarray(charts.ltv_cac_map(r).data[0].z)).all()
-
 
 
 def test_a_long_title_takes_two_lines_and_the_plot_moves_down():
@@ -116,8 +114,13 @@ def test_a_long_title_takes_two_lines_and_the_plot_moves_down():
     from clv.charts.models import frequency_recency
     import pandas as pd
 
-    fig = frequency_recency(pd.DataFrame([[1.0, 2.0]], index=pd.Index([0], name="frequency"),
-                                         columns=pd.Index([0.0, 10.0], name="recency")), 12, "en")
+    fig = frequency_recency(
+        pd.DataFrame(
+            [[1.0, 2.0]], index=pd.Index([0], name="frequency"), columns=pd.Index([0.0, 10.0], name="recency")
+        ),
+        12,
+        "en",
+    )
     lines = fig.layout.title.text.split("<br>")
     assert len(lines) == 2 and all(len(line) <= base.TITLE_CHARS for line in lines)
     assert fig.layout.margin.t >= base.TOP_MARGIN + base.TITLE_LINE_PX

@@ -16,7 +16,10 @@ def test_frequency_recency_and_p_alive_heatmaps_show_the_matrices(full):
     z = np.array(fig.data[0].z, dtype=float)
     assert np.allclose(z, expected.to_numpy(), equal_nan=True)
     assert list(fig.data[0].y) == list(expected.index) and list(fig.data[0].x) == list(expected.columns)
-    assert fig.layout.title.text.replace("<br>", " ") == "Expected purchases in the next 6 months, by frequency and recency"
+    assert (
+        fig.layout.title.text.replace("<br>", " ")
+        == "Expected purchases in the next 6 months, by frequency and recency"
+    )
     assert fig.layout.yaxis.title.text == "Repeat purchases (frequency)"
     pa = charts.p_alive(alive, "en")
     assert np.allclose(np.array(pa.data[0].z, dtype=float), alive.to_numpy(), equal_nan=True)
@@ -61,8 +64,9 @@ def test_value_concentration_marks_the_top_20_percent():
 
 
 def test_survival_chart_observed_points_and_projection():
-    c = predict.contractual([[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=1.0, gross_margin=1.0,
-                            discount_rate=0.1, periods=12)
+    c = predict.contractual(
+        [[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=1.0, gross_margin=1.0, discount_rate=0.1, periods=12
+    )
     fig = charts.survival(c.projection, "en")
     projected, observed, retention = fig.data
     assert list(observed.x) == list(range(8)) and observed.y[1] == pytest.approx(0.631)
@@ -83,23 +87,30 @@ def test_value_concentration_legend_is_below_its_axis_title():
 def test_prediction_charts_are_legible(lang, full, comparison):
     expected, alive = predict.frequency_recency_matrices(full, 6)
     values = pd.Series([60.0, 20.0, 5.0, 5.0, 4.0, 3.0, 1.0, 1.0, 1.0, 0.0])
-    c = predict.contractual([[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=1.0, gross_margin=1.0,
-                            discount_rate=0.1, periods=12)
-    for fig in (charts.frequency_recency(expected, 6, lang), charts.p_alive(alive, lang),
-                charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], lang),
-                charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks, "BG/NBD", lang),
-                charts.clv_distribution(values, lang), charts.value_concentration(values, lang),
-                charts.survival(c.projection, lang)):
+    c = predict.contractual(
+        [[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=1.0, gross_margin=1.0, discount_rate=0.1, periods=12
+    )
+    for fig in (
+        charts.frequency_recency(expected, 6, lang),
+        charts.p_alive(alive, lang),
+        charts.holdout_by_frequency([f.validation for f in comparison.ok_fits], lang),
+        charts.cumulative_tracking(comparison.tracking, comparison.calibration_weeks, "BG/NBD", lang),
+        charts.clv_distribution(values, lang),
+        charts.value_concentration(values, lang),
+        charts.survival(c.projection, lang),
+    ):
         assert_legible(fig)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_learn_charts_are_legible(lang):
     # the Learn page's charts share the layout (their values are tested in tests/test_learn.py)
-    for fig in (learn_charts.geometric_series(learn.geometric_lifetime_terms(0.05, 12), lang),
-                learn_charts.discounting(learn.discounting_table(50, 0.8, 0.05, 0.1, 36), 24, lang),
-                learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), lang),
-                learn_charts.mixture_churn(learn.mixture_churn_by_month(0.02, 0.2, 0.5, 60), lang)):
+    for fig in (
+        learn_charts.geometric_series(learn.geometric_lifetime_terms(0.05, 12), lang),
+        learn_charts.discounting(learn.discounting_table(50, 0.8, 0.05, 0.1, 36), 24, lang),
+        learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), lang),
+        learn_charts.mixture_churn(learn.mixture_churn_by_month(0.02, 0.2, 0.5, 60), lang),
+    ):
         assert_legible(fig)
 
 
@@ -107,4 +118,4 @@ def test_mixture_bar_names_wrap_and_never_slant():
     fig = learn_charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), "en")
     x = fig.layout.xaxis
     assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
-    assert x.ticktext[-1] == "LTV at the<br>average churn<br>(wrong)"         # lines of at most 16 characters
+    assert x.ticktext[-1] == "LTV at the<br>average churn<br>(wrong)"  # lines of at most 16 characters

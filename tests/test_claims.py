@@ -15,18 +15,23 @@ from clv.models.validation import actual_cumulative_purchases, expected_cumulati
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-ORIGIN = pd.Timestamp("1997-01-01")          # CDNOW's cohort starts buying on 1997-01-01
+ORIGIN = pd.Timestamp("1997-01-01")  # CDNOW's cohort starts buying on 1997-01-01
 CAL_END, OBS_END = "1997-09-30", "1998-06-30"  # 39 + 39 weeks (FHL 2005)
-WEEK_78_PREDICTED = 4165.69                  # lifetimes 0.11.3 expected_cumulative_transactions, t = 546 days
-WEEK_78_ACTUAL = 4339                        # 2,457 calibration + 1,882 holdout repeat purchases
-PUBLISHED_BGNBD_LL = -9582.4                 # Fader, Hardie & Lee (2005), CDNOW 39 weeks
+WEEK_78_PREDICTED = 4165.69  # lifetimes 0.11.3 expected_cumulative_transactions, t = 546 days
+WEEK_78_ACTUAL = 4339  # 2,457 calibration + 1,882 holdout repeat purchases
+PUBLISHED_BGNBD_LL = -9582.4  # Fader, Hardie & Lee (2005), CDNOW 39 weeks
 
 
 @pytest.fixture(scope="module")
 def cdnow_log():
     """The CDNOW sample's transaction log: customer_id (the sample's id, as in the published summary), date, amount."""
-    tx = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                     names=["customer", "customer_id", "date", "cds", "amount"], dtype={"date": str})
+    tx = pd.read_csv(
+        DATA / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["customer", "customer_id", "date", "cds", "amount"],
+        dtype={"date": str},
+    )
     tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
     return tx[["customer_id", "date", "amount"]]
 
@@ -56,7 +61,7 @@ def test_week_78_prediction_on_the_published_summary(cdnow_log, cdnow_summary):
     assert expected[-1] == pytest.approx(WEEK_78_PREDICTED, abs=0.005)
     # the same by the new-customer formula: T (to 1997-09-30) + 39 weeks + the last day
     by_formula = bg.expected_purchases_new_customer(cdnow_summary["T"] + 39 + 1 / 7).sum()
-    assert by_formula == pytest.approx(WEEK_78_PREDICTED, abs=0.005)       # T printed to 2 decimals
+    assert by_formula == pytest.approx(WEEK_78_PREDICTED, abs=0.005)  # T printed to 2 decimals
     first_of = cdnow_log.groupby("customer_id")["date"].transform("min")
     repeats = cdnow_log.loc[cdnow_log["date"] > first_of].drop_duplicates(["customer_id", "date"])
     actual = actual_cumulative_purchases(((repeats["date"] - ORIGIN).dt.days / 7).to_numpy(), 78)
@@ -82,8 +87,9 @@ def test_tracking_of_compare_models_reaches_week_78_with_every_customer(comparis
     # by hand: the sum over customers of E[X(546 days - first purchase day)]
     model = comparison.fits[0].model
     first_day = (cdnow_log.groupby("customer_id")["date"].min() - ORIGIN).dt.days.to_numpy()
-    assert t["predicted"].iloc[-1] == pytest.approx(model.expected_purchases_new_customer(546.0 - first_day).sum(),
-                                                    rel=1e-12)
+    assert t["predicted"].iloc[-1] == pytest.approx(
+        model.expected_purchases_new_customer(546.0 - first_day).sum(), rel=1e-12
+    )
 
 
 # ---------------------------------------------------------------------- monetary value, to the last bit
@@ -128,9 +134,13 @@ def _clumped_log(seed: int = 12) -> pd.DataFrame:
     n = 20_000
     day = rng.integers(0, 90, n) // rng.integers(1, 4, n)
     seconds = rng.integers(0, 86_400, n) * (rng.random(n) < 0.5)
-    return pd.DataFrame({"customer_id": [f"c{c:03d}" for c in rng.integers(0, 400, n)],
-                         "date": ORIGIN + pd.to_timedelta(day, "D") + pd.to_timedelta(seconds, "s"),
-                         "amount": np.round(rng.gamma(2.0, 20.0, n), 2) * (rng.random(n) > 0.02)})
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{c:03d}" for c in rng.integers(0, 400, n)],
+            "date": ORIGIN + pd.to_timedelta(day, "D") + pd.to_timedelta(seconds, "s"),
+            "amount": np.round(rng.gamma(2.0, 20.0, n), 2) * (rng.random(n) > 0.02),
+        }
+    )
 
 
 def test_monetary_value_equals_lifetimes_to_the_last_bit(cdnow_log):
@@ -158,8 +168,9 @@ def test_holdout_monetary_value_equals_lifetimes_to_the_last_bit():
 
 def test_monetary_value_matches_the_published_cdnow_summary(cdnow_log, cdnow_summary):
     # the published summary prints zbar to 2 decimals: every customer within half a cent
-    ours = rfm.summarize(cdnow_log, "customer_id", "date", "amount", freq="D", freq_multiplier=7,
-                         observation_end=CAL_END)
+    ours = rfm.summarize(
+        cdnow_log, "customer_id", "date", "amount", freq="D", freq_multiplier=7, observation_end=CAL_END
+    )
     published = cdnow_summary.set_index("ID").reindex(ours.index)
     assert len(ours) == 2357 and (ours["frequency"] == published["x"]).all()
     assert np.max(np.abs(ours["monetary_value"] - published["zbar"])) <= 0.005 + 1e-12
@@ -179,7 +190,7 @@ def test_comparison_statistics_are_in_weeks_as_published(comparison):
     shift = 2457 * math.log(7)
     assert comparison.log_likelihood_shift == pytest.approx(shift, rel=1e-15)
     assert row["log_likelihood"] == pytest.approx(fit.model.log_likelihood + shift, rel=1e-15)
-    assert round(fit.model.log_likelihood, 1) == -14363.5                 # the fit itself is in days
+    assert round(fit.model.log_likelihood, 1) == -14363.5  # the fit itself is in days
     assert round(row["log_likelihood"], 1) == PUBLISHED_BGNBD_LL
     assert row["aic"] == pytest.approx(2 * 4 - 2 * row["log_likelihood"], rel=1e-14)
     assert row["bic"] == pytest.approx(4 * math.log(2357) - 2 * row["log_likelihood"], rel=1e-14)
@@ -189,20 +200,23 @@ def test_comparison_statistics_are_in_weeks_as_published(comparison):
     assert weekly.log_likelihood == pytest.approx(row["log_likelihood"], abs=1e-6)
     assert weekly.params["alpha"] == pytest.approx(fit.model.params["alpha"] / 7, rel=1e-5)
     note = comparison.statistics_note()
-    assert "weeks" in note and "4,781.1" in note                         # 2,457 x ln 7 = 4,781.1
+    assert "weeks" in note and "4,781.1" in note  # 2,457 x ln 7 = 4,781.1
     assert i18n.text("predict.page.statistics_unit", "ar", shift="1") != note
 
 
 def test_comparison_names_the_model_of_its_tracking_curve(cdnow_log, comparison):
     assert comparison.tracking_model == comparison.best == "bgnbd"
-    assert comparison.tracking_note() == ("The predicted curve is BG/NBD's, the model recommended above "
-                                          "(lowest holdout error per customer).")
-    both = predict.compare_models(cdnow_log, calibration_end=CAL_END, observation_end=OBS_END,
-                                  models=("bgnbd", "mbgnbd"))
+    assert comparison.tracking_note() == (
+        "The predicted curve is BG/NBD's, the model recommended above (lowest holdout error per customer)."
+    )
+    both = predict.compare_models(
+        cdnow_log, calibration_end=CAL_END, observation_end=OBS_END, models=("bgnbd", "mbgnbd")
+    )
     assert both.tracking_model == both.best
     assert i18n.text(f"models.names.{both.best}") in both.tracking_note()
     # the curve is that model's: E[X] summed over the cohort at week 78
     model = next(f.model for f in both.fits if f.key == both.tracking_model)
     first_day = (cdnow_log.groupby("customer_id")["date"].min() - ORIGIN).dt.days.to_numpy()
     assert both.tracking["predicted"].iloc[-1] == pytest.approx(
-        model.expected_purchases_new_customer(546.0 - first_day).sum(), rel=1e-12)
+        model.expected_purchases_new_customer(546.0 - first_day).sum(), rel=1e-12
+    )

@@ -8,19 +8,32 @@ import pytest
 from hypothesis import given, settings
 
 import clv
-from clv.cohorts import (cohort_tables, derive_assumptions, orders_over_time, subscription_metrics)
+from clv.cohorts import cohort_tables, derive_assumptions, orders_over_time, subscription_metrics
 from clv.data import load_sample
 from clv.errors import DataError, InputError
 from tests.strategies import transaction_logs
 
 # Hand-made log: cohort 2024-01 = {a, b}, cohort 2024-02 = {c}, cohort 2024-03 = {d}
-LOG = pd.DataFrame({
-    "customer_id": ["a", "a", "b", "a", "c", "b", "c", "d", "a"],
-    "date": pd.to_datetime(["2024-01-02", "2024-01-20", "2024-01-15", "2024-02-03", "2024-02-10",
-                            "2024-03-05", "2024-03-07", "2024-03-30", "2024-03-31"]),
-    "amount": [10.0, 20.0, 30.0, 15.0, 50.0, 25.0, -10.0, 40.0, 5.0],
-    "order_id": ["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9"],
-})
+LOG = pd.DataFrame(
+    {
+        "customer_id": ["a", "a", "b", "a", "c", "b", "c", "d", "a"],
+        "date": pd.to_datetime(
+            [
+                "2024-01-02",
+                "2024-01-20",
+                "2024-01-15",
+                "2024-02-03",
+                "2024-02-10",
+                "2024-03-05",
+                "2024-03-07",
+                "2024-03-30",
+                "2024-03-31",
+            ]
+        ),
+        "amount": [10.0, 20.0, 30.0, 15.0, 50.0, 25.0, -10.0, 40.0, 5.0],
+        "order_id": ["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9"],
+    }
+)
 
 
 def test_hand_worked_cohort_matrices():
@@ -51,9 +64,13 @@ def test_orders_and_aov_by_calendar_month():
 
 
 def test_derived_assumptions_hand_worked():
-    log = pd.DataFrame({"customer_id": ["a", "a", "b"],
-                        "date": pd.to_datetime(["2024-01-01", "2024-01-31", "2024-01-01"]),
-                        "amount": [30.0, 30.0, 60.0]})
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-31", "2024-01-01"]),
+            "amount": [30.0, 30.0, 60.0],
+        }
+    )
     d = derive_assumptions(log, inactivity_days=30, analysis_date="2024-03-31", bootstrap_samples=0)
     # b: last purchase 90 days before the end -> churned, exposure 1 day -> at least 1 month.
     # a: last purchase 60 days before -> churned, exposure 31 days = 1.0185 months.
@@ -61,10 +78,10 @@ def test_derived_assumptions_hand_worked():
     assert d.customer_months == pytest.approx(months)
     assert d.arpu.value == pytest.approx(120 / months)
     assert d.monthly_churn.value == pytest.approx(1 - np.exp(-2 / months))
-    assert d.avg_order_value.value == pytest.approx(40.0)          # 120 over 3 purchase days
+    assert d.avg_order_value.value == pytest.approx(40.0)  # 120 over 3 purchase days
     assert d.orders_per_year.value == pytest.approx(3 / (months / 12))
     assert (d.customers, d.churned, d.churn_method) == (2, 2, "inactivity")
-    assert d.uncertain_fields == ("arpu", "monthly_churn", "orders_per_year", "avg_order_value")   # 2 customers
+    assert d.uncertain_fields == ("arpu", "monthly_churn", "orders_per_year", "avg_order_value")  # 2 customers
     a = d.to_assumptions(gross_margin=0.5, cac=10)
     assert isinstance(a, clv.Assumptions) and a.arpu == pytest.approx(120 / months)
 
@@ -73,11 +90,11 @@ def test_derived_assumptions_from_the_sample_are_near_the_truth_and_seeded():
     tx = load_sample("transactions").transactions
     d1 = derive_assumptions(tx, analysis_date="2025-12-31", seed=3)
     d2 = derive_assumptions(tx, analysis_date="2025-12-31", seed=3)
-    assert d1 == d2                                                   # seeded bootstrap
+    assert d1 == d2  # seeded bootstrap
     # true mean order value p*gamma/(q-1) = 6*30/3 = 60 (sample_data/README.md); the data's mean is close
     assert 57 < d1.avg_order_value.value < 63
     assert d1.avg_order_value.low < d1.avg_order_value.value < d1.avg_order_value.high
-    assert d1.uncertain_fields == ()                                   # 10,000 customers: tight intervals
+    assert d1.uncertain_fields == ()  # 10,000 customers: tight intervals
     assert 0 < d1.monthly_churn.std_error < 0.01
 
 
@@ -93,12 +110,14 @@ def test_cohort_method_and_input_errors():
         cohort_tables(LOG.iloc[:0])
 
 
-SUBS = pd.DataFrame({
-    "customer_id": ["a", "b", "c", "d"],
-    "start_date": pd.to_datetime(["2024-01-10", "2024-01-20", "2024-02-05", "2024-02-25"]),
-    "end_date": pd.to_datetime(["2024-03-10", None, "2024-02-20", None]),
-    "monthly_amount": [10.0, 20.0, 40.0, 5.0],
-})
+SUBS = pd.DataFrame(
+    {
+        "customer_id": ["a", "b", "c", "d"],
+        "start_date": pd.to_datetime(["2024-01-10", "2024-01-20", "2024-02-05", "2024-02-25"]),
+        "end_date": pd.to_datetime(["2024-03-10", None, "2024-02-20", None]),
+        "monthly_amount": [10.0, 20.0, 40.0, 5.0],
+    }
+)
 
 
 def test_hand_worked_subscription_metrics():
@@ -107,7 +126,7 @@ def test_hand_worked_subscription_metrics():
     # snapshots on Feb 1: a,b (30); Mar 1: a,b,d (35; c started and ended in Feb); Apr 1: b,d (25)
     assert mo["active_start"].tolist() == [0.0, 2.0, 3.0, 2.0]
     assert mo["new"].tolist() == [2.0, 2.0, 0.0, 0.0]
-    assert mo["churned"].tolist() == [0.0, 0.0, 1.0, 0.0]             # a ends Mar 10; c never at a month start
+    assert mo["churned"].tolist() == [0.0, 0.0, 1.0, 0.0]  # a ends Mar 10; c never at a month start
     assert mo["mrr_start"].tolist() == [0.0, 30.0, 35.0, 25.0]
     assert mo["churned_mrr"].tolist() == [0.0, 0.0, 10.0, 0.0]
     assert mo["logo_churn"].iloc[2] == pytest.approx(1 / 3)
@@ -134,7 +153,7 @@ def test_cohort_invariants(tx):
     if not (tx["amount"] > 0).any():
         return
     t = cohort_tables(tx)
-    assert (t.retention[0].dropna() == 1.0).all()                      # everyone is active at age 0
+    assert (t.retention[0].dropna() == 1.0).all()  # everyone is active at age 0
     assert ((t.retention >= 0) & (t.retention <= 1) | t.retention.isna()).all().all()
     assert t.sizes.sum() == tx.loc[tx["amount"] > 0, "customer_id"].nunique()
     # every purchase lands in some cohort cell, so purchase revenue is conserved

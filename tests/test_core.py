@@ -34,7 +34,7 @@ def test_reference_with_discount():
     r = evaluate(Assumptions(**BASE, annual_discount_rate=0.10))
     assert r.ltv == pytest.approx(695.46, abs=5e-3)
     assert r.payback_months_churn_adjusted == pytest.approx(9.530, abs=5e-4)
-    assert r.payback_months == pytest.approx(7.5)     # the simple payback ignores churn and discounting
+    assert r.payback_months == pytest.approx(7.5)  # the simple payback ignores churn and discounting
 
 
 # 24 months: 695.46 x (1 - 0.942485^24) = 695.46 x 0.75869 = 527.64.
@@ -66,10 +66,23 @@ def test_from_purchases_needs_exactly_one_lifetime(kwargs):
         Assumptions.from_purchases(60, 4, 0.3, 50, **kwargs)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("arpu", -1), ("gross_margin", 1.5), ("monthly_churn", 5), ("monthly_churn", -0.1), ("cac", -10),
-    ("annual_discount_rate", -0.01), ("arpu", math.nan), ("cac", math.inf), ("arpu", "50"),
-    ("horizon_months", 0), ("horizon_months", 2.5), ("horizon_months", True)])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("arpu", -1),
+        ("gross_margin", 1.5),
+        ("monthly_churn", 5),
+        ("monthly_churn", -0.1),
+        ("cac", -10),
+        ("annual_discount_rate", -0.01),
+        ("arpu", math.nan),
+        ("cac", math.inf),
+        ("arpu", "50"),
+        ("horizon_months", 0),
+        ("horizon_months", 2.5),
+        ("horizon_months", True),
+    ],
+)
 def test_invalid_inputs_name_the_field_and_value(field, value):
     with pytest.raises(clv.InputError) as err:
         Assumptions(**{**BASE, field: value})
@@ -88,7 +101,7 @@ def test_zero_churn_no_discount_is_infinite_and_never_nan():
     r = evaluate(Assumptions(**{**BASE, "monthly_churn": 0.0}))
     assert r.ltv == math.inf and r.ltv_to_cac == math.inf
     assert r.expected_lifetime_months == math.inf
-    assert r.payback_months_churn_adjusted == pytest.approx(7.5)     # no churn, no discount: 300 / 40
+    assert r.payback_months_churn_adjusted == pytest.approx(7.5)  # no churn, no discount: 300 / 40
     # With a horizon it is finite: 40 x 60.
     assert evaluate(Assumptions(**{**BASE, "monthly_churn": 0.0, "horizon_months": 60})).ltv == pytest.approx(2400)
 
@@ -102,7 +115,9 @@ def test_payback_that_never_happens_is_none():
     assert r.payback_months is None and r.payback_months_churn_adjusted is None and r.ltv == 0.0
     # A horizon shorter than the payback: none within the horizon (9.163 > 9).
     assert evaluate(Assumptions(**BASE, horizon_months=9)).payback_months_churn_adjusted is None
-    assert evaluate(Assumptions(**BASE, horizon_months=10)).payback_months_churn_adjusted == pytest.approx(9.163, abs=5e-4)
+    assert evaluate(Assumptions(**BASE, horizon_months=10)).payback_months_churn_adjusted == pytest.approx(
+        9.163, abs=5e-4
+    )
 
 
 def test_zero_cac():
@@ -120,10 +135,16 @@ def test_full_churn_pays_once():
 def test_month_table_matches_closed_forms():
     r = evaluate(Assumptions(**BASE, annual_discount_rate=0.10))
     m = r.months
-    assert list(m.columns) == ["month", "survival", "expected_margin", "discount_factor",
-                               "discounted_cumulative_margin", "cumulative_minus_cac"]
-    assert m["survival"].iloc[12] == pytest.approx(0.95 ** 12)
-    assert m["discount_factor"].iloc[12] == pytest.approx(1 / 1.1)      # one year out
+    assert list(m.columns) == [
+        "month",
+        "survival",
+        "expected_margin",
+        "discount_factor",
+        "discounted_cumulative_margin",
+        "cumulative_minus_cac",
+    ]
+    assert m["survival"].iloc[12] == pytest.approx(0.95**12)
+    assert m["discount_factor"].iloc[12] == pytest.approx(1 / 1.1)  # one year out
     # After n payments the cumulative value is the n-month LTV.
     assert m["discounted_cumulative_margin"].iloc[23] == pytest.approx(527.64, abs=5e-3)
     assert (m["cumulative_minus_cac"] == m["discounted_cumulative_margin"] - 300).all()
@@ -164,27 +185,35 @@ def test_horizon_never_raises_ltv_and_converges(a, m, c, d, h):
 
 @given(a=S.arpu, m=S.margin, c=S.churn, k=S.cac, d=S.annual_discount, h=hs.none() | S.horizon)
 def test_churn_adjusted_payback_never_shorter_than_simple(a, m, c, k, d, h):
-    r = evaluate(Assumptions(arpu=a, gross_margin=m, monthly_churn=c, cac=k, annual_discount_rate=d,
-                             horizon_months=h))
+    r = evaluate(Assumptions(arpu=a, gross_margin=m, monthly_churn=c, cac=k, annual_discount_rate=d, horizon_months=h))
     if r.payback_months_churn_adjusted is not None:
         assert r.payback_months_churn_adjusted >= r.payback_months * (1 - 1e-12)
         # and at that point the closed-form cumulative margin equals CAC
         g, q = a * m, (1 - c) / (1 + clv.monthly_rate(d))
         t = r.payback_months_churn_adjusted
-        reached = g * (1 - q ** t) / (1 - q) if q < 1 and t > 1 else g * t
+        reached = g * (1 - q**t) / (1 - q) if q < 1 and t > 1 else g * t
         assert reached == pytest.approx(k, rel=1e-9, abs=1e-9)
 
 
-@settings(deadline=None)                       # the sBG engine's first call is slower than the default deadline
-@given(churn=hs.sampled_from([0.0, 0.01, 0.05, 0.3]), rate=hs.sampled_from([0.0, 0.1]),
-       horizon=hs.sampled_from([None, 24]), kind=hs.sampled_from(["plain", "first", "sbg", "expansion"]),
-       alpha=hs.floats(0.3, 3.0), growth=hs.floats(0.0, 0.5))
+@settings(deadline=None)  # the sBG engine's first call is slower than the default deadline
+@given(
+    churn=hs.sampled_from([0.0, 0.01, 0.05, 0.3]),
+    rate=hs.sampled_from([0.0, 0.1]),
+    horizon=hs.sampled_from([None, 24]),
+    kind=hs.sampled_from(["plain", "first", "sbg", "expansion"]),
+    alpha=hs.floats(0.3, 3.0),
+    growth=hs.floats(0.0, 0.5),
+)
 def test_infinite_reason_names_exactly_the_unlimited_cases(churn, rate, horizon, kind, alpha, growth):
     # The sBG curve (alpha 0.704) and expansion >= churn showed a message blaming zero churn.
     from clv.core import infinite_reason
 
-    extra = {"first": {"first_month_churn": 0.2}, "sbg": {"retention_curve": (alpha, 1.2)},
-             "expansion": {"monthly_expansion": growth}, "plain": {}}[kind]
+    extra = {
+        "first": {"first_month_churn": 0.2},
+        "sbg": {"retention_curve": (alpha, 1.2)},
+        "expansion": {"monthly_expansion": growth},
+        "plain": {},
+    }[kind]
     a = Assumptions(50, 0.8, churn, 300, annual_discount_rate=rate, horizon_months=horizon, **extra)
     reason = infinite_reason(a)
     assert math.isinf(evaluate(a).ltv) == (reason is not None)

@@ -29,8 +29,14 @@ GOOD = [
     ("crlf.csv", OPTS, 6, 6, {}, {"encoding": "utf-8", "delimiter": ","}),
     ("utf16_tab.txt", OPTS, 6, 6, {}, {"encoding": "utf-16", "delimiter": "\t"}),
     ("cp1256_arabic.csv", OPTS, 6, 6, {}, {"encoding": "cp1256", "delimiter": ","}),
-    ("latin1_semicolon.csv", OPTS, 6, 6, {}, {"encoding": "cp1252", "delimiter": ";", "decimal": ",",
-                                             "date_format": "%d.%m.%Y", "dayfirst": True}),
+    (
+        "latin1_semicolon.csv",
+        OPTS,
+        6,
+        6,
+        {},
+        {"encoding": "cp1252", "delimiter": ";", "decimal": ",", "date_format": "%d.%m.%Y", "dayfirst": True},
+    ),
     ("semicolon_decimal_comma.csv", OPTS, 6, 6, {}, {"delimiter": ";", "decimal": ","}),
     ("thousands_space.csv", OPTS, 6, 6, {}, {"delimiter": ";", "decimal": ",", "date_format": "%d/%m/%Y"}),
     ("us_thousands_quoted.csv", OPTS, 6, 6, {}, {"delimiter": ",", "decimal": "."}),
@@ -43,7 +49,7 @@ GOOD = [
     ("dates_dot.csv", OPTS, 6, 6, {}, {"date_format": "%d.%m.%Y", "dayfirst": True}),
     ("dates_time.csv", OPTS, 6, 6, {}, {"date_format": "%Y-%m-%d %H:%M:%S"}),
     ("dates_dmy_short.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "dayfirst": True}),
-    ("arabic_digits.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "decimal": None}),   # ٫ is always decimal
+    ("arabic_digits.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "decimal": None}),  # ٫ is always decimal
     ("headerless.csv", OPTS, 6, 6, {}, {"has_header": False, "date_format": "%Y%m%d"}),
     ("two_sheets.xlsx", OPTS, 6, 6, {}, {"file_format": "xlsx", "sheet": "Orders 2024", "date_format": "native"}),
     ("excel_serial.xlsx", OPTS, 6, 6, {}, {"file_format": "xlsx", "date_format": "excel-serial"}),
@@ -59,28 +65,73 @@ MAPPINGS = {
     "headerless.csv": {"customer_id": "column_1", "date": "column_3", "amount": "column_5"},
     "two_sheets.xlsx": {"customer_id": "Customer", "date": "Order date", "amount": "Revenue"},
     "typed.parquet": {"customer_id": "customer_id", "date": "order_ts", "amount": "revenue"},
-    "extra_columns.csv": {"customer_id": "customer_email", "date": "order_date", "amount": "total",
-                          "order_id": "order_id", "quantity": "quantity", "product": "product", "channel": "channel"},
-    "arabic_headers_extra.csv": {"customer_id": "العميل", "date": "التاريخ", "amount": "القيمة",
-                                 "order_id": "رقم الطلب", "quantity": "الكمية", "product": "المنتج",
-                                 "channel": "القناة"},
+    "extra_columns.csv": {
+        "customer_id": "customer_email",
+        "date": "order_date",
+        "amount": "total",
+        "order_id": "order_id",
+        "quantity": "quantity",
+        "product": "product",
+        "channel": "channel",
+    },
+    "arabic_headers_extra.csv": {
+        "customer_id": "العميل",
+        "date": "التاريخ",
+        "amount": "القيمة",
+        "order_id": "رقم الطلب",
+        "quantity": "الكمية",
+        "product": "المنتج",
+        "channel": "القناة",
+    },
 }
 
-MESSY_REASONS = {"malformed_row": 1, "missing_customer": 1, "unreadable_date": 1, "non_numeric_amount": 1,
-                 "zero_amount": 1, "duplicate_row": 1, "after_analysis_date": 1, "return_without_purchase": 1}
+MESSY_REASONS = {
+    "malformed_row": 1,
+    "missing_customer": 1,
+    "unreadable_date": 1,
+    "non_numeric_amount": 1,
+    "zero_amount": 1,
+    "duplicate_row": 1,
+    "after_analysis_date": 1,
+    "return_without_purchase": 1,
+}
 PARTIAL = [
     # returns netted: C1's -20 kept (6 kept = 2 C1 + return + 2 C2 + C5), C9's lone return set aside
     ("messy.csv", OPTS, 14, 6, MESSY_REASONS, {"returns_netted": 1}),
-    ("messy.csv", ReadOptions(analysis_date="2024-12-31", returns="set_aside"), 14, 5,
-     {**{k: v for k, v in MESSY_REASONS.items() if k != "return_without_purchase"}, "negative_amount": 2},
-     {"returns_netted": 0}),
+    (
+        "messy.csv",
+        ReadOptions(analysis_date="2024-12-31", returns="set_aside"),
+        14,
+        5,
+        {**{k: v for k, v in MESSY_REASONS.items() if k != "return_without_purchase"}, "negative_amount": 2},
+        {"returns_netted": 0},
+    ),
     # analysis date before C4's 2025 row: default today (2026) would keep it
-    ("messy.csv", ReadOptions(analysis_date="2030-01-01"), 14, 7,
-     {k: v for k, v in MESSY_REASONS.items() if k != "after_analysis_date"}, {}),
+    (
+        "messy.csv",
+        ReadOptions(analysis_date="2030-01-01"),
+        14,
+        7,
+        {k: v for k, v in MESSY_REASONS.items() if k != "after_analysis_date"},
+        {},
+    ),
     ("dates_ambiguous.csv", OPTS, 6, 6, {}, {"date_format": "%d/%m/%Y", "dayfirst": True, "date_ambiguous": True}),
-    ("dates_ambiguous.csv", ReadOptions(analysis_date="2024-12-31", dayfirst=False), 6, 6, {},
-     {"date_format": "%m/%d/%Y", "dayfirst": False, "date_ambiguous": False}),
-    ("two_sheets.xlsx", ReadOptions(analysis_date="2025-12-31", sheet="Orders 2025"), 4, 4, {}, {"sheet": "Orders 2025"}),
+    (
+        "dates_ambiguous.csv",
+        ReadOptions(analysis_date="2024-12-31", dayfirst=False),
+        6,
+        6,
+        {},
+        {"date_format": "%m/%d/%Y", "dayfirst": False, "date_ambiguous": False},
+    ),
+    (
+        "two_sheets.xlsx",
+        ReadOptions(analysis_date="2025-12-31", sheet="Orders 2025"),
+        4,
+        4,
+        {},
+        {"sheet": "Orders 2025"},
+    ),
     ("two_sheets.xlsx", ReadOptions(analysis_date="2025-12-31", sheet=1), 4, 4, {}, {"sheet": "Orders 2025"}),
     # a 2025 sheet read with a 2024 analysis date: every row is after it
 ]
@@ -102,18 +153,24 @@ ERRORS = [
     ("all_malformed.csv", {}, "data.errors.all_malformed"),
     ("utf8.csv", {"mapping": {"customer_id": "client"}}, "data.errors.missing_column"),
     ("utf8.csv", {"mapping": {"customer": "customer_id"}}, "data.errors.unknown_role"),
-    ("utf8.csv", {"mapping": {"customer_id": "amount", "date": "date", "amount": "amount"}},
-     "data.errors.column_twice"),
+    (
+        "utf8.csv",
+        {"mapping": {"customer_id": "amount", "date": "date", "amount": "amount"}},
+        "data.errors.column_twice",
+    ),
     ("two_sheets.xlsx", {"options": ReadOptions(sheet="Nope")}, "data.errors.no_sheet"),
-    ("two_sheets.xlsx", {"options": ReadOptions(analysis_date="2024-12-31", sheet="Orders 2025")},
-     "data.errors.no_valid_rows"),
+    (
+        "two_sheets.xlsx",
+        {"options": ReadOptions(analysis_date="2024-12-31", sheet="Orders 2025")},
+        "data.errors.no_valid_rows",
+    ),
 ]
 
 
 def _check(res, read, kept, reasons, attrs):
     rep = res.report
     assert (rep.rows_read, rep.rows_kept, rep.counts) == (read, kept, reasons)
-    assert rep.rows_read == rep.rows_kept + rep.rows_set_aside               # nothing lost silently
+    assert rep.rows_read == rep.rows_kept + rep.rows_set_aside  # nothing lost silently
     assert len(rep.set_aside) == rep.rows_set_aside
     assert rep.set_aside["reason"].value_counts().to_dict() == reasons
     for name, value in attrs.items():
@@ -138,7 +195,7 @@ def test_optional_roles_are_carried():
     tx = read_transactions(FILES / "extra_columns.csv", options=OPTS).transactions
     assert tx.columns.tolist() == ["customer_id", "date", "amount", "order_id", "quantity", "product", "channel"]
     assert tx["order_id"].tolist() == ["O1", "O2", "O3", "O4", "O5", "O6"]
-    assert tx["quantity"].tolist() == [2.0, 3.0, 1.0, 2.0, 3.0, 1.0]          # i % 3 + 1
+    assert tx["quantity"].tolist() == [2.0, 3.0, 1.0, 2.0, 3.0, 1.0]  # i % 3 + 1
     assert tx["customer_id"].iloc[0] == "c1@example.com"
 
 
@@ -152,7 +209,9 @@ def test_latin1_names_survive():
     assert tx["customer_id"].unique().tolist() == ["Müller", "José"]
 
 
-@pytest.mark.parametrize("name,opts,read,kept,reasons,attrs", PARTIAL, ids=[f"{p[0]}-{i}" for i, p in enumerate(PARTIAL)])
+@pytest.mark.parametrize(
+    "name,opts,read,kept,reasons,attrs", PARTIAL, ids=[f"{p[0]}-{i}" for i, p in enumerate(PARTIAL)]
+)
 def test_partial_files(name, opts, read, kept, reasons, attrs):
     _check(read_transactions(FILES / name, options=opts), read, kept, reasons, attrs)
 
@@ -163,7 +222,7 @@ def test_messy_keeps_the_right_rows_and_explains_the_rest():
     assert tx["amount"].tolist() == [120.5, 80.0, 60.0, 60.0, -20.0, 25.0]
     assert tx["customer_id"].tolist() == ["C1", "C1", "C2", "C2", "C1", "C5"]
     aside = res.report.set_aside.set_index("reason")
-    assert aside.loc["duplicate_row", "row"] == 4                  # the second of two identical rows
+    assert aside.loc["duplicate_row", "row"] == 4  # the second of two identical rows
     assert aside.loc["unreadable_date", "date"] == "2024-13-45"
     assert aside.loc["malformed_row", "raw"] == "C5,2024-03-06,25.00,ok,EXTRA,FIELDS"
     # rows are numbered as in the file (data rows, header excluded), around the skipped malformed line
@@ -181,7 +240,7 @@ def test_unusable_files_raise_a_clear_error(name, kwargs, key):
         read_transactions(FILES / name, **kwargs)
     assert info.value.key == key
     message = str(info.value)
-    assert len(message) > 40 and "{" not in message                # a full sentence, placeholders filled
+    assert len(message) > 40 and "{" not in message  # a full sentence, placeholders filled
 
 
 def test_all_invalid_error_carries_the_report():
@@ -213,9 +272,15 @@ def test_summary_upload_sets_aside_each_broken_rule():
     res = read_summary(FILES / "summary_mixed.csv")
     assert res.kind == "summary"
     assert (res.report.rows_read, res.report.rows_kept) == (10, 3)
-    assert res.report.counts == {"missing_customer": 1, "non_numeric_summary": 1, "negative_summary": 1,
-                                 "non_integer_frequency": 1, "recency_after_T": 1,
-                                 "zero_frequency_with_recency": 1, "duplicate_customer": 1}
+    assert res.report.counts == {
+        "missing_customer": 1,
+        "non_numeric_summary": 1,
+        "negative_summary": 1,
+        "non_integer_frequency": 1,
+        "recency_after_T": 1,
+        "zero_frequency_with_recency": 1,
+        "duplicate_customer": 1,
+    }
     assert res.transactions.index.tolist() == ["A1", "A2", "A8"]
     assert res.transactions.loc["A8"].tolist() == [4.0, 90.0, 365.0, 80.0]
 
@@ -233,6 +298,10 @@ def test_subscriptions_upload():
 def test_corpus_is_large_enough():
     data_files = [p for p in FILES.iterdir() if p.is_file() and p.suffix != ".py"]
     assert len(data_files) >= 25
-    tested = {g[0] for g in GOOD} | {p[0] for p in PARTIAL} | {e[0] for e in ERRORS} \
+    tested = (
+        {g[0] for g in GOOD}
+        | {p[0] for p in PARTIAL}
+        | {e[0] for e in ERRORS}
         | {"summary_mixed.csv", "subscriptions_mixed.csv"}
-    assert {p.name for p in data_files} <= tested                   # every file has an expected outcome
+    )
+    assert {p.name for p in data_files} <= tested  # every file has an expected outcome

@@ -18,10 +18,11 @@ from clv.data import ReadOptions, read_transactions
 OPTS = ReadOptions(analysis_date="2030-12-31")
 
 ids = hs.one_of(
-    hs.integers(0, 2**63 - 1).map(str),                               # beyond float64's 2**53
-    hs.integers(0, 10**6).map(lambda n: f"{n:07d}"),                  # leading zeros
-    hs.text(hs.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
-            min_size=1, max_size=12).filter(lambda s: s.strip() == s and "," not in s and s[0] not in "=+-@"),
+    hs.integers(0, 2**63 - 1).map(str),  # beyond float64's 2**53
+    hs.integers(0, 10**6).map(lambda n: f"{n:07d}"),  # leading zeros
+    hs.text(
+        hs.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=12
+    ).filter(lambda s: s.strip() == s and "," not in s and s[0] not in "=+-@"),
 )
 
 
@@ -29,16 +30,21 @@ ids = hs.one_of(
 def tables(draw):
     n = draw(hs.integers(2, 25))
     customers = draw(hs.lists(ids, min_size=2, max_size=6, unique=True))
-    rows = draw(hs.lists(hs.tuples(hs.sampled_from(customers), hs.integers(0, 700), hs.integers(1, 10**7)),
-                         min_size=n, max_size=n))
-    rows[:2] = [(customers[0], *rows[0][1:]), (customers[1], *rows[1][1:])]     # at least two customers
+    rows = draw(
+        hs.lists(
+            hs.tuples(hs.sampled_from(customers), hs.integers(0, 700), hs.integers(1, 10**7)), min_size=n, max_size=n
+        )
+    )
+    rows[:2] = [(customers[0], *rows[0][1:]), (customers[1], *rows[1][1:])]  # at least two customers
     orders = draw(hs.lists(hs.integers(10**15, 2**62), min_size=n, max_size=n, unique=True))
-    return pd.DataFrame({
-        "customer_id": [c for c, _, _ in rows],
-        "date": [(pd.Timestamp("2023-01-01") + pd.Timedelta(days=d)).strftime("%Y-%m-%d") for _, d, _ in rows],
-        "amount": [f"{cents / 100:.2f}" for _, _, cents in rows],
-        "order_id": [str(o) for o in orders],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [c for c, _, _ in rows],
+            "date": [(pd.Timestamp("2023-01-01") + pd.Timedelta(days=d)).strftime("%Y-%m-%d") for _, d, _ in rows],
+            "amount": [f"{cents / 100:.2f}" for _, _, cents in rows],
+            "order_id": [str(o) for o in orders],
+        }
+    )
 
 
 def written(df: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
@@ -47,17 +53,24 @@ def written(df: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
     buf = io.BytesIO()
     if fmt == "parquet":
         typed = df.assign(amount=df["amount"].astype(float))
-        typed = typed.assign(order_id=typed["order_id"].astype("int64"))        # a typed int64 column
+        typed = typed.assign(order_id=typed["order_id"].astype("int64"))  # a typed int64 column
         typed.to_parquet(buf, index=False)
-    else:        # xlsx as Excel and other tools write it: numeric ids as exact numbers, dates as styled serials
+    else:  # xlsx as Excel and other tools write it: numeric ids as exact numbers, dates as styled serials
         from tests.test_xlsx import cell, row, sheet_xml, text_row, workbook
 
         rows = [text_row(1, *df.columns)]
         for i, rec in enumerate(df.itertuples(index=False), start=2):
             digits = rec.customer_id.isdigit() and rec.customer_id[0] != "0"
             serial = (pd.Timestamp(rec.date) - pd.Timestamp("1899-12-30")).days
-            rows.append(row(i, cell(f"A{i}", rec.customer_id) if digits else cell(f"A{i}", escape(rec.customer_id), "inlineStr"),
-                            cell(f"B{i}", serial, style=1), cell(f"C{i}", rec.amount), cell(f"D{i}", rec.order_id)))
+            rows.append(
+                row(
+                    i,
+                    cell(f"A{i}", rec.customer_id) if digits else cell(f"A{i}", escape(rec.customer_id), "inlineStr"),
+                    cell(f"B{i}", serial, style=1),
+                    cell(f"C{i}", rec.amount),
+                    cell(f"D{i}", rec.order_id),
+                )
+            )
         return workbook(sheet_xml(*rows)), f"t.{fmt}"
     return buf.getvalue(), f"t.{fmt}"
 

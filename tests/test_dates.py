@@ -28,16 +28,20 @@ def _stamps(p: DateParse) -> list[str]:
 
 # --- offsets: the local day and time written are kept, the offset is never applied --------------
 
-@pytest.mark.parametrize("value,expected", [
-    ("2024-03-02 23:30 -0500", "2024-03-02T23:30:00"),        # was 3 March (converted to UTC)
-    ("2024-03-02T23:30:00+05:30", "2024-03-02T23:30:00"),     # was 18:00 UTC
-    ("2024-03-02T23:30:00Z", "2024-03-02T23:30:00"),
-    ("2024-03-02T00:15:00.250-08:00", "2024-03-02T00:15:00"),  # fraction of a second dropped
-    ("2024-03-02 23:30:00+00", "2024-03-02T23:30:00"),
-    ("2024-03-02 11:30 PM -0500", "2024-03-02T23:30:00"),
-    ("Fri, 05 Jan 2024 23:00:00 +0000", "2024-01-05T23:00:00"),   # RFC 2822
-    ("Fri, 05 Jan 2024 23:00:00 GMT", "2024-01-05T23:00:00"),
-])
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2024-03-02 23:30 -0500", "2024-03-02T23:30:00"),  # was 3 March (converted to UTC)
+        ("2024-03-02T23:30:00+05:30", "2024-03-02T23:30:00"),  # was 18:00 UTC
+        ("2024-03-02T23:30:00Z", "2024-03-02T23:30:00"),
+        ("2024-03-02T00:15:00.250-08:00", "2024-03-02T00:15:00"),  # fraction of a second dropped
+        ("2024-03-02 23:30:00+00", "2024-03-02T23:30:00"),
+        ("2024-03-02 11:30 PM -0500", "2024-03-02T23:30:00"),
+        ("Fri, 05 Jan 2024 23:00:00 +0000", "2024-01-05T23:00:00"),  # RFC 2822
+        ("Fri, 05 Jan 2024 23:00:00 GMT", "2024-01-05T23:00:00"),
+    ],
+)
 def test_offsets_are_dropped_and_the_local_day_and_time_kept(value, expected):
     p = parse_dates(pa.array([value]))
     assert _stamps(p) == [expected]
@@ -45,11 +49,22 @@ def test_offsets_are_dropped_and_the_local_day_and_time_kept(value, expected):
 
 
 def test_a_column_of_offsets_keeps_every_local_day():
-    col = pa.array(["2024-03-02T23:30:00-05:00", "2024-03-03T00:30:00+05:30", "2024-03-04T12:00:00Z",
-                    "2024-03-05T23:59:59.999+14:00", None])
+    col = pa.array(
+        [
+            "2024-03-02T23:30:00-05:00",
+            "2024-03-03T00:30:00+05:30",
+            "2024-03-04T12:00:00Z",
+            "2024-03-05T23:59:59.999+14:00",
+            None,
+        ]
+    )
     p = parse_dates(col)
-    assert _stamps(p)[:4] == ["2024-03-02T23:30:00", "2024-03-03T00:30:00", "2024-03-04T12:00:00",
-                              "2024-03-05T23:59:59"]
+    assert _stamps(p)[:4] == [
+        "2024-03-02T23:30:00",
+        "2024-03-03T00:30:00",
+        "2024-03-04T12:00:00",
+        "2024-03-05T23:59:59",
+    ]
     assert np.isnat(p.values[4])
     assert (p.date_format, p.dayfirst, p.ambiguous, p.other_format) == ("ISO8601", None, False, 0)
 
@@ -69,7 +84,7 @@ def test_tz_aware_arrow_timestamps_keep_their_local_wall_clock():
     utc = pa.array(instants, pa.timestamp("us", tz="UTC"))
     ny = utc.cast(pa.timestamp("us", tz="America/New_York"))
     p = parse_dates(ny)
-    assert _stamps(p) == ["2024-03-02T23:30:00", "2024-06-30T23:00:00"]        # EST, then EDT
+    assert _stamps(p) == ["2024-03-02T23:30:00", "2024-06-30T23:00:00"]  # EST, then EDT
     assert p.date_format == "native"
     assert _stamps(parse_dates(utc)) == ["2024-03-03T04:30:00", "2024-07-01T03:00:00"]
     # as read back from a Parquet file (a chunked column)
@@ -77,7 +92,7 @@ def test_tz_aware_arrow_timestamps_keep_their_local_wall_clock():
     pq.write_table(pa.table({"order_ts": utc.cast(pa.timestamp("us", tz="Asia/Riyadh"))}), buf)
     col = pq.read_table(io.BytesIO(buf.getvalue()))["order_ts"]
     assert isinstance(col, pa.ChunkedArray)
-    assert _stamps(parse_dates(col)) == ["2024-03-03T07:30:00", "2024-07-01T06:00:00"]   # UTC+3
+    assert _stamps(parse_dates(col)) == ["2024-03-03T07:30:00", "2024-07-01T06:00:00"]  # UTC+3
 
 
 def test_native_dates_and_timestamps():
@@ -92,23 +107,27 @@ def test_native_dates_and_timestamps():
 
 # --- month names ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value,expected,fmt", [
-    ("Jan 5, 2024", "2024-01-05", "%b %d %Y"),
-    ("05-Jan-24", "2024-01-05", "%d-%b-%y"),
-    ("Fri, 05 Jan 2024", "2024-01-05", "%d %b %Y"),
-    ("January 5, 2024", "2024-01-05", "%b %d %Y"),
-    ("5 January 2024", "2024-01-05", "%d %b %Y"),
-    ("5-Jan-2024", "2024-01-05", "%d-%b-%Y"),
-    ("2024-Jan-05", "2024-01-05", "%Y-%b-%d"),
-    ("JAN 5, 2024", "2024-01-05", "%b %d %Y"),
-    ("jan 5, 2024", "2024-01-05", "%b %d %Y"),
-    ("Sept. 5, 2024", "2024-09-05", "%b %d %Y"),
-    ("Friday, January 5, 2024", "2024-01-05", "%b %d %Y"),
-    ("31-Dec-99", "1999-12-31", "%d-%b-%y"),                   # POSIX pivot: 69..99 -> 19xx
-    ("01-Jan-68", "2068-01-01", "%d-%b-%y"),                   # 00..68 -> 20xx
-    ("05/Jan/2024", "2024-01-05", "%d/%b/%Y"),
-    ("5 Jan 2024 14:05", "2024-01-05", "%d %b %Y %H:%M"),
-])
+
+@pytest.mark.parametrize(
+    "value,expected,fmt",
+    [
+        ("Jan 5, 2024", "2024-01-05", "%b %d %Y"),
+        ("05-Jan-24", "2024-01-05", "%d-%b-%y"),
+        ("Fri, 05 Jan 2024", "2024-01-05", "%d %b %Y"),
+        ("January 5, 2024", "2024-01-05", "%b %d %Y"),
+        ("5 January 2024", "2024-01-05", "%d %b %Y"),
+        ("5-Jan-2024", "2024-01-05", "%d-%b-%Y"),
+        ("2024-Jan-05", "2024-01-05", "%Y-%b-%d"),
+        ("JAN 5, 2024", "2024-01-05", "%b %d %Y"),
+        ("jan 5, 2024", "2024-01-05", "%b %d %Y"),
+        ("Sept. 5, 2024", "2024-09-05", "%b %d %Y"),
+        ("Friday, January 5, 2024", "2024-01-05", "%b %d %Y"),
+        ("31-Dec-99", "1999-12-31", "%d-%b-%y"),  # POSIX pivot: 69..99 -> 19xx
+        ("01-Jan-68", "2068-01-01", "%d-%b-%y"),  # 00..68 -> 20xx
+        ("05/Jan/2024", "2024-01-05", "%d/%b/%Y"),
+        ("5 Jan 2024 14:05", "2024-01-05", "%d %b %Y %H:%M"),
+    ],
+)
 def test_month_names_are_read(value, expected, fmt):
     p = parse_dates(pa.array([value, None]))
     assert _days(p) == [expected, "NaT"]
@@ -117,13 +136,14 @@ def test_month_names_are_read(value, expected, fmt):
 
 # --- mixed formats: the majority is kept, the rest set aside and counted --------------------------
 
+
 def test_mixed_formats_keep_the_majority_and_count_the_rest():
     iso = [f"2024-02-{d:02d}" for d in range(1, 11)]
     col = pa.array(iso[:5] + ["05/01/2024"] + iso[5:8] + ["Jan 5, 2024", "", None] + iso[8:] + ["13/01/2024"])
     p = parse_dates(col)
     assert p.date_format == "%Y-%m-%d" and p.dayfirst is None and not p.ambiguous
     assert _days(p) == iso[:5] + ["NaT"] + iso[5:8] + ["NaT", "NaT", "NaT"] + iso[8:] + ["NaT"]
-    assert p.other_format == 3                                  # the empty and missing cells are not counted
+    assert p.other_format == 3  # the empty and missing cells are not counted
     # the old parser read 10 of 13 with one format; the guesser sees every value as a date
     assert date_share(col) == 1.0
 
@@ -142,7 +162,7 @@ def test_the_majority_decides_even_when_it_starts_late_in_a_large_file():
 def test_unreadable_values_are_counted_impossible_dates_are_not():
     p = parse_dates(pa.array(["2024-03-01", "2024-13-45", "2024-02-30", "n/a", "1899-12-31"]))
     assert _days(p) == ["2024-03-01", "NaT", "NaT", "NaT", "NaT"]
-    assert p.other_format == 2                                  # "2024-13-45" and "n/a" fit no ISO date
+    assert p.other_format == 2  # "2024-13-45" and "n/a" fit no ISO date
 
 
 def test_date_share_sees_any_known_format():
@@ -150,29 +170,37 @@ def test_date_share_sees_any_known_format():
     assert date_share(pa.array(["2024-01-05T10:00:00+02:00", "Fri, 05 Jan 2024 10:00:00 +0000", " "])) == 1.0
     assert date_share(pa.array(["Ahmed", "customer 12", "Maryam"])) == 0.0
     assert date_share(pa.array(["10.50", "1,234.56", "7"])) == 0.0
-    assert date_share(pa.array(["1899-12-31", "2024-02-01"])) == 0.5          # outside SANE_YEARS: not a date
+    assert date_share(pa.array(["1899-12-31", "2024-02-01"])) == 0.5  # outside SANE_YEARS: not a date
     assert date_share(pa.array([None, ""], pa.string())) == 0.0
     assert date_share(pa.array([dt.date(2024, 1, 5)])) == 1.0
-    assert date_share(pa.array([45000, 45001])) == 0.0                          # serials: the caller decides
+    assert date_share(pa.array([45000, 45001])) == 0.0  # serials: the caller decides
 
 
 # --- existing behaviours still hold -----------------------------------------------------------------
 
+
 def test_day_above_12_decides_day_month_order():
     p = parse_dates(pa.array(["03/04/2024", "25/12/2024"]))
-    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (["2024-04-03", "2024-12-25"], "%d/%m/%Y",
-                                                                  True, False)
+    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (["2024-04-03", "2024-12-25"], "%d/%m/%Y", True, False)
     p = parse_dates(pa.array(["03/04/2024", "12/25/2024"]))
-    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (["2024-03-04", "2024-12-25"], "%m/%d/%Y",
-                                                                  False, False)
+    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (
+        ["2024-03-04", "2024-12-25"],
+        "%m/%d/%Y",
+        False,
+        False,
+    )
 
 
 def test_undecided_day_month_order_is_day_first_and_ambiguous():
     p = parse_dates(pa.array(["03/04/2024", "05/06/2024 10:00"]))
     assert (_days(p), p.dayfirst, p.ambiguous) == (["2024-04-03", "2024-06-05"], True, True)
     p = parse_dates(pa.array(["03/04/2024", "05/06/2024"]), dayfirst=False)
-    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (["2024-03-04", "2024-05-06"], "%m/%d/%Y",
-                                                                  False, False)
+    assert (_days(p), p.date_format, p.dayfirst, p.ambiguous) == (
+        ["2024-03-04", "2024-05-06"],
+        "%m/%d/%Y",
+        False,
+        False,
+    )
     p = parse_dates(pa.array(["01/02/2024", "03/04/2024"]), dayfirst=True)
     assert (_days(p), p.ambiguous) == (["2024-02-01", "2024-04-03"], False)
 
@@ -189,8 +217,7 @@ def test_impossible_dates_are_rejected_not_rolled_over():
 def test_same_date_part_with_any_time_of_day():
     p = parse_dates(pa.array(["05/01/2024 10:00:00", "06/01/2024", "20/01/2024 08:30", "21/01/2024 9:05 PM"]))
     assert p.date_format == "%d/%m/%Y" and p.other_format == 0
-    assert _stamps(p) == ["2024-01-05T10:00:00", "2024-01-06T00:00:00", "2024-01-20T08:30:00",
-                          "2024-01-21T21:05:00"]
+    assert _stamps(p) == ["2024-01-05T10:00:00", "2024-01-06T00:00:00", "2024-01-20T08:30:00", "2024-01-21T21:05:00"]
 
 
 def test_digits_two_digit_years_and_compact_dates():
@@ -221,20 +248,44 @@ def test_columns_without_dates():
 
 # --- property: any date written in any supported format reads back exactly ------------------------
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-DATE_PARTS = {                                   # the supported forms, by day/month order
+DATE_PARTS = {  # the supported forms, by day/month order
     "ymd": ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"],
     "dmy": ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y"],
     "mdy": ["%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%m-%d-%y"],
-    "text": ["%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%d-%B-%Y", "%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y",
-             "%d-%b-%y", "%d %b %y", "%Y-%b-%d", "%d/%b/%Y"],
+    "text": [
+        "%d %b %Y",
+        "%d-%b-%Y",
+        "%d %B %Y",
+        "%d-%B-%Y",
+        "%b %d %Y",
+        "%B %d %Y",
+        "%b %d, %Y",
+        "%B %d, %Y",
+        "%d-%b-%y",
+        "%d %b %y",
+        "%Y-%b-%d",
+        "%d/%b/%Y",
+    ],
 }
 TIME_PARTS = ["", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", " %I:%M:%S %p", " %I:%M %p"]
 OFFSETS = ["", "Z", "+05:30", "-0500", " -0500", "+00", "+0000", " UTC", " GMT"]
-FRACTIONS = ["", ".250", ",5", ".123456"]        # after seconds only
-TWO_DIGIT_YEARS = (1969, 2068)                   # POSIX pivot: what a two-digit year can mean
+FRACTIONS = ["", ".250", ",5", ".123456"]  # after seconds only
+TWO_DIGIT_YEARS = (1969, 2068)  # POSIX pivot: what a two-digit year can mean
 
 
 def _write(when: dt.datetime, fmt: str, padded: bool, case: str) -> str:
@@ -243,14 +294,21 @@ def _write(when: dt.datetime, fmt: str, padded: bool, case: str) -> str:
     names = {k: getattr(v, case)() for k, v in names.items()}
     pad = padded or "%Y%m%d" in fmt
     hour12 = when.hour % 12 or 12
-    fields = {"%Y": f"{when.year:04d}", "%y": f"{when.year % 100:02d}",
-              "%m": f"{when.month:02d}" if pad else str(when.month), "%d": f"{when.day:02d}" if pad else str(when.day),
-              "%H": f"{when.hour:02d}", "%I": f"{hour12:02d}", "%M": f"{when.minute:02d}", "%S": f"{when.second:02d}",
-              **names}
+    fields = {
+        "%Y": f"{when.year:04d}",
+        "%y": f"{when.year % 100:02d}",
+        "%m": f"{when.month:02d}" if pad else str(when.month),
+        "%d": f"{when.day:02d}" if pad else str(when.day),
+        "%H": f"{when.hour:02d}",
+        "%I": f"{hour12:02d}",
+        "%M": f"{when.minute:02d}",
+        "%S": f"{when.second:02d}",
+        **names,
+    }
     out, i = [], 0
     while i < len(fmt):
         if fmt[i] == "%":
-            out.append(fields[fmt[i:i + 2]])
+            out.append(fields[fmt[i : i + 2]])
             i += 2
         else:
             out.append(fmt[i])
@@ -292,9 +350,12 @@ def test_any_date_in_any_supported_format_reads_back_exactly(case):
 
 
 @settings(max_examples=60, deadline=None)
-@given(family=hs.sampled_from(["dmy", "mdy"]), slash=hs.sampled_from(["/", "-", "."]),
-       days=hs.lists(hs.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)), min_size=1, max_size=30),
-       decider=hs.dates(dt.date(1950, 1, 13), dt.date(2099, 12, 31)).filter(lambda d: d.day > 12))
+@given(
+    family=hs.sampled_from(["dmy", "mdy"]),
+    slash=hs.sampled_from(["/", "-", "."]),
+    days=hs.lists(hs.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)), min_size=1, max_size=30),
+    decider=hs.dates(dt.date(1950, 1, 13), dt.date(2099, 12, 31)).filter(lambda d: d.day > 12),
+)
 def test_a_day_above_12_anywhere_settles_the_order_for_the_whole_column(family, slash, days, decider):
     fmt = slash.join(["%d", "%m", "%Y"] if family == "dmy" else ["%m", "%d", "%Y"])
     col = pa.array([d.strftime(fmt) for d in [*days, decider]])

@@ -10,10 +10,16 @@ def report(**kw) -> LoadReport:
 
 def test_each_item_where_it_applies():
     assert report(file_format="parquet").detected() == ["Format: PARQUET"]
-    assert report(encoding="cp1256", delimiter="\t", decimal=",", date_format="%m/%d/%y %I:%M %p",
-                  sheet="Orders 2024").detected() == [
-        "Format: CSV", "Encoding: cp1256", "Delimiter: tab", "Decimal mark: ,",
-        "Date format: MM/DD/YY hh:mm AM/PM", "Sheet: Orders 2024"]
+    assert report(
+        encoding="cp1256", delimiter="\t", decimal=",", date_format="%m/%d/%y %I:%M %p", sheet="Orders 2024"
+    ).detected() == [
+        "Format: CSV",
+        "Encoding: cp1256",
+        "Delimiter: tab",
+        "Decimal mark: ,",
+        "Date format: MM/DD/YY hh:mm AM/PM",
+        "Sheet: Orders 2024",
+    ]
 
 
 def test_date_formats_in_words_and_a_delimiter_without_a_name():
@@ -27,9 +33,11 @@ def test_date_formats_in_words_and_a_delimiter_without_a_name():
 
 def test_in_arabic():
     items = report(delimiter=";", date_format="excel-serial").detected("ar")
-    assert items == [i18n.text("datapage.report.format", "ar", format="CSV"),
-                     i18n.text("datapage.report.delimiter", "ar",
-                               delimiter=i18n.text("datapage.report.delimiter_semicolon", "ar")),
-                     i18n.text("datapage.report.date_format", "ar",
-                               format=i18n.text("datapage.report.date_format_excel_serial", "ar"))]
+    assert items == [
+        i18n.text("datapage.report.format", "ar", format="CSV"),
+        i18n.text("datapage.report.delimiter", "ar", delimiter=i18n.text("datapage.report.delimiter_semicolon", "ar")),
+        i18n.text(
+            "datapage.report.date_format", "ar", format=i18n.text("datapage.report.date_format_excel_serial", "ar")
+        ),
+    ]
     assert all("Format" not in item for item in items)

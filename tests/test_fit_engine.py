@@ -11,15 +11,26 @@ from hypothesis import given, settings
 
 from clv import rfm
 from clv.errors import FitError, InputError
-from clv.models import (BetaGeo, BetaGeoBetaBinom, GammaGamma, Model, ModifiedBetaGeo, ParetoNBD,
-                        ShiftedBetaGeometric, base)
+from clv.models import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    GammaGamma,
+    Model,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    ShiftedBetaGeometric,
+    base,
+)
 from clv.models.base import check_rfm
 from tests import strategies
 
 DATA = Path(__file__).parent / "data"
 SCIPY_WORDS = ("CONVERGENCE", "ABNORMAL", "PGTOL", "FACTR", "LINE SEARCH")
-TEN = ([0, 1, 2, 3, 0, 5, 1, 0, 2, 4, 0, 1], [0, 5, 20, 30, 0, 35, 9, 0, 11, 30, 0, 2],
-       [40, 38, 36, 40, 39, 40, 35, 30, 38, 39, 40, 40])      # the BG/NBD docstring's twelve customers
+TEN = (
+    [0, 1, 2, 3, 0, 5, 1, 0, 2, 4, 0, 1],
+    [0, 5, 20, 30, 0, 35, 9, 0, 11, 30, 0, 2],
+    [40, 38, 36, 40, 39, 40, 35, 30, 38, 39, 40, 40],
+)  # the BG/NBD docstring's twelve customers
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +44,8 @@ class Bowl(Model):
     name = "model"
     param_names = ("mu", "sigma")
     centre = np.array([1.0, -0.5])
-    delay = 0.0                     # seconds slept in every evaluation
-    gradient_offset = None          # an analytic gradient, wrong by this much (None: no analytic gradient)
+    delay = 0.0  # seconds slept in every evaluation
+    gradient_offset = None  # an analytic gradient, wrong by this much (None: no analytic gradient)
 
     def fit(self, n=20):
         return self._fit({"w": np.ones(n)}, float(n))
@@ -73,6 +84,7 @@ def _slow(cls, delay):
         def _loglik(self, params, data, grad=False):
             time.sleep(delay)
             return super()._loglik(params, data, grad=grad)
+
     return Slow
 
 
@@ -83,26 +95,39 @@ def test_a_slow_likelihood_is_stopped_at_max_seconds():
     started = time.monotonic()
     with pytest.raises(FitError) as err:
         model.fit()
-    assert time.monotonic() - started < 1.0                   # stopped after about 0.1 s (+ one evaluation)
+    assert time.monotonic() - started < 1.0  # stopped after about 0.1 s (+ one evaluation)
     assert err.value.key == "models.errors.too_slow"
-    assert str(err.value) == ("Model was stopped after 0.1 seconds, the time one fit may take, before it had "
-                              "finished (20 customers). Try fewer customers (for example a sample), a longer "
-                              "calibration period, or another model (BG/NBD is the fastest).")
+    assert str(err.value) == (
+        "Model was stopped after 0.1 seconds, the time one fit may take, before it had "
+        "finished (20 customers). Try fewer customers (for example a sample), a longer "
+        "calibration period, or another model (BG/NBD is the fastest)."
+    )
     assert model.params is None
     # the bound is per fit: the same model, fast again, fits
     model.delay = 0.0
     assert model.fit().params["mu"] == pytest.approx(np.e, rel=1e-6)
 
 
-@pytest.mark.parametrize("cls, args", [
-    (BetaGeo, "rfm"), (ModifiedBetaGeo, "rfm"), (ParetoNBD, "rfm"), (GammaGamma, "spend"),
-    (BetaGeoBetaBinom, "bgbb"), (ShiftedBetaGeometric, "sbg")])
+@pytest.mark.parametrize(
+    "cls, args",
+    [
+        (BetaGeo, "rfm"),
+        (ModifiedBetaGeo, "rfm"),
+        (ParetoNBD, "rfm"),
+        (GammaGamma, "spend"),
+        (BetaGeoBetaBinom, "bgbb"),
+        (ShiftedBetaGeometric, "sbg"),
+    ],
+)
 def test_every_model_fit_is_bounded_by_its_max_seconds(cdnow, cls, args):
     # each likelihood evaluation sleeps 20 ms; with max_seconds 0.1 every model stops within a few
     # evaluations, whatever optimiser path it takes (a class attribute lowers the bound as well)
-    inputs = {"rfm": (cdnow["x"], cdnow["t_x"], cdnow["T"]), "spend": (cdnow["x"], cdnow["zbar"]),
-              "bgbb": ([0, 1, 2, 3, 3, 4, 5, 6, 1, 2, 0, 6], [0, 1, 4, 5, 6, 6, 6, 6, 3, 2, 0, 6], 6),
-              "sbg": ([1000, 631, 468, 382, 326, 289, 262, 241],)}[args]
+    inputs = {
+        "rfm": (cdnow["x"], cdnow["t_x"], cdnow["T"]),
+        "spend": (cdnow["x"], cdnow["zbar"]),
+        "bgbb": ([0, 1, 2, 3, 3, 4, 5, 6, 1, 2, 0, 6], [0, 1, 4, 5, 6, 6, 6, 6, 3, 2, 0, 6], 6),
+        "sbg": ([1000, 631, 468, 382, 326, 289, 262, 241],),
+    }[args]
     slow = _slow(cls, 0.02)
     started = time.monotonic()
     with pytest.raises(FitError) as err:
@@ -189,8 +214,10 @@ def test_only_a_ratio_identified_is_refused_for_every_kind_of_model():
     # gamma ran off to 2e-4. An estimate that far out (beyond 1e3 or 1e-3) whose interval reaches the bound
     # is refused. (FH 2007's "regular" cohort, with heterogeneity, is still fitted.)
     assert ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241]).hessian_ok
-    cases = [(ModifiedBetaGeo(), TEN, {"r", "alpha"}),
-             (BetaGeoBetaBinom(), (np.r_[np.full(50, 6), np.full(50, 3)], np.full(100, 6), 6), {"gamma"})]
+    cases = [
+        (ModifiedBetaGeo(), TEN, {"r", "alpha"}),
+        (BetaGeoBetaBinom(), (np.r_[np.full(50, 6), np.full(50, 3)], np.full(100, 6), 6), {"gamma"}),
+    ]
     for model, args, names in cases:
         with pytest.raises(FitError) as err:
             model.fit(*args)
@@ -234,8 +261,9 @@ def test_no_repeat_purchase_with_a_recency_is_refused(cdnow, cls):
     with pytest.raises(InputError) as err:
         cls().fit(x, tx, big_t)
     assert err.value.field == "recency"
-    assert str(err.value) == ("recency must be 0 when frequency is 0 (a customer without repeat purchases has "
-                              "no recency); got 5.")
+    assert str(err.value) == (
+        "recency must be 0 when frequency is 0 (a customer without repeat purchases has no recency); got 5."
+    )
 
 
 @pytest.mark.parametrize("cls", [BetaGeo, ModifiedBetaGeo, ParetoNBD])
@@ -245,8 +273,10 @@ def test_repeat_purchases_without_a_recency_are_refused(cls):
     with pytest.raises(InputError) as err:
         cls().fit(x, tx, big_t)
     assert err.value.field == "recency"
-    assert str(err.value) == ("recency must be more than 0 when frequency is more than 0 (2 here): a repeat "
-                              "purchase comes on a later day or period than the first; got 0.")
+    assert str(err.value) == (
+        "recency must be more than 0 when frequency is more than 0 (2 here): a repeat "
+        "purchase comes on a later day or period than the first; got 0."
+    )
 
 
 def test_t_is_zero_or_more_and_zero_only_without_repeats(cdnow):
@@ -257,7 +287,9 @@ def test_t_is_zero_or_more_and_zero_only_without_repeats(cdnow):
     with pytest.raises(InputError, match="recency must be more than 0 when frequency is more than 0"):
         BetaGeo().fit(*(np.r_[np.array(a, dtype=float), v] for a, v in zip(TEN, (1, 0, 0))))
     plain = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
-    more = BetaGeo().fit(np.r_[cdnow["x"], np.zeros(5)], np.r_[cdnow["t_x"], np.zeros(5)], np.r_[cdnow["T"], np.zeros(5)])
+    more = BetaGeo().fit(
+        np.r_[cdnow["x"], np.zeros(5)], np.r_[cdnow["t_x"], np.zeros(5)], np.r_[cdnow["T"], np.zeros(5)]
+    )
     assert more.n_customers == 2362 and more.log_likelihood == pytest.approx(plain.log_likelihood, abs=1e-6)
 
 
@@ -265,7 +297,9 @@ def test_lengths_and_weights_that_do_not_match_name_the_field(cdnow):
     with pytest.raises(InputError) as err:
         BetaGeo().fit([1, 2, 3], [1, 2], [5, 5, 5])
     assert err.value.field == "recency"
-    assert str(err.value) == "recency must be as long as frequency (3 values, one per customer) or a single value; got 2."
+    assert (
+        str(err.value) == "recency must be as long as frequency (3 values, one per customer) or a single value; got 2."
+    )
     with pytest.raises(InputError) as err:
         BetaGeo().fit(*TEN, weights=[1.0, 2.0])
     assert (err.value.field, err.value.value) == ("weights", 2)
@@ -283,9 +317,13 @@ def test_lengths_and_weights_that_do_not_match_name_the_field(cdnow):
 def test_real_summaries_are_customer_histories():
     # the app's summaries come from clv.rfm.summarize: two purchases on one day merge (x = 0, recency 0), a
     # repeat on a later day has recency > 0; the sample transactions pass whole and at a calibration end
-    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c"],
-                       "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-01", "2024-01-03", "2024-01-05"]),
-                       "amount": [10.0, 5.0, 8.0, 9.0, 7.0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-01", "2024-01-03", "2024-01-05"]),
+            "amount": [10.0, 5.0, 8.0, 9.0, 7.0],
+        }
+    )
     s = rfm.summarize(tx, "customer_id", "date", "amount")
     assert s[["frequency", "recency", "T"]].values.tolist() == [[0, 0, 4], [1, 2, 4], [0, 0, 0]]
     check_rfm(s["frequency"], s["recency"], s["T"], history=True)
@@ -293,7 +331,7 @@ def test_real_summaries_are_customer_histories():
     for cal in (None, "2025-04-30"):
         s = rfm.summarize(sample, "customer_id", "date", "amount", calibration_end=cal)
         check_rfm(s["frequency"], s["recency"], s["T"], history=True)
-        assert (s["T"] == 0).any()            # customers first seen on the last day: T = 0 must stay allowed
+        assert (s["T"] == 0).any()  # customers first seen on the last day: T = 0 must stay allowed
 
 
 @settings(max_examples=60, deadline=None)
@@ -310,14 +348,25 @@ def test_a_holdout_summary_is_checked_column_by_column():
     from clv.models.validation import validate
 
     model = BetaGeo().fit(*TEN)
-    good = pd.DataFrame({"frequency_cal": TEN[0], "recency_cal": TEN[1], "T_cal": TEN[2],
-                         "frequency_holdout": [0, 1, 2, 2, 0, 4, 0, 0, 1, 3, 1, 0], "duration_holdout": 40.0}).astype(float)
+    good = pd.DataFrame(
+        {
+            "frequency_cal": TEN[0],
+            "recency_cal": TEN[1],
+            "T_cal": TEN[2],
+            "frequency_holdout": [0, 1, 2, 2, 0, 4, 0, 0, 1, 3, 1, 0],
+            "duration_holdout": 40.0,
+        }
+    ).astype(float)
     assert validate(model, good).actual_total == 14
-    for column, value, field in (("recency_cal", 3.0, "recency_cal"), ("frequency_cal", 1.0, "recency_cal"),
-                                 ("T_cal", -2.0, "T_cal"), ("frequency_holdout", 1.5, "frequency_holdout"),
-                                 ("duration_holdout", -1.0, "duration_holdout")):
+    for column, value, field in (
+        ("recency_cal", 3.0, "recency_cal"),
+        ("frequency_cal", 1.0, "recency_cal"),
+        ("T_cal", -2.0, "T_cal"),
+        ("frequency_holdout", 1.5, "frequency_holdout"),
+        ("duration_holdout", -1.0, "duration_holdout"),
+    ):
         bad = good.copy()
-        bad.loc[0, column] = value            # customer 0 has frequency 0, recency 0, T 40
+        bad.loc[0, column] = value  # customer 0 has frequency 0, recency 0, T 40
         with pytest.raises(InputError) as err:
             validate(model, bad)
         assert err.value.field == field, column

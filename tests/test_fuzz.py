@@ -24,25 +24,79 @@ BY_URL = {f.url: f for f in FIELDS}
 UNEXPECTED = "Something unexpected went wrong"
 
 HOSTILE = [
-    "1" * 5000, "-" + "9" * 400, "0" * 4999 + "1", "1e309", "-1e309", "1e-400", "nan", "NaN", "inf", "-inf", "Infinity",
-    "-0", "+0", "0x10", "1_000", " 5 ", "٥", "5%", "", " ", "\x00", "\x1b[31m", "a\tb", "\u200f5\u200e", "\u202e1",
-    "\ufeff1", "x" * 3000, "www.evil.example", "bob@evil.example", "https://evil.example", "HTTP://EVIL.EXAMPLE",
-    '<a href="https://evil.example">Claim</a>', "[x](javascript:alert(1))", ":red[x] :material/home:", "$x$",
-    "**b** _i_ `c`", "# h", "- item", "1. item", "1,2,3", "5,", ",", "1,1e309", "3,1", "loyalty", "true", "[]", "{}",
-    "../../etc/passwd", "ar", "€", "1" * 20, "٠.٥", "5\u0660",
+    "1" * 5000,
+    "-" + "9" * 400,
+    "0" * 4999 + "1",
+    "1e309",
+    "-1e309",
+    "1e-400",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "-0",
+    "+0",
+    "0x10",
+    "1_000",
+    " 5 ",
+    "٥",
+    "5%",
+    "",
+    " ",
+    "\x00",
+    "\x1b[31m",
+    "a\tb",
+    "\u200f5\u200e",
+    "\u202e1",
+    "\ufeff1",
+    "x" * 3000,
+    "www.evil.example",
+    "bob@evil.example",
+    "https://evil.example",
+    "HTTP://EVIL.EXAMPLE",
+    '<a href="https://evil.example">Claim</a>',
+    "[x](javascript:alert(1))",
+    ":red[x] :material/home:",
+    "$x$",
+    "**b** _i_ `c`",
+    "# h",
+    "- item",
+    "1. item",
+    "1,2,3",
+    "5,",
+    ",",
+    "1,1e309",
+    "3,1",
+    "loyalty",
+    "true",
+    "[]",
+    "{}",
+    "../../etc/passwd",
+    "ar",
+    "€",
+    "1" * 20,
+    "٠.٥",
+    "5\u0660",
 ]
 UNKNOWN = {"zz": "1", "__proto__": "x", "www.evil.example": "bob@evil.example", "c9": "loyalty", "lang2": "ar"}
 
 # Any text, lone surrogates and control characters included, and the hostile values above, bent a little.
 any_text = hs.text(hs.characters(exclude_categories=()), max_size=60)
 digits = hs.integers(1, 6000).map(lambda n: "1" * n) | hs.integers(1, 400).map(lambda n: "-" + "9" * n)
-numbers = hs.floats(allow_nan=True, allow_infinity=True).flatmap(lambda x: hs.sampled_from([repr(x), str(x), f"{x:.3e}"]))
+numbers = hs.floats(allow_nan=True, allow_infinity=True).flatmap(
+    lambda x: hs.sampled_from([repr(x), str(x), f"{x:.3e}"])
+)
 raw_values = hs.one_of(
-    any_text, digits, numbers, hs.sampled_from(HOSTILE),
+    any_text,
+    digits,
+    numbers,
+    hs.sampled_from(HOSTILE),
     hs.tuples(hs.sampled_from(HOSTILE), any_text).map("".join),
     hs.lists(numbers | hs.sampled_from(HOSTILE[:12]), min_size=1, max_size=3).map(",".join),
     hs.sampled_from([c for f in FIELDS for c in f.choices if isinstance(c, str)]).flatmap(
-        lambda c: hs.sampled_from([c, c.upper(), c + "\x00", " " + c, c + "\ud800"])),
+        lambda c: hs.sampled_from([c, c.upper(), c + "\x00", " " + c, c + "\ud800"])
+    ),
 )
 
 
@@ -52,10 +106,10 @@ def test_a_field_reads_any_link_value_or_refuses_it_plainly(f, raw):
     try:
         value = f.parse(raw)
     except (ValueError, TypeError):
-        return                                        # the bad-value notice; the default is used
-    shown = f.dump(value)                             # what the URL and a saved session then hold
+        return  # the bad-value notice; the default is used
+    shown = f.dump(value)  # what the URL and a saved session then hold
     assert session.is_text(shown) and len(shown) <= state.MAX_RAW_CHARS
-    again = f.parse(shown)                            # ... reads back, and stays put from there on
+    again = f.parse(shown)  # ... reads back, and stays put from there on
     assert f.dump(again) == shown
     if f.kind in ("int", "float"):
         assert (f.low is None or again >= f.low) and (f.high is None or again <= f.high)
@@ -65,17 +119,26 @@ def test_a_field_reads_any_link_value_or_refuses_it_plainly(f, raw):
 
 
 json_values = hs.recursive(
-    hs.none() | hs.booleans() | hs.floats(allow_nan=True) | hs.integers() | any_text
+    hs.none()
+    | hs.booleans()
+    | hs.floats(allow_nan=True)
+    | hs.integers()
+    | any_text
     | digits.map(lambda s: int(s) if len(s) < 300 else s),
-    lambda inner: hs.lists(inner, max_size=4) | hs.dictionaries(any_text, inner, max_size=4), max_leaves=12)
+    lambda inner: hs.lists(inner, max_size=4) | hs.dictionaries(any_text, inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @hs.composite
 def session_files(draw):
     """Bytes that look more or less like a session file."""
     inputs = draw(hs.dictionaries(any_text | hs.sampled_from(sorted(BY_URL)), json_values | raw_values, max_size=8))
-    doc = {"format": draw(hs.sampled_from([session.FORMAT, "other", 1, None])),
-           "version": draw(hs.sampled_from([session.VERSION, 2, "1", None])), "inputs": inputs}
+    doc = {
+        "format": draw(hs.sampled_from([session.FORMAT, "other", 1, None])),
+        "version": draw(hs.sampled_from([session.VERSION, 2, "1", None])),
+        "inputs": inputs,
+    }
     text = json.dumps(doc, ensure_ascii=draw(hs.booleans()))
     cut = draw(hs.sampled_from([None, None, None, len(text) // 2]))
     raw = text[:cut].encode("utf-8", "surrogatepass")
@@ -92,7 +155,7 @@ def test_the_session_loader_returns_text_or_says_what_is_wrong(raw):
         assert session.is_text(message) and "Traceback" not in message
         return
     assert all(isinstance(k, str) and isinstance(v, str) and session.is_text(k) for k, v in inputs.items())
-    for name, value in inputs.items():                # every value is read by its field or refused plainly
+    for name, value in inputs.items():  # every value is read by its field or refused plainly
         if name in BY_URL:
             try:
                 BY_URL[name].parse(value)
@@ -101,8 +164,10 @@ def test_the_session_loader_returns_text_or_says_what_is_wrong(raw):
 
 
 @settings(deadline=None, max_examples=300)
-@given(inputs=hs.dictionaries(any_text, any_text | hs.integers() | hs.floats(allow_nan=True), max_size=8),
-       saved_at=any_text)
+@given(
+    inputs=hs.dictionaries(any_text, any_text | hs.integers() | hs.floats(allow_nan=True), max_size=8),
+    saved_at=any_text,
+)
 def test_saving_never_fails_and_a_save_loads_back(inputs, saved_at):
     raw = session.dump(inputs, saved_at=saved_at)
     expected = {session.printable(k): session.printable(v if isinstance(v, str) else str(v)) for k, v in inputs.items()}
@@ -110,16 +175,23 @@ def test_saving_never_fails_and_a_save_loads_back(inputs, saved_at):
 
 
 @settings(deadline=None, max_examples=600)
-@given(text=hs.one_of(any_text, hs.sampled_from(HOSTILE[21:]),
-                      hs.lists(hs.sampled_from(HOSTILE[21:] + ["\n", " ", "w", ".", ":", "@", "/", "\\", "]", "(", "smile", "+1"]),
-                               max_size=12).map("".join)))
+@given(
+    text=hs.one_of(
+        any_text,
+        hs.sampled_from(HOSTILE[21:]),
+        hs.lists(
+            hs.sampled_from(HOSTILE[21:] + ["\n", " ", "w", ".", ":", "@", "/", "\\", "]", "(", "smile", "+1"]),
+            max_size=12,
+        ).map("".join),
+    )
+)
 def test_literal_shows_text_as_typed_and_never_as_a_link_or_tag(text):
     md = literal(text)
     assert linkable(md) == []
-    assert not re.search(r":[-+/\w]+:", re.sub(r"\\(.)", r"\1", md), re.ASCII)   # no :emoji: or :material/x: left
+    assert not re.search(r":[-+/\w]+:", re.sub(r"\\(.)", r"\1", md), re.ASCII)  # no :emoji: or :material/x: left
     typed = "\n".join(session.printable(line) for line in text.split("\n")).replace("\u2060", "")
     assert plain(md) == typed
-    assert session.is_text(md.replace("\n", ""))      # sendable: no lone surrogate or control character
+    assert session.is_text(md.replace("\n", ""))  # sendable: no lone surrogate or control character
 
 
 # ---- Pages with hostile links: a few AppTest runs each (about a second a run) ---------------------------
@@ -161,8 +233,8 @@ def test_hostile_links_on_every_page(script, caplog):
     for query in hostile_links(script):
         at = app(script, **query).run()
         _assert_plain_run(at, caplog)
-        assert at.toast                                   # the bad values were said
-        for name, value in at.query_params.items():       # the link it writes holds only allowed values
+        assert at.toast  # the bad values were said
+        for name, value in at.query_params.items():  # the link it writes holds only allowed values
             assert name in BY_URL
             BY_URL[name].parse(value if isinstance(value, str) else value[-1])
 
@@ -188,6 +260,6 @@ def test_hostile_session_files_in_the_sidebar(caplog):
         at.sidebar.file_uploader(key="session_file").set_value(("s.json", raw, "application/json")).run()
         _assert_plain_run(at, caplog)
         said = [plain(m.value) for kind in ("error", "warning", "success") for m in getattr(at.sidebar, kind)]
-        assert len(said) == 1                                # each file gets one sentence on what happened
-        at.run()                                             # and the page (its session save) still works after
+        assert len(said) == 1  # each file gets one sentence on what happened
+        at.run()  # and the page (its session save) still works after
         _assert_plain_run(at, caplog)

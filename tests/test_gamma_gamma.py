@@ -44,9 +44,14 @@ def test_log_likelihood_is_the_density_of_the_mean_spend_integrated_over_custome
     for p, q, v in ((6.0, 3.5, 15.0), (1.5, 2.2, 40.0)):
         total = 0.0
         for xi, mi in zip(x, m):
-            density, _ = integrate.quad(lambda nu: stats.gamma.pdf(mi, p * xi, scale=1 / (nu * xi))
-                                        * stats.gamma.pdf(nu, q, scale=1 / v), 0, np.inf, epsabs=0, epsrel=1e-12,
-                                        limit=200)
+            density, _ = integrate.quad(
+                lambda nu: stats.gamma.pdf(mi, p * xi, scale=1 / (nu * xi)) * stats.gamma.pdf(nu, q, scale=1 / v),
+                0,
+                np.inf,
+                epsabs=0,
+                epsrel=1e-12,
+                limit=200,
+            )
             total += math.log(density)
         assert model._loglik(np.array([p, q, v]), model._data) == pytest.approx(total, abs=1e-7)
 
@@ -111,8 +116,9 @@ def test_lengths_that_do_not_match_name_the_field():
     with pytest.raises(InputError) as err:
         GammaGamma().fit([1, 2, 3], [10.0, 20.0])
     assert err.value.field == "monetary_value"
-    assert str(err.value) == ("monetary_value must be as long as frequency (3 values, one per customer) or a "
-                              "single value; got 2.")
+    assert str(err.value) == (
+        "monetary_value must be as long as frequency (3 values, one per customer) or a single value; got 2."
+    )
     with pytest.raises(InputError) as err:
         GammaGamma().fit(np.arange(1, 13), np.linspace(10, 40, 12), weights=[1.0, 2.0])
     assert err.value.field == "weights"

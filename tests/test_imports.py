@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTSIDE = ("streamlit", "ui", "pages")      # pages -> ui -> clv: never the other way
+OUTSIDE = ("streamlit", "ui", "pages")  # pages -> ui -> clv: never the other way
 
 
 def _module_name(path: Path) -> str:
@@ -80,13 +80,14 @@ def test_the_graph_is_read():
 def test_no_circles_among_clv_modules():
     for name in MODULES:
         assert name not in _reachable(name), f"{name} imports itself through " + ", ".join(
-            sorted(m for m in _reachable(name) if name in _reachable(m)))
+            sorted(m for m in _reachable(name) if name in _reachable(m))
+        )
 
 
 def test_core_stands_below_the_scenarios():
     below = _reachable("clv.core")
     assert not {m for m in below if m.startswith("clv.scenarios")}, below
-    assert "clv" not in below                                  # the package imports the scenarios
+    assert "clv" not in below  # the package imports the scenarios
     assert {"clv.cashflows", "clv.engine"} <= below
     # no lazy import: everything the core uses from clv is imported at the top
     assert GRAPH["clv.core"] == _imported("clv.core", top_level_only=True) & MODULES.keys()
@@ -112,8 +113,9 @@ def test_every_clv_module_imports_alone_in_a_fresh_interpreter():
         f"outside = sorted(m for m in sys.modules if m.split('.')[0] in {OUTSIDE!r})\n"
         "print(len(names), failed, outside, sep='\\n')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         timeout=300).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=300
+    ).stdout.splitlines()
     assert out == [str(len(MODULES)), "[]", "[]"]
 
 
@@ -121,16 +123,27 @@ def test_every_clv_module_imports_alone_in_a_fresh_interpreter():
 # decision: change the table there and here together.
 BASE_ROOMS = {"clv.errors", "clv.i18n", "clv.fmt"}
 MAY_IMPORT = {
-    "clv.engine": set(), "clv.cashflows": {"clv.engine"}, "clv.core": {"clv.cashflows", "clv.engine"},
-    "clv.explain": {"clv.core"}, "clv.presets": {"clv.core"},
-    "clv.scenarios": {"clv.core", "clv.cashflows", "clv.engine"}, "clv.data": set(), "clv.rfm": set(),
-    "clv.cohorts": {"clv.core", "clv.data", "clv.rfm"}, "clv.models": set(), "clv.simulate": set(),
+    "clv.engine": set(),
+    "clv.cashflows": {"clv.engine"},
+    "clv.core": {"clv.cashflows", "clv.engine"},
+    "clv.explain": {"clv.core"},
+    "clv.presets": {"clv.core"},
+    "clv.scenarios": {"clv.core", "clv.cashflows", "clv.engine"},
+    "clv.data": set(),
+    "clv.rfm": set(),
+    "clv.cohorts": {"clv.core", "clv.data", "clv.rfm"},
+    "clv.models": set(),
+    "clv.simulate": set(),
     "clv.predict": {"clv.core", "clv.cohorts", "clv.models", "clv.rfm"},
     "clv.learn": {"clv.core", "clv.explain", "clv.models", "clv.simulate"},
     "clv.charts": {"clv.core", "clv.cohorts", "clv.learn", "clv.rfm", "clv.scenarios"},
-    "clv.tables": {"clv.scenarios", "clv.export"}, "clv.export": set(),
+    "clv.tables": {"clv.scenarios", "clv.export"},
+    "clv.export": set(),
     "clv.report": {"clv.core", "clv.explain", "clv.scenarios", "clv.charts", "clv.tables"},
-    "clv.session": set(), "clv.errors": {"clv.i18n"}, "clv.i18n": set(), "clv.fmt": {"clv.i18n"},
+    "clv.session": set(),
+    "clv.errors": {"clv.i18n"},
+    "clv.i18n": set(),
+    "clv.fmt": {"clv.i18n"},
 }
 
 

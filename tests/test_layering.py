@@ -11,12 +11,17 @@ from ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_MODULES = ("ui", "pages", "app", "streamlit")
-PAGE_KEYS = [f.key for f in state.fields().values() if f.key not in state.GLOBAL_KEYS]   # "<page>_<field>"
-PREFIXES = sorted({key.split("_")[0] for key in PAGE_KEYS})                                  # calc, sc, data, ...
+PAGE_KEYS = [f.key for f in state.fields().values() if f.key not in state.GLOBAL_KEYS]  # "<page>_<field>"
+PREFIXES = sorted({key.split("_")[0] for key in PAGE_KEYS})  # calc, sc, data, ...
 # A page's widget key anywhere in a string ("calc_churn", "calc_churn_num"), or a bare prefix ("calc_" + name).
-WIDGET_KEY = re.compile(r"\b(?:%s)(?:%s)?\b|^(?:%s)_$" % (
-    "|".join(sorted(map(re.escape, PAGE_KEYS), key=len, reverse=True)),
-    re.escape(state.NUMBER_SUFFIX), "|".join(PREFIXES)))
+WIDGET_KEY = re.compile(
+    r"\b(?:%s)(?:%s)?\b|^(?:%s)_$"
+    % (
+        "|".join(sorted(map(re.escape, PAGE_KEYS), key=len, reverse=True)),
+        re.escape(state.NUMBER_SUFFIX),
+        "|".join(PREFIXES),
+    )
+)
 
 
 def _clv_files():
@@ -34,26 +39,36 @@ def _imported(tree: ast.AST):
 
 
 def test_clv_imports_neither_streamlit_nor_the_app():
-    found = [(path.relative_to(ROOT).as_posix(), name) for path in _clv_files()
-             for name in _imported(ast.parse(path.read_text(encoding="utf-8")))
-             if name.split(".")[0] in APP_MODULES]
+    found = [
+        (path.relative_to(ROOT).as_posix(), name)
+        for path in _clv_files()
+        for name in _imported(ast.parse(path.read_text(encoding="utf-8")))
+        if name.split(".")[0] in APP_MODULES
+    ]
     assert found == []
 
 
 def test_clv_spells_no_widget_key():
     """No "calc_arpu" in the core: a clv value reaches a widget through ui (``ui.inputs.calc_fields``)."""
-    found = [(path.relative_to(ROOT).as_posix(), node.lineno, node.value[:60]) for path in _clv_files()
-             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Constant) and isinstance(node.value, str) and WIDGET_KEY.search(node.value)]
+    found = [
+        (path.relative_to(ROOT).as_posix(), node.lineno, node.value[:60])
+        for path in _clv_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and WIDGET_KEY.search(node.value)
+    ]
     assert found == []
 
 
 def test_the_check_would_see_a_widget_key_and_an_app_import():
-    tree = ast.parse('import ui.state\nfrom streamlit import session_state\n'
-                     'x = {"calc_churn": 5.0, "calc_fields": 1, "data_baseline": 2}\ny = "calc_" + "churn"\n')
+    tree = ast.parse(
+        "import ui.state\nfrom streamlit import session_state\n"
+        'x = {"calc_churn": 5.0, "calc_fields": 1, "data_baseline": 2}\ny = "calc_" + "churn"\n'
+    )
     assert [n for n in _imported(tree) if n.split(".")[0] in APP_MODULES] == ["ui.state", "streamlit"]
-    assert [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and WIDGET_KEY.search(str(n.value))] \
-        == ["calc_churn", "calc_"]
+    assert [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and WIDGET_KEY.search(str(n.value))] == [
+        "calc_churn",
+        "calc_",
+    ]
 
 
 def test_pages_import_no_other_page_and_ui_imports_no_page():
@@ -64,7 +79,7 @@ def test_pages_import_no_other_page_and_ui_imports_no_page():
 
 
 PAGE_SCRIPTS = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
-PERCENT_BY_HAND = re.compile(r"[*/]\s*100(\.0*)?\b(?!_)")       # x 100 or / 100 (not 100_000)
+PERCENT_BY_HAND = re.compile(r"[*/]\s*100(\.0*)?\b(?!_)")  # x 100 or / 100 (not 100_000)
 
 
 def test_pages_touch_state_only_through_ui():
@@ -81,15 +96,18 @@ def test_the_percent_check_would_see_one():
     assert not PERCENT_BY_HAND.search("n = 1_000 * 100_000") and not PERCENT_BY_HAND.search("PREVIEW_ROWS = 100")
 
 
-BRACES_THOUSANDS = '.replace(",", "{,}")'         # 1,000 -> 1{,}000: a LaTeX number formatter
+BRACES_THOUSANDS = '.replace(",", "{,}")'  # 1,000 -> 1{,}000: a LaTeX number formatter
 
 
 def test_one_latex_number_formatter():
     """One LaTeX number formatter: clv.explain.tex_number is the only function that braces thousands for LaTeX."""
     from clv import explain, learn
 
-    formatters = [(path.relative_to(ROOT).as_posix(), node.name) for path in _clv_files()
-                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-                  if isinstance(node, ast.FunctionDef) and BRACES_THOUSANDS in ast.unparse(node).replace("'", '"')]
+    formatters = [
+        (path.relative_to(ROOT).as_posix(), node.name)
+        for path in _clv_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and BRACES_THOUSANDS in ast.unparse(node).replace("'", '"')
+    ]
     assert formatters == [("clv/explain.py", "tex_number")]
     assert learn.tex_number is explain.tex_number

@@ -18,15 +18,16 @@ from tests import strategies as strat
 
 # ---------------------------------------------------------------------------------------------- lessons
 
+
 def test_mixture_effect_by_hand():
     # The lesson's example: ARPU 50, margin 0.8 (g = 40), half at 2% churn, half at 20%.
     e = learn.mixture_effect(50, 0.8, 0.02, 0.20, 0.5)
-    assert e.ltv_a == pytest.approx(2000.0)                  # 40 / 0.02
-    assert e.ltv_b == pytest.approx(200.0)                   # 40 / 0.20
-    assert e.average_ltv == pytest.approx(1100.0)            # (2000 + 200) / 2
+    assert e.ltv_a == pytest.approx(2000.0)  # 40 / 0.02
+    assert e.ltv_b == pytest.approx(200.0)  # 40 / 0.20
+    assert e.average_ltv == pytest.approx(1100.0)  # (2000 + 200) / 2
     assert e.average_churn == pytest.approx(0.11)
-    assert e.ltv_of_average_churn == pytest.approx(363.6364, abs=1e-4)   # 40 / 0.11
-    assert e.effective_churn == pytest.approx(1 / 27.5)      # 1 / ((50 + 5) / 2): the harmonic mean
+    assert e.ltv_of_average_churn == pytest.approx(363.6364, abs=1e-4)  # 40 / 0.11
+    assert e.effective_churn == pytest.approx(1 / 27.5)  # 1 / ((50 + 5) / 2): the harmonic mean
     assert e.understatement == pytest.approx(1100 / (40 / 0.11))
 
 
@@ -58,9 +59,9 @@ def test_mixture_churn_falls_with_tenure():
 
 
 def test_simple_formula_by_hand():
-    assert learn.simple_formula_ltv(60, 4, 0.3, 3) == pytest.approx(216.0)     # 60 x 4 x 0.3 x 3
+    assert learn.simple_formula_ltv(60, 4, 0.3, 3) == pytest.approx(216.0)  # 60 x 4 x 0.3 x 3
     with pytest.raises(clv.InputError) as err:
-        learn.simple_formula_ltv(60, 4, 30, 3)                                  # margin given in percent
+        learn.simple_formula_ltv(60, 4, 30, 3)  # margin given in percent
     assert err.value.field == "gross_margin"
 
 
@@ -77,7 +78,7 @@ def test_geometric_series_terms_sum_and_limit():
     df = learn.geometric_lifetime_terms(0.05, 24)
     assert df["term"].tolist()[:3] == pytest.approx([1.0, 0.95, 0.9025])
     # partial sum of n terms = (1 - (1 - c)^n) / c; the limit 1 / c = 20 months
-    assert df["partial_sum"].iloc[-1] == pytest.approx((1 - 0.95 ** 24) / 0.05)
+    assert df["partial_sum"].iloc[-1] == pytest.approx((1 - 0.95**24) / 0.05)
     assert df.attrs["limit"] == 20.0
     assert learn.geometric_lifetime_terms(0.05, 2000)["partial_sum"].iloc[-1] == pytest.approx(20.0)
     assert learn.geometric_lifetime_terms(0.0, 5).attrs["limit"] == math.inf
@@ -87,7 +88,7 @@ def test_geometric_series_terms_sum_and_limit():
 
 def test_discounting_table_matches_the_core():
     df = learn.discounting_table(50, 0.8, 0.05, 0.10, 24)
-    assert df["cumulative_discounted"].iloc[-1] == pytest.approx(527.64, abs=0.01)   # README reference value
+    assert df["cumulative_discounted"].iloc[-1] == pytest.approx(527.64, abs=0.01)  # README reference value
     assert df["cumulative"].iloc[-1] == pytest.approx(clv.ltv(50, 0.8, 0.05, 0.0, 24))
 
 
@@ -109,11 +110,12 @@ def test_rfm_example_scores_ana_as_a_champion_and_then_cannot_lose():
 
     table = learn.rfm_example()
     assert rfm.rfm_scores(table).loc["Ana", "segment"] == "champions"
-    table.loc["Ana", "recency_days"] = 365                   # same orders and spend, long silent
+    table.loc["Ana", "recency_days"] = 365  # same orders and spend, long silent
     assert rfm.rfm_scores(table).loc["Ana", "segment"] == "cannot_lose"
 
 
 # ---------------------------------------------------------------------------------------------- quizzes
+
 
 def test_quiz_right_and_wrong_answers_and_score():
     assert learn.is_correct("mixture", "q1", "understates") is True
@@ -139,13 +141,38 @@ def test_every_lesson_has_two_or_three_questions_with_strings():
 
 # ---------------------------------------------------------------------------------------------- glossary
 
+
 def test_glossary_terms_have_a_name_and_a_definition():
     terms = learn.GLOSSARY_TERMS
     assert len(terms) == len(set(terms))
-    named_in_the_brief = {"ltv", "arpu", "gross_margin", "churn", "retention", "cac", "ltv_to_cac", "payback",
-                          "discount_rate", "horizon", "cohort", "rfm", "recency", "frequency", "monetary_value",
-                          "bgnbd", "pareto_nbd", "gamma_gamma", "sbg", "p_alive", "calibration_holdout", "shapley",
-                          "break_even", "nrr", "expansion", "mrr"}
+    named_in_the_brief = {
+        "ltv",
+        "arpu",
+        "gross_margin",
+        "churn",
+        "retention",
+        "cac",
+        "ltv_to_cac",
+        "payback",
+        "discount_rate",
+        "horizon",
+        "cohort",
+        "rfm",
+        "recency",
+        "frequency",
+        "monetary_value",
+        "bgnbd",
+        "pareto_nbd",
+        "gamma_gamma",
+        "sbg",
+        "p_alive",
+        "calibration_holdout",
+        "shapley",
+        "break_even",
+        "nrr",
+        "expansion",
+        "mrr",
+    }
     assert named_in_the_brief <= set(terms)
     for term in terms:
         assert i18n.text(f"glossary.{term}.name") and len(i18n.text(f"glossary.{term}.definition")) > 40
@@ -179,7 +206,7 @@ def test_simulated_summaries_are_consistent():
     assert (df["recency"] == df["purchase_times"].map(lambda t: max(t, default=0.0))).all()
     assert (df["recency"] <= df["T"]).all() and (df["T"] == 52).all()
     gone = ~df["alive"]
-    assert (df.loc[gone, "dropout_time"] == df.loc[gone, "recency"]).all()    # dropout right after the last purchase
+    assert (df.loc[gone, "dropout_time"] == df.loc[gone, "recency"]).all()  # dropout right after the last purchase
     assert df.loc[df["alive"], "dropout_time"].isna().all()
     assert (df.loc[df["frequency"] == 0, "monetary_value"] == 0).all()
     assert (df["amounts"].map(len) == df["frequency"]).all()
@@ -203,7 +230,7 @@ def test_share_alive_matches_the_closed_form():
     df = simulate_bgnbd(n, T=52, rng=7, **PARAMS)
     for t in (4.0, 26.0, 52.0):
         expected = expected_alive_share(t, **PARAMS)
-        se = math.sqrt(expected * (1 - expected) / n)              # binomial standard error
+        se = math.sqrt(expected * (1 - expected) / n)  # binomial standard error
         assert abs(alive_share(df, t) - expected) < 4 * se
 
 
@@ -226,6 +253,7 @@ def test_simulation_rejects_bad_parameters():
 
 # ---------------------------------------------------------------------------------------------- known truth
 
+
 def test_known_truth_compares_fits_with_the_truth():
     kt = learn.known_truth(3000, 0.25, 4.0, 0.8, 2.4, 52, 5, spend=(6.0, 4.0, 30.0))
     c = kt.comparison
@@ -246,6 +274,7 @@ def test_known_truth_without_models_shows_only_the_simulation():
 
 # ---------------------------------------------------------------------------------------------- charts
 
+
 def test_mixture_chart_shows_the_four_values_with_catalogue_labels():
     fig = charts.mixture_bars(learn.mixture_effect(50, 0.8, 0.02, 0.2, 0.5), "en", "€")
     bars = fig.data[0]
@@ -259,7 +288,7 @@ def test_timeline_chart_draws_every_purchase_and_dropout():
     fig = charts.timelines(df, "en")
     shown = df.head(charts.TIMELINE_CUSTOMERS)
     purchases, dropouts = fig.data[1], fig.data[2]
-    assert len(purchases.x) == len(shown) + shown["frequency"].sum()          # the first purchase at 0 too
+    assert len(purchases.x) == len(shown) + shown["frequency"].sum()  # the first purchase at 0 too
     assert len(dropouts.x) == (~shown["alive"]).sum()
     assert fig.layout.title.text.replace("<br>", " ") == "Simulated customers: purchases and (unseen) dropouts"
 
@@ -276,6 +305,7 @@ def test_geometric_and_alive_charts():
 
 # ---------------------------------------------------------------------------------------------- lesson numbers
 # What the Learn page shows, computed in clv.learn (pages without arithmetic).
+
 
 def test_cohort_totals_by_hand():
     # README defaults: LTV 800, CAC 300; 100 customers -> 80,000 of value, 30,000 spent, 50,000 net
@@ -306,15 +336,15 @@ def test_discounting_at_reads_the_table_at_the_horizon():
     # 36 months: 40 x (1 - 0.95^36) / 0.05 = 673.78 undiscounted; q = 0.95 / 1.1^(1/12), 40 (1 - q^36) / (1 - q)
     table, plain, discounted = learn.discounting_at(50, 0.8, 0.05, 0.10, 36)
     q = 0.95 / 1.1 ** (1 / 12)
-    assert len(table) == 54 and plain == pytest.approx(40 * (1 - 0.95 ** 36) / 0.05)
-    assert discounted == pytest.approx(40 * (1 - q ** 36) / (1 - q))
-    assert len(learn.discounting_at(50, 0.8, 0.05, 0.10, 6)[0]) == 24          # at least two years shown
+    assert len(table) == 54 and plain == pytest.approx(40 * (1 - 0.95**36) / 0.05)
+    assert discounted == pytest.approx(40 * (1 - q**36) / (1 - q))
+    assert len(learn.discounting_at(50, 0.8, 0.05, 0.10, 6)[0]) == 24  # at least two years shown
 
 
 def test_ratio_and_cac_for_the_rule():
-    assert learn.ratio_at_cac(50, 0.8, 0.05, 400) == pytest.approx(2.0)     # 800 / 400
-    assert learn.ratio_at_cac(0, 0.8, 0.05, 0) is None                      # 0 / 0: not a number
-    assert learn.cac_for_rule(900.0) == pytest.approx(300.0)                 # 3 : 1
+    assert learn.ratio_at_cac(50, 0.8, 0.05, 400) == pytest.approx(2.0)  # 800 / 400
+    assert learn.ratio_at_cac(0, 0.8, 0.05, 0) is None  # 0 / 0: not a number
+    assert learn.cac_for_rule(900.0) == pytest.approx(300.0)  # 3 : 1
 
 
 def test_payback_at_churn_by_hand():
@@ -331,7 +361,7 @@ def test_btyd_reading_is_churn_over_the_monthly_purchase_rate():
     assert x.weekly_rate == 0.0625 and x.dropout == 0.25
     assert x.monthly_rate == pytest.approx(0.0625 * 52 / 12) and x.p == pytest.approx(0.05 / (0.0625 * 52 / 12))
     assert x.status == "ok" and "0.185" in learn.btyd_latex(x)
-    assert learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.30).status == "too_high"     # 0.30 / 0.27 > 1
+    assert learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.30).status == "too_high"  # 0.30 / 0.27 > 1
     assert learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.0).status == "none"
     assert learn.btyd_latex(learn.btyd_reading(0.25, 4.0, 0.8, 2.4, 0.0)) == ""
 
@@ -343,4 +373,4 @@ def test_alive_curves_start_alive_and_follow_the_simulation():
     c = learn.alive_curves(sim, 0.25, 4.0, 0.8, 2.4, 52)
     assert c.weeks[0] == 0 and c.weeks[-1] == 52 and len(c.weeks) == learn.ALIVE_POINTS
     assert c.simulated[0] == 1.0 and c.alive_now == pytest.approx(float(sim["alive"].mean()))
-    assert abs(c.simulated[-1] - c.expected[-1]) < 0.05            # 2,000 customers: close to the expectation
+    assert abs(c.simulated[-1] - c.expected[-1]) < 0.05  # 2,000 customers: close to the expectation

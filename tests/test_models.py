@@ -10,8 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from clv.errors import FitError, InputError
-from clv.models import (BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, ShiftedBetaGeometric,
-                        customer_lifetime_value)
+from clv.models import (
+    BetaGeo,
+    BetaGeoBetaBinom,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    ShiftedBetaGeometric,
+    customer_lifetime_value,
+)
 from tests import strategies
 
 DATA = Path(__file__).parent / "data"
@@ -40,8 +47,13 @@ def gamma_gamma(cdnow):
 @pytest.fixture(scope="module")
 def cdnow_transactions():
     """The CDNOW sample's purchase occasions (same-day purchases merged), time in weeks from 1997-01-01."""
-    tx = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                     names=["customer", "sample_id", "date", "cds", "dollars"], dtype={"date": str})
+    tx = pd.read_csv(
+        DATA / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["customer", "sample_id", "date", "cds", "dollars"],
+        dtype={"date": str},
+    )
     tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
     return tx.drop_duplicates(["customer", "date"]).sort_values(["customer", "date"])
 
@@ -120,10 +132,30 @@ def test_bgbb_reproduces_fader_hardie_shang_2010():
     # published BG/BB estimates on the 11,104 donors of the 1995 cohort, 6 opportunities:
     # alpha = 1.204, beta = 0.750, gamma = 0.657, delta = 2.783, LL = -33,225.6 (Fader, Hardie & Shang 2010,
     # Marketing Science 29(6)); data: the (x, t_x, n, count) table distributed with the paper
-    rows = [(0, 0, 3464), (1, 1, 1091), (1, 2, 277), (1, 3, 129), (1, 4, 78), (1, 5, 119), (1, 6, 129),
-            (2, 2, 613), (2, 3, 255), (2, 4, 155), (2, 5, 173), (2, 6, 234), (3, 3, 322), (3, 4, 181),
-            (3, 5, 225), (3, 6, 357), (4, 4, 240), (4, 5, 284), (4, 6, 512), (5, 5, 335), (5, 6, 728),
-            (6, 6, 1203)]
+    rows = [
+        (0, 0, 3464),
+        (1, 1, 1091),
+        (1, 2, 277),
+        (1, 3, 129),
+        (1, 4, 78),
+        (1, 5, 119),
+        (1, 6, 129),
+        (2, 2, 613),
+        (2, 3, 255),
+        (2, 4, 155),
+        (2, 5, 173),
+        (2, 6, 234),
+        (3, 3, 322),
+        (3, 4, 181),
+        (3, 5, 225),
+        (3, 6, 357),
+        (4, 4, 240),
+        (4, 5, 284),
+        (4, 6, 512),
+        (5, 5, 335),
+        (5, 6, 728),
+        (6, 6, 1203),
+    ]
     a = np.array(rows, dtype=float)
     m = BetaGeoBetaBinom().fit(a[:, 0], a[:, 1], 6, weights=a[:, 2])
     p = m.params
@@ -170,8 +202,9 @@ def test_bgnbd_holdout_total_against_actual(bgnbd, cdnow, cdnow_transactions):
 def test_clv_matches_lifetimes_definition(bgnbd, gamma_gamma, cdnow):
     # lifetimes 0.11.3: GammaGammaFitter.customer_lifetime_value(bgf, x, t_x, T, zbar, time=12,
     # discount_rate=0.01, freq="W") on CDNOW gives a total of 71509.899 and 36.27850, 4.63747 for the first two
-    summary = pd.DataFrame({"frequency": cdnow["x"], "recency": cdnow["t_x"], "T": cdnow["T"],
-                            "monetary_value": cdnow["zbar"]})
+    summary = pd.DataFrame(
+        {"frequency": cdnow["x"], "recency": cdnow["t_x"], "T": cdnow["T"], "monetary_value": cdnow["zbar"]}
+    )
     clv = customer_lifetime_value(bgnbd, gamma_gamma, summary, months=12, monthly_discount_rate=0.01, freq="W")
     assert clv.sum() == pytest.approx(71509.899, rel=1e-5)
     assert clv.iloc[:2].tolist() == pytest.approx([36.278496, 4.637466], rel=1e-5)
@@ -180,12 +213,16 @@ def test_clv_matches_lifetimes_definition(bgnbd, gamma_gamma, cdnow):
 def test_clv_of_a_large_base_equals_its_parts(bgnbd, gamma_gamma, cdnow):
     # above 5,000 rows the months run once per distinct (frequency, recency, T): three copies of CDNOW
     # (7,071 rows, each history three times, spends differing) give each copy its own direct result
-    blocks = [pd.DataFrame({"frequency": cdnow["x"], "recency": cdnow["t_x"], "T": cdnow["T"],
-                            "monetary_value": cdnow["zbar"] * k}) for k in (1.0, 2.0, 0.5)]
+    blocks = [
+        pd.DataFrame(
+            {"frequency": cdnow["x"], "recency": cdnow["t_x"], "T": cdnow["T"], "monetary_value": cdnow["zbar"] * k}
+        )
+        for k in (1.0, 2.0, 0.5)
+    ]
     whole = customer_lifetime_value(bgnbd, gamma_gamma, pd.concat(blocks, ignore_index=True), freq="W")
     parts = np.concatenate([customer_lifetime_value(bgnbd, gamma_gamma, b, freq="W").to_numpy() for b in blocks])
     np.testing.assert_allclose(whole.to_numpy(), parts, rtol=1e-12)
-    assert whole.iloc[:len(cdnow)].sum() == pytest.approx(71509.899, rel=1e-5)
+    assert whole.iloc[: len(cdnow)].sum() == pytest.approx(71509.899, rel=1e-5)
 
 
 def test_clv_hand_worked_with_flat_models():
@@ -212,11 +249,11 @@ def test_sbg_del_and_derl_equal_their_defining_sums():
     d = 0.10
     direct_del = np.sum(m.survival(t) / (1 + d) ** t)
     assert m.discounted_expected_lifetime(d) == pytest.approx(direct_del, rel=1e-10)
-    renewals = 4                                     # n - 1 = 4: valued just before the 5th renewal
+    renewals = 4  # n - 1 = 4: valued just before the 5th renewal
     tt = np.arange(renewals + 1, 5000)
     direct_derl = np.sum(m.survival(tt) / m.survival(renewals) / (1 + d) ** (tt - renewals - 1))
     assert m.discounted_expected_residual_lifetime(d, renewals) == pytest.approx(direct_derl, rel=1e-10)
-    assert m.discounted_expected_lifetime(0.0) == math.inf       # alpha < 1: infinite expected lifetime
+    assert m.discounted_expected_lifetime(0.0) == math.inf  # alpha < 1: infinite expected lifetime
     # retention rises: (beta + t - 1) / (alpha + beta + t - 1); r(1) = 1.182 / 1.886 = 0.627
     assert round(m.retention_rate(1), 3) == 0.627
     assert np.all(np.diff(m.retention_rate(np.arange(1, 20))) > 0)
@@ -229,8 +266,9 @@ def test_sbg_multi_cohort_handles_censoring():
     single = ShiftedBetaGeometric().fit(full)
     both = ShiftedBetaGeometric().fit_cohorts([full, full[:4]])
     lost = -np.diff(full[:4])
-    expected_extra = (np.dot(lost, np.log(single.churn_probability(np.arange(1, 4))))
-                      + full[3] * np.log(single.survival(3)))
+    expected_extra = np.dot(lost, np.log(single.churn_probability(np.arange(1, 4)))) + full[3] * np.log(
+        single.survival(3)
+    )
     at_single = both._loglik(np.array([single.params["alpha"], single.params["beta"]]), both._data)
     assert at_single == pytest.approx(single.log_likelihood + expected_extra, rel=1e-12)
     assert both.log_likelihood >= at_single
@@ -253,6 +291,7 @@ def test_summary_standard_errors_and_information_criteria(bgnbd):
 def test_hessian_agrees_with_a_function_value_hessian(bgnbd):
     # the analytic-gradient Hessian agrees with second differences of the log-likelihood itself
     from clv.models.base import _numeric_hessian
+
     theta = np.log([bgnbd.params[k] for k in bgnbd.param_names])
     h = _numeric_hessian(lambda t: -bgnbd._loglik(np.exp(t), bgnbd._data), theta, 1e-3)
     assert np.allclose(np.linalg.inv(h), bgnbd.log_covariance, rtol=1e-3)
@@ -269,7 +308,9 @@ def test_fit_errors_say_what_to_try():
         BetaGeo().p_alive(1, 1, 2)
     with pytest.raises(InputError, match="recency must be at most T"):
         BetaGeo().fit([1, 2], [6, 2], [5, 5])
-    with pytest.raises(FitError, match=r"at least 10 customers who bought again .*; only 2 customers qualify \(of 30\)"):
+    with pytest.raises(
+        FitError, match=r"at least 10 customers who bought again .*; only 2 customers qualify \(of 30\)"
+    ):
         GammaGamma().fit([0] * 28 + [1, 2], [0.0] * 28 + [10.0, 20.0])
 
 
@@ -325,7 +366,7 @@ def test_weighted_fit_equals_fit_on_expanded_rows(cdnow, seed):
     expanded = np.repeat(rows, counts.astype(int), axis=0)
     try:
         weighted = BetaGeo().fit(rows[:, 0], rows[:, 1], rows[:, 2], weights=counts)
-    except FitError as err:              # a sample the model cannot fit must fail the same way expanded
+    except FitError as err:  # a sample the model cannot fit must fail the same way expanded
         with pytest.raises(FitError) as again:
             BetaGeo().fit(expanded[:, 0], expanded[:, 1], expanded[:, 2])
         assert again.value.key == err.key
@@ -344,13 +385,20 @@ def _holdout_summary(cdnow, occ):
     x_star = repeat.groupby("customer").size()
     ids = np.sort(occ["customer"].unique())
     # the published summary lists customers in id order (ID 1..2357)
-    return pd.DataFrame({"frequency_cal": cdnow["x"], "recency_cal": cdnow["t_x"], "T_cal": cdnow["T"],
-                         "frequency_holdout": x_star.reindex(ids, fill_value=0).to_numpy(),
-                         "duration_holdout": 39.0})
+    return pd.DataFrame(
+        {
+            "frequency_cal": cdnow["x"],
+            "recency_cal": cdnow["t_x"],
+            "T_cal": cdnow["T"],
+            "frequency_holdout": x_star.reindex(ids, fill_value=0).to_numpy(),
+            "duration_holdout": 39.0,
+        }
+    )
 
 
 def test_validation_on_cdnow(cdnow, cdnow_transactions, bgnbd, pareto):
     from clv.models.validation import recommend, validate
+
     summary = _holdout_summary(cdnow, cdnow_transactions)
     assert summary["frequency_holdout"].sum() == 1882
     results = [validate(bgnbd, summary), validate(pareto, summary)]
@@ -368,6 +416,7 @@ def test_validation_on_cdnow(cdnow, cdnow_transactions, bgnbd, pareto):
     assert sentence.startswith(best.model) and "fits the holdout best" in sentence
     # with a 1% threshold no model fits: the sentence says so
     from clv.models import validation
+
     old = validation.GOOD_FIT_TOTAL_ERROR
     try:
         validation.GOOD_FIT_TOTAL_ERROR = 0.01
@@ -378,6 +427,7 @@ def test_validation_on_cdnow(cdnow, cdnow_transactions, bgnbd, pareto):
 
 def test_cumulative_tracking_on_cdnow(cdnow_transactions, bgnbd):
     from clv.models.validation import actual_cumulative_purchases, expected_cumulative_purchases
+
     occ = cdnow_transactions
     origin = pd.Timestamp("1997-01-01")
     weeks_since = (occ["date"] - origin).dt.days / 7
@@ -385,10 +435,10 @@ def test_cumulative_tracking_on_cdnow(cdnow_transactions, bgnbd):
     t0 = ((occ.loc[occ["date"] == first, "date"] - origin).dt.days / 7).to_numpy()
     repeat_times = weeks_since[occ["date"] > first].to_numpy()
     actual = actual_cumulative_purchases(repeat_times, 78)
-    assert actual[38] == 2457 and actual[77] == 4339          # end of week 39 (1997-09-30) and week 78
+    assert actual[38] == 2457 and actual[77] == 4339  # end of week 39 (1997-09-30) and week 78
     expected = expected_cumulative_purchases(bgnbd, t0, 78)
     assert np.all(np.diff(expected) > 0)
-    assert abs(expected[77] / actual[77] - 1) < 0.05          # within 5% at week 78 (FHL 2005, Fig. 3)
+    assert abs(expected[77] / actual[77] - 1) < 0.05  # within 5% at week 78 (FHL 2005, Fig. 3)
 
 
 @pytest.mark.parametrize("model_cls", [BetaGeo, ModifiedBetaGeo])
@@ -398,8 +448,11 @@ def test_analytic_gradient_matches_central_differences(cdnow, model_cls):
     for point in (np.array([0.3, 5.0, 0.9, 2.0]), np.array([1.2, 20.0, 0.4, 6.0])):
         _, g = m._loglik(point, m._data, grad=True)
         h = 1e-6 * point
-        numeric = [(m._loglik(point + np.eye(4)[i] * h[i], m._data) - m._loglik(point - np.eye(4)[i] * h[i], m._data))
-                   / (2 * h[i]) for i in range(4)]
+        numeric = [
+            (m._loglik(point + np.eye(4)[i] * h[i], m._data) - m._loglik(point - np.eye(4)[i] * h[i], m._data))
+            / (2 * h[i])
+            for i in range(4)
+        ]
         assert np.allclose(g, numeric, rtol=1e-5, atol=1e-3)
 
 
@@ -407,13 +460,20 @@ def test_gamma_gamma_gradient_matches_central_differences(gamma_gamma):
     point = np.array([4.0, 2.5, 20.0])
     _, g = gamma_gamma._loglik(point, gamma_gamma._data, grad=True)
     h = 1e-6 * point
-    numeric = [(gamma_gamma._loglik(point + np.eye(3)[i] * h[i], gamma_gamma._data)
-                - gamma_gamma._loglik(point - np.eye(3)[i] * h[i], gamma_gamma._data)) / (2 * h[i]) for i in range(3)]
+    numeric = [
+        (
+            gamma_gamma._loglik(point + np.eye(3)[i] * h[i], gamma_gamma._data)
+            - gamma_gamma._loglik(point - np.eye(3)[i] * h[i], gamma_gamma._data)
+        )
+        / (2 * h[i])
+        for i in range(3)
+    ]
     assert np.allclose(g, numeric, rtol=1e-5, atol=1e-3)
 
 
 def test_dedupe_merges_equal_rows_and_keeps_totals():
     from clv.models.base import dedupe
+
     x = np.array([0, 1, 1, 2, 1, 0, 2.5])
     tx = np.array([0, 3, 3, 4, 3, 0, 1e9])
     out, n = dedupe({"x": x, "tx": tx})

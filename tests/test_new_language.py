@@ -32,14 +32,19 @@ print(json.dumps(out))
 
 def test_a_new_catalogue_file_is_a_new_language_on_every_page():
     english = (LOCALES / "en.toml").read_text(encoding="utf-8")
-    testish = re.sub(r'\[lang\]\nname = "English"\ndirection = "ltr"', '[lang]\nname = "Testish"\ndirection = "rtl"',
-                     english, count=1)
+    testish = re.sub(
+        r'\[lang\]\nname = "English"\ndirection = "ltr"',
+        '[lang]\nname = "Testish"\ndirection = "rtl"',
+        english,
+        count=1,
+    )
     assert testish != english
     path = LOCALES / f"{CODE}.toml"
     path.write_text(testish, encoding="utf-8")
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(PAGES)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(PAGES)], cwd=ROOT, capture_output=True, text=True, timeout=600
+        )
     finally:
         path.unlink()
     assert done.returncode == 0, done.stderr[-3000:]

@@ -18,10 +18,8 @@ from clv.simulate import simulate_bgnbd
 
 # sample_data/README.md: the TRUE generating parameters of transactions.csv (days)
 TRUE_BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
-TRUE_GG = {"p": 6.0, "q": 4.0, "v": 30.0}          # README's gamma is our v
+TRUE_GG = {"p": 6.0, "q": 4.0, "v": 30.0}  # README's gamma is our v
 FH_2007_REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
-
-
 
 
 def _inside(model, truth, names):
@@ -40,13 +38,14 @@ def test_bgnbd_on_the_sample_recovers_all_four_parameters_within_their_intervals
     # whole period, daily: r 0.757, alpha 40.78, a 0.795, b 2.468 (truth 0.75, 40, 0.8, 2.5)
     assert all(_inside(full.transaction_model, TRUE_BGNBD, TRUE_BGNBD).values()), full.transaction_model.summary()
     assert {k: round(v, 3) for k, v in full.transaction_model.params.items()} == pytest.approx(
-        {"r": 0.757, "alpha": 40.782, "a": 0.795, "b": 2.468}, abs=1e-3)
+        {"r": 0.757, "alpha": 40.782, "a": 0.795, "b": 2.468}, abs=1e-3
+    )
 
 
 def test_bgnbd_recovers_all_four_parameters_from_the_exact_process(transactions):
     # the sample's customers (their T, days) simulated from the exact BG/NBD process with the README's values
     big_t = rfm.summarize(transactions, observation_end="2025-12-31")["T"].to_numpy()
-    big_t = big_t[big_t > 0]                      # customers first seen on the last day have no time to buy
+    big_t = big_t[big_t > 0]  # customers first seen on the last day have no time to buy
     sim = simulate_bgnbd(big_t.size, T=big_t, rng=11, time_unit="days", **TRUE_BGNBD)
     m = BetaGeo().fit(sim["frequency"], sim["recency"], sim["T"])
     assert all(_inside(m, TRUE_BGNBD, TRUE_BGNBD).values()), m.summary()
@@ -67,7 +66,10 @@ def test_comparison_table_recommendation_and_tracking(comparison):
     assert comparison.recommendation().startswith(f"{clv.i18n.text('models.names.' + best)} fits the holdout best")
     # the last week covers every repeat purchase of the calibration cohort: calibration + holdout
     t = comparison.tracking
-    assert t["actual"].iloc[-1] == comparison.holdout["frequency_cal"].sum() + comparison.holdout["frequency_holdout"].sum()
+    assert (
+        t["actual"].iloc[-1]
+        == comparison.holdout["frequency_cal"].sum() + comparison.holdout["frequency_holdout"].sum()
+    )
     assert (np.diff(t["actual"]) >= 0).all() and (np.diff(t["predicted"]) >= 0).all()
     # the 2025-05-01 calibration end is day 486 from 2024-01-01: week 486/7 + 1/7 = 69.57
     assert comparison.calibration_weeks == pytest.approx(487 / 7)
@@ -84,9 +86,13 @@ def test_comparison_rejects_bad_inputs_with_the_allowed_range(transactions):
 
 def test_a_model_that_cannot_be_fitted_is_kept_with_its_message():
     # three customers: below every model's minimum, so each keeps a translated FitError
-    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "c"],
-                       "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-10", "2024-03-01"]),
-                       "amount": [10.0, 12.0, 5.0, 8.0, 9.0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "c"],
+            "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-10", "2024-03-01"]),
+            "amount": [10.0, 12.0, 5.0, 8.0, 9.0],
+        }
+    )
     c = predict.compare_models(tx, calibration_end="2024-02-15", models=("bgnbd",))
     assert c.best is None and not c.ok_fits
     assert "needs at least 10 customers" in c.fits[0].error("en")
@@ -96,14 +102,20 @@ def test_a_model_that_cannot_be_fitted_is_kept_with_its_message():
 def test_customer_values_use_the_lifetimes_clv_and_grow_with_the_horizon(full):
     v12 = predict.customer_values(full, 12, 0.10)
     assert list(v12.table.columns) == ["p_alive", "expected_purchases", "expected_spend", "predicted_clv", "segment"]
-    direct = customer_lifetime_value(full.transaction_model, full.spend_model, full.summary, months=12,
-                                     monthly_discount_rate=clv.monthly_rate(0.10), freq="D")
+    direct = customer_lifetime_value(
+        full.transaction_model,
+        full.spend_model,
+        full.summary,
+        months=12,
+        monthly_discount_rate=clv.monthly_rate(0.10),
+        freq="D",
+    )
     assert np.allclose(v12.table["predicted_clv"], direct)
     assert set(v12.table["segment"]) <= set(rfm.SEGMENTS)
     assert ((v12.table["p_alive"] >= 0) & (v12.table["p_alive"] <= 1)).all()
     v24 = predict.customer_values(full, 24, 0.10)
     assert v24.mean_clv > v12.mean_clv
-    assert 0 < v12.top_share() <= 1 and v12.top_share() > predict.TOP_SHARE      # value is concentrated
+    assert 0 < v12.top_share() <= 1 and v12.top_share() > predict.TOP_SHARE  # value is concentrated
 
 
 def test_implied_churn_and_baseline_reproduce_the_mean_clv(full):
@@ -120,13 +132,12 @@ def test_implied_churn_and_baseline_reproduce_the_mean_clv(full):
 
 def test_implied_churn_by_hand():
     v = predict.CustomerValues(pd.DataFrame({"predicted_clv": [1.0]}), 12, 0.0, 10.0, 5.0)
-    assert v.implied_monthly_churn == pytest.approx(1 - 0.5 ** (1 / 11))      # 6.1% a month
+    assert v.implied_monthly_churn == pytest.approx(1 - 0.5 ** (1 / 11))  # 6.1% a month
 
 
 def test_formula_against_model_margin_adjusted_alike(transactions, full):
     values = predict.customer_values(full, 12, 0.10)
-    f = predict.formula_against_model(transactions, values, gross_margin=0.8, cac=300,
-                                      analysis_date="2025-12-31")
+    f = predict.formula_against_model(transactions, values, gross_margin=0.8, cac=300, analysis_date="2025-12-31")
     # the calculator's closed form with the data's ARPU and churn, same margin, horizon and discount
     assert f.formula_ltv == pytest.approx(clv.ltv(f.arpu, 0.8, f.monthly_churn, 0.10, 12))
     assert f.model_clv == pytest.approx(0.8 * values.mean_clv)
@@ -147,16 +158,22 @@ def test_summary_upload_fits_like_the_transactions(transactions, full):
 
 def test_summary_segments_by_hand():
     # days since last purchase = T - recency: 1 (recent, frequent, valuable) .. 300 (lapsed, one purchase)
-    s = pd.DataFrame({"frequency": [9, 4, 2, 1, 0], "recency": [399, 250, 150, 100, 0],
-                      "T": [400, 300, 250, 300, 300], "monetary_value": [90, 40, 20, 10, 0]})
+    s = pd.DataFrame(
+        {
+            "frequency": [9, 4, 2, 1, 0],
+            "recency": [399, 250, 150, 100, 0],
+            "T": [400, 300, 250, 300, 300],
+            "monetary_value": [90, 40, 20, 10, 0],
+        }
+    )
     assert predict.summary_segments(s).tolist() == ["champions", "loyal", "need_attention", "hibernating", "lost"]
 
 
 def test_matrices_cover_the_grid_and_mark_impossible_cells(full):
     expected, alive = predict.frequency_recency_matrices(full, 12)
     assert expected.index[0] == 0 and expected.columns[0] == 0 and expected.columns[-1] == full.summary["T"].max()
-    assert np.isnan(expected.loc[0].iloc[1:]).all() and alive.loc[0, 0] == 1.0      # BG/NBD: P(alive | x=0) = 1
-    assert np.isnan(expected.iloc[1:, 0]).all()          # repeat purchases with recency 0: impossible, not evaluated
+    assert np.isnan(expected.loc[0].iloc[1:]).all() and alive.loc[0, 0] == 1.0  # BG/NBD: P(alive | x=0) = 1
+    assert np.isnan(expected.iloc[1:, 0]).all()  # repeat purchases with recency 0: impossible, not evaluated
     # more purchases, more recent: more expected purchases (last column = bought at the end)
     assert expected.iloc[-1, -1] > expected.iloc[1, -1] > expected.iloc[1, 1]
 
@@ -193,7 +210,7 @@ def test_contractual_reproduces_fader_hardie_and_values_a_customer():
     # DEL = sum_t S(t) / 1.1^t, the defining sum (FH 2010, eq. 4), to 2,000 periods
     a, b = c.model.params["alpha"], c.model.params["beta"]
     t = np.arange(2000)
-    defining = np.sum(np.exp(special.betaln(a, b + t) - special.betaln(a, b)) / 1.1 ** t)
+    defining = np.sum(np.exp(special.betaln(a, b + t) - special.betaln(a, b)) / 1.1**t)
     assert c.discounted_expected_lifetime == pytest.approx(defining, rel=1e-6)
     assert c.ltv == pytest.approx(100 * 0.5 * defining, rel=1e-6)
     p = c.projection
@@ -222,7 +239,7 @@ def test_no_rows_is_a_data_error():
     with pytest.raises(clv.DataError):
         predict.default_calibration_end(pd.DataFrame({"date": pd.to_datetime([])}))
     with pytest.raises(FitError):
-        predict.fit_customer_models(model="bgnbd", summary=data.load_sample("summary").table)   # 8 customers
+        predict.fit_customer_models(model="bgnbd", summary=data.load_sample("summary").table)  # 8 customers
 
 
 def test_new_customer_baseline_by_hand():
@@ -254,12 +271,14 @@ def test_a_spend_gamma_gamma_cannot_fit_falls_back_to_own_averages_and_keeps_the
     from clv.predict import OwnAverageSpend, customer_values, fit_customer_models
 
     cdnow = pd.read_csv(Path(__file__).parent / "data" / "cdnow_customers_summary_with_transactions.csv")
-    x, tx, big_t = (cdnow[c].to_numpy(float) * k for c, k in (("x", 1), ("t_x", 7), ("T", 7)))   # days
+    x, tx, big_t = (cdnow[c].to_numpy(float) * k for c, k in (("x", 1), ("t_x", 7), ("T", 7)))  # days
     n = len(x)
     rng = np.random.default_rng(3)
-    m = np.where(x > 0, np.exp(rng.normal(3, 3, n)), 0.0)                 # spend: lognormal, sigma 3
-    summary = pd.DataFrame({"frequency": x, "recency": tx, "T": big_t, "monetary_value": m},
-                           index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"))
+    m = np.where(x > 0, np.exp(rng.normal(3, 3, n)), 0.0)  # spend: lognormal, sigma 3
+    summary = pd.DataFrame(
+        {"frequency": x, "recency": tx, "T": big_t, "monetary_value": m},
+        index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"),
+    )
     with pytest.raises(FitError):
         GammaGamma().fit(x, m)
     models = fit_customer_models(model="bgnbd", summary=summary)
@@ -273,10 +292,10 @@ def test_a_spend_gamma_gamma_cannot_fit_falls_back_to_own_averages_and_keeps_the
 
 # --------------------------------------------------------- the page's rules, in clv (pages without arithmetic)
 def test_pick_model_follows_the_choice_then_the_holdout_then_the_ticks():
-    assert predict.pick_model("mbgnbd", best="bgnbd", ticked=("pareto_nbd",)) == "mbgnbd"      # chosen by name
+    assert predict.pick_model("mbgnbd", best="bgnbd", ticked=("pareto_nbd",)) == "mbgnbd"  # chosen by name
     assert predict.pick_model(predict.AUTO, best="pareto_nbd", ticked=("bgnbd",)) == "pareto_nbd"  # the best
-    assert predict.pick_model(predict.AUTO, best=None, ticked=("mbgnbd", "bgnbd")) == "mbgnbd"    # no comparison
-    assert predict.pick_model(predict.AUTO) == predict.TRANSACTION_MODELS[0] == "bgnbd"          # nothing ticked
+    assert predict.pick_model(predict.AUTO, best=None, ticked=("mbgnbd", "bgnbd")) == "mbgnbd"  # no comparison
+    assert predict.pick_model(predict.AUTO) == predict.TRANSACTION_MODELS[0] == "bgnbd"  # nothing ticked
     with pytest.raises(InputError):
         predict.pick_model("nonsense")
 
@@ -302,6 +321,6 @@ def test_data_baseline_rounds_to_the_calculators_steps():
     assert (b.arpu, b.monthly_churn, b.avg_order_value, b.orders_per_year) == (39.74, 0.074, 60.13, 4.6)
     assert b.annual_retention == round((1 - 0.074) ** 12, 3) == 0.397
     assert b.fields == ("arpu", "monthly_churn", "avg_order_value", "orders_per_year", "annual_retention")
-    s = predict.data_baseline(25.004, 0.0312)                  # subscriptions: no orders, no purchases form
+    s = predict.data_baseline(25.004, 0.0312)  # subscriptions: no orders, no purchases form
     assert (s.arpu, s.monthly_churn, s.annual_retention, s.fields) == (25.0, 0.031, None, ("arpu", "monthly_churn"))
-    assert math.isinf(predict.data_baseline(math.inf, 0.05).arpu)     # passed on: the app refuses it and says why
+    assert math.isinf(predict.data_baseline(math.inf, 0.05).arpu)  # passed on: the app refuses it and says why

@@ -12,7 +12,7 @@ import pytest
 from scipy import special
 
 from clv.errors import InputError
-from clv.models import (BetaGeo, BetaGeoBetaBinom, ModifiedBetaGeo, ShiftedBetaGeometric, customer_lifetime_value)
+from clv.models import BetaGeo, BetaGeoBetaBinom, ModifiedBetaGeo, ShiftedBetaGeometric, customer_lifetime_value
 
 # published BG/NBD estimates, CDNOW 39 weeks (Fader, Hardie & Lee 2005)
 BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -22,7 +22,7 @@ MBG = {"r": 0.5248377, "alpha": 6.1829885, "a": 0.8913563, "b": 1.6140000}
 BGBB = {"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783}
 # published sBG estimates, regular cohort (Fader & Hardie 2007)
 SBG = {"alpha": 0.704, "beta": 1.182}
-NEAR = 1e-6                 # a = 1 +- NEAR: the closed forms still hold there (their 0/0 is at 1 exactly)
+NEAR = 1e-6  # a = 1 +- NEAR: the closed forms still hold there (their 0/0 is at 1 exactly)
 
 
 def _model(cls, params):
@@ -98,10 +98,12 @@ def test_a_scalar_history_the_special_function_struggles_with_is_a_float(factory
     assert value == pytest.approx(m.expected_purchases([39], [5000], [38.0], [38.6])[0], rel=1e-12)
     # the same by its definition: P(alive) x the new-customer formula with the posterior r+x, alpha+T
     from clv.models.betageo import repeat_purchases
+
     extra = 0 if factory is bg else 1
     p = m.params
-    by_hand = (repeat_purchases(39.0, p["r"] + 5000, p["alpha"] + 38.6, p["a"], p["b"] + 5000 + extra)
-               * m.p_alive(5000, 38.0, 38.6))
+    by_hand = repeat_purchases(39.0, p["r"] + 5000, p["alpha"] + 38.6, p["a"], p["b"] + 5000 + extra) * m.p_alive(
+        5000, 38.0, 38.6
+    )
     assert value == pytest.approx(float(by_hand), rel=1e-12)
 
 
@@ -113,10 +115,12 @@ BAD_HORIZONS = [math.nan, -1.0, -0.001, math.inf]
 def test_a_horizon_that_is_not_finite_and_non_negative_is_an_input_error(factory, bad):
     # A negative horizon returned a number (-0.199); NaN raised TypeError
     m = factory()
-    calls = [lambda: m.expected_purchases(bad, 2, 30.43, 38.86),
-             lambda: m.expected_purchases([39.0, bad], 2, 30.43, 38.86),
-             lambda: m.expected_purchases_new_customer(bad),
-             lambda: m.probability_of_purchases(1, bad)]
+    calls = [
+        lambda: m.expected_purchases(bad, 2, 30.43, 38.86),
+        lambda: m.expected_purchases([39.0, bad], 2, 30.43, 38.86),
+        lambda: m.expected_purchases_new_customer(bad),
+        lambda: m.probability_of_purchases(1, bad),
+    ]
     for call in calls:
         with pytest.raises(InputError) as err:
             call()
@@ -127,17 +131,22 @@ def test_a_horizon_that_is_not_finite_and_non_negative_is_an_input_error(factory
 @pytest.mark.parametrize("bad", [math.nan, -1, 1.5])
 def test_bgbb_and_sbg_periods_must_be_whole_and_non_negative(bad):
     m = bgbb()
-    for field, call in (("n_future", lambda: m.expected_purchases(bad, 3, 5, 6)),
-                        ("n", lambda: m.expected_purchases_new_customer(bad)),
-                        ("m_periods_in_future", lambda: m.p_alive(3, 5, 6, bad)),
-                        ("n", lambda: m.probability_of_purchases(1, bad))):
+    for field, call in (
+        ("n_future", lambda: m.expected_purchases(bad, 3, 5, 6)),
+        ("n", lambda: m.expected_purchases_new_customer(bad)),
+        ("m_periods_in_future", lambda: m.p_alive(3, 5, 6, bad)),
+        ("n", lambda: m.probability_of_purchases(1, bad)),
+    ):
         with pytest.raises(InputError) as err:
             call()
         assert err.value.field == field
     s = sbg()
-    for field, call in (("t", lambda: s.survival(bad)), ("t", lambda: s.churn_probability(bad)),
-                        ("t", lambda: s.retention_rate(bad)),
-                        ("renewals", lambda: s.discounted_expected_residual_lifetime(0.1, bad))):
+    for field, call in (
+        ("t", lambda: s.survival(bad)),
+        ("t", lambda: s.churn_probability(bad)),
+        ("t", lambda: s.retention_rate(bad)),
+        ("renewals", lambda: s.discounted_expected_residual_lifetime(0.1, bad)),
+    ):
         with pytest.raises(InputError) as err:
             call()
         assert err.value.field == field
@@ -149,12 +158,14 @@ def test_sbg_periods_start_where_the_formula_does_and_rates_are_finite():
         with pytest.raises(InputError) as err:
             call()
         assert err.value.allowed == "models.allowed.period_from_one"
-    for call in (lambda: s.discounted_expected_lifetime(math.nan),
-                 lambda: s.discounted_expected_residual_lifetime(math.nan, 2)):
+    for call in (
+        lambda: s.discounted_expected_lifetime(math.nan),
+        lambda: s.discounted_expected_residual_lifetime(math.nan, 2),
+    ):
         with pytest.raises(InputError) as err:
             call()
         assert err.value.field == "discount_rate"
-    assert s.survival(0) == 1.0                # zero periods is allowed: the whole cohort
+    assert s.survival(0) == 1.0  # zero periods is allowed: the whole cohort
 
 
 @pytest.mark.parametrize("months", [0, -3, 12.9, math.nan, "12"])
@@ -172,8 +183,14 @@ def test_clv_months_must_be_a_whole_number_from_one(months):
 
 
 def test_clv_of_one_row_equals_that_row_of_many():
-    rows = pd.DataFrame({"frequency": [2.0, 0.0, 5.0], "recency": [30.43, 0.0, 35.0], "T": [38.86, 38.86, 38.86],
-                         "monetary_value": [22.35, 0.0, 40.0]})
+    rows = pd.DataFrame(
+        {
+            "frequency": [2.0, 0.0, 5.0],
+            "recency": [30.43, 0.0, 35.0],
+            "T": [38.86, 38.86, 38.86],
+            "monetary_value": [22.35, 0.0, 40.0],
+        }
+    )
 
     class Mean:
         def expected_spend(self, x, m):
@@ -247,8 +264,11 @@ def test_conditional_expectation_at_a_equal_one_is_continuous(factory):
     above = factory(a=1 + NEAR).expected_purchases(39.0, x, tx, big_t)
     np.testing.assert_allclose(at_one, (below + above) / 2, rtol=1e-9)
     # at the edge of the band where it integrates (|a - 1| = 1e-4), the closed form and the integral agree
-    np.testing.assert_allclose(factory(a=1.0001).expected_purchases(39.0, x, tx, big_t),
-                               factory(a=1.00009999).expected_purchases(39.0, x, tx, big_t), rtol=1e-8)
+    np.testing.assert_allclose(
+        factory(a=1.0001).expected_purchases(39.0, x, tx, big_t),
+        factory(a=1.00009999).expected_purchases(39.0, x, tx, big_t),
+        rtol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("a, b", [(0.8, 0.2), (0.5, 0.5)])
@@ -264,8 +284,10 @@ def test_bgnbd_where_a_plus_b_is_one_is_finite(a, b):
     # x = 0: P(alive) is 1 and the posterior is r, alpha + T, b, so E[Y(t)] is eq. 9 with alpha + T
     conditional = bg(a=a, b=b).expected_purchases(39.0, [0, 2], [0.0, 30.43], 38.86)
     assert np.all(np.isfinite(conditional))
-    assert conditional[0] == pytest.approx((4 * _bg_closed_b(39.0, r, alpha + 38.86, a, b, 1e-3)
-                                            - _bg_closed_b(39.0, r, alpha + 38.86, a, b, 2e-3)) / 3, rel=1e-8)
+    assert conditional[0] == pytest.approx(
+        (4 * _bg_closed_b(39.0, r, alpha + 38.86, a, b, 1e-3) - _bg_closed_b(39.0, r, alpha + 38.86, a, b, 2e-3)) / 3,
+        rel=1e-8,
+    )
 
 
 def _bg_closed_b(t, r, alpha, a, b, h):
@@ -280,7 +302,7 @@ def test_the_limit_holds_for_long_histories_and_any_b(b):
     m = {a: bg(r=5.0, alpha=0.5, a=a, b=b) for a in (1 - NEAR, 1.0, 1 + NEAR)}
     x, tx, big_t = [0, 3, 1000], [0.0, 0.5, 0.9], 1.0
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                     # no IntegrationWarning either
+        warnings.simplefilter("error")  # no IntegrationWarning either
         at = {a: model.expected_purchases([1e-3, 39.0, 1e4], x, tx, big_t) for a, model in m.items()}
         new = {a: model.expected_purchases_new_customer([1e-3, 39.0, 1e4]) for a, model in m.items()}
     for values in (at, new):
@@ -298,7 +320,7 @@ def test_bgbb_at_gamma_equal_one_is_the_limit(n):
     limit = al / (al + be) * de * (special.digamma(1 + de + n) - special.digamma(1 + de))
     assert bgbb(gamma=1.0).expected_purchases_new_customer(n) == pytest.approx(limit, rel=1e-13)
 
-    def closed(g):   # FHS 2010 eq. 9 by hand (valid for gamma != 1)
+    def closed(g):  # FHS 2010 eq. 9 by hand (valid for gamma != 1)
         ratio = math.exp(math.lgamma(g + de) - math.lgamma(g + de + n) + math.lgamma(1 + de + n) - math.lgamma(1 + de))
         return al / (al + be) * de / (g - 1) * (1 - ratio)
 
@@ -323,9 +345,15 @@ def test_bgbb_closed_form_is_unchanged_away_from_gamma_one():
     assert m.expected_purchases_new_customer(n) == pytest.approx(by_hand, rel=1e-12)
     x, tx, nn, ns = 3.0, 5.0, 6.0, 5.0
     like = math.exp(m._log_l((al, be, ga, de), np.array([x]), np.array([tx]), np.array([nn]))[0])
-    eq13 = (1 / like * math.exp(special.betaln(al + x + 1, be + nn - x) - special.betaln(al, be)) * de / (ga - 1)
-            * math.exp(lg(ga + de) - lg(1 + de))
-            * (math.exp(lg(1 + de + nn) - lg(ga + de + nn)) - math.exp(lg(1 + de + nn + ns) - lg(ga + de + nn + ns))))
+    eq13 = (
+        1
+        / like
+        * math.exp(special.betaln(al + x + 1, be + nn - x) - special.betaln(al, be))
+        * de
+        / (ga - 1)
+        * math.exp(lg(ga + de) - lg(1 + de))
+        * (math.exp(lg(1 + de + nn) - lg(ga + de + nn)) - math.exp(lg(1 + de + nn + ns) - lg(ga + de + nn + ns)))
+    )
     assert m.expected_purchases(ns, x, tx, nn) == pytest.approx(eq13, rel=1e-12)
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from tests import robustness as R
 
-LL_TOLERANCE = 1e-6            # relative: an optimum found to this precision counts as the same optimum
+LL_TOLERANCE = 1e-6  # relative: an optimum found to this precision counts as the same optimum
 
 
 @pytest.mark.parametrize("model", list(R.MODELS))

@@ -16,11 +16,12 @@ _spec = importlib.util.spec_from_file_location("generate", ROOT / "sample_data" 
 generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate)
 
-TRUE_BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}      # sample_data/README.md, days
+TRUE_BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}  # sample_data/README.md, days
 
 
-@pytest.mark.parametrize("name, make", [("transactions.csv", generate.transactions),
-                                        ("subscriptions.csv", generate.subscriptions)])
+@pytest.mark.parametrize(
+    "name, make", [("transactions.csv", generate.transactions), ("subscriptions.csv", generate.subscriptions)]
+)
 def test_bundled_files_are_what_the_generator_writes(name, make):
     written = make().to_csv(index=False, float_format="%.2f", lineterminator="\n")
     assert (ROOT / "sample_data" / name).read_text(encoding="utf-8") == written

@@ -11,7 +11,7 @@ from clv.charts import scenarios as charts
 from clv.scenarios import Campaign, compare, evaluate_scenario, sensitivity, simulate
 from tests.test_charts_calculator import MIN_FONT_PX, assert_legible, legend_names
 
-BASE = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)   # README reference
+BASE = clv.Assumptions(arpu=50, gross_margin=0.8, monthly_churn=0.05, cac=300)  # README reference
 LOYALTY = Campaign("Loyalty", reach=0.4, churn_reduction=0.2, monthly_cost=1.0)
 CROSS = Campaign("Cross-sell", reach=0.15, arpu_lift=0.3)
 COMBINED = i18n.text("scenarios.combined")
@@ -40,15 +40,15 @@ def test_value_bars(results):
 def test_value_bars_labels_do_not_collide(results, lang):
     # The "Baseline LTV" label sat on the bars' labels, the legend on the rotated names
     fig = charts.value_bars(results, lang, "€")
-    assert not fig.layout.annotations                                     # the baseline is named in the legend
+    assert not fig.layout.annotations  # the baseline is named in the legend
     line = fig.data[-1]
     assert (line.mode, line.line.dash, line.showlegend) == ("lines", "dash", True)
     assert line.name == rtl_text(i18n.text("scenarios.charts.bars.baseline", lang, value="€800"))
     x = fig.layout.xaxis
-    assert list(x.tickvals) == list(fig.data[0].x)                        # the data keep the names
-    assert x.ticktext[-1] == "All campaigns<br>together"                  # 22 characters: two lines
+    assert list(x.tickvals) == list(fig.data[0].x)  # the data keep the names
+    assert x.ticktext[-1] == "All campaigns<br>together"  # 22 characters: two lines
     assert all(len(line) <= 16 for label in x.ticktext for line in label.split("<br>"))
-    assert tuple(x.autotickangles) == (0, 90)                             # upright or vertical, never slanted
+    assert tuple(x.autotickangles) == (0, 90)  # upright or vertical, never slanted
     assert_legible(fig)
 
 
@@ -58,7 +58,7 @@ def test_arabic_waterfall_names_wrap_instead_of_running_together(results):
     x = fig.layout.xaxis
     assert list(x.tickvals) == list(fig.data[0].x) and tuple(x.autotickangles) == (0, 90)
     total = i18n.text("scenarios.charts.waterfall.total", "ar")
-    shown = x.ticktext[-1].replace("\u202b", "").replace("\u202c", "")        # embedded right to left (rotated)
+    shown = x.ticktext[-1].replace("\u202b", "").replace("\u202c", "")  # embedded right to left (rotated)
     assert len(total) > 16 and "<br>" in shown and shown.replace("<br>", " ") == total
     assert all(line.startswith("\u202b") for line in x.ticktext[-1].split("<br>"))
     assert fig.data[0].textfont.size is None or fig.data[0].textfont.size >= MIN_FONT_PX
@@ -74,15 +74,15 @@ def test_over_time_charts_name_the_baseline_once(results, lang):
     assert legend_names(fig) == [base, "Loyalty", "Cross-sell", COMBINED]
     fig = charts.value_curves(with_baseline, lang)
     names = legend_names(fig)
-    assert len(names) == 4 and len(set(names)) == 4                        # one entry per line
+    assert len(names) == 4 and len(set(names)) == 4  # one entry per line
     payback = clv.fmt.number(clv.evaluate(BASE).payback_months_churn_adjusted, 1)
     assert names[0] == rtl_text(i18n.text("scenarios.charts.curves.payback", lang, name=base, months=payback))
     markers = [d for d in fig.data if d.mode == "markers"]
     assert len(markers) == 4 and all(m.showlegend is False for m in markers)
     lines = [d for d in fig.data if d.mode == "lines"]
-    assert [m.legendgroup for m in markers] == [d.legendgroup for d in lines]   # a marker toggles with its line
-    y_title = fig.layout.yaxis.title.text                                  # was cut off: 75 characters on one line
-    shown = y_title.replace("\u202b", "").replace("\u202c", "").replace("<br>", " ")    # bidi controls are invisible
+    assert [m.legendgroup for m in markers] == [d.legendgroup for d in lines]  # a marker toggles with its line
+    y_title = fig.layout.yaxis.title.text  # was cut off: 75 characters on one line
+    shown = y_title.replace("\u202b", "").replace("\u202c", "").replace("<br>", " ")  # bidi controls are invisible
     assert "<br>" in y_title and shown == i18n.text("scenarios.charts.axis.cumulative", lang, currency="$")
     assert_legible(fig)
 
@@ -91,16 +91,20 @@ def test_histogram_pay_off_line_sits_above_the_plot():
     sim = simulate(BASE, [LOYALTY], {("Loyalty", "churn_reduction"): (0.0, 0.05)}, n=500, seed=0)
     fig = charts.histogram(sim)
     note = fig.layout.annotations[-1]
-    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")    # not among the P10 / P50 / P90 labels
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")  # not among the P10 / P50 / P90 labels
     assert fig.layout.margin.t >= fig.layout.title.pad.t + 1.3 * fig.layout.title.font.size + 1.3 * note.font.size
     assert_legible(fig)
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_scenario_charts_are_legible(results, lang):
-    for fig in (charts.value_bars(results, lang), charts.waterfall(results[COMBINED], lang),
-                charts.survival_curves(results, lang), charts.value_curves(results, lang),
-                charts.tornado(sensitivity(BASE, [LOYALTY], 0.1, lang), lang)):
+    for fig in (
+        charts.value_bars(results, lang),
+        charts.waterfall(results[COMBINED], lang),
+        charts.survival_curves(results, lang),
+        charts.value_curves(results, lang),
+        charts.tornado(sensitivity(BASE, [LOYALTY], 0.1, lang), lang),
+    ):
         assert_legible(fig)
 
 
@@ -108,18 +112,20 @@ def test_waterfall_steps_are_the_shapley_values(results):
     fig = charts.waterfall(results[COMBINED])
     (trace,) = fig.data
     assert list(trace.measure) == ["absolute", "relative", "relative", "total"]
-    np.testing.assert_allclose(trace.y, [800, 71.8, 37.8, 909.6], rtol=1e-10)   # 800 + 109.6 after costs
+    np.testing.assert_allclose(trace.y, [800, 71.8, 37.8, 909.6], rtol=1e-10)  # 800 + 109.6 after costs
     assert trace.x[0] == i18n.text("scenarios.charts.waterfall.baseline")
 
 
 def test_survival_and_value_curves_mark_cac_and_payback(results):
     fig = charts.survival_curves(results)
     assert [d.name for d in fig.data] == [i18n.text("scenarios.baseline"), "Loyalty", "Cross-sell", COMBINED]
-    assert fig.data[0].y[1] == pytest.approx(95.0) and fig.data[1].y[1] == pytest.approx(100 * (0.4 * 0.96 + 0.6 * 0.95))
+    assert fig.data[0].y[1] == pytest.approx(95.0) and fig.data[1].y[1] == pytest.approx(
+        100 * (0.4 * 0.96 + 0.6 * 0.95)
+    )
     fig = charts.value_curves(results)
-    assert fig.layout.shapes[0].y0 == 300                                   # CAC line
+    assert fig.layout.shapes[0].y0 == 300  # CAC line
     markers = [d for d in fig.data if d.mode == "markers"]
-    assert markers[0].x[0] == pytest.approx(clv.evaluate(BASE).payback_months_churn_adjusted)   # 9.163
+    assert markers[0].x[0] == pytest.approx(clv.evaluate(BASE).payback_months_churn_adjusted)  # 9.163
     assert markers[1].x[0] == pytest.approx(results["Loyalty"].payback_months)
     assert all(m.y[0] == 300 for m in markers)
     assert fig.data[0].y[0] == 0 and fig.data[0].y[1] == pytest.approx(40)  # elapsed months: (0, 0), (1, 40)
@@ -128,7 +134,7 @@ def test_survival_and_value_curves_mark_cac_and_payback(results):
 def test_tornado_and_histogram():
     fig = charts.tornado(sensitivity(BASE, [LOYALTY], 0.1))
     low, high = fig.data
-    assert low.orientation == "h" and low.y[-1] == i18n.text("scenarios.drivers.monthly_churn")   # widest on top
+    assert low.orientation == "h" and low.y[-1] == i18n.text("scenarios.drivers.monthly_churn")  # widest on top
     assert high.x[list(high.y).index(i18n.text("scenarios.drivers.arpu"))] == pytest.approx(88, rel=1e-10)
     assert fig.layout.title.text == i18n.text("scenarios.charts.tornado.title", pct="10%")
     sim = simulate(BASE, [LOYALTY], {("Loyalty", "churn_reduction"): (0.0, 0.05)}, n=2000, seed=0)
@@ -136,8 +142,9 @@ def test_tornado_and_histogram():
     assert len(fig.data[0].x) == 2000
     xs = sorted(s.x0 for s in fig.layout.shapes)
     assert xs == sorted([sim.p10, sim.p50, sim.p90, 0])
-    assert fig.layout.annotations[-1].text == i18n.text("scenarios.charts.histogram.pays_off",
-                                                         probability=clv.fmt.percent(sim.probability_positive, 0))
+    assert fig.layout.annotations[-1].text == i18n.text(
+        "scenarios.charts.histogram.pays_off", probability=clv.fmt.percent(sim.probability_positive, 0)
+    )
 
 
 def test_a_single_scenario_works():
@@ -153,17 +160,27 @@ def test_a_campaign_name_is_never_markup_in_a_chart():
     import json
 
     name = '<a href="https://evil.example">Claim</a> <b>big</b>'
-    results = compare(BASE, [Campaign(name, reach=0.4, churn_reduction=0.2, monthly_cost=1.0),
-                             Campaign("Cross-sell", reach=0.15, arpu_lift=0.3)])
+    results = compare(
+        BASE,
+        [
+            Campaign(name, reach=0.4, churn_reduction=0.2, monthly_cost=1.0),
+            Campaign("Cross-sell", reach=0.15, arpu_lift=0.3),
+        ],
+    )
     with_baseline = {"Baseline": evaluate_scenario(BASE, []), **results}
-    for fig in (charts.value_bars(results), charts.waterfall(list(results.values())[-1]),
-                charts.value_curves(with_baseline), charts.survival_curves(with_baseline)):
+    for fig in (
+        charts.value_bars(results),
+        charts.waterfall(list(results.values())[-1]),
+        charts.value_curves(with_baseline),
+        charts.survival_curves(with_baseline),
+    ):
         spec = fig.to_json()
         assert "<a " not in spec and "<b>" not in spec and "</a>" not in spec
-        assert "&lt;a href=" in spec                       # shown as typed, as text
+        assert "&lt;a href=" in spec  # shown as typed, as text
         layout = json.loads(spec)["layout"]
         for axis in (layout.get("xaxis", {}),):
             if axis.get("tickvals"):
-                categories = [v for trace in json.loads(spec)["data"] for v in (trace.get("x") or [])
-                              if isinstance(v, str)]
-                assert set(axis["tickvals"]) <= set(categories)   # ticks still name their categories
+                categories = [
+                    v for trace in json.loads(spec)["data"] for v in (trace.get("x") or []) if isinstance(v, str)
+                ]
+                assert set(axis["tickvals"]) <= set(categories)  # ticks still name their categories

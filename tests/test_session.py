@@ -12,20 +12,27 @@ from tests.apptest import app, linkable, markdown_bodies, metrics, plain
 def test_dump_is_stable_and_readable():
     raw = session.dump({"h": "24", "churn": "2.5"}, saved_at="2026-11-23T10:00:00Z")
     doc = json.loads(raw)
-    assert doc == {"format": "clv-explorer-session", "version": 1, "saved_at": "2026-11-23T10:00:00Z",
-                   "inputs": {"churn": "2.5", "h": "24"}}
+    assert doc == {
+        "format": "clv-explorer-session",
+        "version": 1,
+        "saved_at": "2026-11-23T10:00:00Z",
+        "inputs": {"churn": "2.5", "h": "24"},
+    }
     assert session.load(raw) == {"churn": "2.5", "h": "24"}
 
 
-@pytest.mark.parametrize("raw, key", [
-    (b"\x00\x01binary", "session.errors.not_json"),
-    (b"{}", "session.errors.no_format"),
-    (b'{"format": "other"}', "session.errors.wrong_format"),
-    (b'{"format": "clv-explorer-session", "version": 9, "inputs": {}}', "session.errors.version"),
-    (b'{"format": "clv-explorer-session", "version": 1}', "session.errors.no_inputs"),
-    (b'{"format": "clv-explorer-session", "version": 1, "inputs": {"churn": [1]}}', "session.errors.bad_value"),
-    (b" " * 300_000, "session.errors.too_large"),
-])
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        (b"\x00\x01binary", "session.errors.not_json"),
+        (b"{}", "session.errors.no_format"),
+        (b'{"format": "other"}', "session.errors.wrong_format"),
+        (b'{"format": "clv-explorer-session", "version": 9, "inputs": {}}', "session.errors.version"),
+        (b'{"format": "clv-explorer-session", "version": 1}', "session.errors.no_inputs"),
+        (b'{"format": "clv-explorer-session", "version": 1, "inputs": {"churn": [1]}}', "session.errors.bad_value"),
+        (b" " * 300_000, "session.errors.too_large"),
+    ],
+)
 def test_bad_files_say_what_is_wrong(raw, key):
     with pytest.raises(clv.DataError) as err:
         session.load(raw)
@@ -51,7 +58,7 @@ def test_loading_a_broken_session_explains_and_keeps_the_figures():
     at.sidebar.file_uploader(key="session_file").set_value(("s.json", b"{}", "application/json")).run()
     assert not at.exception
     assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"
-    assert "no \"format\" field" in at.sidebar.error[0].value
+    assert 'no "format" field' in at.sidebar.error[0].value
 
 
 # ---- Hostile session files: a plain message each, never a traceback, never markup ----------------------
@@ -73,7 +80,7 @@ def test_deep_nesting_is_refused_before_parsing():
     at = _upload(app(churn="4").run(), raw)
     assert not at.exception
     assert "nests its data 100,000 levels deep" in plain(at.sidebar.error[0].value)
-    assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"          # the figures are kept
+    assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"  # the figures are kept
 
 
 def test_brackets_inside_strings_are_not_nesting():
@@ -85,11 +92,11 @@ def test_a_5000_digit_number_is_a_value_not_restored():
     # int("1" * 5000) raises ValueError (Python's 4,300-digit limit): as a JSON number it broke json.loads.
     digits = "1" * 5000
     for raw in (_session(f'"h": {digits}, "churn": "4"'), _session(f'"h": "{digits}", "churn": "4"')):
-        assert session.load(raw) == {"h": digits, "churn": "4"}       # digits kept as text, never int()
+        assert session.load(raw) == {"h": digits, "churn": "4"}  # digits kept as text, never int()
         at = _upload(app().run(), raw)
         assert not at.exception
         assert "Not restored (value not allowed): h." in plain(at.sidebar.warning[0].value)
-        assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"      # churn 4% restored, the horizon ignored
+        assert metrics(at)["Lifetime value (LTV)"] == "$1,000.00"  # churn 4% restored, the horizon ignored
         assert "h" not in at.query_params
 
 
@@ -100,7 +107,7 @@ def test_a_lone_surrogate_is_refused_and_saving_never_fails():
     assert not at.exception and not [e for e in at.error if "unexpected" in e.value]
     assert "Not restored (value not allowed): c1n." in plain(at.sidebar.warning[0].value)
     assert at.session_state["_store"].get("sc_c1_name", "") == ""
-    at.run()                                                             # the next run saves the session too
+    at.run()  # the next run saves the session too
     assert not at.exception and not [e for e in at.error if "unexpected" in e.value]
     assert at.sidebar.get("download_button")[0].proto.label == "Save session"
     # dump never raises, whatever it is given: such text is saved with U+FFFD, which loads as text.
@@ -125,12 +132,14 @@ def test_a_name_that_is_not_text_refuses_the_file():
 
 def test_session_names_and_values_are_never_markup():
     """Names quoted from the file and restored campaign names are inert (never markup) in every message."""
-    raw = _session('"c1": "loyalty", "c1n": "<a href=\\"https://evil.example\\">Claim</a>", '
-                   '"www.evil.example": "1", "bob@evil.example": "2", "lang2": "http://evil.example"')
+    raw = _session(
+        '"c1": "loyalty", "c1n": "<a href=\\"https://evil.example\\">Claim</a>", '
+        '"www.evil.example": "1", "bob@evil.example": "2", "lang2": "http://evil.example"'
+    )
     at = _upload(app("pages/scenarios.py").run(), raw)
     assert not at.exception
     message = at.sidebar.success[0].value
     assert "Ignored (not an input of this version): bob@evil.example, lang2, www.evil.example." in plain(message)
     bodies = markdown_bodies(at)
-    assert any("Claim" in b for b in bodies)                            # the restored name is shown ...
-    assert [(b, linkable(b)) for b in bodies if linkable(b)] == []      # ... and nothing is a link or a tag
+    assert any("Claim" in b for b in bodies)  # the restored name is shown ...
+    assert [(b, linkable(b)) for b in bodies if linkable(b)] == []  # ... and nothing is a link or a tag

@@ -11,22 +11,32 @@ CAMPAIGN = {"c1": "loyalty", "c1r": "40", "c1c": "20", "c1p": "1"}
 
 
 def shown_text(at) -> str:
-    parts = [plain(e.value) for kind in ("markdown", "caption", "info", "success", "warning", "error", "latex")
-             for e in getattr(at, kind)]
+    parts = [
+        plain(e.value)
+        for kind in ("markdown", "caption", "info", "success", "warning", "error", "latex")
+        for e in getattr(at, kind)
+    ]
     parts += [m.value for m in at.metric]
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("script, query", [("app.py", LINK), ("pages/scenarios.py", {**LINK, **CAMPAIGN}),
-                                           ("pages/present.py", {**LINK, **CAMPAIGN}), ("pages/learn.py", LINK)])
+@pytest.mark.parametrize(
+    "script, query",
+    [
+        ("app.py", LINK),
+        ("pages/scenarios.py", {**LINK, **CAMPAIGN}),
+        ("pages/present.py", {**LINK, **CAMPAIGN}),
+        ("pages/learn.py", LINK),
+    ],
+)
 def test_hidden_on_every_page_until_revealed_there(script, query):
     at = app(script, **query).run()
     assert not at.exception
     text = shown_text(at)
     assert not any(answer in text for answer in ANSWERS), text
-    if script != "pages/learn.py":                                # Learn's charts teach from its own sliders
-        assert not at.get("plotly_chart")                         # no chart carries the answer either
-    assert [b.key for b in at.get("download_button")] == ["session_save"]   # no report, only the session file
+    if script != "pages/learn.py":  # Learn's charts teach from its own sliders
+        assert not at.get("plotly_chart")  # no chart carries the answer either
+    assert [b.key for b in at.get("download_button")] == ["session_save"]  # no report, only the session file
     reveal = next(b for b in at.button if b.label == "Reveal the results")
     reveal.click().run()
     assert "1,200" in shown_text(at)

@@ -14,7 +14,7 @@ from . import fields, inputs, session, state, widgets, workshop  # noqa: F401  (
 from .guard import guard  # noqa: F401  (every page: ``with ui.guard():`` around its body)
 
 ROOT = Path(__file__).resolve().parents[1]
-ICON = Path(__file__).with_name("assets") / "icon.png"   # local: a material icon would load from a font host
+ICON = Path(__file__).with_name("assets") / "icon.png"  # local: a material icon would load from a font host
 
 # (script, catalogue key of its label, icon). A page appears in the menu once its script exists.
 PAGES = (
@@ -55,20 +55,23 @@ def page_setup(page_key: str, presenting: bool = False) -> state.PageState:
     ``presenting``: the sidebar starts collapsed and figures are set in large type (projector view).
     """
     state.read_url_once()
-    lang = state.get("lang")             # a language just picked is in the store (its on_change ran first)
+    lang = state.get("lang")  # a language just picked is in the store (its on_change ran first)
     if lang not in state.LANG.choices:
         lang = state.LANG.default
     state.begin_run(page_key, lang)
-    st.set_page_config(page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
-                       page_icon=str(ICON), layout="wide",
-                       initial_sidebar_state="collapsed" if presenting else "auto")
-    st.html(BASE_CSS)               # our own constant style sheets; no user text goes through html
+    st.set_page_config(
+        page_title=f"{i18n.text('nav.' + page_key, lang)} · {i18n.text('app.name', lang)}",
+        page_icon=str(ICON),
+        layout="wide",
+        initial_sidebar_state="collapsed" if presenting else "auto",
+    )
+    st.html(BASE_CSS)  # our own constant style sheets; no user text goes through html
     if i18n.is_rtl(lang):
-        st.html(RTL_CSS)            # our own constant style sheets; no user text goes through html
+        st.html(RTL_CSS)  # our own constant style sheets; no user text goes through html
     if presenting:
         st.html(PRESENT_CSS)
     _sidebar(lang)
-    guard.show_pending()            # errors in widget callbacks (they ran before this script)
+    guard.show_pending()  # errors in widget callbacks (they ran before this script)
     s = state.page_state()
     for f, raw in state.url_notices():
         st.toast(widgets.literal(s.text("url.bad_value", name=f.url, value=raw[:40])), icon=":material/link_off:")
@@ -101,8 +104,13 @@ def _sidebar(lang: str) -> None:
         if i18n.is_rtl(lang):
             widgets.choice(state.DIGITS, lang, widget="radio")
         workshop.toggle(lang)
-        st.button(i18n.text("sidebar.reset", lang), key="reset", on_click=guard.callback(state.reset),
-                  help=i18n.text("sidebar.reset_help", lang), icon=":material/restart_alt:")
+        st.button(
+            i18n.text("sidebar.reset", lang),
+            key="reset",
+            on_click=guard.callback(state.reset),
+            help=i18n.text("sidebar.reset_help", lang),
+            icon=":material/restart_alt:",
+        )
         session.save_and_load(lang)
         st.caption(i18n.text("sidebar.privacy", lang))
 
@@ -110,8 +118,7 @@ def _sidebar(lang: str) -> None:
 def _currency(lang: str) -> None:
     f = state.CURRENCY
     state.bind(f.key, state.get(f.key))
-    value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key, on_change=state.commit,
-                         args=(f.key,))
+    value = st.selectbox(i18n.text(f.label_key, lang), fmt.CURRENCIES, key=f.key, on_change=state.commit, args=(f.key,))
     state.put(f.key, value)
 
 

@@ -9,12 +9,13 @@ import streamlit as st
 
 from clv import data, scenarios
 
-UPLOAD_ENTRIES = 4          # a few recent uploads (re-mapping a file re-reads it)
+UPLOAD_ENTRIES = 4  # a few recent uploads (re-mapping a file re-reads it)
 
 
 @st.cache_data(show_spinner=False, max_entries=UPLOAD_ENTRIES, scope="session")
-def read_upload(digest: str, filename: str, kind: str, mapping: tuple, options: data.ReadOptions,
-                _raw: bytes) -> data.LoadResult:
+def read_upload(
+    digest: str, filename: str, kind: str, mapping: tuple, options: data.ReadOptions, _raw: bytes
+) -> data.LoadResult:
     """An uploaded file read and validated (``digest`` identifies ``_raw``). The file is parsed once
     (``upload_table``); a new mapping or option only re-validates the parsed table."""
     table = upload_table(digest, filename, options.sheet, options.encoding, _raw)
@@ -38,8 +39,16 @@ def sample(kind: str) -> data.LoadResult:
 
 # ---- Learn: the known-truth exercise and the buy-till-you-die lesson (pages/learn.py) -----------------
 @st.cache_data(show_spinner=False, max_entries=64)
-def known_truth(n_customers: int, r: float, alpha: float, a: float, b: float, weeks: float, seed: int,
-                spend: tuple[float, float, float] | None = None):
+def known_truth(
+    n_customers: int,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    weeks: float,
+    seed: int,
+    spend: tuple[float, float, float] | None = None,
+):
     """A simulated base with known parameters and the models fitted to it (``clv.learn.known_truth``).
 
     Not user data (parameters and a seed), so cached globally: the same inputs give the same simulation,
@@ -62,7 +71,7 @@ def simulation(baseline, campaigns: tuple, ranges: tuple, n: int = 10_000, seed:
 # (a segment picked, a chart tab) reruns the page without recomputing RFM scores or cohorts.
 from clv import cohorts, predict, rfm  # noqa: E402
 
-DATA_ENTRIES = 32           # a few computations on each of a few recent uploads
+DATA_ENTRIES = 32  # a few computations on each of a few recent uploads
 
 
 def _rfm_scores(tx):
@@ -95,8 +104,15 @@ def _customer_models(frame, model: str, source: str):
     return predict.fit_customer_models(frame, model)
 
 
-_ON_DATA = {"rfm": _rfm_scores, "cohorts": _cohorts, "orders": _orders_trend, "derived": _derived,
-            "subscriptions": _subscription_metrics, "comparison": _comparison, "customer_models": _customer_models}
+_ON_DATA = {
+    "rfm": _rfm_scores,
+    "cohorts": _cohorts,
+    "orders": _orders_trend,
+    "derived": _derived,
+    "subscriptions": _subscription_metrics,
+    "comparison": _comparison,
+    "customer_models": _customer_models,
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=DATA_ENTRIES, scope="session")
@@ -111,8 +127,8 @@ def _on_sample(key: str, what: str, args: tuple, _table):
     return _ON_DATA[what](_table, *args)
 
 
-FITS = frozenset({"comparison", "customer_models"})   # model fits hold a copy of the data: kept fewer
-FIT_ENTRIES = 4             # fits of an upload kept per session (a calibration date dragged makes many)
+FITS = frozenset({"comparison", "customer_models"})  # model fits hold a copy of the data: kept fewer
+FIT_ENTRIES = 4  # fits of an upload kept per session (a calibration date dragged makes many)
 
 
 @st.cache_data(show_spinner=False, max_entries=FIT_ENTRIES, scope="session")
@@ -158,8 +174,7 @@ def customer_models(dataset: str, model: str, source: str, _frame):
 
 
 @st.cache_data(show_spinner=False, max_entries=16, scope="session")
-def customer_values(dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float,
-                    _models):
+def customer_values(dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float, _models):
     """``clv.predict.customer_values`` for one horizon and rate (``_models`` named by the other keys)."""
     return predict.customer_values(_models, horizon_months, annual_discount_rate)
 

@@ -12,7 +12,7 @@ from clv import data
 from . import cache, state
 from .guard import callback
 
-UPLOAD = "_upload"          # session-state key: the uploaded file, one per kind
+UPLOAD = "_upload"  # session-state key: the uploaded file, one per kind
 KINDS = ("transactions", "summary", "subscriptions")
 
 
@@ -42,8 +42,10 @@ def dataset_id(kind: str = "transactions") -> str:
 
 
 # The roles a user can map per kind of file: (roles, required roles, the fields' key prefix).
-MAPPABLE = {"transactions": (data.ROLES, data.REQUIRED_ROLES, "data_map_"),
-            "subscriptions": (data.SUBSCRIPTION_ROLES, data.SUBSCRIPTION_REQUIRED, "data_smap_")}
+MAPPABLE = {
+    "transactions": (data.ROLES, data.REQUIRED_ROLES, "data_map_"),
+    "subscriptions": (data.SUBSCRIPTION_ROLES, data.SUBSCRIPTION_REQUIRED, "data_smap_"),
+}
 
 
 def paid_statuses() -> tuple[str, ...] | None:
@@ -54,9 +56,13 @@ def paid_statuses() -> tuple[str, ...] | None:
 
 def read_options() -> data.ReadOptions:
     dayfirst = {"auto": None, "day": True, "month": False}[state.get("data_dayfirst")]
-    return data.ReadOptions(dayfirst=dayfirst, returns=state.get("data_returns"),
-                            sheet=state.get("data_sheet") or None, paid_statuses=paid_statuses(),
-                            currency=(state.get("data_currency") or "").strip()[:8] or None)
+    return data.ReadOptions(
+        dayfirst=dayfirst,
+        returns=state.get("data_returns"),
+        sheet=state.get("data_sheet") or None,
+        paid_statuses=paid_statuses(),
+        currency=(state.get("data_currency") or "").strip()[:8] or None,
+    )
 
 
 def mapping_items(kind: str = "transactions") -> tuple:
@@ -81,9 +87,13 @@ def is_sample(kind: str = "transactions") -> bool:
 
 
 # ---- The Your data page's uploader: its callbacks run before the script, so the read sees the new choice ----
-UPLOADER_VERSION = "_data_uploader_version"   # bumped to empty the uploader when the sample is chosen
-RESET_ON_NEW_FILE = {"data_sheet": "", "data_paid": "", "data_currency": "",
-                     **{f"{prefix}{role}": "" for roles, _, prefix in MAPPABLE.values() for role in roles}}
+UPLOADER_VERSION = "_data_uploader_version"  # bumped to empty the uploader when the sample is chosen
+RESET_ON_NEW_FILE = {
+    "data_sheet": "",
+    "data_paid": "",
+    "data_currency": "",
+    **{f"{prefix}{role}": "" for roles, _, prefix in MAPPABLE.values() for role in roles},
+}
 
 
 def uploader_key(kind: str) -> str:
@@ -96,11 +106,11 @@ def uploader_key(kind: str) -> str:
 def on_upload(kind: str, key: str) -> None:
     """The uploader's on_change: keep the file (or forget it when removed)."""
     file = st.session_state.get(key)
-    if file is None:                                  # the user removed the file
+    if file is None:  # the user removed the file
         clear_upload(kind)
     else:
         set_upload(kind, file.name, file.getvalue())
-    state.apply(RESET_ON_NEW_FILE)                    # a new file gets its own guessed mapping and sheet
+    state.apply(RESET_ON_NEW_FILE)  # a new file gets its own guessed mapping and sheet
 
 
 @callback

@@ -14,46 +14,198 @@ RETENTION, LIFESPAN = "retention", "lifespan"
 MONEY_HIGH = 1_000_000.0
 
 CALC = register(
-    Field("calc_mode", "mode", SUBSCRIPTION, kind="choice", choices=(SUBSCRIPTION, PURCHASES),
-          label_key="calc.mode.label", help_key="calc.mode.help"),
-    Field("calc_arpu", "arpu", 50.0, 0.0, MONEY_HIGH, 1.0, slider_high=500.0, core="arpu",
-          label_key="calc.arpu.label", help_key="calc.arpu.help"),
-    Field("calc_margin", "margin", 80.0, 0.0, 100.0, 1.0, core="gross_margin", percent=True, fmt="%.1f",
-          label_key="calc.margin.label", help_key="calc.margin.help"),
-    Field("calc_churn", "churn", 5.0, 0.0, 100.0, 0.1, slider_high=30.0, core="monthly_churn", percent=True,
-          fmt="%.1f", label_key="calc.churn.label", help_key="calc.churn.help"),
-    Field("calc_cac", "cac", 300.0, 0.0, MONEY_HIGH, 10.0, slider_high=3000.0, core="cac",
-          label_key="calc.cac.label", help_key="calc.cac.help"),
-    Field("calc_discount", "disc", 0.0, 0.0, 100.0, 0.5, slider_high=30.0, core="annual_discount_rate",
-          percent=True, fmt="%.1f", label_key="calc.discount.label", help_key="calc.discount.help"),
-    Field("calc_horizon", "h", 0, 0, 600, 1, kind="int", slider_high=120, core="horizon_months",
-          zero_is_none=True, fmt="%d", label_key="calc.horizon.label", help_key="calc.horizon.help"),
+    Field(
+        "calc_mode",
+        "mode",
+        SUBSCRIPTION,
+        kind="choice",
+        choices=(SUBSCRIPTION, PURCHASES),
+        label_key="calc.mode.label",
+        help_key="calc.mode.help",
+    ),
+    Field(
+        "calc_arpu",
+        "arpu",
+        50.0,
+        0.0,
+        MONEY_HIGH,
+        1.0,
+        slider_high=500.0,
+        core="arpu",
+        label_key="calc.arpu.label",
+        help_key="calc.arpu.help",
+    ),
+    Field(
+        "calc_margin",
+        "margin",
+        80.0,
+        0.0,
+        100.0,
+        1.0,
+        core="gross_margin",
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.margin.label",
+        help_key="calc.margin.help",
+    ),
+    Field(
+        "calc_churn",
+        "churn",
+        5.0,
+        0.0,
+        100.0,
+        0.1,
+        slider_high=30.0,
+        core="monthly_churn",
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.churn.label",
+        help_key="calc.churn.help",
+    ),
+    Field(
+        "calc_cac",
+        "cac",
+        300.0,
+        0.0,
+        MONEY_HIGH,
+        10.0,
+        slider_high=3000.0,
+        core="cac",
+        label_key="calc.cac.label",
+        help_key="calc.cac.help",
+    ),
+    Field(
+        "calc_discount",
+        "disc",
+        0.0,
+        0.0,
+        100.0,
+        0.5,
+        slider_high=30.0,
+        core="annual_discount_rate",
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.discount.label",
+        help_key="calc.discount.help",
+    ),
+    Field(
+        "calc_horizon",
+        "h",
+        0,
+        0,
+        600,
+        1,
+        kind="int",
+        slider_high=120,
+        core="horizon_months",
+        zero_is_none=True,
+        fmt="%d",
+        label_key="calc.horizon.label",
+        help_key="calc.horizon.help",
+    ),
     # The purchases form: order value x orders per year x margin x lifespan.
-    Field("calc_aov", "aov", 60.0, 0.0, MONEY_HIGH, 1.0, slider_high=500.0, core="avg_order_value",
-          label_key="calc.aov.label", help_key="calc.aov.help"),
-    Field("calc_orders", "orders", 4.0, 0.0, 365.0, 0.5, slider_high=120.0, core="orders_per_year",
-          fmt="%.1f", label_key="calc.orders.label", help_key="calc.orders.help"),
-    Field("calc_life", "life", RETENTION, kind="choice", choices=(RETENTION, LIFESPAN),
-          label_key="calc.life.label", help_key="calc.life.help"),
-    Field("calc_retention", "ret", 60.0, 0.0, 100.0, 1.0, core="annual_retention", percent=True, fmt="%.1f",
-          label_key="calc.retention.label", help_key="calc.retention.help"),
-    Field("calc_lifespan", "years", 3.0, 0.1, 100.0, 0.5, slider_high=20.0, core="lifespan_years", fmt="%.1f",
-          label_key="calc.lifespan.label", help_key="calc.lifespan.help"),
+    Field(
+        "calc_aov",
+        "aov",
+        60.0,
+        0.0,
+        MONEY_HIGH,
+        1.0,
+        slider_high=500.0,
+        core="avg_order_value",
+        label_key="calc.aov.label",
+        help_key="calc.aov.help",
+    ),
+    Field(
+        "calc_orders",
+        "orders",
+        4.0,
+        0.0,
+        365.0,
+        0.5,
+        slider_high=120.0,
+        core="orders_per_year",
+        fmt="%.1f",
+        label_key="calc.orders.label",
+        help_key="calc.orders.help",
+    ),
+    Field(
+        "calc_life",
+        "life",
+        RETENTION,
+        kind="choice",
+        choices=(RETENTION, LIFESPAN),
+        label_key="calc.life.label",
+        help_key="calc.life.help",
+    ),
+    Field(
+        "calc_retention",
+        "ret",
+        60.0,
+        0.0,
+        100.0,
+        1.0,
+        core="annual_retention",
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.retention.label",
+        help_key="calc.retention.help",
+    ),
+    Field(
+        "calc_lifespan",
+        "years",
+        3.0,
+        0.1,
+        100.0,
+        0.5,
+        slider_high=20.0,
+        core="lifespan_years",
+        fmt="%.1f",
+        label_key="calc.lifespan.label",
+        help_key="calc.lifespan.help",
+    ),
 )
 
 # --- Campaign scenarios: the page's own fields and one block per campaign slot ------------------------
-MAX_CAMPAIGNS = scenarios.MAX_CAMPAIGNS      # one campaign slot per campaign clv can evaluate at once
-TEMPLATE_KEYS = ("repeat_purchase", "reminders", "cross_sell", "upsell", "loyalty", "annual_billing",
-                 "price_change", "cheaper_acquisition")
-EMPTY = ""                 # a free slot
+MAX_CAMPAIGNS = scenarios.MAX_CAMPAIGNS  # one campaign slot per campaign clv can evaluate at once
+TEMPLATE_KEYS = (
+    "repeat_purchase",
+    "reminders",
+    "cross_sell",
+    "upsell",
+    "loyalty",
+    "annual_billing",
+    "price_change",
+    "cheaper_acquisition",
+)
+EMPTY = ""  # a free slot
 
 SCENARIOS = register(
-    Field("sc_cohort", "n", 1000, 1, 100_000_000, 100, kind="int", fmt="%d",
-          label_key="scenarios.page.cohort", help_key="scenarios.page.cohort_help"),
-    Field("sc_sens", "sens", 10.0, 1.0, 50.0, 1.0, percent=True, fmt="%.0f",
-          label_key="scenarios.page.sens", help_key="scenarios.page.sens_help"),
-    Field("sc_template", "add", "loyalty", kind="choice", choices=TEMPLATE_KEYS,
-          label_key="scenarios.page.template"),
+    Field(
+        "sc_cohort",
+        "n",
+        1000,
+        1,
+        100_000_000,
+        100,
+        kind="int",
+        fmt="%d",
+        label_key="scenarios.page.cohort",
+        help_key="scenarios.page.cohort_help",
+    ),
+    Field(
+        "sc_sens",
+        "sens",
+        10.0,
+        1.0,
+        50.0,
+        1.0,
+        percent=True,
+        fmt="%.0f",
+        label_key="scenarios.page.sens",
+        help_key="scenarios.page.sens_help",
+    ),
+    Field("sc_template", "add", "loyalty", kind="choice", choices=TEMPLATE_KEYS, label_key="scenarios.page.template"),
 )
 
 # (field name in clv.scenarios.Campaign or AnnualBilling, URL letter, default, low, high, step, percent)
@@ -69,7 +221,7 @@ CAMPAIGN_NUMBERS = (
     ("billing_discount", "d", 15.0, 0.0, 99.0, 1.0, True),
     ("renewal_rate", "w", 70.0, 0.0, 100.0, 1.0, True),
 )
-UNCERTAIN = ("reach", "arpu_lift", "churn_reduction", "margin_change")   # effects that may take a range
+UNCERTAIN = ("reach", "arpu_lift", "churn_reduction", "margin_change")  # effects that may take a range
 
 
 def campaign_key(slot: int, name: str) -> str:
@@ -78,56 +230,174 @@ def campaign_key(slot: int, name: str) -> str:
 
 for _slot in range(1, MAX_CAMPAIGNS + 1):
     register(
-        Field(campaign_key(_slot, "kind"), f"c{_slot}", EMPTY, kind="choice", choices=(EMPTY, *TEMPLATE_KEYS),
-              label_key="scenarios.card.kind"),
+        Field(
+            campaign_key(_slot, "kind"),
+            f"c{_slot}",
+            EMPTY,
+            kind="choice",
+            choices=(EMPTY, *TEMPLATE_KEYS),
+            label_key="scenarios.card.kind",
+        ),
         Field(campaign_key(_slot, "name"), f"c{_slot}n", "", kind="text", label_key="scenarios.card.name"),
-        *(Field(campaign_key(_slot, name), f"c{_slot}{letter}", default, low, high, step, core=name, percent=pct,
-                fmt="%.1f" if pct else "%.2f", label_key=f"scenarios.card.{name}",
-                help_key=f"scenarios.card.{name}_help")
-          for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS),
-        *(Field(campaign_key(_slot, name + "_range"), f"c{_slot}{letter}x", None, low, high, step, kind="range",
-                core=name + "_range", percent=pct, fmt="%.1f", label_key="scenarios.card.range")
-          for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS if name in UNCERTAIN),
+        *(
+            Field(
+                campaign_key(_slot, name),
+                f"c{_slot}{letter}",
+                default,
+                low,
+                high,
+                step,
+                core=name,
+                percent=pct,
+                fmt="%.1f" if pct else "%.2f",
+                label_key=f"scenarios.card.{name}",
+                help_key=f"scenarios.card.{name}_help",
+            )
+            for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS
+        ),
+        *(
+            Field(
+                campaign_key(_slot, name + "_range"),
+                f"c{_slot}{letter}x",
+                None,
+                low,
+                high,
+                step,
+                kind="range",
+                core=name + "_range",
+                percent=pct,
+                fmt="%.1f",
+                label_key="scenarios.card.range",
+            )
+            for name, letter, default, low, high, step, pct in CAMPAIGN_NUMBERS
+            if name in UNCERTAIN
+        ),
     )
 
 # --- Your data: how files are read (the file itself is never in the URL or a saved session) ---------
 DATA = register(
-    Field("data_dayfirst", "dayfirst", "auto", kind="choice", choices=("auto", "day", "month"),
-          label_key="datapage.dayfirst.label", help_key="datapage.dayfirst.help"),
-    Field("data_returns", "returns", "net", kind="choice", choices=("net", "set_aside"),
-          label_key="datapage.returns.label", help_key="datapage.returns.help"),
-    Field("data_inactive_days", "inactive", 180, 7, 3650, 1, kind="int", fmt="%d",
-          label_key="datapage.inactive.label", help_key="datapage.inactive.help"),
-    *(Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
-      for role in data.ROLES),
-    *(Field(f"data_smap_{role}", f"smap_{role}", "", kind="text", label_key=f"datapage.map.{role}")
-      for role in data.SUBSCRIPTION_ROLES),
+    Field(
+        "data_dayfirst",
+        "dayfirst",
+        "auto",
+        kind="choice",
+        choices=("auto", "day", "month"),
+        label_key="datapage.dayfirst.label",
+        help_key="datapage.dayfirst.help",
+    ),
+    Field(
+        "data_returns",
+        "returns",
+        "net",
+        kind="choice",
+        choices=("net", "set_aside"),
+        label_key="datapage.returns.label",
+        help_key="datapage.returns.help",
+    ),
+    Field(
+        "data_inactive_days",
+        "inactive",
+        180,
+        7,
+        3650,
+        1,
+        kind="int",
+        fmt="%d",
+        label_key="datapage.inactive.label",
+        help_key="datapage.inactive.help",
+    ),
+    *(
+        Field(f"data_map_{role}", f"map_{role}", "", kind="text", label_key=f"datapage.map.{role}")
+        for role in data.ROLES
+    ),
+    *(
+        Field(f"data_smap_{role}", f"smap_{role}", "", kind="text", label_key=f"datapage.map.{role}")
+        for role in data.SUBSCRIPTION_ROLES
+    ),
     Field("data_paid", "paid", "", kind="text", label_key="datapage.paid.label", help_key="datapage.paid.help"),
-    Field("data_currency", "dcur", "", kind="text", label_key="datapage.data_currency.label",
-          help_key="datapage.data_currency.help"),
+    Field(
+        "data_currency",
+        "dcur",
+        "",
+        kind="text",
+        label_key="datapage.data_currency.label",
+        help_key="datapage.data_currency.help",
+    ),
 )
 
 # --- Advanced baseline (calculator and scenarios): churn that falls with tenure, expansion revenue ------
 CHURN_CONSTANT, CHURN_FIRST_MONTH, CHURN_CURVE = "constant", "first_month", "curve"
 ADVANCED = register(
-    Field("calc_churn_shape", "shape", CHURN_CONSTANT, kind="choice",
-          choices=(CHURN_CONSTANT, CHURN_FIRST_MONTH, CHURN_CURVE),
-          label_key="calc.shape.label", help_key="calc.shape.help"),
-    Field("calc_first_churn", "c0", 20.0, 0.0, 100.0, 0.5, percent=True, fmt="%.1f",
-          label_key="calc.first_churn.label", help_key="calc.first_churn.help"),
-    Field("calc_sbg_alpha", "sa", 0.704, 0.001, 1000.0, 0.01, fmt="%.3f",
-          label_key="calc.sbg_alpha.label", help_key="calc.sbg_alpha.help"),
-    Field("calc_sbg_beta", "sb", 1.182, 0.001, 1000.0, 0.01, fmt="%.3f",
-          label_key="calc.sbg_beta.label", help_key="calc.sbg_beta.help"),
-    Field("calc_expansion", "exp", 0.0, -50.0, 50.0, 0.1, slider_high=5.0, percent=True, fmt="%.1f",
-          label_key="calc.expansion.label", help_key="calc.expansion.help"),
+    Field(
+        "calc_churn_shape",
+        "shape",
+        CHURN_CONSTANT,
+        kind="choice",
+        choices=(CHURN_CONSTANT, CHURN_FIRST_MONTH, CHURN_CURVE),
+        label_key="calc.shape.label",
+        help_key="calc.shape.help",
+    ),
+    Field(
+        "calc_first_churn",
+        "c0",
+        20.0,
+        0.0,
+        100.0,
+        0.5,
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.first_churn.label",
+        help_key="calc.first_churn.help",
+    ),
+    Field(
+        "calc_sbg_alpha",
+        "sa",
+        0.704,
+        0.001,
+        1000.0,
+        0.01,
+        fmt="%.3f",
+        label_key="calc.sbg_alpha.label",
+        help_key="calc.sbg_alpha.help",
+    ),
+    Field(
+        "calc_sbg_beta",
+        "sb",
+        1.182,
+        0.001,
+        1000.0,
+        0.01,
+        fmt="%.3f",
+        label_key="calc.sbg_beta.label",
+        help_key="calc.sbg_beta.help",
+    ),
+    Field(
+        "calc_expansion",
+        "exp",
+        0.0,
+        -50.0,
+        50.0,
+        0.1,
+        slider_high=5.0,
+        percent=True,
+        fmt="%.1f",
+        label_key="calc.expansion.label",
+        help_key="calc.expansion.help",
+    ),
 )
 
 # --- Your data page: which kind of file, and the Excel sheet read (appended for pages/data.py) --------
 DATA_KINDS = ("transactions", "summary", "subscriptions")
 DATA_PAGE = register(
-    Field("data_kind", "kind", "transactions", kind="choice", choices=DATA_KINDS,
-          label_key="datapage.kind.label", help_key="datapage.kind.help"),
+    Field(
+        "data_kind",
+        "kind",
+        "transactions",
+        kind="choice",
+        choices=DATA_KINDS,
+        label_key="datapage.kind.label",
+        help_key="datapage.kind.help",
+    ),
     Field("data_sheet", "sheet", "", kind="text", label_key="datapage.sheet.label", help_key="datapage.sheet.help"),
 )
 
@@ -135,40 +405,88 @@ DATA_PAGE = register(
 from clv.rfm import SEGMENTS as SEGMENT_CODES  # noqa: E402  (one spelling of the segment codes)
 
 SEGMENTS_PAGE = register(
-    Field("seg_segment", "seg", "champions", kind="choice", choices=SEGMENT_CODES,
-          label_key="segpage.customers.label", help_key="segpage.customers.help"),
+    Field(
+        "seg_segment",
+        "seg",
+        "champions",
+        kind="choice",
+        choices=SEGMENT_CODES,
+        label_key="segpage.customers.label",
+        help_key="segpage.customers.help",
+    ),
 )
 
 # --- Predictions (pages/predictions.py): calibration, horizon, models, the contractual tab ---------------
-PRED_MODELS = predict.TRANSACTION_MODELS       # bgnbd, pareto_nbd, mbgnbd: one spelling, clv's
+PRED_MODELS = predict.TRANSACTION_MODELS  # bgnbd, pareto_nbd, mbgnbd: one spelling, clv's
 PRED_AUTO = predict.AUTO
 PRED_TYPED, PRED_DATA = "typed", "data"
-PRED_COUNTS_EXAMPLE = "1000, 631, 468, 382, 326, 289, 262, 241"     # Fader & Hardie (2007), regular cohort
+PRED_COUNTS_EXAMPLE = "1000, 631, 468, 382, 326, 289, 262, 241"  # Fader & Hardie (2007), regular cohort
 PREDICTIONS = register(
     Field("pred_cal", "pcal", "", kind="text", label_key="predict.fields.cal", help_key="predict.fields.cal_help"),
-    Field("pred_horizon", "phz", 12, 1, 120, 1, kind="int", fmt="%d",
-          label_key="predict.fields.horizon", help_key="predict.fields.horizon_help"),
-    Field("pred_rate", "prate", 10.0, 0.0, 100.0, 0.5, percent=True, fmt="%.1f",
-          label_key="predict.fields.rate", help_key="predict.fields.rate_help"),
+    Field(
+        "pred_horizon",
+        "phz",
+        12,
+        1,
+        120,
+        1,
+        kind="int",
+        fmt="%d",
+        label_key="predict.fields.horizon",
+        help_key="predict.fields.horizon_help",
+    ),
+    Field(
+        "pred_rate",
+        "prate",
+        10.0,
+        0.0,
+        100.0,
+        0.5,
+        percent=True,
+        fmt="%.1f",
+        label_key="predict.fields.rate",
+        help_key="predict.fields.rate_help",
+    ),
     Field("pred_bgnbd", "pbg", True, kind="bool", label_key="predict.fields.bgnbd"),
     Field("pred_pareto_nbd", "ppn", True, kind="bool", label_key="predict.fields.pareto_nbd"),
     Field("pred_mbgnbd", "pmbg", True, kind="bool", label_key="predict.fields.mbgnbd"),
-    Field("pred_model", "pmod", PRED_AUTO, kind="choice", choices=(PRED_AUTO, *PRED_MODELS),
-          label_key="predict.fields.model", help_key="predict.fields.model_help"),
+    Field(
+        "pred_model",
+        "pmod",
+        PRED_AUTO,
+        kind="choice",
+        choices=(PRED_AUTO, *PRED_MODELS),
+        label_key="predict.fields.model",
+        help_key="predict.fields.model_help",
+    ),
     Field("pred_search", "pq", "", kind="text", label_key="predict.page.search", help_key="predict.page.search_help"),
-    Field("pred_source", "psrc", PRED_TYPED, kind="choice", choices=(PRED_TYPED, PRED_DATA),
-          label_key="predict.page.contract_source"),
-    Field("pred_counts", "pcnt", PRED_COUNTS_EXAMPLE, kind="text", label_key="predict.page.contract_counts",
-          help_key="predict.page.contract_counts_help"),
+    Field(
+        "pred_source",
+        "psrc",
+        PRED_TYPED,
+        kind="choice",
+        choices=(PRED_TYPED, PRED_DATA),
+        label_key="predict.page.contract_source",
+    ),
+    Field(
+        "pred_counts",
+        "pcnt",
+        PRED_COUNTS_EXAMPLE,
+        kind="text",
+        label_key="predict.page.contract_counts",
+        help_key="predict.page.contract_counts_help",
+    ),
     Field("pred_arpu", "parpu", 50.0, 0.0, MONEY_HIGH, 1.0, fmt="%.2f", label_key="predict.page.contract_arpu"),
-    Field("pred_period", "pper", "month", kind="choice", choices=predict.PERIODS,
-          label_key="predict.page.contract_period"),
+    Field(
+        "pred_period", "pper", "month", kind="choice", choices=predict.PERIODS, label_key="predict.page.contract_period"
+    ),
 )
 
 # --- Learn (pages/learn.py): the open lesson ----------------------------------------------------------
 from clv.learn import LESSONS  # noqa: E402
 
 LEARN = register(
-    Field("learn_lesson", "lesson", LESSONS[0], kind="choice", choices=(*LESSONS, "truth"),
-          label_key="learn.lesson.label"),
+    Field(
+        "learn_lesson", "lesson", LESSONS[0], kind="choice", choices=(*LESSONS, "truth"), label_key="learn.lesson.label"
+    ),
 )

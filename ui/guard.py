@@ -32,7 +32,7 @@ from streamlit.errors import FragmentHandledException
 from clv import i18n
 
 LOG = logging.getLogger("clv.app")
-PENDING = "_guard_pending"        # session-state key: references of callback errors not shown yet
+PENDING = "_guard_pending"  # session-state key: references of callback errors not shown yet
 MESSAGE_KEY = "errors.unexpected"
 
 
@@ -46,14 +46,14 @@ def _lang() -> str:
         from . import state
 
         lang = state.get("lang")
-    except Exception:           # noqa: BLE001  (the guard itself must never fail)
+    except Exception:  # noqa: BLE001  (the guard itself must never fail)
         return i18n.DEFAULT_LANG
     return lang if lang in i18n.languages() else i18n.DEFAULT_LANG
 
 
 def log(err: BaseException, where: str = "page") -> str:
     """Write ``err`` with its traceback to the server log; the reference it was logged under."""
-    ref = reference()               # the message itself is in the traceback (one line here: no text of a user's)
+    ref = reference()  # the message itself is in the traceback (one line here: no text of a user's)
     LOG.error("Unexpected error [ref %s] in %s: %s", ref, where, type(err).__name__, exc_info=err)
     return ref
 
@@ -67,7 +67,7 @@ def show(ref: str) -> None:
     """The message for ``ref`` on the page (a failure to show it is logged, never raised)."""
     try:
         st.error(message(ref), icon=":material/error:")
-    except Exception as err:    # noqa: BLE001
+    except Exception as err:  # noqa: BLE001
         LOG.error("Could not show the message for [ref %s]", ref, exc_info=err)
 
 
@@ -77,7 +77,7 @@ def _passes(err: BaseException | None) -> bool:
     return err is None or not isinstance(err, Exception) or isinstance(err, FragmentHandledException)
 
 
-class guard(contextlib.ContextDecorator):   # noqa: N801  (used like a function: ``with ui.guard():``)
+class guard(contextlib.ContextDecorator):  # noqa: N801  (used like a function: ``with ui.guard():``)
     """Context manager (and decorator, for fragments) that turns an unexpected exception into a message
     with a reference; the reference and the full traceback go to the ``clv.app`` log."""
 
@@ -108,7 +108,7 @@ def callback(func: Callable[..., Any]) -> Callable[..., Any]:
             ref = log(err, f"callback {getattr(func, '__qualname__', func)!s}")
             try:
                 st.session_state.setdefault(PENDING, []).append(ref)
-            except Exception:   # noqa: BLE001
+            except Exception:  # noqa: BLE001
                 pass
             return None
 

@@ -11,10 +11,19 @@ from typing import Any, Iterable, Mapping
 import clv
 
 from . import state
-from .fields import (ADVANCED, CALC, CHURN_CONSTANT, CHURN_CURVE, CHURN_FIRST_MONTH, LIFESPAN, PURCHASES,
-                     RETENTION, SUBSCRIPTION)
+from .fields import (
+    ADVANCED,
+    CALC,
+    CHURN_CONSTANT,
+    CHURN_CURVE,
+    CHURN_FIRST_MONTH,
+    LIFESPAN,
+    PURCHASES,
+    RETENTION,
+    SUBSCRIPTION,
+)
 
-BY_CORE = {f.core: f for f in CALC if f.core}        # clv name -> the calculator's field that feeds it
+BY_CORE = {f.core: f for f in CALC if f.core}  # clv name -> the calculator's field that feeds it
 ADVANCED_FIELDS = {f.key: f for f in ADVANCED}
 SUBSCRIPTION_NAMES = ("arpu", "gross_margin", "monthly_churn", "cac", "annual_discount_rate", "horizon_months")
 
@@ -22,14 +31,21 @@ SUBSCRIPTION_NAMES = ("arpu", "gross_margin", "monthly_churn", "cac", "annual_di
 def calc_assumptions() -> clv.Assumptions:
     """``clv.Assumptions`` from the calculator's fields (either form); raises ``clv.InputError``."""
     v = state.core_values("calc_")
-    common = {"gross_margin": v["gross_margin"], "cac": v["cac"],
-              "annual_discount_rate": v["annual_discount_rate"], "horizon_months": v["horizon_months"]}
+    common = {
+        "gross_margin": v["gross_margin"],
+        "cac": v["cac"],
+        "annual_discount_rate": v["annual_discount_rate"],
+        "horizon_months": v["horizon_months"],
+    }
     if state.get("calc_mode") == PURCHASES:
         life = state.get("calc_life")
         return clv.Assumptions.from_purchases(
-            v["avg_order_value"], v["orders_per_year"],
+            v["avg_order_value"],
+            v["orders_per_year"],
             annual_retention=v["annual_retention"] if life == RETENTION else None,
-            lifespan_years=v["lifespan_years"] if life == LIFESPAN else None, **common)
+            lifespan_years=v["lifespan_years"] if life == LIFESPAN else None,
+            **common,
+        )
     return clv.Assumptions(arpu=v["arpu"], monthly_churn=v["monthly_churn"], **common)
 
 
@@ -77,8 +93,12 @@ def calc_fields(a: Any, names: Iterable[str] = SUBSCRIPTION_NAMES) -> dict[str, 
     if curve is not None:
         out.update({"calc_churn_shape": CHURN_CURVE, "calc_sbg_alpha": curve[0], "calc_sbg_beta": curve[1]})
     elif first is not None:
-        out.update({"calc_churn_shape": CHURN_FIRST_MONTH,
-                    "calc_first_churn": ADVANCED_FIELDS["calc_first_churn"].from_core(first)})
+        out.update(
+            {
+                "calc_churn_shape": CHURN_FIRST_MONTH,
+                "calc_first_churn": ADVANCED_FIELDS["calc_first_churn"].from_core(first),
+            }
+        )
     if getattr(a, "monthly_expansion", 0.0):
         out["calc_expansion"] = ADVANCED_FIELDS["calc_expansion"].from_core(a.monthly_expansion)
     return out

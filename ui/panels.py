@@ -30,7 +30,7 @@ def preset_widget_values(key: str) -> dict[str, Any]:
     return {"calc_mode": p.form, **widget_values(p.values)}
 
 
-BASELINE_NOTE = "_baseline_note"     # session state: what "use as baseline" changed, said on the next pages drawn
+BASELINE_NOTE = "_baseline_note"  # session state: what "use as baseline" changed, said on the next pages drawn
 KEPT_FIELDS = ("calc_margin", "calc_cac", "calc_discount", "calc_horizon")
 
 
@@ -38,11 +38,13 @@ def _shown(key: str, value: Any, lang: str, currency: str) -> str:
     f = F[key]
     if f.kind == "choice":
         return clv.i18n.text(f"{f.label_key.rsplit('.', 1)[0]}.{value}", lang)
-    if f.percent:                              # as precise as the value: 8.45% stays 8.45%
+    if f.percent:  # as precise as the value: 8.45% stays 8.45%
         return clv.fmt.percent(f.to_core(value), 1 if round(value, 1) == value else 2)
     if f.kind == "int":
         return clv.fmt.number(value, 0)
-    return clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
+    return (
+        clv.fmt.money(value, currency) if f.key in ("calc_arpu", "calc_aov", "calc_cac") else clv.fmt.number(value, 1)
+    )
 
 
 @callback
@@ -50,23 +52,36 @@ def use_as_baseline(values: dict[str, Any], lang: str, currency: str) -> None:
     """on_click: make these the calculator's values and note what changed (old -> new) and what was kept,
     so the change is never silent. Values that are not finite numbers (a measure the data cannot give)
     are never sent: nothing is applied and the note says which."""
-    bad = [clv.i18n.text(F[k].label_key, lang) if k in F else k for k, v in values.items()
-           if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isfinite(v)]
+    bad = [
+        clv.i18n.text(F[k].label_key, lang) if k in F else k
+        for k, v in values.items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isfinite(v)
+    ]
     if bad:
-        st.session_state[BASELINE_NOTE] = ("error", clv.i18n.text("baseline_note.not_finite", lang,
-                                                                  fields=", ".join(bad)))
+        st.session_state[BASELINE_NOTE] = (
+            "error",
+            clv.i18n.text("baseline_note.not_finite", lang, fields=", ".join(bad)),
+        )
         return
     changed = []
     for key, value in values.items():
         if key in F and state.get(key) != value and F[key].kind != "choice":
-            changed.append(f"{clv.i18n.text(F[key].label_key, lang)} {_shown(key, state.get(key), lang, currency)} → "
-                           f"{_shown(key, value, lang, currency)}")
-    kept = [f"{clv.i18n.text(F[k].label_key, lang)} {_shown(k, state.get(k), lang, currency)}"
-            for k in KEPT_FIELDS if k not in values]
+            changed.append(
+                f"{clv.i18n.text(F[key].label_key, lang)} {_shown(key, state.get(key), lang, currency)} → "
+                f"{_shown(key, value, lang, currency)}"
+            )
+    kept = [
+        f"{clv.i18n.text(F[k].label_key, lang)} {_shown(k, state.get(k), lang, currency)}"
+        for k in KEPT_FIELDS
+        if k not in values
+    ]
     state.apply(values)
     st.session_state[BASELINE_NOTE] = clv.i18n.text(
-        "baseline_note.applied", lang, changed="; ".join(changed) or clv.i18n.text("baseline_note.nothing", lang),
-        kept="; ".join(kept))
+        "baseline_note.applied",
+        lang,
+        changed="; ".join(changed) or clv.i18n.text("baseline_note.nothing", lang),
+        kept="; ".join(kept),
+    )
 
 
 def baseline_note(where: Any = None) -> None:
@@ -91,11 +106,21 @@ def assumptions_panel(s: state.PageState) -> tuple[clv.Assumptions | None, dict[
     for messages shown beside it. An invalid combination shows its message next to the input."""
     slots: dict[str, Any] = {}
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    left.selectbox(s.text("calc.preset.label"), list(presets()), index=None, key="calc_preset",
-                   format_func=lambda k: s.text(f"presets.{k}.name"), placeholder=s.text("calc.preset.placeholder"),
-                   help=s.text("calc.preset.help"))
-    right.button(s.text("calc.preset.apply"), key="calc_preset_apply", on_click=_apply_preset,
-                 disabled=not st.session_state.get("calc_preset"))
+    left.selectbox(
+        s.text("calc.preset.label"),
+        list(presets()),
+        index=None,
+        key="calc_preset",
+        format_func=lambda k: s.text(f"presets.{k}.name"),
+        placeholder=s.text("calc.preset.placeholder"),
+        help=s.text("calc.preset.help"),
+    )
+    right.button(
+        s.text("calc.preset.apply"),
+        key="calc_preset_apply",
+        on_click=_apply_preset,
+        disabled=not st.session_state.get("calc_preset"),
+    )
     mode = widgets.choice(F["calc_mode"], s.lang)
     keys = SUBSCRIPTION_FIELDS if mode != PURCHASES else PURCHASE_FIELDS
     for key in keys:
@@ -121,8 +146,11 @@ def assumptions_panel(s: state.PageState) -> tuple[clv.Assumptions | None, dict[
 
 def advanced_panel(s: state.PageState) -> None:
     """Churn that falls with tenure and expansion revenue (off by default)."""
-    with st.expander(s.text("calc.advanced"), icon=":material/tune:",
-                     expanded=state.get("calc_churn_shape") != "constant" or state.get("calc_expansion") != 0):
+    with st.expander(
+        s.text("calc.advanced"),
+        icon=":material/tune:",
+        expanded=state.get("calc_churn_shape") != "constant" or state.get("calc_expansion") != 0,
+    ):
         shape = widgets.choice(F["calc_churn_shape"], s.lang, horizontal=False)
         if shape == CHURN_FIRST_MONTH:
             widgets.paired(F["calc_first_churn"], s.lang)

@@ -28,8 +28,19 @@ def template_values(slot: int, kind: str) -> dict:
     """A template's defaults as the card's widgets show them (``Field.from_core``)."""
     c = scenarios.TEMPLATES[kind].defaults
     values = {campaign_key(slot, "kind"): kind, campaign_key(slot, "name"): ""}
-    shown = {name: getattr(c, name) for name in ("reach", "arpu_lift", "churn_reduction", "margin_change",
-                                                  "one_off_cost", "monthly_cost", "revenue_share_cost", "cac_change")}
+    shown = {
+        name: getattr(c, name)
+        for name in (
+            "reach",
+            "arpu_lift",
+            "churn_reduction",
+            "margin_change",
+            "one_off_cost",
+            "monthly_cost",
+            "revenue_share_cost",
+            "cac_change",
+        )
+    }
     if c.annual_billing is not None:
         shown.update(billing_discount=c.annual_billing.discount, renewal_rate=c.annual_billing.renewal_rate)
     fields = state.fields()
@@ -60,11 +71,11 @@ def remove(slot: int) -> None:
 class Card:
     slot: int
     kind: str
-    name: str                                     # unique among the cards
-    campaign: clv.scenarios.Campaign | None      # None when an input is not allowed
+    name: str  # unique among the cards
+    campaign: clv.scenarios.Campaign | None  # None when an input is not allowed
     error: clv.InputError | None
-    ranges: dict                                  # (campaign name, field) -> (low, high), clv units
-    result: scenarios.ScenarioResult | None = None   # the campaign alone on the baseline (``check``)
+    ranges: dict  # (campaign name, field) -> (low, high), clv units
+    result: scenarios.ScenarioResult | None = None  # the campaign alone on the baseline (``check``)
 
 
 def display_name(slot: int, lang: str) -> str:
@@ -84,8 +95,19 @@ def card(slot: int, lang: str, taken: set[str]) -> Card:
     try:
         if kind == "annual_billing":
             billing = scenarios.AnnualBilling(discount=values["billing_discount"], renewal_rate=values["renewal_rate"])
-        fields = {k: values[k] for k in ("reach", "arpu_lift", "churn_reduction", "margin_change", "one_off_cost",
-                                         "monthly_cost", "revenue_share_cost", "cac_change")}
+        fields = {
+            k: values[k]
+            for k in (
+                "reach",
+                "arpu_lift",
+                "churn_reduction",
+                "margin_change",
+                "one_off_cost",
+                "monthly_cost",
+                "revenue_share_cost",
+                "cac_change",
+            )
+        }
         campaign = scenarios.Campaign(name, annual_billing=billing, **fields)
     except clv.InputError as err:
         return Card(slot, kind, name, None, err, {})
@@ -126,15 +148,23 @@ def error_text(err: clv.InputError, lang: str, digits: str = "western", combined
     """A campaign's error in the user's units (percent and points, the card's labels), not in fractions."""
     if err.allowed == "scenarios.allowed.margin_total":
         key = "combined_margin_total" if combined else "margin_total"
-        return i18n.text(f"scenarios.card_error.{key}", lang, total=fmt.percent(err.value, 1, digits),
-                         margin=err.values.get("margin", ""))
+        return i18n.text(
+            f"scenarios.card_error.{key}",
+            lang,
+            total=fmt.percent(err.value, 1, digits),
+            margin=err.values.get("margin", ""),
+        )
     name = err.field.split(".")[-1]
     label_key = f"scenarios.card.{name}"
     label = i18n.text(label_key, lang) if i18n.has(label_key, lang) else name
-    value = fmt.percent(err.value, 1, digits) if PERCENT.get(name) and isinstance(err.value, (int, float)) \
+    value = (
+        fmt.percent(err.value, 1, digits)
+        if PERCENT.get(name) and isinstance(err.value, (int, float))
         else str(err.value)
-    return i18n.text("scenarios.card_error.other", lang, label=label, value=value,
-                     message=i18n.text(err.allowed, lang, **err.values))
+    )
+    return i18n.text(
+        "scenarios.card_error.other", lang, label=label, value=value, message=i18n.text(err.allowed, lang, **err.values)
+    )
 
 
 def current(lang: str) -> tuple[clv.Assumptions, list[Card]]:

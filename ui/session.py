@@ -42,11 +42,17 @@ def save_and_load(lang: str) -> None:
     """The sidebar's save button and load box; the outcome of a load shows beneath them."""
     with st.expander(clv.i18n.text("session.title", lang), icon=":material/save:"):
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        st.download_button(clv.i18n.text("session.save", lang), session.dump(state.snapshot(), saved_at=stamp),
-                           file_name="clv-session.json", mime="application/json", key="session_save",
-                           help=clv.i18n.text("session.save_help", lang), on_click="ignore")
+        st.download_button(
+            clv.i18n.text("session.save", lang),
+            session.dump(state.snapshot(), saved_at=stamp),
+            file_name="clv-session.json",
+            mime="application/json",
+            key="session_save",
+            help=clv.i18n.text("session.save_help", lang),
+            on_click="ignore",
+        )
         st.file_uploader(clv.i18n.text("session.load", lang), type=["json"], key=UPLOAD_KEY, on_change=_load)
         message = st.session_state.pop(MESSAGE_KEY, None)
         if message:
             kind, text = message
-            getattr(st, kind)(widgets.literal(text))      # the file's own names may be quoted
+            getattr(st, kind)(widgets.literal(text))  # the file's own names may be quoted

@@ -27,31 +27,31 @@ from clv import fmt, i18n, session
 
 from .guard import callback
 
-STORE = "_store"            # session-state key of the canonical values {widget key: value}
-NOTICES = "_url_notices"    # bad URL values found when the link was opened
+STORE = "_store"  # session-state key of the canonical values {widget key: value}
+NOTICES = "_url_notices"  # bad URL values found when the link was opened
 URL_READ = "_url_read"
-MAX_RAW_CHARS = session.MAX_VALUE_CHARS   # a link's or session's value longer than this is refused
+MAX_RAW_CHARS = session.MAX_VALUE_CHARS  # a link's or session's value longer than this is refused
 
 
 @dataclass(frozen=True)
 class Field:
     """One input: its widget key, URL name, default and bounds (in the units the widget shows)."""
 
-    key: str                 # widget key, "<page>_<field>"
-    url: str                 # short, stable URL name
+    key: str  # widget key, "<page>_<field>"
+    url: str  # short, stable URL name
     default: Any
     low: float | None = None
     high: float | None = None
     step: float | None = None
-    kind: str = "float"      # float | int | choice | bool | text | range (a (low, high) pair or None)
+    kind: str = "float"  # float | int | choice | bool | text | range (a (low, high) pair or None)
     choices: tuple = ()
-    label_key: str = ""      # catalogue key of the label
-    help_key: str = ""       # catalogue key of the help tooltip
-    core: str = ""           # name of the clv argument it feeds ("" = not a core input)
-    percent: bool = False    # shown in percent, a fraction in clv
-    fmt: str = "%.2f"        # widget number format
+    label_key: str = ""  # catalogue key of the label
+    help_key: str = ""  # catalogue key of the help tooltip
+    core: str = ""  # name of the clv argument it feeds ("" = not a core input)
+    percent: bool = False  # shown in percent, a fraction in clv
+    fmt: str = "%.2f"  # widget number format
     slider_high: float | None = None  # a paired slider's own top (the number field goes to ``high``)
-    zero_is_none: bool = False        # 0 means "no limit" (None in clv)
+    zero_is_none: bool = False  # 0 means "no limit" (None in clv)
 
     def parse(self, raw: str) -> Any:
         """A URL value to a widget value; ValueError when it is not allowed: past ``MAX_RAW_CHARS``, or
@@ -78,9 +78,12 @@ class Field:
         return self._number(raw)
 
     def _number(self, raw: str) -> float | int:
-        value = float(raw) + 0.0          # + 0.0: "-0" is 0 (a link never says -0)
-        if not math.isfinite(value) or (self.low is not None and value < self.low) or \
-                (self.high is not None and value > self.high):
+        value = float(raw) + 0.0  # + 0.0: "-0" is 0 (a link never says -0)
+        if (
+            not math.isfinite(value)
+            or (self.low is not None and value < self.low)
+            or (self.high is not None and value > self.high)
+        ):
             raise ValueError(raw)
         return int(value) if self.kind == "int" else value
 
@@ -126,7 +129,7 @@ class Field:
         return int(round(value)) if self.kind == "int" else value
 
 
-FROM_CORE_DECIMALS = 10     # x 100 leaves binary noise in the 15th digit; no widget shows past the 10th
+FROM_CORE_DECIMALS = 10  # x 100 leaves binary noise in the 15th digit; no widget shows past the 10th
 
 
 _REGISTRY: dict[str, Field] = {}
@@ -232,9 +235,9 @@ def apply(values: dict[str, Any]) -> None:
         st.session_state.pop(key + NUMBER_SUFFIX, None)
 
 
-NUMBER_SUFFIX = "_num"      # the number field paired with a slider
-RUN = "_run"                # {"context": (page, lang), "drawn": widget keys drawn} of this run
-LAST_RUN = "_last_run"      # the same for the previous run
+NUMBER_SUFFIX = "_num"  # the number field paired with a slider
+RUN = "_run"  # {"context": (page, lang), "drawn": widget keys drawn} of this run
+LAST_RUN = "_last_run"  # the same for the previous run
 
 
 def begin_run(page: str, lang: str) -> None:
@@ -293,20 +296,28 @@ class PageState:
     def _value(self, value: object) -> object:
         if isinstance(value, (dt.date, dt.datetime)):
             return self.date(value)
-        if self.digits == "arabic" and isinstance(value, numbers.Real) and not isinstance(value, bool) \
-                and math.isfinite(value) and float(value).is_integer():
+        if (
+            self.digits == "arabic"
+            and isinstance(value, numbers.Real)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and float(value).is_integer()
+        ):
             return fmt.number(value, 0, self.digits)
         return value
 
     def date(self, value: dt.date) -> str:
         """A date as YYYY-MM-DD in the chosen digits; kept left to right inside right-to-left text (it
         read 31-12-2025 in Arabic)."""
-        text = value.strftime("%Y-%m-%d").translate(fmt.ARABIC_INDIC) if self.digits == "arabic" \
+        text = (
+            value.strftime("%Y-%m-%d").translate(fmt.ARABIC_INDIC)
+            if self.digits == "arabic"
             else value.strftime("%Y-%m-%d")
+        )
         if not i18n.is_rtl(self.lang):
             return text
-        lrm = "\u200e"       # left-to-right marks around each part: Arabic-Indic digits are not strong
-        return lrm + text.replace("-", f"{lrm}-{lrm}") + lrm   # left-to-right, so an isolate alone did not hold
+        lrm = "\u200e"  # left-to-right marks around each part: Arabic-Indic digits are not strong
+        return lrm + text.replace("-", f"{lrm}-{lrm}") + lrm  # left-to-right, so an isolate alone did not hold
 
     def md(self, key: str, **values: object) -> str:
         """``text`` for st.markdown and friends: a currency "$" must not open a LaTeX span."""
@@ -317,11 +328,18 @@ class PageState:
 
 
 # The global fields every page carries (sidebar).
-LANG = Field("lang", "lang", i18n.DEFAULT_LANG, kind="choice", choices=tuple(i18n.languages()),
-             label_key="sidebar.language.label")
+LANG = Field(
+    "lang",
+    "lang",
+    i18n.DEFAULT_LANG,
+    kind="choice",
+    choices=tuple(i18n.languages()),
+    label_key="sidebar.language.label",
+)
 CURRENCY = Field("currency", "cur", "$", kind="choice", choices=fmt.CURRENCIES, label_key="sidebar.currency.label")
-DIGITS = Field("digits", "digits", "western", kind="choice", choices=("western", "arabic"),
-               label_key="sidebar.digits.label")
+DIGITS = Field(
+    "digits", "digits", "western", kind="choice", choices=("western", "arabic"), label_key="sidebar.digits.label"
+)
 WORKSHOP = Field("workshop", "ws", False, kind="bool", label_key="workshop.toggle", help_key="workshop.toggle_help")
 GLOBAL_KEYS = frozenset({"lang", "currency", "digits", "workshop"})
 register(LANG, CURRENCY, DIGITS, WORKSHOP)

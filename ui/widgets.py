@@ -30,7 +30,7 @@ def _from_slider(f: Field) -> None:
     state.put(f.key, value)
 
 
-OUT_OF_RANGE = "_out_of_range"    # session-state key: {field key: the value typed} to explain beside the field
+OUT_OF_RANGE = "_out_of_range"  # session-state key: {field key: the value typed} to explain beside the field
 
 
 def _in_range(f: Field, widget_key: str) -> bool:
@@ -56,9 +56,18 @@ def out_of_range_note(f: Field, lang: str, where: Any = None) -> None:
     def shown(v: float) -> str:
         return clv.fmt.number(v, 0 if f.kind == "int" or float(v).is_integer() else 1) + unit
 
-    (where or st).error(i18n.text("inputs.out_of_range", lang, label=i18n.text(f.label_key, lang), typed=shown(typed),
-                                  low=shown(f.low), high=shown(f.high), kept=shown(state.get(f.key))),
-                        icon=":material/error:")
+    (where or st).error(
+        i18n.text(
+            "inputs.out_of_range",
+            lang,
+            label=i18n.text(f.label_key, lang),
+            typed=shown(typed),
+            low=shown(f.low),
+            high=shown(f.high),
+            kept=shown(state.get(f.key)),
+        ),
+        icon=":material/error:",
+    )
 
 
 @callback
@@ -66,7 +75,7 @@ def _from_number(f: Field) -> None:
     if not _in_range(f, f.key + NUMBER_SUFFIX):
         return
     value = st.session_state[f.key + NUMBER_SUFFIX]
-    if value is None:                      # a cleared field: back to what the slider shows
+    if value is None:  # a cleared field: back to what the slider shows
         value = st.session_state[f.key]
         st.session_state[f.key + NUMBER_SUFFIX] = value
     st.session_state[f.key] = _slider_value(f, value)
@@ -96,29 +105,57 @@ def paired(f: Field, lang: str, container: Any = None) -> Any:
     help_text = i18n.text(f.help_key, lang) if f.help_key else None
     left, right = where.container(key=f"paired-{f.key}").columns([3, 2], vertical_alignment="bottom")
     top = f.slider_high if f.slider_high is not None else f.high
-    left.slider(label, _cast(f, f.low), _cast(f, top), step=_cast(f, f.step), key=f.key, format=f.fmt,
-                help=help_text, on_change=_from_slider, args=(f,))
+    left.slider(
+        label,
+        _cast(f, f.low),
+        _cast(f, top),
+        step=_cast(f, f.step),
+        key=f.key,
+        format=f.fmt,
+        help=help_text,
+        on_change=_from_slider,
+        args=(f,),
+    )
     # No bounds on the number field itself: a browser would only turn an out-of-range value red and keep
     # the old one silently. The callback refuses it instead, and the note below says why, in words.
-    right.number_input(label, None, None, step=_cast(f, f.step), key=f.key + NUMBER_SUFFIX,
-                       format=f.fmt, on_change=_from_number, args=(f,), label_visibility="collapsed")
+    right.number_input(
+        label,
+        None,
+        None,
+        step=_cast(f, f.step),
+        key=f.key + NUMBER_SUFFIX,
+        format=f.fmt,
+        on_change=_from_number,
+        args=(f,),
+        label_visibility="collapsed",
+    )
     out_of_range_note(f, lang, where)
     state.put(f.key, _cast(f, st.session_state[f.key + NUMBER_SUFFIX]))
     return state.get(f.key)
 
 
-def choice(f: Field, lang: str, container: Any = None, horizontal: bool = True,
-           option_key: Callable[[str], str] | None = None, widget: str = "radio",
-           option_label: Callable[[str], str] | None = None) -> Any:
+def choice(
+    f: Field,
+    lang: str,
+    container: Any = None,
+    horizontal: bool = True,
+    option_key: Callable[[str], str] | None = None,
+    widget: str = "radio",
+    option_label: Callable[[str], str] | None = None,
+) -> Any:
     """A choice among ``f.choices`` with labels from the catalogue (``<label_key stem>.<option>``, or
     ``option_key(option)``), or from ``option_label(option)`` itself."""
     where = container or st
     state.bind(f.key, state.get(f.key))
     stem = f.label_key.rsplit(".", 1)[0]
     label_of = option_key or (lambda o: f"{stem}.{o}")
-    kwargs = {"format_func": option_label or (lambda o: i18n.text(label_of(o), lang)), "key": f.key,
-              "help": i18n.text(f.help_key, lang) if f.help_key else None,
-              "on_change": state.commit, "args": (f.key,)}
+    kwargs = {
+        "format_func": option_label or (lambda o: i18n.text(label_of(o), lang)),
+        "key": f.key,
+        "help": i18n.text(f.help_key, lang) if f.help_key else None,
+        "on_change": state.commit,
+        "args": (f.key,),
+    }
     if widget == "radio":
         value = where.radio(i18n.text(f.label_key, lang), f.choices, horizontal=horizontal, **kwargs)
     else:
@@ -136,8 +173,9 @@ def show_input_error(err: clv.InputError, lang: str, where: Any = None, label: s
     (where or st).error(literal(err.message(lang, label=label)), icon=":material/error:")
 
 
-def show_error(err: clv.DataError | clv.FitError | clv.InputError, lang: str, where: Any = None,
-               kind: str = "error") -> None:
+def show_error(
+    err: clv.DataError | clv.FitError | clv.InputError, lang: str, where: Any = None, kind: str = "error"
+) -> None:
     """One of our errors as a sentence in ``lang``, shown literally (it may quote a file or typed text);
     an input error names the widget it came from."""
     if isinstance(err, clv.InputError):
@@ -163,18 +201,24 @@ def verdict_ltv_to_cac(ratio: float | None, lang: str, digits: str = "western") 
     return i18n.text_in_digits(f"calc.verdict.{key}", lang, digits), colour
 
 
-
 def number(f: Field, lang: str, container: Any = None, label: str | None = None) -> Any:
     """A single number field (compact cards), bounded by the field's table entry."""
     where = container or st
     state.bind(f.key, _cast(f, state.get(f.key)))
-    where.number_input(label or i18n.text(f.label_key, lang), None, None,
-                       step=_cast(f, f.step), key=f.key, format=f.fmt,
-                       help=i18n.text(f.help_key, lang) if f.help_key else None,
-                       on_change=_from_single_number, args=(f,))
+    where.number_input(
+        label or i18n.text(f.label_key, lang),
+        None,
+        None,
+        step=_cast(f, f.step),
+        key=f.key,
+        format=f.fmt,
+        help=i18n.text(f.help_key, lang) if f.help_key else None,
+        on_change=_from_single_number,
+        args=(f,),
+    )
     out_of_range_note(f, lang, where)
     value = st.session_state[f.key]
-    if value is None:                          # a cleared field counts as its default
+    if value is None:  # a cleared field counts as its default
         value = f.default
     state.put(f.key, _cast(f, value))
     return state.get(f.key)
@@ -184,8 +228,14 @@ def text_input(f: Field, lang: str, container: Any = None, placeholder: str | No
     """A short text (a campaign's name); shown as typed, never as HTML."""
     where = container or st
     state.bind(f.key, state.get(f.key))
-    where.text_input(i18n.text(f.label_key, lang), key=f.key, max_chars=80, placeholder=placeholder,
-                     on_change=state.commit, args=(f.key,))
+    where.text_input(
+        i18n.text(f.label_key, lang),
+        key=f.key,
+        max_chars=80,
+        placeholder=placeholder,
+        on_change=state.commit,
+        args=(f.key,),
+    )
     state.put(f.key, st.session_state[f.key])
     return state.get(f.key)
 
@@ -216,8 +266,16 @@ def value_range(f: Field, lang: str, label: str, point: float, container: Any = 
         current = _default_range(f, point)
         state.put(f.key, current)
     state.bind(f.key, (float(current[0]), float(current[1])))
-    where.slider(label, float(f.low), float(f.high), key=f.key, format=f.fmt, label_visibility="collapsed",
-                 on_change=state.commit, args=(f.key,))
+    where.slider(
+        label,
+        float(f.low),
+        float(f.high),
+        key=f.key,
+        format=f.fmt,
+        label_visibility="collapsed",
+        on_change=state.commit,
+        args=(f.key,),
+    )
     state.put(f.key, tuple(st.session_state[f.key]))
     return state.get(f.key)
 
@@ -234,15 +292,21 @@ def date(f: Field, lang: str, value: Any, low: Any, high: Any, container: Any = 
     where = container or st
     key = f.key + "_date"
     state.bind(key, value)
-    picked = where.date_input(i18n.text(f.label_key, lang), min_value=low, max_value=high, key=key,
-                              help=i18n.text(f.help_key, lang) if f.help_key else None,
-                              on_change=_from_date, args=(f, default))
+    picked = where.date_input(
+        i18n.text(f.label_key, lang),
+        min_value=low,
+        max_value=high,
+        key=key,
+        help=i18n.text(f.help_key, lang) if f.help_key else None,
+        on_change=_from_date,
+        args=(f, default),
+    )
     picked = picked if picked is not None else value
     state.put(f.key, "" if picked == default else picked.isoformat())
     return picked
 
 
-KEPT = "_kept"     # session state: {widget key: value} of page-local widgets (not in links), kept across hops
+KEPT = "_kept"  # session state: {widget key: value} of page-local widgets (not in links), kept across hops
 
 
 @callback
@@ -264,11 +328,19 @@ def kept(key: str, default: Any, form: bool = False) -> dict[str, Any]:
 
 @callback
 def _commit_text(f: Field) -> None:
-    state.put(f.key, st.session_state.get(f.key) or "")      # cleared: "" (the field's "not chosen")
+    state.put(f.key, st.session_state.get(f.key) or "")  # cleared: "" (the field's "not chosen")
 
 
-def select(f: Field, options: list[str], lang: str, value: str, container: Any = None, label: str | None = None,
-           format_func: Callable[[str], str] | None = None, keep: bool = False) -> str:
+def select(
+    f: Field,
+    options: list[str],
+    lang: str,
+    value: str,
+    container: Any = None,
+    label: str | None = None,
+    format_func: Callable[[str], str] | None = None,
+    keep: bool = False,
+) -> str:
     """A text field picked among options known only when the page runs (a workbook's sheets, the currencies or
     columns of a file): shows ``value`` when its own entry is stale or not among ``options``; a pick goes to
     the store. ``keep``: the shown value goes to the store now too (it is in use before anyone picks it)."""
@@ -276,19 +348,33 @@ def select(f: Field, options: list[str], lang: str, value: str, container: Any =
     state.bind(f.key, value)
     if st.session_state.get(f.key) not in options:
         st.session_state[f.key] = value
-    where.selectbox(label or i18n.text(f.label_key, lang), options, key=f.key, on_change=_commit_text, args=(f,),
-                    help=i18n.text(f.help_key, lang) if f.help_key else None,
-                    **({"format_func": format_func} if format_func else {}))
+    where.selectbox(
+        label or i18n.text(f.label_key, lang),
+        options,
+        key=f.key,
+        on_change=_commit_text,
+        args=(f,),
+        help=i18n.text(f.help_key, lang) if f.help_key else None,
+        **({"format_func": format_func} if format_func else {}),
+    )
     if keep:
         state.put(f.key, st.session_state[f.key])
     return st.session_state[f.key]
 
 
-PERCENT = 100.0     # a page-local percent widget shows fractions x 100
+PERCENT = 100.0  # a page-local percent widget shows fractions x 100
 
 
-def percent(draw: Callable[..., Any], label: str, low: float, high: float, key: str, default: float, step: float,
-            form: bool = False) -> float:
+def percent(
+    draw: Callable[..., Any],
+    label: str,
+    low: float,
+    high: float,
+    key: str,
+    default: float,
+    step: float,
+    form: bool = False,
+) -> float:
     """A page-local input in percent (``where.slider`` or ``where.number_input`` as ``draw``), kept across hops
     like ``kept``: ``low``, ``high`` and ``step`` as shown (5 = 5%); ``default`` and the value returned as
     fractions (0.05), as clv takes them; a default outside the bounds starts at the nearest one. Whole-number
@@ -303,8 +389,13 @@ def checkbox(f: Field, lang: str, container: Any = None) -> bool:
     """A yes/no field (a ``bool`` entry of the table)."""
     where = container or st
     state.bind(f.key, bool(state.get(f.key)))
-    where.checkbox(i18n.text(f.label_key, lang), key=f.key, on_change=state.commit, args=(f.key,),
-                   help=i18n.text(f.help_key, lang) if f.help_key else None)
+    where.checkbox(
+        i18n.text(f.label_key, lang),
+        key=f.key,
+        on_change=state.commit,
+        args=(f.key,),
+        help=i18n.text(f.help_key, lang) if f.help_key else None,
+    )
     state.put(f.key, bool(st.session_state[f.key]))
     return state.get(f.key)
 
@@ -312,8 +403,16 @@ def checkbox(f: Field, lang: str, container: Any = None) -> bool:
 SCENARIO_MONEY = ("ltv", "ltv_change", "campaign_cost", "net_value", "cohort_net_value")
 
 
-def formatted_table(table, s: state.PageState, money: tuple = (), money_decimals: int = 2, percent: tuple = (),
-                    counts: tuple = (), decimals: int | dict = 2, markdown: bool = True) -> Any:
+def formatted_table(
+    table,
+    s: state.PageState,
+    money: tuple = (),
+    money_decimals: int = 2,
+    percent: tuple = (),
+    counts: tuple = (),
+    decimals: int | dict = 2,
+    markdown: bool = True,
+) -> Any:
     """``table`` as text the reader sees, column by column: money (with the currency), percent (from
     fractions), counts (whole, with thousands), other numbers with ``decimals``; "—" for missing values;
     the chosen digits; dates as YYYY-MM-DD. ``decimals`` may name columns ({column: places}). For
@@ -355,9 +454,9 @@ def figures_table(table, s: state.PageState) -> Any:
     return formatted_table(table, s, money=money)
 
 
-MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#!|~$&")   # markup wherever it stands
-LINE_START_SPECIAL = frozenset("-+=")     # markup at a line's start: a list item, a rule, a heading's underline
-WORD_JOINER = "\u2060"     # invisible, zero width, no line break: splits what the markdown would link
+MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>#!|~$&")  # markup wherever it stands
+LINE_START_SPECIAL = frozenset("-+=")  # markup at a line's start: a list item, a rule, a heading's underline
+WORD_JOINER = "\u2060"  # invisible, zero width, no line break: splits what the markdown would link
 
 
 def _escaped(c: str, line: str, before: str, after: str) -> bool:
@@ -365,13 +464,13 @@ def _escaped(c: str, line: str, before: str, after: str) -> bool:
     spaces), "digits" (spaces, then digits) or "text"."""
     if c in MARKDOWN_SPECIAL:
         return True
-    if c == ":":                           # Streamlit's :emoji:, :material/icon: and :red[...] open with ":x"
+    if c == ":":  # Streamlit's :emoji:, :material/icon: and :red[...] open with ":x"
         return after != "" and not after.isspace()
     if c in LINE_START_SPECIAL:
         return line == ""
-    if c in ".)":                          # "1." or "1)" opening a line starts a numbered list
+    if c in ".)":  # "1." or "1)" opening a line starts a numbered list
         return line == "digits"
-    return c == "(" and before == "]"      # never "](" in the source, even escaped
+    return c == "(" and before == "]"  # never "](" in the source, even escaped
 
 
 def _breaks_autolink(c: str, after: str) -> bool:
@@ -394,10 +493,10 @@ def literal(text: str) -> str:
     >>> literal("**Sale** at www.shop.example: 1-2 (two)")
     '\\\\*\\\\*Sale\\\\*\\\\* at www\\u2060.shop.example: 1-2 (two)'
     """
-    text = "\n".join(session.printable(line) for line in str(text).split("\n"))   # a message's own lines stay
+    text = "\n".join(session.printable(line) for line in str(text).split("\n"))  # a message's own lines stay
     out, line, before = [], "", ""
     for i, c in enumerate(text):
-        after = text[i + 1:i + 2]
+        after = text[i + 1 : i + 2]
         out.append("\\" + c if _escaped(c, line, before, after) else c)
         if _breaks_autolink(c, after):
             out.append(WORD_JOINER)
@@ -417,13 +516,25 @@ def plot(where: Any, s: state.PageState, fig: Any, **kwargs: Any) -> None:
     where.plotly_chart(in_digits(fig, s.digits), **kwargs)
 
 
-def grid(where: Any, table: Any, s: state.PageState, key: str, column_config: dict | None = None,
-         decimals: int | dict = 2, money: tuple = (), **kwargs: Any) -> None:
+def grid(
+    where: Any,
+    table: Any,
+    s: state.PageState,
+    key: str,
+    column_config: dict | None = None,
+    decimals: int | dict = 2,
+    money: tuple = (),
+    **kwargs: Any,
+) -> None:
     """A sortable table (``st.dataframe``) with "—" for missing values. With Arabic-Indic digits chosen it
     shows the figures as text in those digits (the grid draws Western digits only), at the cost of sorting
     them as text; the CSV beside it keeps the numbers either way."""
     if s.digits == "arabic":
-        where.dataframe(formatted_table(table, s, money=money, decimals=decimals, markdown=False), key=key,
-                        placeholder=clv.fmt.NOT_DEFINED, **kwargs)
+        where.dataframe(
+            formatted_table(table, s, money=money, decimals=decimals, markdown=False),
+            key=key,
+            placeholder=clv.fmt.NOT_DEFINED,
+            **kwargs,
+        )
     else:
         where.dataframe(table, key=key, column_config=column_config, placeholder=clv.fmt.NOT_DEFINED, **kwargs)

@@ -12,14 +12,15 @@ from clv import i18n
 from . import state
 from .guard import callback
 
-REVEALED = "_revealed"      # session-state key: {page: fingerprint of the inputs revealed}
+REVEALED = "_revealed"  # session-state key: {page: fingerprint of the inputs revealed}
 
 
 def toggle(lang: str) -> None:
     f = state.WORKSHOP
     state.bind(f.key, bool(state.get(f.key)))
-    st.toggle(i18n.text(f.label_key, lang), key=f.key, help=i18n.text(f.help_key, lang), on_change=state.commit,
-              args=(f.key,))
+    st.toggle(
+        i18n.text(f.label_key, lang), key=f.key, help=i18n.text(f.help_key, lang), on_change=state.commit, args=(f.key,)
+    )
     state.put(f.key, st.session_state[f.key])
 
 
@@ -40,6 +41,12 @@ def revealed(page: str, fingerprint: str, lang: str) -> bool:
     if is_revealed((page, fingerprint)):
         return True
     st.info(i18n.text("workshop.hidden", lang), icon=":material/visibility_off:")
-    st.button(i18n.text("workshop.reveal", lang), key=f"{page}_reveal", type="primary", on_click=_reveal,
-              args=(page, fingerprint), icon=":material/visibility:")
+    st.button(
+        i18n.text("workshop.reveal", lang),
+        key=f"{page}_reveal",
+        type="primary",
+        on_click=_reveal,
+        args=(page, fingerprint),
+        icon=":material/visibility:",
+    )
     return False

@@ -36,20 +36,20 @@ SEQUENTIAL = "Blues"
 DIVERGING = [[0.0, "#D55E00"], [0.5, "#F7F7F7"], [1.0, "#0072B2"]]
 FONT = "DejaVu Sans, Arial, sans-serif"
 
-FONT_SIZE = 14              # px: ticks, legend, hover, line labels (>= 13 px reads on a projector)
-TITLE_SIZE = 17             # px
-AXIS_TITLE_SIZE = 15        # px
-CELL_TEXT_SIZE = 12         # px: numbers printed in heatmap cells (plotly would shrink them to fit)
-MODEBAR_PX = 36             # band at the top kept free for plotly's toolbar: the title starts below it
-TITLE_GAP_PX = 14           # between the title and the plot area
-AXIS_TITLE_STANDOFF = 12    # px between an axis's tick labels and its title
-AXIS_TITLE_CHARS = 40       # longest line of an axis title (a y title must fit a short plot area)
-TICK_LABEL_CHARS = 16       # longest line of a category label (long campaign names wrap, not rotate)
-LINE_HEIGHT = 1.3           # plotly's line spacing, in font sizes
+FONT_SIZE = 14  # px: ticks, legend, hover, line labels (>= 13 px reads on a projector)
+TITLE_SIZE = 17  # px
+AXIS_TITLE_SIZE = 15  # px
+CELL_TEXT_SIZE = 12  # px: numbers printed in heatmap cells (plotly would shrink them to fit)
+MODEBAR_PX = 36  # band at the top kept free for plotly's toolbar: the title starts below it
+TITLE_GAP_PX = 14  # between the title and the plot area
+AXIS_TITLE_STANDOFF = 12  # px between an axis's tick labels and its title
+AXIS_TITLE_CHARS = 40  # longest line of an axis title (a y title must fit a short plot area)
+TICK_LABEL_CHARS = 16  # longest line of a category label (long campaign names wrap, not rotate)
+LINE_HEIGHT = 1.3  # plotly's line spacing, in font sizes
 MARGIN = {"l": 60, "r": 30, "b": 10}
 TOP_MARGIN = MODEBAR_PX + round(TITLE_SIZE * LINE_HEIGHT) + TITLE_GAP_PX
-SUBTITLE_PX = 26            # a line of FONT_SIZE text between the title and the plot area
-TITLE_CHARS = 48            # a longer title takes two lines (one line of it fits a 390 px phone)
+SUBTITLE_PX = 26  # a line of FONT_SIZE text between the title and the plot area
+TITLE_CHARS = 48  # a longer title takes two lines (one line of it fits a 390 px phone)
 TITLE_LINE_PX = round(TITLE_SIZE * LINE_HEIGHT)
 
 
@@ -73,12 +73,16 @@ def wrap(text: str, width: int) -> str:
 
 
 def _axis_style() -> dict:
-    return {"automargin": True, "tickfont": {"size": FONT_SIZE},
-            "title": {"font": {"size": AXIS_TITLE_SIZE}, "standoff": AXIS_TITLE_STANDOFF}}
+    return {
+        "automargin": True,
+        "tickfont": {"size": FONT_SIZE},
+        "title": {"font": {"size": AXIS_TITLE_SIZE}, "standoff": AXIS_TITLE_STANDOFF},
+    }
 
 
-def figure(title_key: str, lang: str = "en", x_key: str | None = None, y_key: str | None = None,
-           **values: object) -> go.Figure:
+def figure(
+    title_key: str, lang: str = "en", x_key: str | None = None, y_key: str | None = None, **values: object
+) -> go.Figure:
     """An empty figure with the shared look, its title and axis titles taken from the catalogue.
 
     Placeholders in the keys' strings (``{currency}``) are filled from ``values``. Builders return
@@ -95,7 +99,7 @@ def figure(title_key: str, lang: str = "en", x_key: str | None = None, y_key: st
     key = (title_key, lang, x_key, y_key, tuple(sorted(values.items())))
     try:
         layout = _base_layout(*key)
-    except TypeError:                          # a value that cannot be a cache key: build it afresh
+    except TypeError:  # a value that cannot be a cache key: build it afresh
         layout = _base_layout.__wrapped__(*key)
     return go.Figure(layout=copy.deepcopy(layout))
 
@@ -109,15 +113,32 @@ def _base_layout(title_key: str, lang: str, x_key: str | None, y_key: str | None
     fig = go.Figure()
     rtl = i18n.is_rtl(lang)
     fig.update_layout(
-        title={"text": i18n.text(title_key, lang, **values), "font": {"size": TITLE_SIZE},
-               "x": 0.98 if rtl else 0.02, "xanchor": "right" if rtl else "left",
-               "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": MODEBAR_PX}},
-        template="plotly_white", colorway=list(PALETTE),
-        font={"family": FONT, "size": FONT_SIZE}, margin={**MARGIN, "t": TOP_MARGIN},
-        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom",
-                "x": 1.0 if rtl else 0.0, "xanchor": "right" if rtl else "left", "font": {"size": FONT_SIZE}},
+        title={
+            "text": i18n.text(title_key, lang, **values),
+            "font": {"size": TITLE_SIZE},
+            "x": 0.98 if rtl else 0.02,
+            "xanchor": "right" if rtl else "left",
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": MODEBAR_PX},
+        },
+        template="plotly_white",
+        colorway=list(PALETTE),
+        font={"family": FONT, "size": FONT_SIZE},
+        margin={**MARGIN, "t": TOP_MARGIN},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0.0,
+            "yanchor": "bottom",
+            "x": 1.0 if rtl else 0.0,
+            "xanchor": "right" if rtl else "left",
+            "font": {"size": FONT_SIZE},
+        },
         hoverlabel={"font": {"family": FONT, "size": FONT_SIZE}},
-        xaxis=_axis_style(), yaxis=_axis_style(),
+        xaxis=_axis_style(),
+        yaxis=_axis_style(),
     )
     if x_key:
         fig.update_xaxes(title_text=i18n.text(x_key, lang, **values))
@@ -138,9 +159,9 @@ def category_labels(fig: go.Figure, labels, axis: str = "x") -> None:
     (('Loyalty', 'All campaigns<br>together'), (0, 90))
     """
     labels = [str(v) for v in labels]
-    getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels,
-                                        ticktext=[wrap(v, TICK_LABEL_CHARS) for v in labels],
-                                        autotickangles=[0, 90])
+    getattr(fig, f"update_{axis}axes")(
+        tickmode="array", tickvals=labels, ticktext=[wrap(v, TICK_LABEL_CHARS) for v in labels], autotickangles=[0, 90]
+    )
 
 
 def reference_line(fig: go.Figure, y: float, label: str, colour: str, dash: str = "dash") -> None:
@@ -155,11 +176,18 @@ def reference_line(fig: go.Figure, y: float, label: str, colour: str, dash: str 
     (800.0, 'dash', 'Baseline LTV $800')
     """
     fig.add_hline(y=y, line={"color": colour, "dash": dash})
-    fig.add_scatter(x=[None], y=[None], mode="lines", line={"color": colour, "dash": dash}, name=label,
-                    hoverinfo="skip", showlegend=True)
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line={"color": colour, "dash": dash},
+        name=label,
+        hoverinfo="skip",
+        showlegend=True,
+    )
 
 
-RLE, PDF = "\u202b", "\u202c"        # right-to-left embedding and its end (Unicode bidi controls)
+RLE, PDF = "\u202b", "\u202c"  # right-to-left embedding and its end (Unicode bidi controls)
 
 
 def _has_rtl(text: str) -> bool:
@@ -197,7 +225,7 @@ def _embed_rtl(fig: go.Figure) -> None:
             axis = fig.layout[name]
             axis.title.text = rtl_text(axis.title.text)
             if axis.ticktext is not None:
-                axis.ticktext = [rtl_text(t, force=True) for t in axis.ticktext]   # rotated names too
+                axis.ticktext = [rtl_text(t, force=True) for t in axis.ticktext]  # rotated names too
     for trace in fig.data:
         if isinstance(getattr(trace, "name", None), str):
             trace.name = rtl_text(trace.name)
@@ -205,7 +233,7 @@ def _embed_rtl(fig: go.Figure) -> None:
         note.text = rtl_text(note.text)
 
 
-OWN_TAGS = re.compile(r"(<br>|<extra></extra>)")     # the only markup the builders write themselves
+OWN_TAGS = re.compile(r"(<br>|<extra></extra>)")  # the only markup the builders write themselves
 
 
 def inert(text):
@@ -219,13 +247,15 @@ def inert(text):
     if not isinstance(text, str) or not any(c in text for c in "<>&"):
         return text
     parts = OWN_TAGS.split(text)
-    return "".join(p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                   for i, p in enumerate(parts))
+    return "".join(
+        p if i % 2 else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts)
+    )
 
 
 def _inert_figure(fig: go.Figure) -> None:
     """Every text a figure carries made inert (``inert``): category values and their tick labels alike,
     so ticks still match their categories."""
+
     def each(values):
         return None if values is None else [inert(v) if isinstance(v, str) else v for v in values]
 
@@ -270,8 +300,10 @@ def finish(fig: go.Figure) -> go.Figure:
         if name.startswith(("xaxis", "yaxis")):
             axis = fig.layout[name]
             axis.update(automargin=True, tickfont_size=axis.tickfont.size or FONT_SIZE)
-            axis.title.update(font_size=axis.title.font.size or AXIS_TITLE_SIZE,
-                              standoff=AXIS_TITLE_STANDOFF if axis.title.standoff is None else axis.title.standoff)
+            axis.title.update(
+                font_size=axis.title.font.size or AXIS_TITLE_SIZE,
+                standoff=AXIS_TITLE_STANDOFF if axis.title.standoff is None else axis.title.standoff,
+            )
             if axis.title.text and "<br>" not in axis.title.text:
                 axis.title.text = wrap(axis.title.text, AXIS_TITLE_CHARS)
     for trace in fig.data:
@@ -280,11 +312,11 @@ def finish(fig: go.Figure) -> go.Figure:
     for note in fig.layout.annotations:
         if note.font.size is None:
             note.font.size = FONT_SIZE
-    _inert_figure(fig)                                   # user text (campaign names) can never become markup
+    _inert_figure(fig)  # user text (campaign names) can never become markup
     title = fig.layout.title.text
     if isinstance(title, str) and "<br>" not in title and len(title) > TITLE_CHARS:
         fig.layout.title.text = wrap(title, TITLE_CHARS)
-        fig.layout.margin.t = (fig.layout.margin.t or TOP_MARGIN) + TITLE_LINE_PX    # room for the second line
+        fig.layout.margin.t = (fig.layout.margin.t or TOP_MARGIN) + TITLE_LINE_PX  # room for the second line
     if _has_rtl(str(fig.layout.title.text or "")):
         _embed_rtl(fig)
     return fig
@@ -335,11 +367,11 @@ def _axis_values(fig: go.Figure, axis: str) -> list[float]:
         if not len(arr):
             continue
         if trace.type == "bar" and (trace.orientation or "v") == ("h" if axis == "x" else "v"):
-            arr = np.append(arr, 0.0)                   # bars start at zero
+            arr = np.append(arr, 0.0)  # bars start at zero
         if trace.type == "waterfall":
             arr = np.append(np.cumsum(arr), 0.0)
         values.extend(arr.tolist())
-    for shape in fig.layout.shapes:                     # reference lines (CAC, 3:1, baseline) in data units
+    for shape in fig.layout.shapes:  # reference lines (CAC, 3:1, baseline) in data units
         if (getattr(shape, f"{axis}ref", None) or axis) != axis:
             continue
         for end in (f"{axis}0", f"{axis}1"):
@@ -361,7 +393,7 @@ def _categories(fig: go.Figure, axis: str) -> list[str]:
         if trace.type not in ("scatter", "bar") or (getattr(trace, f"{axis}axis", None) or axis) != axis:
             continue
         values = getattr(trace, axis, None)
-        for v in (() if values is None else values):
+        for v in () if values is None else values:
             if isinstance(v, str):
                 seen.setdefault(v, None)
     return list(seen)
@@ -388,10 +420,20 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
     def tr(text):
         return text.translate(table) if isinstance(text, str) else text
 
-    def tr_text(text):                                  # keep <br> and markup intact; digits only
-        return re.sub(r"<[^>]*>|[0-9.,]+", lambda m: m.group(0) if m.group(0).startswith("<") else
-                      (tr(m.group(0)) if any(c.isdigit() for c in m.group(0)) else m.group(0)), text) \
-            if isinstance(text, str) else text
+    def tr_text(text):  # keep <br> and markup intact; digits only
+        return (
+            re.sub(
+                r"<[^>]*>|[0-9.,]+",
+                lambda m: (
+                    m.group(0)
+                    if m.group(0).startswith("<")
+                    else (tr(m.group(0)) if any(c.isdigit() for c in m.group(0)) else m.group(0))
+                ),
+                text,
+            )
+            if isinstance(text, str)
+            else text
+        )
 
     fig.layout.title.text = tr_text(fig.layout.title.text)
     for note in fig.layout.annotations:
@@ -399,7 +441,7 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
     for trace in fig.data:
         name = getattr(trace, "name", None)
         if isinstance(name, str) and not _typed(name):
-            trace.name = tr_text(name)              # a catalogue label with a number, not a typed name
+            trace.name = tr_text(name)  # a catalogue label with a number, not a typed name
         text = getattr(trace, "text", None)
         if isinstance(text, str):
             trace.text = tr_text(text)
@@ -414,20 +456,19 @@ def in_digits(fig: go.Figure, digits: str) -> go.Figure:
             axis.ticktext = [t if _typed(t) else tr_text(t) for t in axis.ticktext]
             continue
         categories = _categories(fig, name[0])
-        if categories:                                  # "0", "1", ... "7+": numbers written as categories
+        if categories:  # "0", "1", ... "7+": numbers written as categories
             if any(re.search("[0-9]", c) for c in categories) and not any(_typed(c) for c in categories):
                 axis.update(tickmode="array", tickvals=categories, ticktext=[tr(c) for c in categories])
             continue
         if axis.type in ("category", "log", "date") or axis.tickvals is not None:
             continue
         if axis.range is not None and all(isinstance(v, numbers.Real) for v in axis.range):
-            values = [float(v) for v in axis.range]     # the range the builder chose is what is shown
+            values = [float(v) for v in axis.range]  # the range the builder chose is what is shown
         else:
             values = _axis_values(fig, name[0])
         if not values:
             continue
         ticks = nice_ticks(min(values), max(values))
         decimals = _decimals(ticks)
-        axis.update(tickmode="array", tickvals=ticks,
-                    ticktext=[tr(f"{t:,.{decimals}f}") for t in ticks])
+        axis.update(tickmode="array", tickvals=ticks, ticktext=[tr(f"{t:,.{decimals}f}") for t in ticks])
     return fig

@@ -19,13 +19,21 @@ from .base import ACCENT, BAD, CELL_TEXT_SIZE, PALETTE, PRIMARY, SEQUENTIAL, fig
 # Eleven segments, best to worst, on one colour-blind-safe sequential scale (cividis): neighbours in value
 # are neighbours in colour and no two segments share one (an 8-colour palette would have to repeat).
 SEGMENT_COLOURS = dict(zip(SEGMENTS, sample_colorscale("Cividis_r", len(SEGMENTS))))
-MAX_SURVIVAL_CURVES = 12      # most recent cohorts drawn; older ones are summarised by the others
+MAX_SURVIVAL_CURVES = 12  # most recent cohorts drawn; older ones are summarised by the others
 # Cohort heatmaps grow a row of this height per cohort (room for CELL_TEXT_SIZE labels) instead of
 # squeezing many cohorts into a fixed height, where plotly would shrink the cell labels to fit.
 COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 200, 450
 # Their colour bar lies under the plot (the width goes to the age columns, which a phone has few of).
-COLORBAR_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5,
-                  "xanchor": "center", "len": 0.6, "thickness": 14}
+COLORBAR_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "x": 0.5,
+    "xanchor": "center",
+    "len": 0.6,
+    "thickness": 14,
+}
 
 
 def _labels(index) -> list[str]:
@@ -47,13 +55,30 @@ def rfm_treemap(segments: pd.DataFrame, lang: str = "en") -> go.Figure:
     """
     fig = figure("rfm.charts.treemap_title", lang)
     names = [segment_name(s, lang) for s in segments.index]
-    hover = [i18n.text("rfm.charts.treemap_hover", lang, name=n, customers=fmt.number(c),
-                       share=fmt.percent(s), revenue_share=fmt.percent(r))
-             for n, c, s, r in zip(names, segments["customers"], segments["share"], segments["revenue_share"])]
-    fig.add_trace(go.Treemap(labels=names, parents=[""] * len(names), values=segments["customers"].tolist(),
-                             customdata=list(segments.index), hovertext=hover, hoverinfo="text",
-                             marker={"colors": [SEGMENT_COLOURS[s] for s in segments.index]},
-                             branchvalues="total", textinfo="label+percent root"))
+    hover = [
+        i18n.text(
+            "rfm.charts.treemap_hover",
+            lang,
+            name=n,
+            customers=fmt.number(c),
+            share=fmt.percent(s),
+            revenue_share=fmt.percent(r),
+        )
+        for n, c, s, r in zip(names, segments["customers"], segments["share"], segments["revenue_share"])
+    ]
+    fig.add_trace(
+        go.Treemap(
+            labels=names,
+            parents=[""] * len(names),
+            values=segments["customers"].tolist(),
+            customdata=list(segments.index),
+            hovertext=hover,
+            hoverinfo="text",
+            marker={"colors": [SEGMENT_COLOURS[s] for s in segments.index]},
+            branchvalues="total",
+            textinfo="label+percent root",
+        )
+    )
     # A tile too small for legible text shows none (its hover still names it), instead of 6 px labels.
     fig.update_layout(uniformtext={"minsize": CELL_TEXT_SIZE, "mode": "hide"})
     return finish(fig)
@@ -71,10 +96,18 @@ def rf_heatmap(scores: pd.DataFrame, lang: str = "en") -> go.Figure:
     """
     counts = pd.crosstab(scores["R"], scores["F"]).reindex(index=range(1, 6), columns=range(1, 6), fill_value=0)
     fig = figure("rfm.charts.heatmap_title", lang, "rfm.charts.frequency_score", "rfm.charts.recency_score")
-    fig.add_trace(go.Heatmap(z=counts.to_numpy().tolist(), x=list(range(1, 6)), y=list(range(1, 6)),
-                             colorscale=SEQUENTIAL, text=counts.to_numpy().tolist(), texttemplate="%{text}",
-                             textfont={"size": CELL_TEXT_SIZE},
-                             colorbar={"title": {"text": i18n.text("rfm.charts.customers", lang)}}))
+    fig.add_trace(
+        go.Heatmap(
+            z=counts.to_numpy().tolist(),
+            x=list(range(1, 6)),
+            y=list(range(1, 6)),
+            colorscale=SEQUENTIAL,
+            text=counts.to_numpy().tolist(),
+            texttemplate="%{text}",
+            textfont={"size": CELL_TEXT_SIZE},
+            colorbar={"title": {"text": i18n.text("rfm.charts.customers", lang)}},
+        )
+    )
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(dtick=1)
     return finish(fig)
@@ -95,11 +128,25 @@ def _cohort_heatmap(matrix: pd.DataFrame, title: str, colorbar: str, lang: str, 
     fig = figure(title, lang, "cohorts.charts.age_months", "cohorts.charts.cohort_month")
     z = matrix.to_numpy(dtype=float)
     text = [[("" if np.isnan(v) else fmt.percent(v, 0)) for v in row] for row in z]
-    fig.add_trace(go.Heatmap(z=np.where(np.isnan(z), None, z).tolist(), x=list(matrix.columns),
-                             y=_labels(matrix.index), colorscale=SEQUENTIAL, zmin=0, zmax=zmax, text=text,
-                             texttemplate="%{text}", textfont={"size": CELL_TEXT_SIZE}, hoverongaps=False,
-                             colorbar={"title": {"text": i18n.text(colorbar, lang), "side": "bottom"}, "tickformat": ".0%",
-                                       **COLORBAR_BELOW}))
+    fig.add_trace(
+        go.Heatmap(
+            z=np.where(np.isnan(z), None, z).tolist(),
+            x=list(matrix.columns),
+            y=_labels(matrix.index),
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=zmax,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": CELL_TEXT_SIZE},
+            hoverongaps=False,
+            colorbar={
+                "title": {"text": i18n.text(colorbar, lang), "side": "bottom"},
+                "tickformat": ".0%",
+                **COLORBAR_BELOW,
+            },
+        )
+    )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(height=heatmap_height(len(matrix)))
     return finish(fig)
@@ -119,8 +166,9 @@ def retention_heatmap(tables: CohortTables, lang: str = "en") -> go.Figure:
     >>> fig.data[0].z, fig.data[0].text, fig.data[0].y
     (([1.0, 0.5],), (['100%', '50%'],), ('2024-01',))
     """
-    return _cohort_heatmap(tables.retention, "cohorts.charts.retention_title", "cohorts.charts.retention_colorbar",
-                           lang, 1.0)
+    return _cohort_heatmap(
+        tables.retention, "cohorts.charts.retention_title", "cohorts.charts.retention_colorbar", lang, 1.0
+    )
 
 
 def revenue_retention_heatmap(tables: CohortTables, lang: str = "en") -> go.Figure:
@@ -135,8 +183,13 @@ def revenue_retention_heatmap(tables: CohortTables, lang: str = "en") -> go.Figu
     >>> revenue_retention_heatmap(cohort_tables(log)).data[0].z        # 15 / (10 + 30)
     ([1.0, 0.375],)
     """
-    return _cohort_heatmap(tables.revenue_retention, "cohorts.charts.revenue_retention_title",
-                           "cohorts.charts.revenue_retention_colorbar", lang, 1.0)
+    return _cohort_heatmap(
+        tables.revenue_retention,
+        "cohorts.charts.revenue_retention_title",
+        "cohorts.charts.revenue_retention_colorbar",
+        lang,
+        1.0,
+    )
 
 
 def cumulative_revenue_chart(tables: CohortTables, lang: str = "en", currency: str = "$") -> go.Figure:
@@ -152,16 +205,27 @@ def cumulative_revenue_chart(tables: CohortTables, lang: str = "en", currency: s
     >>> line.name, line.x, line.y                                # (10 + 30) / 2, then + 15 / 2
     ('2024-01', (0, 1), (20.0, 27.5))
     """
-    fig = figure("cohorts.charts.cumulative_title", lang, "cohorts.charts.age_months", "cohorts.charts.cumulative_y",
-                 currency=currency)
+    fig = figure(
+        "cohorts.charts.cumulative_title",
+        lang,
+        "cohorts.charts.age_months",
+        "cohorts.charts.cumulative_y",
+        currency=currency,
+    )
     matrix = tables.cumulative_revenue_per_customer
     n = len(matrix)
     for i, (cohort, row) in enumerate(matrix.iterrows()):
         row = row.dropna()
-        shade = 0.3 + 0.7 * (i + 1) / n                   # newer cohorts darker
-        fig.add_scatter(x=row.index.tolist(), y=row.to_numpy().tolist(), mode="lines", name=str(cohort),
-                        line={"color": PRIMARY, "width": 1.5}, opacity=shade,
-                        showlegend=i in (0, n - 1))       # the oldest and newest shade; hover names each line
+        shade = 0.3 + 0.7 * (i + 1) / n  # newer cohorts darker
+        fig.add_scatter(
+            x=row.index.tolist(),
+            y=row.to_numpy().tolist(),
+            mode="lines",
+            name=str(cohort),
+            line={"color": PRIMARY, "width": 1.5},
+            opacity=shade,
+            showlegend=i in (0, n - 1),
+        )  # the oldest and newest shade; hover names each line
     return finish(fig)
 
 
@@ -181,12 +245,30 @@ def aov_chart(trend: pd.DataFrame, lang: str = "en", currency: str = "$") -> go.
     """
     fig = figure("cohorts.charts.aov_title", lang, "cohorts.charts.month", "cohorts.charts.aov_y", currency=currency)
     x = _labels(trend.index)
-    fig.add_scatter(x=x, y=trend["aov"].tolist(), mode="lines+markers", line={"color": PRIMARY},
-                    name=i18n.text("cohorts.charts.aov_y", lang, currency=currency))
-    fig.add_scatter(x=x, y=trend["orders_per_customer"].tolist(), mode="lines+markers", yaxis="y2",
-                    line={"color": ACCENT, "dash": "dot"}, name=i18n.text("cohorts.charts.orders_per_customer", lang))
-    fig.update_layout(yaxis2={"title": {"text": i18n.text("cohorts.charts.orders_per_customer", lang)},
-                              "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ".2f"})
+    fig.add_scatter(
+        x=x,
+        y=trend["aov"].tolist(),
+        mode="lines+markers",
+        line={"color": PRIMARY},
+        name=i18n.text("cohorts.charts.aov_y", lang, currency=currency),
+    )
+    fig.add_scatter(
+        x=x,
+        y=trend["orders_per_customer"].tolist(),
+        mode="lines+markers",
+        yaxis="y2",
+        line={"color": ACCENT, "dash": "dot"},
+        name=i18n.text("cohorts.charts.orders_per_customer", lang),
+    )
+    fig.update_layout(
+        yaxis2={
+            "title": {"text": i18n.text("cohorts.charts.orders_per_customer", lang)},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickformat": ".2f",
+        }
+    )
     fig.update_yaxes(rangemode="tozero")
     return finish(fig)
 
@@ -209,13 +291,30 @@ def mrr_chart(metrics: SubscriptionMetrics, lang: str = "en", currency: str = "$
     m = metrics.monthly
     fig = figure("cohorts.charts.mrr_title", lang, "cohorts.charts.month", "cohorts.charts.mrr_y", currency=currency)
     x = _labels(m.index)
-    fig.add_bar(x=x, y=m["mrr_start"].tolist(), marker={"color": PRIMARY},
-                name=i18n.text("cohorts.charts.mrr_y", lang, currency=currency))
+    fig.add_bar(
+        x=x,
+        y=m["mrr_start"].tolist(),
+        marker={"color": PRIMARY},
+        name=i18n.text("cohorts.charts.mrr_y", lang, currency=currency),
+    )
     for col, colour, dash in (("logo_churn", BAD, "solid"), ("revenue_churn", ACCENT, "dot")):
-        fig.add_scatter(x=x, y=[None if np.isnan(v) else float(v) for v in m[col]], mode="lines+markers", yaxis="y2",
-                        line={"color": colour, "dash": dash}, name=i18n.text(f"cohorts.charts.{col}", lang))
-    fig.update_layout(yaxis2={"title": {"text": i18n.text("cohorts.charts.churn_y", lang)}, "overlaying": "y",
-                              "side": "right", "tickformat": ".0%", "rangemode": "tozero"})
+        fig.add_scatter(
+            x=x,
+            y=[None if np.isnan(v) else float(v) for v in m[col]],
+            mode="lines+markers",
+            yaxis="y2",
+            line={"color": colour, "dash": dash},
+            name=i18n.text(f"cohorts.charts.{col}", lang),
+        )
+    fig.update_layout(
+        yaxis2={
+            "title": {"text": i18n.text("cohorts.charts.churn_y", lang)},
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".0%",
+            "rangemode": "tozero",
+        }
+    )
     return finish(fig)
 
 
@@ -237,7 +336,12 @@ def survival_chart(metrics: SubscriptionMetrics, lang: str = "en") -> go.Figure:
     curves = metrics.survival[metrics.survival.notna().sum(axis=1) >= 2].tail(MAX_SURVIVAL_CURVES)
     for i, (cohort, row) in enumerate(curves.iterrows()):
         row = row.dropna()
-        fig.add_scatter(x=row.index.tolist(), y=row.to_numpy().tolist(), mode="lines", name=str(cohort),
-                        line={"color": PALETTE[i % len(PALETTE)]})
+        fig.add_scatter(
+            x=row.index.tolist(),
+            y=row.to_numpy().tolist(),
+            mode="lines",
+            name=str(cohort),
+            line={"color": PALETTE[i % len(PALETTE)]},
+        )
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return finish(fig)

@@ -13,7 +13,7 @@ from .. import i18n
 from ..learn import MixtureEffect
 from .base import ACCENT, BAD, GOOD, NEUTRAL, PRIMARY, category_labels, figure, finish
 
-TIMELINE_CUSTOMERS = 12          # customers drawn in the timeline chart
+TIMELINE_CUSTOMERS = 12  # customers drawn in the timeline chart
 
 
 def geometric_series(terms: pd.DataFrame, lang: str = "en") -> go.Figure:
@@ -29,14 +29,23 @@ def geometric_series(terms: pd.DataFrame, lang: str = "en") -> go.Figure:
     ([1.0, 0.95, 0.9025], [1.0, 1.95, 2.8525], 20.0)
     """
     fig = figure("learn.charts.geometric.title", lang, "learn.charts.axis.month", "learn.charts.axis.months")
-    fig.add_bar(x=terms["month"], y=terms["term"], marker_color=PRIMARY,
-                name=i18n.text("learn.charts.geometric.term", lang))
-    fig.add_scatter(x=terms["month"], y=terms["partial_sum"], mode="lines+markers", line={"color": ACCENT, "width": 3},
-                    name=i18n.text("learn.charts.geometric.sum", lang))
+    fig.add_bar(
+        x=terms["month"], y=terms["term"], marker_color=PRIMARY, name=i18n.text("learn.charts.geometric.term", lang)
+    )
+    fig.add_scatter(
+        x=terms["month"],
+        y=terms["partial_sum"],
+        mode="lines+markers",
+        line={"color": ACCENT, "width": 3},
+        name=i18n.text("learn.charts.geometric.sum", lang),
+    )
     limit = terms.attrs.get("limit", math.inf)
     if math.isfinite(limit):
-        fig.add_hline(y=limit, line={"color": GOOD, "dash": "dash"},
-                      annotation_text=i18n.text("learn.charts.geometric.limit", lang, value=f"{limit:,.1f}"))
+        fig.add_hline(
+            y=limit,
+            line={"color": GOOD, "dash": "dash"},
+            annotation_text=i18n.text("learn.charts.geometric.limit", lang, value=f"{limit:,.1f}"),
+        )
     return finish(fig)
 
 
@@ -55,15 +64,33 @@ def discounting(table: pd.DataFrame, horizon_months: int | None, lang: str = "en
 
     (40 (1 - 0.95^36) / 0.05 = 673.78; with q = 0.95 / 1.1^(1/12), 40 (1 - q^36) / (1 - q) = 613.02.)
     """
-    fig = figure("learn.charts.discounting.title", lang, "learn.charts.axis.month",
-                 "learn.charts.axis.cumulative", currency=currency)
-    fig.add_scatter(x=table["month"] + 1, y=table["cumulative"], mode="lines", line={"color": NEUTRAL, "dash": "dot"},
-                    name=i18n.text("learn.charts.discounting.plain", lang))
-    fig.add_scatter(x=table["month"] + 1, y=table["cumulative_discounted"], mode="lines",
-                    line={"color": PRIMARY, "width": 3}, name=i18n.text("learn.charts.discounting.discounted", lang))
+    fig = figure(
+        "learn.charts.discounting.title",
+        lang,
+        "learn.charts.axis.month",
+        "learn.charts.axis.cumulative",
+        currency=currency,
+    )
+    fig.add_scatter(
+        x=table["month"] + 1,
+        y=table["cumulative"],
+        mode="lines",
+        line={"color": NEUTRAL, "dash": "dot"},
+        name=i18n.text("learn.charts.discounting.plain", lang),
+    )
+    fig.add_scatter(
+        x=table["month"] + 1,
+        y=table["cumulative_discounted"],
+        mode="lines",
+        line={"color": PRIMARY, "width": 3},
+        name=i18n.text("learn.charts.discounting.discounted", lang),
+    )
     if horizon_months:
-        fig.add_vline(x=horizon_months, line={"color": BAD, "dash": "dash"},
-                      annotation_text=i18n.text("learn.charts.discounting.horizon", lang, months=horizon_months))
+        fig.add_vline(
+            x=horizon_months,
+            line={"color": BAD, "dash": "dash"},
+            annotation_text=i18n.text("learn.charts.discounting.horizon", lang, months=horizon_months),
+        )
     return finish(fig)
 
 
@@ -81,9 +108,14 @@ def mixture_bars(effect: MixtureEffect, lang: str = "en", currency: str = "$") -
     fig = figure("learn.charts.mixture.title", lang, None, "learn.charts.axis.ltv", currency=currency)
     keys = ("segment_a", "segment_b", "average_ltv", "ltv_of_average")
     values = (effect.ltv_a, effect.ltv_b, effect.average_ltv, effect.ltv_of_average_churn)
-    fig.add_bar(x=[i18n.text(f"learn.charts.mixture.{k}", lang) for k in keys], y=list(values),
-                marker_color=[NEUTRAL, NEUTRAL, GOOD, BAD], text=[f"{v:,.2f}" for v in values],
-                textposition="outside", name=i18n.text("learn.charts.axis.ltv", lang, currency=currency))
+    fig.add_bar(
+        x=[i18n.text(f"learn.charts.mixture.{k}", lang) for k in keys],
+        y=list(values),
+        marker_color=[NEUTRAL, NEUTRAL, GOOD, BAD],
+        text=[f"{v:,.2f}" for v in values],
+        textposition="outside",
+        name=i18n.text("learn.charts.axis.ltv", lang, currency=currency),
+    )
     fig.update_yaxes(range=[0, max(values) * 1.15 if max(values) > 0 else 1])
     category_labels(fig, fig.data[0].x)
     fig.update_layout(showlegend=False)
@@ -103,8 +135,13 @@ def mixture_churn(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     [11.0, 10.0899]
     """
     fig = figure("learn.charts.mixture_churn.title", lang, "learn.charts.axis.month", "learn.charts.axis.churn_pct")
-    fig.add_scatter(x=table["month"], y=table["churn"] * 100, mode="lines", line={"color": PRIMARY, "width": 3},
-                    name=i18n.text("learn.charts.mixture_churn.curve", lang))
+    fig.add_scatter(
+        x=table["month"],
+        y=table["churn"] * 100,
+        mode="lines",
+        line={"color": PRIMARY, "width": 3},
+        name=i18n.text("learn.charts.mixture_churn.curve", lang),
+    )
     fig.update_yaxes(rangemode="tozero")
     return finish(fig)
 
@@ -136,18 +173,35 @@ def timelines(simulated: pd.DataFrame, lang: str = "en", n_show: int = TIMELINE_
         if not row["alive"]:
             drop_x.append(float(row["dropout_time"]))
             drop_y.append(label)
-    fig.add_scatter(x=span_x, y=span_y, mode="lines", line={"color": NEUTRAL, "width": 1}, hoverinfo="skip",
-                    name=i18n.text("learn.charts.timelines.observed", lang))
-    fig.add_scatter(x=buy_x, y=buy_y, mode="markers", marker={"color": PRIMARY, "size": 9},
-                    name=i18n.text("learn.charts.timelines.purchase", lang))
-    fig.add_scatter(x=drop_x, y=drop_y, mode="markers", marker={"color": BAD, "size": 14, "symbol": "x"},
-                    name=i18n.text("learn.charts.timelines.dropout", lang))
+    fig.add_scatter(
+        x=span_x,
+        y=span_y,
+        mode="lines",
+        line={"color": NEUTRAL, "width": 1},
+        hoverinfo="skip",
+        name=i18n.text("learn.charts.timelines.observed", lang),
+    )
+    fig.add_scatter(
+        x=buy_x,
+        y=buy_y,
+        mode="markers",
+        marker={"color": PRIMARY, "size": 9},
+        name=i18n.text("learn.charts.timelines.purchase", lang),
+    )
+    fig.add_scatter(
+        x=drop_x,
+        y=drop_y,
+        mode="markers",
+        marker={"color": BAD, "size": 14, "symbol": "x"},
+        name=i18n.text("learn.charts.timelines.dropout", lang),
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], type="category")
     return finish(fig)
 
 
-def alive_share(t: np.ndarray, simulated_share: np.ndarray, expected_share: np.ndarray, lang: str = "en",
-                time_unit: str = "weeks") -> go.Figure:
+def alive_share(
+    t: np.ndarray, simulated_share: np.ndarray, expected_share: np.ndarray, lang: str = "en", time_unit: str = "weeks"
+) -> go.Figure:
     """The share of customers still alive over time: the simulation and the model's formula.
 
     Both shares are fractions (``clv.learn.alive_share`` and ``expected_alive_share``), drawn in
@@ -158,10 +212,20 @@ def alive_share(t: np.ndarray, simulated_share: np.ndarray, expected_share: np.n
     ([100.0, 60.0], [100.0, 58.0])
     """
     fig = figure("learn.charts.alive.title", lang, f"learn.charts.axis.{time_unit}", "learn.charts.axis.alive_pct")
-    fig.add_scatter(x=t, y=np.asarray(simulated_share) * 100, mode="lines", line={"color": PRIMARY, "width": 3},
-                    name=i18n.text("learn.charts.alive.simulated", lang))
-    fig.add_scatter(x=t, y=np.asarray(expected_share) * 100, mode="lines", line={"color": ACCENT, "dash": "dash"},
-                    name=i18n.text("learn.charts.alive.expected", lang))
+    fig.add_scatter(
+        x=t,
+        y=np.asarray(simulated_share) * 100,
+        mode="lines",
+        line={"color": PRIMARY, "width": 3},
+        name=i18n.text("learn.charts.alive.simulated", lang),
+    )
+    fig.add_scatter(
+        x=t,
+        y=np.asarray(expected_share) * 100,
+        mode="lines",
+        line={"color": ACCENT, "dash": "dash"},
+        name=i18n.text("learn.charts.alive.expected", lang),
+    )
     fig.update_yaxes(range=[0, 105])
     return finish(fig)
 
@@ -181,16 +245,26 @@ def truth_vs_estimate(comparison: pd.DataFrame, lang: str = "en") -> go.Figure:
     """
     fig = figure("learn.charts.truth.title", lang, None, "learn.charts.axis.ratio_to_truth")
     ratio = comparison["estimate"] / comparison["truth"]
-    labels = [i18n.text("learn.charts.truth.param", lang, model=i18n.text(f"models.names.{m}", lang), param=p)
-              for m, p in zip(comparison["model"], comparison["param"])]
-    fig.add_scatter(x=labels, y=ratio, mode="markers",
-                    marker={"size": 12, "color": [GOOD if ok else BAD for ok in comparison["inside"]]},
-                    error_y={"type": "data", "symmetric": False,
-                             "array": comparison["upper_95"] / comparison["truth"] - ratio,
-                             "arrayminus": ratio - comparison["lower_95"] / comparison["truth"]},
-                    name=i18n.text("learn.charts.truth.estimate", lang))
-    fig.add_hline(y=1.0, line={"color": NEUTRAL, "dash": "dash"},
-                  annotation_text=i18n.text("learn.charts.truth.truth", lang))
+    labels = [
+        i18n.text("learn.charts.truth.param", lang, model=i18n.text(f"models.names.{m}", lang), param=p)
+        for m, p in zip(comparison["model"], comparison["param"])
+    ]
+    fig.add_scatter(
+        x=labels,
+        y=ratio,
+        mode="markers",
+        marker={"size": 12, "color": [GOOD if ok else BAD for ok in comparison["inside"]]},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": comparison["upper_95"] / comparison["truth"] - ratio,
+            "arrayminus": ratio - comparison["lower_95"] / comparison["truth"],
+        },
+        name=i18n.text("learn.charts.truth.estimate", lang),
+    )
+    fig.add_hline(
+        y=1.0, line={"color": NEUTRAL, "dash": "dash"}, annotation_text=i18n.text("learn.charts.truth.truth", lang)
+    )
     category_labels(fig, labels)
     fig.update_layout(showlegend=False)
     return finish(fig)

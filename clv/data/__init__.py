@@ -31,19 +31,81 @@ from __future__ import annotations
 from . import payments, xlsx  # noqa: F401  (submodules, public)
 from .amounts import MAX_ABS_AMOUNT, AmountParse, parse_amounts, read_amounts
 from .dates import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, SANE_YEARS, DateParse, parse_dates
-from .files import (DELIMITERS, MAX_COLUMNS, MAX_MALFORMED, MAX_ROWS, MAX_TABLE_BYTES, RawTable, ReadOptions,
-                    column_names, read_raw, sheet_names)
+from .files import (
+    DELIMITERS,
+    MAX_COLUMNS,
+    MAX_MALFORMED,
+    MAX_ROWS,
+    MAX_TABLE_BYTES,
+    RawTable,
+    ReadOptions,
+    column_names,
+    read_raw,
+    sheet_names,
+)
 from .mapping import HEADER_NAMES, REQUIRED_ROLES, ROLES, SUBSCRIPTION_REQUIRED, SUBSCRIPTION_ROLES
 from .parse import parse_ids
-from .readers import (SAMPLE_DIR, SAMPLES, SUMMARY_COLUMNS, guess_mapping, load_sample, read_subscriptions,
-                      read_summary, read_transactions)
-from .report import (EXAMPLES_PER_REASON, SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadReport,
-                     LoadResult, SetAside)
+from .readers import (
+    SAMPLE_DIR,
+    SAMPLES,
+    SUMMARY_COLUMNS,
+    guess_mapping,
+    load_sample,
+    read_subscriptions,
+    read_summary,
+    read_transactions,
+)
+from .report import (
+    EXAMPLES_PER_REASON,
+    SUBSCRIPTION_REASONS,
+    SUMMARY_REASONS,
+    TRANSACTION_REASONS,
+    LoadReport,
+    LoadResult,
+    SetAside,
+)
 
-__all__ = ["ReadOptions", "RawTable", "LoadReport", "LoadResult", "SetAside", "read_transactions", "read_summary",
-           "read_subscriptions", "read_raw", "load_sample", "guess_mapping", "sheet_names", "column_names",
-           "parse_amounts", "read_amounts", "AmountParse", "parse_dates", "DateParse", "parse_ids", "ROLES",
-           "REQUIRED_ROLES", "SUBSCRIPTION_ROLES", "SUBSCRIPTION_REQUIRED", "SUMMARY_COLUMNS", "TRANSACTION_REASONS",
-           "SUMMARY_REASONS", "SUBSCRIPTION_REASONS", "EXAMPLES_PER_REASON", "MAX_COLUMNS", "MAX_ROWS",
-           "MAX_TABLE_BYTES", "MAX_MALFORMED", "MAX_ABS_AMOUNT", "DELIMITERS", "HEADER_NAMES", "SAMPLE_DIR",
-           "SAMPLES", "EXCEL_EPOCH", "EXCEL_SERIAL_RANGE", "SANE_YEARS", "payments", "xlsx"]
+__all__ = [
+    "ReadOptions",
+    "RawTable",
+    "LoadReport",
+    "LoadResult",
+    "SetAside",
+    "read_transactions",
+    "read_summary",
+    "read_subscriptions",
+    "read_raw",
+    "load_sample",
+    "guess_mapping",
+    "sheet_names",
+    "column_names",
+    "parse_amounts",
+    "read_amounts",
+    "AmountParse",
+    "parse_dates",
+    "DateParse",
+    "parse_ids",
+    "ROLES",
+    "REQUIRED_ROLES",
+    "SUBSCRIPTION_ROLES",
+    "SUBSCRIPTION_REQUIRED",
+    "SUMMARY_COLUMNS",
+    "TRANSACTION_REASONS",
+    "SUMMARY_REASONS",
+    "SUBSCRIPTION_REASONS",
+    "EXAMPLES_PER_REASON",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_TABLE_BYTES",
+    "MAX_MALFORMED",
+    "MAX_ABS_AMOUNT",
+    "DELIMITERS",
+    "HEADER_NAMES",
+    "SAMPLE_DIR",
+    "SAMPLES",
+    "EXCEL_EPOCH",
+    "EXCEL_SERIAL_RANGE",
+    "SANE_YEARS",
+    "payments",
+    "xlsx",
+]

@@ -70,7 +70,7 @@ from .text import ARABIC_DIGITS, ARABIC_SEPARATORS, as_array, normalise_digits, 
 
 # Per-value status codes (AmountParse.status).
 OK, NOT_A_NUMBER, AMBIGUOUS_DECIMAL, IMPLAUSIBLE = 0, 1, 2, 3
-STATUS_NAMES = ("ok", "not_a_number", "ambiguous_decimal", "implausible")   # indexed by status code
+STATUS_NAMES = ("ok", "not_a_number", "ambiguous_decimal", "implausible")  # indexed by status code
 
 # Beyond this absolute value an amount is implausible. Not 1e9: one Iranian rial is about 1/600,000 USD
 # and Persian digits are supported, so a 2,000 USD order is 1.2e9 rials (Vietnamese dong, Indonesian
@@ -81,32 +81,127 @@ STATUS_NAMES = ("ok", "not_a_number", "ambiguous_decimal", "implausible")   # in
 MAX_ABS_AMOUNT = 1e12
 
 DOT, COMMA = ".", ","
-SAMPLE_VALUES = 2000       # values cast first to see whether a column is plain numbers (the fast path)
-ARABIC_DECIMAL, ARABIC_THOUSANDS = "٫", "٬"      # one meaning whatever the column's convention
+SAMPLE_VALUES = 2000  # values cast first to see whether a column is plain numbers (the fast path)
+ARABIC_DECIMAL, ARABIC_THOUSANDS = "٫", "٬"  # one meaning whatever the column's convention
 _ARABIC_RE = "[" + ARABIC_DIGITS + "".join(ARABIC_SEPARATORS) + "]"
 
 # Currency signs and codes (matched case-insensitively) -> canonical name. Signs used by several
 # countries ("$", "¥", "﷼", "kr") stay as written.
 CURRENCY_SIGNS = {
-    "€": "EUR", "£": "GBP", "$": "$", "US$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
-    "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "MX$": "MXN", "¥": "¥", "₹": "INR", "₩": "KRW",
-    "₺": "TRY", "₽": "RUB", "₪": "ILS", "₦": "NGN", "₱": "PHP", "₫": "VND", "฿": "THB", "₴": "UAH",
-    "₸": "KZT", "₼": "AZN", "₾": "GEL", "zł": "PLN", "Kč": "CZK", "kr": "kr", "﷼": "﷼",
-    "ر.س": "SAR", "د.إ": "AED", "ج.م": "EGP", "د.ك": "KWD", "ر.ق": "QAR", "د.ب": "BHD", "ر.ع": "OMR",
-    "د.أ": "JOD", "د.ا": "JOD", "ل.ل": "LBP", "د.ع": "IQD", "د.م": "MAD", "د.ت": "TND", "د.ج": "DZD",
+    "€": "EUR",
+    "£": "GBP",
+    "$": "$",
+    "US$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "¥": "¥",
+    "₹": "INR",
+    "₩": "KRW",
+    "₺": "TRY",
+    "₽": "RUB",
+    "₪": "ILS",
+    "₦": "NGN",
+    "₱": "PHP",
+    "₫": "VND",
+    "฿": "THB",
+    "₴": "UAH",
+    "₸": "KZT",
+    "₼": "AZN",
+    "₾": "GEL",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "kr": "kr",
+    "﷼": "﷼",
+    "ر.س": "SAR",
+    "د.إ": "AED",
+    "ج.م": "EGP",
+    "د.ك": "KWD",
+    "ر.ق": "QAR",
+    "د.ب": "BHD",
+    "ر.ع": "OMR",
+    "د.أ": "JOD",
+    "د.ا": "JOD",
+    "ل.ل": "LBP",
+    "د.ع": "IQD",
+    "د.م": "MAD",
+    "د.ت": "TND",
+    "د.ج": "DZD",
 }
 CURRENCY_CODES = (
-    "USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "NZD", "HKD", "SGD", "SEK", "NOK", "DKK", "ISK",
-    "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "RUB", "UAH", "INR", "PKR", "BDT", "LKR", "IDR", "MYR",
-    "PHP", "THB", "VND", "KRW", "TWD", "BRL", "MXN", "ARS", "CLP", "COP", "PEN", "ZAR", "NGN", "KES",
-    "EGP", "MAD", "TND", "DZD", "SAR", "AED", "KWD", "QAR", "BHD", "OMR", "JOD", "LBP", "IQD", "IRR",
-    "ILS", "KZT",
+    "USD",
+    "EUR",
+    "GBP",
+    "JPY",
+    "CNY",
+    "CHF",
+    "CAD",
+    "AUD",
+    "NZD",
+    "HKD",
+    "SGD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "ISK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "TRY",
+    "RUB",
+    "UAH",
+    "INR",
+    "PKR",
+    "BDT",
+    "LKR",
+    "IDR",
+    "MYR",
+    "PHP",
+    "THB",
+    "VND",
+    "KRW",
+    "TWD",
+    "BRL",
+    "MXN",
+    "ARS",
+    "CLP",
+    "COP",
+    "PEN",
+    "ZAR",
+    "NGN",
+    "KES",
+    "EGP",
+    "MAD",
+    "TND",
+    "DZD",
+    "SAR",
+    "AED",
+    "KWD",
+    "QAR",
+    "BHD",
+    "OMR",
+    "JOD",
+    "LBP",
+    "IQD",
+    "IRR",
+    "ILS",
+    "KZT",
 )
 # Codes of currencies written with "$": "$12.50 USD" is one currency, USD.
 DOLLAR_CODES = ("USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS", "CLP", "COP", "TWD")
 
-_CANONICAL = {**{code.lower(): code for code in CURRENCY_CODES},
-              **{sign.lower(): name for sign, name in CURRENCY_SIGNS.items()}}
+_CANONICAL = {
+    **{code.lower(): code for code in CURRENCY_CODES},
+    **{sign.lower(): name for sign, name in CURRENCY_SIGNS.items()},
+}
 _CURRENCY_KEYS = pa.array(list(_CANONICAL))
 _CURRENCY_NAMES = pa.array(list(_CANONICAL.values()))
 
@@ -120,23 +215,23 @@ _NUM = f"[.,]?[0-9](?:[0-9.,{_APOSTROPHES}{_SPACES}]*[0-9])?(?:[eE][-+]?[0-9]+)?
 # A value is split into what comes before its number, the number, and what comes after; the two sides
 # take only a few distinct forms ("$", "(", "€ ", " USD"), so they are parsed once per distinct form.
 _SPLIT_RE = f"^(?P<before>[^0-9]*?)(?P<num>{_NUM})(?P<after>[^0-9]*)$"
-_BEFORE_RE = (f"^{_WS}(?:(?P<c1>{_CUR}){_WS})?(?P<open>\\()?{_WS}(?:(?P<c2>{_CUR}){_WS})?"
-              f"(?P<sign>[-+−])?{_WS}(?:(?P<c3>{_CUR}){_WS})?$")
-_AFTER_RE = (f"^(?:{_WS}(?P<c1>{_CUR}))?(?:{_WS}(?P<trail>-))?(?:{_WS}(?P<close>\\)))?"
-             f"(?:{_WS}(?P<c2>{_CUR}))?{_WS}$")
+_BEFORE_RE = (
+    f"^{_WS}(?:(?P<c1>{_CUR}){_WS})?(?P<open>\\()?{_WS}(?:(?P<c2>{_CUR}){_WS})?"
+    f"(?P<sign>[-+−])?{_WS}(?:(?P<c3>{_CUR}){_WS})?$"
+)
+_AFTER_RE = f"^(?:{_WS}(?P<c1>{_CUR}))?(?:{_WS}(?P<trail>-))?(?:{_WS}(?P<close>\\)))?(?:{_WS}(?P<c2>{_CUR}))?{_WS}$"
 
 
 def _convention_re(decimal: str, thousands: str) -> str:
     """A number core (no sign, no currency) written in one convention."""
     d, t = re.escape(decimal), re.escape(thousands)
     grouped = "|".join(f"(?:[{marks}][0-9]{{3}})+" for marks in (t, _SPACES, _APOSTROPHES))
-    return (f"^(?:(?:[0-9]+(?:{d}[0-9]+)?|{d}[0-9]+)(?:[eE][-+]?[0-9]+)?"
-            f"|[1-9][0-9]{{0,2}}(?:{grouped})(?:{d}[0-9]+)?)$")
+    return f"^(?:(?:[0-9]+(?:{d}[0-9]+)?|{d}[0-9]+)(?:[eE][-+]?[0-9]+)?|[1-9][0-9]{{0,2}}(?:{grouped})(?:{d}[0-9]+)?)$"
 
 
 _DOT_RE = _convention_re(DOT, COMMA)
 _COMMA_RE = _convention_re(COMMA, DOT)
-_PLAIN_RE = r"^[-+]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"   # what the fast path accepts
+_PLAIN_RE = r"^[-+]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"  # what the fast path accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +309,7 @@ def read_amounts(col, decimal: str | None = None, delimiter: str | None = None) 
         return _read_typed(col)
     try:
         text = to_text(col)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):    # a type with no text form: nothing to read
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a type with no text form: nothing to read
         n = len(col)
         return AmountParse(np.full(n, np.nan), np.full(n, NOT_A_NUMBER, np.int8), None, np.full(n, None, object))
     if decimal != COMMA:
@@ -249,7 +344,7 @@ def _read_typed(col: pa.Array) -> AmountParse:
     n = len(col)
     valid = ~col.is_null().to_numpy(zero_copy_only=False) if col.null_count else np.ones(n, bool)
     t = col.type
-    if pa.types.is_integer(t):                   # NumPy, not an Arrow cast: 2**60 must not raise
+    if pa.types.is_integer(t):  # NumPy, not an Arrow cast: 2**60 must not raise
         values = pc.fill_null(col, 0).to_numpy(zero_copy_only=False).astype(np.float64)
     elif pa.types.is_floating(t):
         values = col.to_numpy(zero_copy_only=False).astype(np.float64)
@@ -301,13 +396,19 @@ def _read_plain(text: pa.Array, decimal: str | None) -> AmountParse | None:
     has_dot, decimals, whole = dot >= 0, length - dot - 1, dot - signed
     fits = _bool(pc.is_valid(text))
     with np.errstate(invalid="ignore"):
-        odd = fits & (exponent | ~np.isfinite(values) | (has_dot & (decimals == 0)))   # "1e3", "inf", "5."
-    if odd.any():                                # few rows: the grammar decides ("1e400" fits, "nan" not)
+        odd = fits & (exponent | ~np.isfinite(values) | (has_dot & (decimals == 0)))  # "1e3", "inf", "5."
+    if odd.any():  # few rows: the grammar decides ("1e400" fits, "nan" not)
         rows = np.flatnonzero(odd)
         fits[rows] = _bool(pc.match_substring_regex(text.take(pa.array(rows)), _PLAIN_RE))
     with np.errstate(invalid="ignore", divide="ignore"):
-        two = (has_dot & ~exponent & (decimals == 3) & (whole >= 1) & (whole <= 3)
-               & (np.abs(values) >= 10.0 ** (whole - 1)))          # "1.234", not "0.234" nor "01.234"
+        two = (
+            has_dot
+            & ~exponent
+            & (decimals == 3)
+            & (whole >= 1)
+            & (whole <= 3)
+            & (np.abs(values) >= 10.0 ** (whole - 1))
+        )  # "1.234", not "0.234" nor "01.234"
     if decimal is None and (fits & has_dot & ~two).any():
         decimal = DOT
     status = np.where(fits, OK, NOT_A_NUMBER).astype(np.int8)
@@ -321,7 +422,7 @@ def _read_text(text: pa.Array, decimal: str | None) -> AmountParse:
     arabic_decimal = np.zeros(n, bool)
     if pc.all(pc.string_is_ascii(text)).as_py() is False:
         arabic = _bool(pc.match_substring_regex(text, _ARABIC_RE))
-        if arabic.any():                         # only those rows: the other non-ASCII ones ("€") stay
+        if arabic.any():  # only those rows: the other non-ASCII ones ("€") stay
             rows = pa.array(np.flatnonzero(arabic))
             sub = text.take(rows)
             arabic_decimal[arabic] = _bool(pc.match_substring(sub, ARABIC_DECIMAL))
@@ -332,8 +433,9 @@ def _read_text(text: pa.Array, decimal: str | None) -> AmountParse:
     before = _Side.parse(parts.field("before"), before=True)
     after = _Side.parse(parts.field("after"), before=False)
     currency, currency_ok = _currency(before, after)
-    well_formed = (before.valid & after.valid & currency_ok & (before.bracket == after.bracket)
-                   & (before.marks + after.marks <= 1))
+    well_formed = (
+        before.valid & after.valid & currency_ok & (before.bracket == after.bracket) & (before.marks + after.marks <= 1)
+    )
     negative = before.negative | after.negative
     fits_dot = _bool(pc.match_substring_regex(num, _DOT_RE)) & well_formed
     fits_comma = _bool(pc.match_substring_regex(num, _COMMA_RE)) & well_formed & ~arabic_decimal
@@ -351,7 +453,7 @@ def _read_text(text: pa.Array, decimal: str | None) -> AmountParse:
         read, values = fits_comma | (arabic_decimal & fits_dot), np.where(fits_comma, comma_values, dot_values)
     else:
         read, values = same | (arabic_decimal & fits_dot), dot_values
-    if conflict:                                 # the column mixes conventions: two readings, no reading
+    if conflict:  # the column mixes conventions: two readings, no reading
         read = read & ~(both & ~same)
     status = np.full(n, NOT_A_NUMBER, np.int8)
     status[(fits_dot | fits_comma) & ~read] = AMBIGUOUS_DECIMAL
@@ -380,12 +482,12 @@ def _distinct(num: pa.Array, mask: np.ndarray) -> int:
 class _Side:
     """What one side of the numbers says, per value: well formed, its sign marks, its currencies."""
 
-    valid: np.ndarray       # bool; False where the value did not split
-    bracket: np.ndarray     # "(" before, ")" after
-    negative: np.ndarray    # "(", "-", "−" before, or "-" after
-    marks: np.ndarray       # int: sign marks ("+", "-", "(", trailing "-")
+    valid: np.ndarray  # bool; False where the value did not split
+    bracket: np.ndarray  # "(" before, ")" after
+    negative: np.ndarray  # "(", "-", "−" before, or "-" after
+    marks: np.ndarray  # int: sign marks ("+", "-", "(", trailing "-")
     currencies: np.ndarray  # int: currency signs or codes written
-    first: pa.Array         # canonical names of the first and the last of them (null where none)
+    first: pa.Array  # canonical names of the first and the last of them (null where none)
     last: pa.Array
 
     @staticmethod
@@ -406,10 +508,15 @@ class _Side:
             a = pc.take(a, encoded.indices)
             return a if fill is None else pc.fill_null(a, fill).to_numpy(zero_copy_only=False)
 
-        return _Side(valid=per_row(pc.is_valid(parts), False), bracket=per_row(bracket, False),
-                     negative=per_row(pc.or_(bracket, minus), False), marks=per_row(marks, 0),
-                     currencies=per_row(count, 0), first=per_row(pc.coalesce(*names)),
-                     last=per_row(pc.coalesce(*names[::-1])))
+        return _Side(
+            valid=per_row(pc.is_valid(parts), False),
+            bracket=per_row(bracket, False),
+            negative=per_row(pc.or_(bracket, minus), False),
+            marks=per_row(marks, 0),
+            currencies=per_row(count, 0),
+            first=per_row(pc.coalesce(*names)),
+            last=per_row(pc.coalesce(*names[::-1])),
+        )
 
 
 def _written(group: pa.Array) -> pa.Array:
@@ -423,7 +530,7 @@ def _int(flags: pa.Array) -> pa.Array:
 
 def _canonical(written: pa.Array) -> pa.Array:
     """Currency signs or codes as written -> canonical names; null where none."""
-    key = pc.utf8_lower(pc.replace_substring_regex(written, r"(.)\.$", r"\1"))   # "EUR." -> "eur"
+    key = pc.utf8_lower(pc.replace_substring_regex(written, r"(.)\.$", r"\1"))  # "EUR." -> "eur"
     return pc.take(_CURRENCY_NAMES, pc.index_in(key, value_set=_CURRENCY_KEYS))
 
 
@@ -435,8 +542,10 @@ def _currency(before: _Side, after: _Side) -> tuple[np.ndarray, np.ndarray]:
     if not written.any():
         return np.full(n, None, object), np.ones(n, bool)
     first, last = pc.coalesce(before.first, after.first), pc.coalesce(after.last, before.last)
-    with_code = pc.or_(pc.and_(pc.equal(first, "$"), pc.is_in(last, value_set=pa.array(DOLLAR_CODES))),
-                       pc.and_(pc.equal(last, "$"), pc.is_in(first, value_set=pa.array(DOLLAR_CODES))))
+    with_code = pc.or_(
+        pc.and_(pc.equal(first, "$"), pc.is_in(last, value_set=pa.array(DOLLAR_CODES))),
+        pc.and_(pc.equal(last, "$"), pc.is_in(first, value_set=pa.array(DOLLAR_CODES))),
+    )
     agree = (written <= 1) | ((written == 2) & _bool(pc.or_(pc.equal(first, last), with_code)))
     currency = pc.if_else(pc.equal(first, "$"), last, first).to_numpy(zero_copy_only=False)
     return np.where(agree, currency, None), agree

@@ -38,15 +38,15 @@ import pyarrow.compute as pc
 
 from .text import as_array, normalise_digits, to_text
 
-SAMPLE_VALUES = 2000               # distinct values sampled to detect a column's date format
-SAMPLE_SPREAD = 20                 # ... drawn from up to 20x as many rows, spread evenly over the column
-PROBE_VALUES = 50                  # a format reading none of these (spread over the sample) is not tried further
-PRETIDY_SHARE = 0.5                # tidy the whole column up front when more than half the sample needs it
-SANE_YEARS = (1900, 2100)          # a parsed date outside these years counts as a misread format
-EXCEL_EPOCH = np.datetime64("1899-12-30")   # Excel's day 0 (with the 1900 leap-year bug folded in)
-EXCEL_SERIAL_RANGE = (1.0, 2958465.0)        # 1900-01-01 .. 9999-12-31
+SAMPLE_VALUES = 2000  # distinct values sampled to detect a column's date format
+SAMPLE_SPREAD = 20  # ... drawn from up to 20x as many rows, spread evenly over the column
+PROBE_VALUES = 50  # a format reading none of these (spread over the sample) is not tried further
+PRETIDY_SHARE = 0.5  # tidy the whole column up front when more than half the sample needs it
+SANE_YEARS = (1900, 2100)  # a parsed date outside these years counts as a misread format
+EXCEL_EPOCH = np.datetime64("1899-12-30")  # Excel's day 0 (with the 1900 leap-year bug folded in)
+EXCEL_SERIAL_RANGE = (1.0, 2958465.0)  # 1900-01-01 .. 9999-12-31
 ISO_DATE_PART = "%Y-%m-%d"
-ISO_LABEL = "ISO8601"              # reported for ISO dates with mixed times of day, offsets or fractions
+ISO_LABEL = "ISO8601"  # reported for ISO dates with mixed times of day, offsets or fractions
 NS_PER_DAY = 86_400_000_000_000
 ROLLOVER_MONTHS = (3, 5, 7, 10, 12)  # months whose 1st an impossible day of the month before rolls into
 
@@ -58,25 +58,39 @@ _DATE_PARTS = {
     "ymd": ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"),
     "dmy": ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y"),
     "mdy": ("%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y", "%m-%d-%y"),
-    "text": ("%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%d-%B-%Y", "%b %d %Y", "%B %d %Y", "%d-%b-%y",
-             "%d %b %y", "%Y-%b-%d", "%d/%b/%Y"),
+    "text": (
+        "%d %b %Y",
+        "%d-%b-%Y",
+        "%d %B %Y",
+        "%d-%B-%Y",
+        "%b %d %Y",
+        "%B %d %Y",
+        "%d-%b-%y",
+        "%d %b %y",
+        "%Y-%b-%d",
+        "%d/%b/%Y",
+    ),
 }
 _MONTHS_RE = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_DATE_LIKE_RE = (r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\d{8}|"
-                 rf"(?i:\b(?:{_MONTHS_RE})[a-z]*\.? \d{{1,2}}|\d{{1,2}}[ /-](?:{_MONTHS_RE})|\d{{4}}-(?:{_MONTHS_RE}))")
+_DATE_LIKE_RE = (
+    r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}|^\d{8}|"
+    rf"(?i:\b(?:{_MONTHS_RE})[a-z]*\.? \d{{1,2}}|\d{{1,2}}[ /-](?:{_MONTHS_RE})|\d{{4}}-(?:{_MONTHS_RE}))"
+)
 _TIME_PARTS = ("", " %H:%M:%S", " %H:%M", "T%H:%M:%S", "T%H:%M", " %I:%M:%S %p", " %I:%M %p")
 _NUMERIC_DIRECTIVES = ("%Y", "%y", "%m", "%d")
 
 # Tidying, in order: (pattern, replacement). Each is a no-op on text it does not concern.
-_TIME_TAIL = (r"^(.*?\d:\d\d(?::\d\d)?)(?:[.,]\d+)?(\s*[AaPp][Mm])?\s*(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)?$",
-              r"\1\2")                             # a time's fraction of a second and UTC offset go
-_TAIL_ONLY_RE = r"^(?:[.,]\d+)?\s*(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)?$"   # what _TIME_TAIL removes
+_TIME_TAIL = (
+    r"^(.*?\d:\d\d(?::\d\d)?)(?:[.,]\d+)?(\s*[AaPp][Mm])?\s*(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)?$",
+    r"\1\2",
+)  # a time's fraction of a second and UTC offset go
+_TAIL_ONLY_RE = r"^(?:[.,]\d+)?\s*(?:[Zz]|UTC|GMT|[+-]\d\d(?::?\d\d)?)?$"  # what _TIME_TAIL removes
 _TIDY_STEPS = (
     _TIME_TAIL,
-    (r"\s*,\s*", " "),                                                   # "Jan 5, 2024" -> "Jan 5 2024"
-    (r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+", ""),           # a leading weekday
+    (r"\s*,\s*", " "),  # "Jan 5, 2024" -> "Jan 5 2024"
+    (r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s+", ""),  # a leading weekday
     (r"(?i)\bsept\b\.?", "Sep"),
-    (r"(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.", r"\1"),   # "Jan." -> "Jan"
+    (r"(?i)\b(jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\.", r"\1"),  # "Jan." -> "Jan"
 )
 
 
@@ -176,7 +190,7 @@ def _pretidy(text: pa.Array, sample: pa.Array) -> pa.Array:
 
 def _spread(n: int, k: int) -> np.ndarray:
     """Up to ``k`` positions spread evenly over ``range(n)``."""
-    return np.linspace(0, n - 1, min(n, k)).astype(np.int64)      # strictly increasing: step >= 1
+    return np.linspace(0, n - 1, min(n, k)).astype(np.int64)  # strictly increasing: step >= 1
 
 
 def _sample(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -205,7 +219,7 @@ def _read_with(text: pa.Array, formats: list[str]) -> tuple[np.ndarray, np.ndarr
     """
     seconds = np.zeros(len(text), dtype=np.int64)
     read = np.zeros(len(text), dtype=bool)
-    todo = None                                    # None: every row
+    todo = None  # None: every row
     for fmt in formats:
         sub = text if todo is None else text.take(pa.array(todo))
         parsed = _strptime(sub, fmt)
@@ -226,7 +240,7 @@ def _native(col: pa.Array) -> DateParse:
         col = pc.local_timestamp(col)
     years = pc.year(col)
     sane = pc.and_(pc.greater_equal(years, SANE_YEARS[0]), pc.less_equal(years, SANE_YEARS[1]))
-    col = pc.if_else(pc.fill_null(sane, False), col, pa.scalar(None, col.type))   # no ns overflow
+    col = pc.if_else(pc.fill_null(sane, False), col, pa.scalar(None, col.type))  # no ns overflow
     return DateParse(pc.cast(col, pa.timestamp("ns")).to_numpy(zero_copy_only=False), "native", None, False)
 
 
@@ -236,8 +250,9 @@ def _excel(col: pa.Array) -> DateParse:
     days = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
     ok = np.isfinite(days) & (days >= EXCEL_SERIAL_RANGE[0]) & (days <= EXCEL_SERIAL_RANGE[1])
     ns = np.where(ok, np.round(np.where(ok, days, 0) * NS_PER_DAY), 0).astype(np.int64)
-    values = np.where(ok, EXCEL_EPOCH.astype("datetime64[ns]") + ns.astype("timedelta64[ns]"),
-                      np.datetime64("NaT", "ns"))
+    values = np.where(
+        ok, EXCEL_EPOCH.astype("datetime64[ns]") + ns.astype("timedelta64[ns]"), np.datetime64("NaT", "ns")
+    )
     return DateParse(values, "excel-serial", None, False)
 
 
@@ -276,13 +291,13 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
         return DateParse(nat, None, None, False)
     candidates = _candidate_formats(dayfirst)
     hopeful = [c for c in candidates if _reads_any(probe, c[1] + c[2])] or candidates
-    reads: dict[str, np.ndarray] = {}              # date part -> sample values read with any time of day
-    counts: dict[str, int] = {}                    # full format -> sampled rows read
+    reads: dict[str, np.ndarray] = {}  # date part -> sample values read with any time of day
+    counts: dict[str, int] = {}  # full format -> sampled rows read
     for _fam, dpart, tpart in hopeful:
         ok = _sane(_strptime(tidy, dpart + tpart))
         counts[dpart + tpart] = int(rows[ok].sum())
         reads[dpart] = reads[dpart] | ok if dpart in reads else ok
-    best_part = max(reads, key=lambda d: int(rows[reads[d]].sum()))      # first in order wins ties
+    best_part = max(reads, key=lambda d: int(rows[reads[d]].sum()))  # first in order wins ties
     best = int(reads[best_part].sum())
     if best == 0:
         return DateParse(nat, None, None, False)
@@ -293,7 +308,7 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     if fam in ("dmy", "mdy"):
         chosen_dayfirst = fam == "dmy"
         twin = _swap_day_month(best_part)
-        if dayfirst is None:                       # every time of day, hopeful or not, on both sides
+        if dayfirst is None:  # every time of day, hopeful or not, on both sides
             ambiguous = int(_sane_sample(tidy, twin).sum()) == int(_sane_sample(tidy, best_part).sum())
     changed = pc.fill_null(pc.not_equal(tidy, sample), False).to_numpy(zero_copy_only=False)
     label = best_fmt
@@ -303,7 +318,7 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     parsed = _strptime(work, best_fmt)
     present = len(text) - text.null_count
     other_format = present - (len(parsed) - parsed.null_count)
-    if other_format:                               # other times of day, text needing a tidy
+    if other_format:  # other times of day, text needing a tidy
         read = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
         failed = np.flatnonzero(~read & pc.is_valid(text).to_numpy(zero_copy_only=False))
         seconds = pc.fill_null(pc.cast(parsed, pa.int64()), 0).to_numpy(zero_copy_only=False).copy()

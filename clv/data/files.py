@@ -29,13 +29,13 @@ from .text import as_array as _as_array
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
 
-MAX_COLUMNS = 200                  # more columns than this is not a transaction table
-MAX_ROWS = 10_000_000              # rows in one table (a 5,000,000-row log is about 150 MB as CSV)
-MAX_TABLE_BYTES = 2 * 2**30        # a Parquet file's declared uncompressed size
-SNIFF_BYTES = 256 * 1024           # bytes looked at to detect encoding and delimiter
-SNIFF_LINES = 60                   # lines looked at to detect the delimiter and the header
-MAX_MALFORMED = 100_000            # malformed lines before a file is refused as not this kind of table
-MAX_TITLE_LINES = 10               # lines above the header (a title, a date range) that are skipped
+MAX_COLUMNS = 200  # more columns than this is not a transaction table
+MAX_ROWS = 10_000_000  # rows in one table (a 5,000,000-row log is about 150 MB as CSV)
+MAX_TABLE_BYTES = 2 * 2**30  # a Parquet file's declared uncompressed size
+SNIFF_BYTES = 256 * 1024  # bytes looked at to detect encoding and delimiter
+SNIFF_LINES = 60  # lines looked at to detect the delimiter and the header
+MAX_MALFORMED = 100_000  # malformed lines before a file is refused as not this kind of table
+MAX_TITLE_LINES = 10  # lines above the header (a title, a date range) that are skipped
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -109,12 +109,12 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     has_header: bool = True
-    malformed: list = field(default_factory=list)      # (data row number, raw text)
-    row_numbers: np.ndarray | None = None               # each row's number as the user finds it (None: i + 1):
-                                                        # the record after the header in text, Excel's row in xlsx
-    skipped_lines: tuple[str, ...] = ()                 # lines above the header (a title, Excel's "sep=;")
-    blank_lines: int = 0                                # lines of spaces (not records)
-    undecodable_rows: int = 0                           # rows holding bytes the encoding could not decode
+    malformed: list = field(default_factory=list)  # (data row number, raw text)
+    row_numbers: np.ndarray | None = None  # each row's number as the user finds it (None: i + 1):
+    # the record after the header in text, Excel's row in xlsx
+    skipped_lines: tuple[str, ...] = ()  # lines above the header (a title, Excel's "sep=;")
+    blank_lines: int = 0  # lines of spaces (not records)
+    undecodable_rows: int = 0  # rows holding bytes the encoding could not decode
 
 
 def _read_bytes(source) -> tuple[bytes, str | None]:
@@ -151,7 +151,7 @@ def _file_format(data: bytes, filename: str | None) -> str:
     if start[:1] == b"<":
         raise DataError("data.errors.unsupported_format", name=filename or "This file", ext=ext or "html")
     if ext in ("xlsx", "xlsm", "parquet", "pq"):
-        raise DataError("data.errors.not_table", name=filename)     # the extension promises a format it lacks
+        raise DataError("data.errors.not_table", name=filename)  # the extension promises a format it lacks
     if ext in ("xls", "json", "pdf", "doc", "docx", "zip", "gz", "xml", "ods", "numbers", "sav", "dta"):
         raise DataError("data.errors.unsupported_format", name=filename, ext=ext)
     return "csv"
@@ -174,8 +174,9 @@ def _read_raw(source, filename, options: ReadOptions) -> RawTable:
         return _frame_raw(source)
     data, name = _read_bytes(source)
     filename = filename or name
-    if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data[:SNIFF_BYTES]) and \
-            not re.search(rb"[^\s\x00]", data[SNIFF_BYTES:]):
+    if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data[:SNIFF_BYTES]) and not re.search(
+        rb"[^\s\x00]", data[SNIFF_BYTES:]
+    ):
         raise DataError("data.errors.empty", name=filename or "This file")
     fmt = _file_format(data, filename)
     if fmt == "xlsx":
@@ -206,7 +207,7 @@ def _read_json(data: bytes, filename) -> RawTable:
         if len(lines) < 2 or err.pos < len(lines[0]):
             raise DataError("data.errors.json_invalid", name=name, detail=str(err)[:120]) from None
         records = []
-        for ln in lines:                                   # NDJSON: one record per line
+        for ln in lines:  # NDJSON: one record per line
             try:
                 records.append(json.loads(ln))
             except (json.JSONDecodeError, RecursionError):
@@ -241,8 +242,13 @@ def _read_json(data: bytes, filename) -> RawTable:
         raise DataError("data.errors.all_malformed_json", name=name, count=len(malformed))
     table = pa.table({n: pa.array(v, type=pa.string()) for n, v in columns.items()})
     table = table.rename_columns(_column_names(list(names)))
-    return RawTable(table=table, file_format="json", encoding="utf-8", malformed=malformed,
-                row_numbers=np.array(row_numbers, dtype=np.int64))
+    return RawTable(
+        table=table,
+        file_format="json",
+        encoding="utf-8",
+        malformed=malformed,
+        row_numbers=np.array(row_numbers, dtype=np.int64),
+    )
 
 
 @dataclass(frozen=True)
@@ -307,7 +313,7 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
     else:
         try:
             text, codec = data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:              # one of the five bytes cp1252 leaves undefined
+        except UnicodeDecodeError:  # one of the five bytes cp1252 leaves undefined
             text, codec = data.decode("latin-1"), "latin-1"
     if _control_share(text[:SNIFF_BYTES]) > 0.01:
         raise DataError("data.errors.not_table", name=filename or "This file")
@@ -316,11 +322,10 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
 
 def _mostly_utf8(data: bytes) -> bool:
     """True when the bytes hold valid multi-byte UTF-8 characters and only a few bytes that are not."""
-    good = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}",
-                          data))
+    good = len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
     if not good:
         return False
-    bad = len(data.decode("utf-8", errors="replace").encode("utf-8")) - len(data)   # 2 extra bytes per U+FFFD
+    bad = len(data.decode("utf-8", errors="replace").encode("utf-8")) - len(data)  # 2 extra bytes per U+FFFD
     return bad // 2 <= max(good // 4, 3)
 
 
@@ -360,7 +365,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and data.endswith(b"\x00"):
-        data = data.rstrip(b"\x00")                # padding some exporters leave after the last line
+        data = data.rstrip(b"\x00")  # padding some exporters leave after the last line
     text, codec, utf8 = _decode(data, options.encoding, filename)
     if utf8[:3] == b"\xef\xbb\xbf":
         utf8 = utf8[3:]
@@ -368,7 +373,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     truncated = len(utf8) > SNIFF_BYTES
     physical = head.splitlines(keepends=True)[:SNIFF_LINES]
     if truncated and len(physical) > 1:
-        physical = physical[:-1]                            # the last sniffed line may be cut short
+        physical = physical[:-1]  # the last sniffed line may be cut short
     lines = [ln.rstrip("\r\n") for ln in physical]
     if not any(ln.strip() for ln in lines):
         raise DataError("data.errors.empty", name=filename or "This file")
@@ -387,9 +392,13 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     rows = _csv_rows(rest, delim)
     widths = [len(row) for row in rows]
     mode = max(set(widths), key=widths.count)
-    title = 0                           # a title line: not the table's width, and under half its cells filled
-    while title < min(MAX_TITLE_LINES, len(widths) - 1) and widths[title] != mode \
-            and sum(bool(c.strip()) for c in rows[title]) < mode / 2 and widths.count(mode) / len(widths) >= 0.5:
+    title = 0  # a title line: not the table's width, and under half its cells filled
+    while (
+        title < min(MAX_TITLE_LINES, len(widths) - 1)
+        and widths[title] != mode
+        and sum(bool(c.strip()) for c in rows[title]) < mode / 2
+        and widths.count(mode) / len(widths) >= 0.5
+    ):
         title += 1
     for ln in lines[start:]:
         if title == 0:
@@ -403,7 +412,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     first = _csv_rows([lines[start]], delim)[0]
     if len(first) > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=len(first), limit=MAX_COLUMNS)
-    body_sample = [ln for ln in lines[start + 1:] if ln.strip()]
+    body_sample = [ln for ln in lines[start + 1 :] if ln.strip()]
     has_header = _is_header(first, _csv_rows(body_sample[:50], delim))
     names = _column_names(first) if has_header else [f"column_{i}" for i in range(1, len(first) + 1)]
     if has_header and not body_sample and not truncated:
@@ -417,41 +426,57 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
         if row.text.strip():
             malformed.append((row.number, row.text))
         else:
-            blank += 1                                      # a line of spaces is a blank line, not a record
+            blank += 1  # a line of spaces is a blank line, not a record
         return "skip" if len(malformed) <= MAX_MALFORMED and blank <= MAX_MALFORMED else "error"
 
     body = utf8[offset:]
     try:
         table = pcsv.read_csv(
             pa.py_buffer(body),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if has_header else 0,
-                                          block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid,
-                                            newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                                null_values=[""]))     # "NA" or "null" may be a customer
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if has_header else 0, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )  # "NA" or "null" may be a customer
     except pa.ArrowInvalid as err:
         if len(malformed) > MAX_MALFORMED or blank > MAX_MALFORMED:
-            raise DataError("data.errors.too_many_malformed", limit=f"{MAX_MALFORMED:,}", columns=len(names),
-                            example=malformed[0][1][:120] if malformed else " ") from None
+            raise DataError(
+                "data.errors.too_many_malformed",
+                limit=f"{MAX_MALFORMED:,}",
+                columns=len(names),
+                example=malformed[0][1][:120] if malformed else " ",
+            ) from None
         if "UTF8" in str(err) or "utf8" in str(err).lower():
             raise DataError("data.errors.not_table", name=filename or "This file") from None
         raise DataError("data.errors.unreadable", name=filename or "This file", detail=str(err)[:200]) from None
     if table.num_rows == 0 and malformed:
-        raise DataError("data.errors.all_malformed", count=len(malformed), columns=len(names),
-                        example=malformed[0][1][:120])
+        raise DataError(
+            "data.errors.all_malformed", count=len(malformed), columns=len(names), example=malformed[0][1][:120]
+        )
     if table.num_rows == 0:
         raise DataError("data.errors.no_rows", name=filename or "This file")
     row_numbers = None
-    if malformed:                       # number rows as in the file (pyarrow skipped the malformed ones)
+    if malformed:  # number rows as in the file (pyarrow skipped the malformed ones)
         malformed, row_numbers = _number_records(body, delim, has_header, len(names), table.num_rows, malformed)
     undecodable = 0
     if text is not None and codec == "utf-8" and "\ufffd" in text:
         undecodable = _rows_with(table, "\ufffd") + sum("\ufffd" in m[1] for m in malformed)
-    return RawTable(table=table, file_format="csv", encoding=codec, delimiter=delim, has_header=has_header,
-                malformed=malformed, row_numbers=row_numbers, skipped_lines=tuple(skipped), blank_lines=blank,
-                undecodable_rows=undecodable)
+    return RawTable(
+        table=table,
+        file_format="csv",
+        encoding=codec,
+        delimiter=delim,
+        has_header=has_header,
+        malformed=malformed,
+        row_numbers=row_numbers,
+        skipped_lines=tuple(skipped),
+        blank_lines=blank,
+        undecodable_rows=undecodable,
+    )
 
 
 def _is_header(first: list[str], body: list[list[str]]) -> bool:
@@ -481,8 +506,9 @@ def _rows_with(table: pa.Table, needle: str) -> int:
     return int(hit.sum())
 
 
-def _number_records(body: bytes, delim: str, has_header: bool, width: int, kept: int,
-                    malformed: list) -> tuple[list, np.ndarray]:
+def _number_records(
+    body: bytes, delim: str, has_header: bool, width: int, kept: int, malformed: list
+) -> tuple[list, np.ndarray]:
     """Each malformed line's record number and each kept row's, as a spreadsheet counts records (a quoted
     value spanning lines is one record; blank lines are not records; 1 = the first record after the
     header). Falls back to matching the lines' text when Python's csv reader disagrees with Arrow's."""
@@ -496,11 +522,11 @@ def _number_records(body: bytes, delim: str, has_header: bool, width: int, kept:
                 continue
             number += 1
             (good if len(record) == width else bad).append(number)
-    except csv.Error:                                       # a field over the csv module's size limit
+    except csv.Error:  # a field over the csv module's size limit
         bad = []
     if len(bad) == len(malformed) and len(good) == kept:
         return [(n, m[1]) for n, m in zip(bad, malformed)], np.array(good, dtype=np.int64)
-    lines_ = [ln for ln in body.decode("utf-8").splitlines()[1 if has_header else 0:] if ln.strip()]
+    lines_ = [ln for ln in body.decode("utf-8").splitlines()[1 if has_header else 0 :] if ln.strip()]
     used: set[int] = set()
     located = []
     for _, raw_text in malformed:
@@ -535,8 +561,14 @@ def _read_xlsx(data: bytes, sheet, filename) -> RawTable:
     """One sheet of a workbook, streamed under bounds (``clv.data.xlsx``): whole-number columns stay exact
     (int64, or text beyond it), and each row keeps the number Excel shows for it."""
     s = _xlsx.read_sheet(data, sheet, filename, is_header=_xlsx_header)
-    return RawTable(table=s.table(), file_format="xlsx", sheet=s.name, has_header=s.header is not None,
-                    row_numbers=s.row_numbers, skipped_lines=s.skipped)
+    return RawTable(
+        table=s.table(),
+        file_format="xlsx",
+        sheet=s.name,
+        has_header=s.header is not None,
+        row_numbers=s.row_numbers,
+        skipped_lines=s.skipped,
+    )
 
 
 def _xlsx_header(cells: list) -> bool | str:
@@ -563,8 +595,14 @@ def _read_parquet(data: bytes, filename) -> RawTable:
             raise DataError("data.errors.too_many_columns", count=meta.num_columns, limit=MAX_COLUMNS)
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if meta.num_rows > MAX_ROWS or size > MAX_TABLE_BYTES:
-            raise DataError("data.errors.too_big", name=name, rows=f"{meta.num_rows:,}", size=f"{size / 2**20:,.0f}",
-                            max_rows=f"{MAX_ROWS:,}", max_size=f"{MAX_TABLE_BYTES / 2**20:,.0f}")
+            raise DataError(
+                "data.errors.too_big",
+                name=name,
+                rows=f"{meta.num_rows:,}",
+                size=f"{size / 2**20:,.0f}",
+                max_rows=f"{MAX_ROWS:,}",
+                max_size=f"{MAX_TABLE_BYTES / 2**20:,.0f}",
+            )
         table = pq.read_table(io.BytesIO(data))
     except DataError:
         raise
@@ -583,13 +621,22 @@ def _plain_column(col: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(t):
         col = col.dictionary_decode()
         t = col.type
-    if (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
-            or pa.types.is_decimal(t) or pa.types.is_timestamp(t) or pa.types.is_date(t)):
+    if (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_decimal(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_date(t)
+    ):
         return col
     if pa.types.is_large_string(t) or pa.types.is_boolean(t) or pa.types.is_time(t) or pa.types.is_duration(t):
         return pc.cast(col, pa.string())
-    return pa.array([None if v is None else _json_text(v if not isinstance(v, bytes) else v.hex())
-                     for v in col.to_pylist()], type=pa.string())
+    return pa.array(
+        [None if v is None else _json_text(v if not isinstance(v, bytes) else v.hex()) for v in col.to_pylist()],
+        type=pa.string(),
+    )
 
 
 def _frame_raw(df: pd.DataFrame) -> RawTable:

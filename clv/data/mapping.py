@@ -22,44 +22,180 @@ ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "ch
 REQUIRED_ROLES = ("customer_id", "date", "amount")
 SUBSCRIPTION_ROLES = ("customer_id", "plan", "start_date", "end_date", "monthly_amount")
 SUBSCRIPTION_REQUIRED = ("customer_id", "start_date", "monthly_amount")
-PROFILE_VALUES = 300               # values looked at to guess a column's role
+PROFILE_VALUES = 300  # values looked at to guess a column's role
 EXCEL_PLAUSIBLE_SERIALS = (18264.0, 73051.0)  # 1950-01-01 .. 2100-01-01: a whole-number column here may be dates
 
 # Header names per role (normalised: lower case, "_" for spaces; Arabic without diacritics/tatweel,
 # alef forms unified). Exact matches score highest, then a name containing one of these as a word.
 HEADER_NAMES = {
-    "customer_id": ("customer_id", "customer", "customerid", "cust_id", "customer_no", "customer_number",
-                    "client", "client_id", "clientid", "user", "user_id", "userid", "member", "member_id",
-                    "account", "account_id", "buyer", "buyer_id", "email", "shopper", "id_customer",
-                    "رقم_العميل", "العميل", "عميل", "معرف_العميل", "كود_العميل", "الزبون", "رقم_الزبون",
-                    "زبون", "المشتري", "رقم_الحساب", "billing_email", "customer_email", "from_email_address",
-                    "customer_user", "kunde", "kundennummer", "kunden_nr", "kundenummer", "e_mail", "numero_client",
-                    "cliente", "id_cliente", "klant"),
-    "date": ("date", "order_date", "invoice_date", "invoicedate", "purchase_date", "transaction_date",
-             "datetime", "timestamp", "time", "ts", "created_at", "created", "day", "orderdate", "sale_date",
-             "التاريخ", "تاريخ", "تاريخ_الطلب", "تاريخ_الشراء", "تاريخ_الفاتوره", "تاريخ_العمليه", "اليوم",
-             "paid_at", "created_(utc)", "created_date_(utc)", "datum", "bestelldatum", "rechnungsdatum",
-             "date_de_commande", "fecha", "fecha_pedido", "data"),
-    "amount": ("amount", "revenue", "sales", "total", "value", "spend", "order_value", "order_total",
-               "net_amount", "amount_paid", "gross", "payment", "price", "dollars", "monetary", "sum",
-               "total_amount", "sale_amount", "line_total", "المبلغ", "القيمه", "الاجمالي", "المبيعات",
-               "السعر", "مبلغ", "قيمه", "المجموع", "الايراد", "order_total_amount", "net", "betrag", "umsatz",
-               "summe", "gesamt", "gesamtbetrag", "montant", "montant_ttc", "importe", "bedrag"),
-    "order_id": ("order_id", "order", "orderid", "order_no", "order_number", "invoice", "invoice_no",
-                 "invoiceno", "invoice_id", "transaction_id", "transaction", "receipt", "receipt_no",
-                 "رقم_الطلب", "رقم_الفاتوره", "الفاتوره", "الطلب", "رقم_العمليه", "bestellnummer",
-                 "rechnungsnummer", "commande", "numero_de_commande", "pedido"),
+    "customer_id": (
+        "customer_id",
+        "customer",
+        "customerid",
+        "cust_id",
+        "customer_no",
+        "customer_number",
+        "client",
+        "client_id",
+        "clientid",
+        "user",
+        "user_id",
+        "userid",
+        "member",
+        "member_id",
+        "account",
+        "account_id",
+        "buyer",
+        "buyer_id",
+        "email",
+        "shopper",
+        "id_customer",
+        "رقم_العميل",
+        "العميل",
+        "عميل",
+        "معرف_العميل",
+        "كود_العميل",
+        "الزبون",
+        "رقم_الزبون",
+        "زبون",
+        "المشتري",
+        "رقم_الحساب",
+        "billing_email",
+        "customer_email",
+        "from_email_address",
+        "customer_user",
+        "kunde",
+        "kundennummer",
+        "kunden_nr",
+        "kundenummer",
+        "e_mail",
+        "numero_client",
+        "cliente",
+        "id_cliente",
+        "klant",
+    ),
+    "date": (
+        "date",
+        "order_date",
+        "invoice_date",
+        "invoicedate",
+        "purchase_date",
+        "transaction_date",
+        "datetime",
+        "timestamp",
+        "time",
+        "ts",
+        "created_at",
+        "created",
+        "day",
+        "orderdate",
+        "sale_date",
+        "التاريخ",
+        "تاريخ",
+        "تاريخ_الطلب",
+        "تاريخ_الشراء",
+        "تاريخ_الفاتوره",
+        "تاريخ_العمليه",
+        "اليوم",
+        "paid_at",
+        "created_(utc)",
+        "created_date_(utc)",
+        "datum",
+        "bestelldatum",
+        "rechnungsdatum",
+        "date_de_commande",
+        "fecha",
+        "fecha_pedido",
+        "data",
+    ),
+    "amount": (
+        "amount",
+        "revenue",
+        "sales",
+        "total",
+        "value",
+        "spend",
+        "order_value",
+        "order_total",
+        "net_amount",
+        "amount_paid",
+        "gross",
+        "payment",
+        "price",
+        "dollars",
+        "monetary",
+        "sum",
+        "total_amount",
+        "sale_amount",
+        "line_total",
+        "المبلغ",
+        "القيمه",
+        "الاجمالي",
+        "المبيعات",
+        "السعر",
+        "مبلغ",
+        "قيمه",
+        "المجموع",
+        "الايراد",
+        "order_total_amount",
+        "net",
+        "betrag",
+        "umsatz",
+        "summe",
+        "gesamt",
+        "gesamtbetrag",
+        "montant",
+        "montant_ttc",
+        "importe",
+        "bedrag",
+    ),
+    "order_id": (
+        "order_id",
+        "order",
+        "orderid",
+        "order_no",
+        "order_number",
+        "invoice",
+        "invoice_no",
+        "invoiceno",
+        "invoice_id",
+        "transaction_id",
+        "transaction",
+        "receipt",
+        "receipt_no",
+        "رقم_الطلب",
+        "رقم_الفاتوره",
+        "الفاتوره",
+        "الطلب",
+        "رقم_العمليه",
+        "bestellnummer",
+        "rechnungsnummer",
+        "commande",
+        "numero_de_commande",
+        "pedido",
+    ),
     "quantity": ("quantity", "qty", "units", "items", "item_count", "count", "الكميه", "كميه", "العدد"),
-    "product": ("product", "category", "product_category", "item", "sku", "product_name", "description",
-                "المنتج", "الفئه", "الصنف", "منتج", "التصنيف"),
-    "channel": ("channel", "source", "medium", "platform", "store", "sales_channel", "القناه", "المصدر",
-                "قناه_البيع"),
+    "product": (
+        "product",
+        "category",
+        "product_category",
+        "item",
+        "sku",
+        "product_name",
+        "description",
+        "المنتج",
+        "الفئه",
+        "الصنف",
+        "منتج",
+        "التصنيف",
+    ),
+    "channel": ("channel", "source", "medium", "platform", "store", "sales_channel", "القناه", "المصدر", "قناه_البيع"),
 }
 
 
 def _norm_header(name: str) -> str:
     s = str(name).strip().lower().lstrip("\ufeff")
-    s = re.sub(r"[\u064B-\u0652\u0640]", "", s)                  # Arabic diacritics and tatweel
+    s = re.sub(r"[\u064B-\u0652\u0640]", "", s)  # Arabic diacritics and tatweel
     s = s.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}))
     return re.sub(r"[\s\-./#]+", "_", s).strip("_")
 
@@ -96,7 +232,7 @@ def _profile(col, excel: bool = False) -> _Profile:
         return _Profile(1.0, 0, 0, distinct, False)
     amounts = read_amounts(nonnull)
     values = amounts.values
-    numeric = amounts.status != AMOUNT_NOT_A_NUMBER       # an ambiguous "1.500" is still a number
+    numeric = amounts.status != AMOUNT_NOT_A_NUMBER  # an ambiguous "1.500" is still a number
     number_share = numeric.mean()
     integer_share = ((amounts.ok & (values == np.round(values))) | (amounts.status == AMOUNT_IMPLAUSIBLE)).mean()
     if pa.types.is_floating(t) or pa.types.is_integer(t):
@@ -118,13 +254,16 @@ def _guess(table: pa.Table, excel: bool = False, need: tuple[str, ...] = REQUIRE
             return p.date_share >= 0.5
         if role in ("amount", "quantity"):
             return p.number_share >= 0.5 and p.date_share < 0.5
-        if role == "customer_id":     # any text or whole numbers; not mostly dates or amounts with decimals
+        if role == "customer_id":  # any text or whole numbers; not mostly dates or amounts with decimals
             return p.date_share < 0.5 and p.number_share - p.integer_share < 0.5
         return p.date_share < 0.5
 
     for role in ("date", "amount", "customer_id", "order_id", "quantity", "product", "channel"):
-        scored = [(_header_score(role, n), -i, n) for i, n in enumerate(names)
-                  if n not in taken and content_ok(role, profiles[n])]
+        scored = [
+            (_header_score(role, n), -i, n)
+            for i, n in enumerate(names)
+            if n not in taken and content_ok(role, profiles[n])
+        ]
         scored = [s for s in scored if s[0] > 0]
         if scored:
             found[role] = max(scored)[2]
@@ -138,31 +277,40 @@ def _guess(table: pa.Table, excel: bool = False, need: tuple[str, ...] = REQUIRE
             free.remove(dates[0])
     if "amount" not in found:
         nums = [n for n in free if profiles[n].number_share >= 0.8 and profiles[n].date_share < 0.5]
-        if nums:     # prefer values with cents, then the last numeric column
+        if nums:  # prefer values with cents, then the last numeric column
             pick = max(nums, key=lambda n: (profiles[n].number_share - profiles[n].integer_share, names.index(n)))
             found["amount"] = pick
             free.remove(pick)
     if "customer_id" not in found:
-        ids = [n for n in free if profiles[n].date_share < 0.5 and profiles[n].distinct_share < 0.95
-               and (profiles[n].integer_share > 0.5 or profiles[n].number_share < 0.5)]
+        ids = [
+            n
+            for n in free
+            if profiles[n].date_share < 0.5
+            and profiles[n].distinct_share < 0.95
+            and (profiles[n].integer_share > 0.5 or profiles[n].number_share < 0.5)
+        ]
         if ids:
             found["customer_id"] = ids[0]
-    for n in names:                     # a payment status and a currency column, by name and values
+    for n in names:  # a payment status and a currency column, by name and values
         if n in found.values():
             continue
         if "status" not in found and payments.is_status_column(n, _as_array(table[n])):
             found["status"] = n
         elif "currency" not in found and payments.is_currency_column(n, _as_array(table[n])):
             found["currency"] = n
-    for role, key in (("date", "data.errors.no_date"), ("amount", "data.errors.no_amount"),
-                      ("customer_id", "data.errors.no_customer")):
+    for role, key in (
+        ("date", "data.errors.no_date"),
+        ("amount", "data.errors.no_amount"),
+        ("customer_id", "data.errors.no_customer"),
+    ):
         if role in need and role not in found:
             raise DataError(key, columns=", ".join(names))
     return {role: found[role] for role in ROLES if role in found}
 
 
-def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ...], required: tuple[str, ...],
-                     guess) -> dict[str, str]:
+def _resolve_mapping(
+    table: pa.Table, mapping: dict | None, roles: tuple[str, ...], required: tuple[str, ...], guess
+) -> dict[str, str]:
     names = table.column_names
     given = {k: v for k, v in (mapping or {}).items() if v is not None and v != ""}
     for role, column in given.items():
@@ -171,8 +319,9 @@ def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ..
         if column not in names:
             raise DataError("data.errors.missing_column", column=column, role=role, columns=", ".join(names))
     # the other roles are still guessed (a payment status column counts even when the user mapped the rest)
-    guessed = guess(table.select([n for n in names if n not in given.values()]),
-                    tuple(r for r in required if r not in given))
+    guessed = guess(
+        table.select([n for n in names if n not in given.values()]), tuple(r for r in required if r not in given)
+    )
     merged = {**{k: v for k, v in guessed.items() if k not in given}, **given}
     used = list(merged.values())
     if len(used) != len(set(used)):
@@ -182,13 +331,42 @@ def _resolve_mapping(table: pa.Table, mapping: dict | None, roles: tuple[str, ..
 
 def _guess_subscriptions(table: pa.Table, need: tuple[str, ...] = SUBSCRIPTION_REQUIRED) -> dict[str, str]:
     names = table.column_names
-    synonyms = {"start_date": ("start_date", "start", "started", "signup_date", "subscribed_at", "created_at",
-                               "تاريخ_البدء", "البدايه"),
-                "end_date": ("end_date", "end", "cancel_date", "cancelled_at", "canceled_at", "churn_date",
-                             "ended_at", "تاريخ_الالغاء", "تاريخ_الانتهاء", "النهايه"),
-                "monthly_amount": ("monthly_amount", "mrr", "amount", "price", "monthly_price", "fee",
-                                   "المبلغ_الشهري", "المبلغ", "السعر"),
-                "plan": ("plan", "tier", "package", "الباقه", "الخطه")}
+    synonyms = {
+        "start_date": (
+            "start_date",
+            "start",
+            "started",
+            "signup_date",
+            "subscribed_at",
+            "created_at",
+            "تاريخ_البدء",
+            "البدايه",
+        ),
+        "end_date": (
+            "end_date",
+            "end",
+            "cancel_date",
+            "cancelled_at",
+            "canceled_at",
+            "churn_date",
+            "ended_at",
+            "تاريخ_الالغاء",
+            "تاريخ_الانتهاء",
+            "النهايه",
+        ),
+        "monthly_amount": (
+            "monthly_amount",
+            "mrr",
+            "amount",
+            "price",
+            "monthly_price",
+            "fee",
+            "المبلغ_الشهري",
+            "المبلغ",
+            "السعر",
+        ),
+        "plan": ("plan", "tier", "package", "الباقه", "الخطه"),
+    }
     found: dict[str, str] = {}
     for role, alias in synonyms.items():
         alias_n = [_norm_header(a) for a in alias]
@@ -198,8 +376,11 @@ def _guess_subscriptions(table: pa.Table, need: tuple[str, ...] = SUBSCRIPTION_R
     cust = next((n for n in names if _header_score("customer_id", n) > 0 and n not in found.values()), None)
     if cust:
         found["customer_id"] = cust
-    for role, key in (("customer_id", "data.errors.no_customer"), ("start_date", "data.errors.no_start_date"),
-                      ("monthly_amount", "data.errors.no_monthly_amount")):
+    for role, key in (
+        ("customer_id", "data.errors.no_customer"),
+        ("start_date", "data.errors.no_start_date"),
+        ("monthly_amount", "data.errors.no_monthly_amount"),
+    ):
         if role in need and role not in found:
             raise DataError(key, columns=", ".join(names))
     return found

@@ -33,13 +33,15 @@ def _customer_ids(col) -> tuple[pa.Array, int]:
     ``ann@x.com`` are one customer). Returns the ids and how many customers that merged."""
     ids = parse_ids(col)
     sample = ids.drop_null().slice(0, PROFILE_VALUES)
-    if len(sample) == 0 or pc.mean(pc.cast(pc.match_substring_regex(sample, _EMAIL_RE.pattern), pa.int8())
-                                   ).as_py() < 0.5:
+    if (
+        len(sample) == 0
+        or pc.mean(pc.cast(pc.match_substring_regex(sample, _EMAIL_RE.pattern), pa.int8())).as_py() < 0.5
+    ):
         return ids, 0
     lowered = pc.utf8_lower(ids)
-    spellings = pc.utf8_lower(pc.unique(ids.drop_null()))            # one per distinct spelling
+    spellings = pc.utf8_lower(pc.unique(ids.drop_null()))  # one per distinct spelling
     counts = pc.value_counts(spellings).field("counts").to_numpy(zero_copy_only=False)
-    return lowered, int((counts > 1).sum())                          # customers written more than one way
+    return lowered, int((counts > 1).sum())  # customers written more than one way
 
 
 def _row_currencies(table: pa.Table, used: dict, amounts: AmountParse) -> np.ndarray | None:

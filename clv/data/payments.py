@@ -25,18 +25,82 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 # Statuses of a completed payment (revenue), and of payments that are not (or no longer) revenue.
-PAID = ("paid", "completed", "complete", "succeeded", "success", "successful", "captured", "settled",
-        "processing", "partially_refunded", "approved", "مدفوع", "مكتمل", "تم_الدفع")
-NOT_PAID = ("refunded", "voided", "void", "pending", "failed", "declined", "denied", "cancelled", "canceled",
-            "authorized", "authorised", "expired", "reversed", "on_hold", "unpaid", "partially_paid", "draft",
-            "disputed", "chargeback", "incomplete", "uncaptured", "requires_payment_method", "trash",
-            "checkout_draft", "ملغي", "مسترد", "معلق", "مرفوض", "فشل")
-STATUS_HEADERS = ("financial_status", "payment_status", "status", "order_status", "transaction_status",
-                  "state", "payment_state", "zahlungsstatus", "statut", "estado", "الحاله", "حاله_الدفع",
-                  "حاله_الطلب")
-CURRENCY_HEADERS = ("currency", "currency_code", "curr", "ccy", "wahrung", "waehrung", "währung", "devise",
-                    "moneda", "valuta", "العمله")
-STATUS_SHARE = 0.8        # share of a column's values that must be known statuses for it to be one
+PAID = (
+    "paid",
+    "completed",
+    "complete",
+    "succeeded",
+    "success",
+    "successful",
+    "captured",
+    "settled",
+    "processing",
+    "partially_refunded",
+    "approved",
+    "مدفوع",
+    "مكتمل",
+    "تم_الدفع",
+)
+NOT_PAID = (
+    "refunded",
+    "voided",
+    "void",
+    "pending",
+    "failed",
+    "declined",
+    "denied",
+    "cancelled",
+    "canceled",
+    "authorized",
+    "authorised",
+    "expired",
+    "reversed",
+    "on_hold",
+    "unpaid",
+    "partially_paid",
+    "draft",
+    "disputed",
+    "chargeback",
+    "incomplete",
+    "uncaptured",
+    "requires_payment_method",
+    "trash",
+    "checkout_draft",
+    "ملغي",
+    "مسترد",
+    "معلق",
+    "مرفوض",
+    "فشل",
+)
+STATUS_HEADERS = (
+    "financial_status",
+    "payment_status",
+    "status",
+    "order_status",
+    "transaction_status",
+    "state",
+    "payment_state",
+    "zahlungsstatus",
+    "statut",
+    "estado",
+    "الحاله",
+    "حاله_الدفع",
+    "حاله_الطلب",
+)
+CURRENCY_HEADERS = (
+    "currency",
+    "currency_code",
+    "curr",
+    "ccy",
+    "wahrung",
+    "waehrung",
+    "währung",
+    "devise",
+    "moneda",
+    "valuta",
+    "العمله",
+)
+STATUS_SHARE = 0.8  # share of a column's values that must be known statuses for it to be one
 # Currency signs with one meaning; "$" (dollars of many countries) and "¥" stay as written.
 CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "₹": "INR", "ر.س": "SAR", "د.إ": "AED", "ج.م": "EGP", "US$": "USD"}
 
@@ -59,8 +123,9 @@ def normalise_status(col: pa.Array) -> pa.Array:
 
 def is_status_column(name: str, col: pa.Array, sample: int = 2000) -> bool:
     """A column named like a status whose values (a sample) are mostly payment statuses."""
-    if _norm_name(name) not in STATUS_HEADERS and not any(_norm_name(name).endswith("_" + h)
-                                                           for h in ("status", "state")):
+    if _norm_name(name) not in STATUS_HEADERS and not any(
+        _norm_name(name).endswith("_" + h) for h in ("status", "state")
+    ):
         return False
     values = normalise_status(col.slice(0, sample)).drop_null()
     if len(values) == 0:

@@ -18,11 +18,19 @@ from .amounts import NOT_A_NUMBER as AMOUNT_NOT_A_NUMBER
 from .amounts import parse_amounts, read_amounts
 from .dates import parse_dates
 from .files import ReadOptions, _frame_raw, _read_raw
-from .mapping import (REQUIRED_ROLES, ROLES, SUBSCRIPTION_REQUIRED, SUBSCRIPTION_ROLES, _guess, _guess_subscriptions,
-                      _header_score, _norm_header, _resolve_mapping)
+from .mapping import (
+    REQUIRED_ROLES,
+    ROLES,
+    SUBSCRIPTION_REQUIRED,
+    SUBSCRIPTION_ROLES,
+    _guess,
+    _guess_subscriptions,
+    _header_score,
+    _norm_header,
+    _resolve_mapping,
+)
 from .parse import _customer_ids, _row_currencies, parse_ids
-from .report import (SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadResult, _report,
-                     _report_parts)
+from .report import SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadResult, _report, _report_parts
 from .text import as_array as _as_array
 from .text import to_text as _to_text
 
@@ -77,8 +85,10 @@ def _analysis_date(options: ReadOptions) -> pd.Timestamp:
 # Public readers
 # ----------------------------------------------------------------------------------------------
 
-def read_transactions(source, filename: str | None = None, mapping: dict | None = None,
-                      options: ReadOptions | None = None) -> LoadResult:
+
+def read_transactions(
+    source, filename: str | None = None, mapping: dict | None = None, options: ReadOptions | None = None
+) -> LoadResult:
     """Read and validate a transaction log: one row per order (or order line).
 
     ``source``: a path, bytes, a file-like object, or a DataFrame. ``filename`` helps detect the format
@@ -97,8 +107,9 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     table = raw.table
     if table.num_columns < 2:
         raise DataError("data.errors.not_table_one_column")
-    used = _resolve_mapping(table, mapping, ROLES, REQUIRED_ROLES,
-                            lambda t, need: _guess(t, raw.file_format == "xlsx", need))
+    used = _resolve_mapping(
+        table, mapping, ROLES, REQUIRED_ROLES, lambda t, need: _guess(t, raw.file_format == "xlsx", need)
+    )
     n = table.num_rows
     analysis = _analysis_date(options)
 
@@ -112,15 +123,19 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     code = np.zeros(n, dtype=np.int8)
     _assign(code, pc.is_null(cust).to_numpy(zero_copy_only=False), reason_of["missing_customer"])
     if raw.undecodable_rows:
-        _assign(code, pc.fill_null(pc.match_substring(cust, "\ufffd"), False).to_numpy(zero_copy_only=False),
-                reason_of["undecodable_customer"])
+        _assign(
+            code,
+            pc.fill_null(pc.match_substring(cust, "\ufffd"), False).to_numpy(zero_copy_only=False),
+            reason_of["undecodable_customer"],
+        )
     # a payment that is not completed is not revenue, whatever its date or amount
     statuses, paid = None, ()
     if "status" in used:
         statuses = payments.normalise_status(_as_array(table[used["status"]]))
         paid = options.paid_statuses if options.paid_statuses is not None else payments.PAID
         not_paid = ~pc.fill_null(pc.is_in(statuses, pa.array(paid, type=pa.string())), True).to_numpy(
-            zero_copy_only=False)
+            zero_copy_only=False
+        )
         _assign(code, not_paid, reason_of["not_paid"])
     _assign(code, np.isnat(dates.values), reason_of["unreadable_date"])
     _assign(code, amounts.status == AMOUNT_NOT_A_NUMBER, reason_of["non_numeric_amount"])
@@ -130,10 +145,10 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     chosen, present = None, {}
     if currencies is not None:
         ok = code == 0
-        present = payments.counts(currencies[ok & (currencies != None)])   # noqa: E711 (object array)
+        present = payments.counts(currencies[ok & (currencies != None)])  # noqa: E711 (object array)
         chosen = options.currency.upper() if options.currency else next(iter(present), None)
         if chosen is not None:
-            other = (currencies != None) & (currencies != chosen)          # noqa: E711
+            other = (currencies != None) & (currencies != chosen)  # noqa: E711
             _assign(code, other, reason_of["other_currency"])
     _assign(code, amount == 0, reason_of["zero_amount"])
     if options.returns == "set_aside":
@@ -154,26 +169,48 @@ def read_transactions(source, filename: str | None = None, mapping: dict | None 
     entries, set_aside = _report_parts(table, code, TRANSACTION_REASONS, raw.malformed, raw.row_numbers)
     rows_kept = int(keep.sum())
     report = _report(
-        raw, n, rows_kept, entries, set_aside, decimal=amounts.decimal, date_format=dates.date_format,
-        dayfirst=dates.dayfirst, date_ambiguous=dates.ambiguous, date_other_format=dates.other_format,
-        analysis_date=analysis, returns_mode=options.returns, returns_netted=int((keep & (amount < 0)).sum()),
-        status_column=used.get("status"), paid_statuses=tuple(paid),
+        raw,
+        n,
+        rows_kept,
+        entries,
+        set_aside,
+        decimal=amounts.decimal,
+        date_format=dates.date_format,
+        dayfirst=dates.dayfirst,
+        date_ambiguous=dates.ambiguous,
+        date_other_format=dates.other_format,
+        analysis_date=analysis,
+        returns_mode=options.returns,
+        returns_netted=int((keep & (amount < 0)).sum()),
+        status_column=used.get("status"),
+        paid_statuses=tuple(paid),
         statuses_set_aside=payments.counts(statuses.to_numpy(zero_copy_only=False)[code == reason_of["not_paid"]])
-        if statuses is not None else {},
+        if statuses is not None
+        else {},
         statuses_found=payments.counts(statuses.drop_null().to_numpy(zero_copy_only=False))
-        if statuses is not None else {},
+        if statuses is not None
+        else {},
         currencies_found=present if currencies is not None else {},
-        currency=chosen, currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
-        if currencies is not None else {}, ids_merged_by_case=merged)
+        currency=chosen,
+        currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
+        if currencies is not None
+        else {},
+        ids_merged_by_case=merged,
+    )
     if rows_kept == 0:
-        err = DataError("data.errors.no_valid_rows", read=report.rows_read,
-                        reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
+        err = DataError(
+            "data.errors.no_valid_rows",
+            read=report.rows_read,
+            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
+        )
         err.report = report
         raise err
     mask = pa.array(keep)
-    out = {"customer_id": cust.filter(mask).to_pandas(),
-           "date": pd.Series(dates.values[keep], dtype="datetime64[ns]"),
-           "amount": pd.Series(amount[keep], dtype=float)}
+    out = {
+        "customer_id": cust.filter(mask).to_pandas(),
+        "date": pd.Series(dates.values[keep], dtype="datetime64[ns]"),
+        "amount": pd.Series(amount[keep], dtype=float),
+    }
     if "order_id" in used:
         out["order_id"] = parse_ids(table[used["order_id"]]).filter(mask).to_pandas()
     if "quantity" in used:
@@ -201,9 +238,12 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     raw = _read_raw(source, filename, options)
     table = raw.table
     lookup = {_norm_header(n): n for n in table.column_names}
-    aliases = {"frequency": ("frequency", "x", "frequency_cal"), "recency": ("recency", "t_x", "recency_cal"),
-               "T": ("t", "t_cal", "age"), "monetary_value": ("monetary_value", "zbar", "monetary", "m",
-                                                               "monetary_value_cal", "avg_value")}
+    aliases = {
+        "frequency": ("frequency", "x", "frequency_cal"),
+        "recency": ("recency", "t_x", "recency_cal"),
+        "T": ("t", "t_cal", "age"),
+        "monetary_value": ("monetary_value", "zbar", "monetary", "m", "monetary_value_cal", "avg_value"),
+    }
     used: dict[str, str] = {}
     for name, alias in aliases.items():
         hit = next((lookup[a] for a in alias if a in lookup), None)
@@ -211,8 +251,10 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
             raise DataError("data.errors.summary_column", column=name, columns=", ".join(table.column_names))
         used[name] = hit
     others = [n for n in table.column_names if n not in used.values()]
-    cust_col = next((n for n in others if _header_score("customer_id", n) > 0
-                     or _norm_header(n) in ("id", "customer_id")), others[0] if others else None)
+    cust_col = next(
+        (n for n in others if _header_score("customer_id", n) > 0 or _norm_header(n) in ("id", "customer_id")),
+        others[0] if others else None,
+    )
     if cust_col is None:
         raise DataError("data.errors.no_customer", columns=", ".join(table.column_names))
     used = {"customer_id": cust_col, **used}
@@ -235,17 +277,22 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     entries, set_aside = _report_parts(table, code, SUMMARY_REASONS, raw.malformed, raw.row_numbers)
     report = _report(raw, n, int(keep.sum()), entries, set_aside)
     if not keep.any():
-        err = DataError("data.errors.no_valid_rows", read=report.rows_read,
-                        reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
+        err = DataError(
+            "data.errors.no_valid_rows",
+            read=report.rows_read,
+            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
+        )
         err.report = report
         raise err
-    summary = pd.DataFrame({k: vals[k][keep] for k in SUMMARY_COLUMNS},
-                           index=pd.Index(ids[keep].to_numpy(), name="customer_id", dtype=str))
+    summary = pd.DataFrame(
+        {k: vals[k][keep] for k in SUMMARY_COLUMNS}, index=pd.Index(ids[keep].to_numpy(), name="customer_id", dtype=str)
+    )
     return LoadResult(transactions=summary, mapping=used, report=report, kind="summary")
 
 
-def read_subscriptions(source, filename: str | None = None, mapping: dict | None = None,
-                       options: ReadOptions | None = None) -> LoadResult:
+def read_subscriptions(
+    source, filename: str | None = None, mapping: dict | None = None, options: ReadOptions | None = None
+) -> LoadResult:
     """Read a subscriptions table: customer, plan (optional), start date, end or cancel date (empty =
     still active), monthly amount. Rows are set aside for a missing customer, an unreadable start or
     end date, a non-numeric or negative amount, an end before the start, an exact duplicate, or a start
@@ -287,23 +334,41 @@ def read_subscriptions(source, filename: str | None = None, mapping: dict | None
     _assign(code, start.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     keep = code == 0
     entries, set_aside = _report_parts(table, code, SUBSCRIPTION_REASONS, raw.malformed, raw.row_numbers)
-    report = _report(raw, n, int(keep.sum()), entries, set_aside, decimal=decimal, date_format=start.date_format,
-                     dayfirst=start.dayfirst, date_ambiguous=start.ambiguous, date_other_format=start.other_format,
-                     analysis_date=analysis)
+    report = _report(
+        raw,
+        n,
+        int(keep.sum()),
+        entries,
+        set_aside,
+        decimal=decimal,
+        date_format=start.date_format,
+        dayfirst=start.dayfirst,
+        date_ambiguous=start.ambiguous,
+        date_other_format=start.other_format,
+        analysis_date=analysis,
+    )
     if not keep.any():
-        err = DataError("data.errors.no_valid_rows", read=report.rows_read,
-                        reasons="; ".join(f"{s.label()}: {s.count}" for s in entries))
+        err = DataError(
+            "data.errors.no_valid_rows",
+            read=report.rows_read,
+            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
+        )
         err.report = report
         raise err
     mask = pa.array(keep)
-    subs = pd.DataFrame({
-        "customer_id": cust.filter(mask).to_pandas(),
-        "plan": (parse_ids(table[used["plan"]]).filter(mask).to_pandas() if "plan" in used
-                 else pd.Series([""] * int(keep.sum()), dtype=str)),
-        "start_date": pd.Series(start.values[keep], dtype="datetime64[ns]"),
-        "end_date": pd.Series(end_values[keep], dtype="datetime64[ns]"),
-        "monthly_amount": amount[keep],
-    })
+    subs = pd.DataFrame(
+        {
+            "customer_id": cust.filter(mask).to_pandas(),
+            "plan": (
+                parse_ids(table[used["plan"]]).filter(mask).to_pandas()
+                if "plan" in used
+                else pd.Series([""] * int(keep.sum()), dtype=str)
+            ),
+            "start_date": pd.Series(start.values[keep], dtype="datetime64[ns]"),
+            "end_date": pd.Series(end_values[keep], dtype="datetime64[ns]"),
+            "monthly_amount": amount[keep],
+        }
+    )
     return LoadResult(transactions=subs, mapping=used, report=report, kind="subscriptions")
 
 

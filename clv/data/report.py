@@ -12,19 +12,47 @@ import pyarrow as pa
 from .. import i18n
 from .files import RawTable
 
-EXAMPLES_PER_REASON = 5            # example rows kept per set-aside reason
-MAX_LISTED = 8                     # statuses, currencies or column names listed in one report line
+EXAMPLES_PER_REASON = 5  # example rows kept per set-aside reason
+MAX_LISTED = 8  # statuses, currencies or column names listed in one report line
 
 # Set-aside reasons, in the order they are checked (a row gets the first that applies).
-TRANSACTION_REASONS = ("malformed_row", "missing_customer", "undecodable_customer", "not_paid", "unreadable_date",
-                       "non_numeric_amount", "ambiguous_decimal", "implausible_amount", "other_currency", "zero_amount", "negative_amount", "duplicate_row", "after_analysis_date",
-                       "return_without_purchase")
-SUMMARY_REASONS = ("malformed_row", "missing_customer", "non_numeric_summary", "negative_summary",
-                   "non_integer_frequency", "recency_after_T", "zero_frequency_with_recency",
-                   "duplicate_customer")
-SUBSCRIPTION_REASONS = ("malformed_row", "missing_customer", "unreadable_date", "unreadable_end_date",
-                        "non_numeric_amount", "negative_amount", "end_before_start", "duplicate_row",
-                        "after_analysis_date")
+TRANSACTION_REASONS = (
+    "malformed_row",
+    "missing_customer",
+    "undecodable_customer",
+    "not_paid",
+    "unreadable_date",
+    "non_numeric_amount",
+    "ambiguous_decimal",
+    "implausible_amount",
+    "other_currency",
+    "zero_amount",
+    "negative_amount",
+    "duplicate_row",
+    "after_analysis_date",
+    "return_without_purchase",
+)
+SUMMARY_REASONS = (
+    "malformed_row",
+    "missing_customer",
+    "non_numeric_summary",
+    "negative_summary",
+    "non_integer_frequency",
+    "recency_after_T",
+    "zero_frequency_with_recency",
+    "duplicate_customer",
+)
+SUBSCRIPTION_REASONS = (
+    "malformed_row",
+    "missing_customer",
+    "unreadable_date",
+    "unreadable_end_date",
+    "non_numeric_amount",
+    "negative_amount",
+    "end_before_start",
+    "duplicate_row",
+    "after_analysis_date",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,31 +79,31 @@ class LoadReport:
 
     rows_read: int
     rows_kept: int
-    file_format: str                       # "csv", "xlsx", "parquet" or "frame"
-    encoding: str | None = None            # codec used for text files
+    file_format: str  # "csv", "xlsx", "parquet" or "frame"
+    encoding: str | None = None  # codec used for text files
     delimiter: str | None = None
-    decimal: str | None = None             # decimal mark used for amounts ("." or ",")
-    date_format: str | None = None         # strptime format chosen, "excel-serial", "ISO8601" or "native"
-    dayfirst: bool | None = None           # interpretation used for d/m vs m/d (None: not applicable)
-    date_ambiguous: bool = False           # True when no value decided d/m vs m/d
+    decimal: str | None = None  # decimal mark used for amounts ("." or ",")
+    date_format: str | None = None  # strptime format chosen, "excel-serial", "ISO8601" or "native"
+    dayfirst: bool | None = None  # interpretation used for d/m vs m/d (None: not applicable)
+    date_ambiguous: bool = False  # True when no value decided d/m vs m/d
     sheet: str | None = None
     analysis_date: pd.Timestamp | None = None
     returns_mode: str = "net"
     returns_netted: int = 0
     has_header: bool = True
-    columns: tuple[str, ...] = ()          # the table's column names as read (generated when no header)
-    skipped_lines: tuple[str, ...] = ()    # lines above the header that were not read (a title, "sep=;")
-    blank_lines: int = 0                   # lines of spaces only (not records)
-    undecodable_rows: int = 0              # rows with bytes the encoding could not decode (shown as �)
-    date_other_format: int = 0             # dates written in another format than the column's (set aside)
-    status_column: str | None = None       # the payment status column used, if any
-    paid_statuses: tuple[str, ...] = ()    # the statuses counted as revenue
-    statuses_found: dict = field(default_factory=dict)         # status -> rows, every status in the file
-    statuses_set_aside: dict = field(default_factory=dict)     # status -> rows set aside as not paid
-    currency: str | None = None            # the currency analysed, when amounts name one
-    currencies_found: dict = field(default_factory=dict)       # currency -> rows, most frequent first
-    currencies_set_aside: dict = field(default_factory=dict)   # other currency -> rows set aside
-    ids_merged_by_case: int = 0            # e-mail ids that differed only in case (merged)
+    columns: tuple[str, ...] = ()  # the table's column names as read (generated when no header)
+    skipped_lines: tuple[str, ...] = ()  # lines above the header that were not read (a title, "sep=;")
+    blank_lines: int = 0  # lines of spaces only (not records)
+    undecodable_rows: int = 0  # rows with bytes the encoding could not decode (shown as �)
+    date_other_format: int = 0  # dates written in another format than the column's (set aside)
+    status_column: str | None = None  # the payment status column used, if any
+    paid_statuses: tuple[str, ...] = ()  # the statuses counted as revenue
+    statuses_found: dict = field(default_factory=dict)  # status -> rows, every status in the file
+    statuses_set_aside: dict = field(default_factory=dict)  # status -> rows set aside as not paid
+    currency: str | None = None  # the currency analysed, when amounts name one
+    currencies_found: dict = field(default_factory=dict)  # currency -> rows, most frequent first
+    currencies_set_aside: dict = field(default_factory=dict)  # other currency -> rows set aside
+    ids_merged_by_case: int = 0  # e-mail ids that differed only in case (merged)
     set_aside_reasons: tuple[SetAside, ...] = ()
     set_aside: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
@@ -117,16 +145,33 @@ class LoadReport:
         """
         from ..fmt import NOT_DEFINED
 
-        t = lambda key, **v: i18n.text(f"datapage.report.{key}", lang, **v)   # noqa: E731
+        t = lambda key, **v: i18n.text(f"datapage.report.{key}", lang, **v)  # noqa: E731
         delimiters = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-        date_tokens = (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "hh"), ("%M", "mm"),
-                       ("%S", "ss"), ("%I", "hh"), ("%p", "AM/PM"), ("%b", "Mon"), ("%B", "Month"))
+        date_tokens = (
+            ("%Y", "YYYY"),
+            ("%y", "YY"),
+            ("%m", "MM"),
+            ("%d", "DD"),
+            ("%H", "hh"),
+            ("%M", "mm"),
+            ("%S", "ss"),
+            ("%I", "hh"),
+            ("%p", "AM/PM"),
+            ("%b", "Mon"),
+            ("%B", "Month"),
+        )
         out = [t("format", format=self.file_format.upper())]
         if self.encoding:
             out.append(t("encoding", encoding=self.encoding))
         if self.delimiter:
-            out.append(t("delimiter", delimiter=t(f"delimiter_{delimiters[self.delimiter]}")
-                         if self.delimiter in delimiters else NOT_DEFINED))
+            out.append(
+                t(
+                    "delimiter",
+                    delimiter=t(f"delimiter_{delimiters[self.delimiter]}")
+                    if self.delimiter in delimiters
+                    else NOT_DEFINED,
+                )
+            )
         if self.decimal:
             out.append(t("decimal", decimal=self.decimal))
         if self.date_format in ("excel-serial", "ISO8601", "native"):
@@ -145,16 +190,22 @@ class LoadReport:
         statuses and currencies set aside, e-mail ids merged. User text is quoted, never formatted.
 
         >>> LoadReport(rows_read=3, rows_kept=3, file_format="csv", has_header=False,
-        ...            columns=("column_1", "column_2")).notes()
-        ['The first row holds values, not column names, so it was read as data; the columns are named column_1, column_2.']
+        ...            columns=("column_1", "column_2")).notes()  # doctest: +NORMALIZE_WHITESPACE
+        ['The first row holds values, not column names, so it was read as data;
+          the columns are named column_1, column_2.']
         """
-        t = lambda key, **v: i18n.text(f"data.report.{key}", lang, **v)   # noqa: E731
+        t = lambda key, **v: i18n.text(f"data.report.{key}", lang, **v)  # noqa: E731
         out = []
         if not self.has_header and self.file_format in ("csv", "xlsx"):
             out.append(t("no_header", columns=", ".join(self.columns[:MAX_LISTED])))
         if self.skipped_lines:
-            out.append(t("skipped_lines", count=len(self.skipped_lines),
-                         lines=" | ".join(ln[:60] for ln in self.skipped_lines[:3])))
+            out.append(
+                t(
+                    "skipped_lines",
+                    count=len(self.skipped_lines),
+                    lines=" | ".join(ln[:60] for ln in self.skipped_lines[:3]),
+                )
+            )
         if self.blank_lines:
             out.append(t("blank_lines", count=self.blank_lines))
         if self.undecodable_rows:
@@ -163,20 +214,26 @@ class LoadReport:
             out.append(t("date_other_format", count=self.date_other_format))
         if self.status_column:
             present = [v for v in self.statuses_found if v in self.paid_statuses] or list(self.paid_statuses)
-            out.append(t("statuses", column=self.status_column, paid=", ".join(present[:MAX_LISTED])
-                         + (", …" if len(present) > MAX_LISTED else "")))
+            out.append(
+                t(
+                    "statuses",
+                    column=self.status_column,
+                    paid=", ".join(present[:MAX_LISTED]) + (", …" if len(present) > MAX_LISTED else ""),
+                )
+            )
         if self.statuses_set_aside:
             out.append(t("statuses_set_aside", statuses=_listing(self.statuses_set_aside)))
         if self.currencies_set_aside:
-            out.append(t("currencies_set_aside", currency=self.currency or "?",
-                         others=_listing(self.currencies_set_aside)))
+            out.append(
+                t("currencies_set_aside", currency=self.currency or "?", others=_listing(self.currencies_set_aside))
+            )
         if self.ids_merged_by_case:
             out.append(t("ids_merged_by_case", count=self.ids_merged_by_case))
         return out
 
 
 def _listing(counts: dict) -> str:
-    """"refunded: 3, pending: 1" (at most ``MAX_LISTED`` entries, then "…")."""
+    """ "refunded: 3, pending: 1" (at most ``MAX_LISTED`` entries, then "…")."""
     items = [f"{k}: {v:,}" for k, v in list(counts.items())[:MAX_LISTED]]
     return ", ".join(items) + (", …" if len(counts) > MAX_LISTED else "")
 
@@ -209,13 +266,19 @@ def _raw_rows(table: pa.Table, idx: np.ndarray, row_numbers: np.ndarray | None =
     return sub
 
 
-def _report_parts(table: pa.Table, reason_code: np.ndarray, reasons: tuple[str, ...], malformed: list,
-                  row_numbers: np.ndarray | None = None) -> tuple[tuple[SetAside, ...], pd.DataFrame]:
+def _report_parts(
+    table: pa.Table,
+    reason_code: np.ndarray,
+    reasons: tuple[str, ...],
+    malformed: list,
+    row_numbers: np.ndarray | None = None,
+) -> tuple[tuple[SetAside, ...], pd.DataFrame]:
     """SetAside entries and the full set-aside table. ``reason_code`` is 0 for kept, i for reasons[i]."""
     entries, frames = [], []
     if malformed:
-        mal = pd.DataFrame({"row": pd.array([m[0] for m in malformed], dtype="Int64"),
-                            "raw": [m[1] for m in malformed]})
+        mal = pd.DataFrame(
+            {"row": pd.array([m[0] for m in malformed], dtype="Int64"), "raw": [m[1] for m in malformed]}
+        )
         mal["reason"] = "malformed_row"
         entries.append(SetAside("malformed_row", len(mal), mal.head(EXAMPLES_PER_REASON).reset_index(drop=True)))
         frames.append(mal)
@@ -241,8 +304,19 @@ def _report_parts(table: pa.Table, reason_code: np.ndarray, reasons: tuple[str, 
 
 def _report(raw: RawTable, n: int, rows_kept: int, entries, set_aside, **fields) -> LoadReport:
     """The report's fields every reader shares (how the file was read), plus the reader's own."""
-    return LoadReport(rows_read=n + len(raw.malformed), rows_kept=rows_kept, file_format=raw.file_format,
-                      encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, has_header=raw.has_header,
-                      columns=tuple(raw.table.column_names), skipped_lines=raw.skipped_lines,
-                      blank_lines=raw.blank_lines, undecodable_rows=raw.undecodable_rows,
-                      set_aside_reasons=entries, set_aside=set_aside, **fields)
+    return LoadReport(
+        rows_read=n + len(raw.malformed),
+        rows_kept=rows_kept,
+        file_format=raw.file_format,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        has_header=raw.has_header,
+        columns=tuple(raw.table.column_names),
+        skipped_lines=raw.skipped_lines,
+        blank_lines=raw.blank_lines,
+        undecodable_rows=raw.undecodable_rows,
+        set_aside_reasons=entries,
+        set_aside=set_aside,
+        **fields,
+    )

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 WESTERN_FOR_ARABIC = "0123456789" * 2
 ARABIC_SEPARATORS = {"٫": ".", "٬": ",", "،": ","}
-EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")   # an e-mail address
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # an e-mail address
 ARABIC_TABLE = str.maketrans({**dict(zip(ARABIC_DIGITS, WESTERN_FOR_ARABIC)), **ARABIC_SEPARATORS})
 
 
@@ -37,8 +37,10 @@ def to_text(col: pa.Array) -> pa.Array:
     if pa.types.is_floating(t):
         values = col.to_numpy(zero_copy_only=False)
         integral = np.isfinite(values) & (values == np.round(values))
-        return pa.array([None if not np.isfinite(v) else (str(int(v)) if i else repr(float(v)))
-                         for v, i in zip(values, integral)], type=pa.string())
+        return pa.array(
+            [None if not np.isfinite(v) else (str(int(v)) if i else repr(float(v))) for v, i in zip(values, integral)],
+            type=pa.string(),
+        )
     if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
         col = pc.cast(col, pa.string())
     col = pc.utf8_trim_whitespace(col)

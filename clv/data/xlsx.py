@@ -70,31 +70,31 @@ from ..errors import DataError, InputError
 from .text import column_names as _column_names
 from .text import looks_like_value as _looks_like_value
 
-TITLE = "title"                         # what ``is_header`` answers for a title row above the header
-MAX_TITLE_ROWS = 10                     # title rows skipped above the header at most
-MAX_ROWS = 1_048_576                    # Excel's own last row: a row beyond it was not written by Excel
-MAX_COLUMNS = 200                       # same cap as clv.data.MAX_COLUMNS: more is not a transaction table
-MAX_CELLS = 10_000_000                  # body rows x columns (1,000,000 orders x 10 columns; ~30 s to read)
-MAX_CELL_CHARS = 32_767                 # Excel's own limit on the characters in one cell
-MAX_TEXT_CHARS = 200_000_000            # characters of text in all cells (20 a cell at MAX_CELLS)
+TITLE = "title"  # what ``is_header`` answers for a title row above the header
+MAX_TITLE_ROWS = 10  # title rows skipped above the header at most
+MAX_ROWS = 1_048_576  # Excel's own last row: a row beyond it was not written by Excel
+MAX_COLUMNS = 200  # same cap as clv.data.MAX_COLUMNS: more is not a transaction table
+MAX_CELLS = 10_000_000  # body rows x columns (1,000,000 orders x 10 columns; ~30 s to read)
+MAX_CELL_CHARS = 32_767  # Excel's own limit on the characters in one cell
+MAX_TEXT_CHARS = 200_000_000  # characters of text in all cells (20 a cell at MAX_CELLS)
 MAX_SHARED_STRINGS_BYTES = 256 * 2**20  # the shared-strings table: its XML unpacked, and in memory
-MAX_PART_BYTES = 32 * 2**20             # any other part read besides the sheet (workbook, rels, styles)
-MAX_UNPACKED_BYTES = 2**30              # all parts read, unpacked (a zip bomb stops here, before unpacking)
-MAX_ZIP_MEMBERS = 10_000                # files inside the zip (a real workbook has tens)
-MAX_MEMORY_BYTES = 2**30                # estimated memory held while reading (cells, text, shared strings)
-MAX_SECONDS = 60.0                      # wall time for one read, zip to typed columns
-MAX_TOKEN_BYTES = 4 * 2**20             # XML expat may hold unparsed at once (one tag, comment...)
-MAX_CELL_STYLES = 65_536                # cell formats looked at for dates (Excel allows 64,000)
-MAX_FORMAT_CHARS = 255                  # Excel's own limit on a number format's code
-DATE_CACHE_SIZE = 65_536                # distinct (serial, format) dates remembered while reading
+MAX_PART_BYTES = 32 * 2**20  # any other part read besides the sheet (workbook, rels, styles)
+MAX_UNPACKED_BYTES = 2**30  # all parts read, unpacked (a zip bomb stops here, before unpacking)
+MAX_ZIP_MEMBERS = 10_000  # files inside the zip (a real workbook has tens)
+MAX_MEMORY_BYTES = 2**30  # estimated memory held while reading (cells, text, shared strings)
+MAX_SECONDS = 60.0  # wall time for one read, zip to typed columns
+MAX_TOKEN_BYTES = 4 * 2**20  # XML expat may hold unparsed at once (one tag, comment...)
+MAX_CELL_STYLES = 65_536  # cell formats looked at for dates (Excel allows 64,000)
+MAX_FORMAT_CHARS = 255  # Excel's own limit on a number format's code
+DATE_CACHE_SIZE = 65_536  # distinct (serial, format) dates remembered while reading
 
-CHUNK_BYTES = 1 << 16                   # XML fed to expat at a time (the time bound is checked per chunk)
-SLOT_BYTES = 8                          # memory model: one list slot (a pointer) per body cell
-VALUE_BYTES = 48                        # memory model: one Python number, date or str header per value
-EXACT_FLOAT_INTEGER = 2**53             # beyond this a float64 no longer holds every whole number
-MAX_WHOLE_DIGITS = 30                   # whole numbers up to this many digits stay exact (ids); longer: float
+CHUNK_BYTES = 1 << 16  # XML fed to expat at a time (the time bound is checked per chunk)
+SLOT_BYTES = 8  # memory model: one list slot (a pointer) per body cell
+VALUE_BYTES = 48  # memory model: one Python number, date or str header per value
+EXACT_FLOAT_INTEGER = 2**53  # beyond this a float64 no longer holds every whole number
+MAX_WHOLE_DIGITS = 30  # whole numbers up to this many digits stay exact (ids); longer: float
 
-_ZIP_ENTRY = b"PK\x01\x02"              # every central-directory entry starts with it
+_ZIP_ENTRY = b"PK\x01\x02"  # every central-directory entry starts with it
 _DIGITS = "0123456789"
 _ROW, _CELL, _VALUE, _TEXT, _PHONETIC, _SHEET_DATA = range(1, 7)
 _SHEET_TAGS = {"row": _ROW, "c": _CELL, "v": _VALUE, "t": _TEXT, "rPh": _PHONETIC, "sheetData": _SHEET_DATA}
@@ -201,8 +201,7 @@ def looks_like_header(cells: list) -> bool:
     >>> looks_like_header(["customer", "date", None, "amount"]), looks_like_header(["C1", "2024-01-05", 9])
     (True, False)
     """
-    return not any(isinstance(v, (int, float, datetime)) or _looks_like_value(str(v))
-                   for v in cells if v is not None)
+    return not any(isinstance(v, (int, float, datetime)) or _looks_like_value(str(v)) for v in cells if v is not None)
 
 
 def is_workbook(data: bytes, limits: Limits | None = None) -> bool:
@@ -237,8 +236,13 @@ def sheet_names(data: bytes, filename: str | None = None, limits: Limits | None 
         return [name for name, _ in book.workbook()[0]]
 
 
-def read_sheet(data: bytes, sheet: int | str | None = None, filename: str | None = None,
-               is_header: Callable[[list], bool] | None = None, limits: Limits | None = None) -> Sheet:
+def read_sheet(
+    data: bytes,
+    sheet: int | str | None = None,
+    filename: str | None = None,
+    is_header: Callable[[list], bool] | None = None,
+    limits: Limits | None = None,
+) -> Sheet:
     """Read one sheet of an .xlsx workbook (its bytes) within ``limits``.
 
     ``sheet``: None for the first sheet, a 0-based position, or a name. ``is_header(cells)`` decides
@@ -270,12 +274,14 @@ def read_sheet(data: bytes, sheet: int | str | None = None, filename: str | None
         name, rel_id = sheets[position]
         target = rels.get(rel_id, (None, None))[1]
         if target is None:
-            raise DataError("data.errors.unreadable", name=book.name,
-                            detail=f"sheet {name} has no part in the workbook")
+            raise DataError(
+                "data.errors.unreadable", name=book.name, detail=f"sheet {name} has no part in the workbook"
+            )
         strings = book.shared_strings(_find_rel(rels, "/sharedStrings", "xl/sharedStrings.xml", book))
         date_styles, timedelta_styles = book.styles(_find_rel(rels, "/styles", "xl/styles.xml", book))
-        reader = _SheetReader(book, name, strings, date_styles, timedelta_styles,
-                              _epoch(date1904), is_header or looks_like_header)
+        reader = _SheetReader(
+            book, name, strings, date_styles, timedelta_styles, _epoch(date1904), is_header or looks_like_header
+        )
         reader.read(target)
         return reader.sheet()
 
@@ -283,6 +289,7 @@ def read_sheet(data: bytes, sheet: int | str | None = None, filename: str | None
 # ----------------------------------------------------------------------------------------------
 # The zip and its small parts
 # ----------------------------------------------------------------------------------------------
+
 
 class _Stop(Exception):
     """Raised inside an expat handler to stop reading a part early (the sheet after </sheetData>)."""
@@ -295,18 +302,32 @@ class _Book:
         self.name = filename or "This workbook"
         self.limits = limits
         self.deadline = time.monotonic() + limits.max_seconds
-        self.declared = 0                       # declared sizes of the parts opened so far
-        self.shared_bytes = 0                   # memory model: the shared-strings table read
+        self.declared = 0  # declared sizes of the parts opened so far
+        self.shared_bytes = 0  # memory model: the shared-strings table read
         data = bytes(data)
-        members = data.count(_ZIP_ENTRY)        # an upper bound on the entries zipfile would load
+        members = data.count(_ZIP_ENTRY)  # an upper bound on the entries zipfile would load
         if members > limits.max_zip_members:
-            raise DataError("data.errors.xlsx_zip_members", name=self.name, count=f"{members:,}",
-                            limit=f"{limits.max_zip_members:,}")
+            raise DataError(
+                "data.errors.xlsx_zip_members",
+                name=self.name,
+                count=f"{members:,}",
+                limit=f"{limits.max_zip_members:,}",
+            )
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             self.infos = {info.filename.lower().lstrip("/"): info for info in self.zf.infolist()}
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, IndexError,
-                struct.error, NotImplementedError, RuntimeError) as err:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            IndexError,
+            struct.error,
+            NotImplementedError,
+            RuntimeError,
+        ) as err:
             raise DataError("data.errors.unreadable", name=self.name, detail=f"not a zip file ({err})") from None
 
     def __enter__(self) -> _Book:
@@ -322,8 +343,9 @@ class _Book:
     def has(self, part: str) -> bool:
         return part.lower() in self.infos
 
-    def parse(self, part: str, limit: int, start=None, end=None, chars=None, too_large=None,
-              namespaces: bool = True) -> None:
+    def parse(
+        self, part: str, limit: int, start=None, end=None, chars=None, too_large=None, namespaces: bool = True
+    ) -> None:
         """Stream one part through expat with the handlers given; DOCTYPEs are refused. ``too_large``:
         the DataError to raise when the part's declared size is over ``limit`` (default: xlsx_part_size).
         ``namespaces``: element names as "namespace local" (else as written, "c" or "x:c": faster)."""
@@ -331,12 +353,17 @@ class _Book:
         if info is None:
             raise DataError("data.errors.unreadable", name=self.name, detail=f"the part {part} is missing")
         if info.file_size > limit:
-            raise too_large or DataError("data.errors.xlsx_part_size", name=self.name, part=part,
-                                         size=_mb(info.file_size), limit=_mb(limit))
+            raise too_large or DataError(
+                "data.errors.xlsx_part_size", name=self.name, part=part, size=_mb(info.file_size), limit=_mb(limit)
+            )
         self.declared += info.file_size
         if self.declared > self.limits.max_unpacked_bytes:
-            raise DataError("data.errors.xlsx_unpacked_size", name=self.name, size=_mb(self.declared),
-                            limit=_mb(self.limits.max_unpacked_bytes))
+            raise DataError(
+                "data.errors.xlsx_unpacked_size",
+                name=self.name,
+                size=_mb(self.declared),
+                limit=_mb(self.limits.max_unpacked_bytes),
+            )
         parser = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
         parser.buffer_text = True
         parser.buffer_size = CHUNK_BYTES
@@ -348,29 +375,48 @@ class _Book:
             with self.zf.open(info) as stream:
                 while chunk := stream.read(CHUNK_BYTES):
                     seen += len(chunk)
-                    if seen > info.file_size:           # zipfile stops at the declared size; be sure
-                        raise DataError("data.errors.unreadable", name=self.name,
-                                        detail=f"{part} is larger than the zip says")
+                    if seen > info.file_size:  # zipfile stops at the declared size; be sure
+                        raise DataError(
+                            "data.errors.unreadable", name=self.name, detail=f"{part} is larger than the zip says"
+                        )
                     self.check_time()
                     parser.Parse(chunk, False)
-                    if seen - parser.CurrentByteIndex > MAX_TOKEN_BYTES:     # one tag or comment that long
-                        raise DataError("data.errors.unreadable", name=self.name,
-                                        detail=f"{part} has an XML token over {_mb(MAX_TOKEN_BYTES)} MB")
+                    if seen - parser.CurrentByteIndex > MAX_TOKEN_BYTES:  # one tag or comment that long
+                        raise DataError(
+                            "data.errors.unreadable",
+                            name=self.name,
+                            detail=f"{part} has an XML token over {_mb(MAX_TOKEN_BYTES)} MB",
+                        )
                 parser.Parse(b"", True)
         except _Stop:
             pass
-        except DataError:                               # a bound hit inside a handler (a ValueError too)
+        except DataError:  # a bound hit inside a handler (a ValueError too)
             raise
         except expat.ExpatError as err:
-            raise DataError("data.errors.unreadable", name=self.name,
-                            detail=f"{part}: {expat.ErrorString(err.code)}, line {err.lineno}") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
-                ValueError, OverflowError, IndexError, KeyError, struct.error) as err:
+            raise DataError(
+                "data.errors.unreadable",
+                name=self.name,
+                detail=f"{part}: {expat.ErrorString(err.code)}, line {err.lineno}",
+            ) from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+            OverflowError,
+            IndexError,
+            KeyError,
+            struct.error,
+        ) as err:
             raise DataError("data.errors.unreadable", name=self.name, detail=f"{part}: {err}"[:200]) from None
 
     def _refuse_doctype(self, part: str):
         def refuse(*_):
             raise DataError("data.errors.xlsx_doctype", name=self.name, part=part)
+
         return refuse
 
     def relationships(self, part: str) -> dict[str, tuple[str, str | None]]:
@@ -427,8 +473,9 @@ class _Book:
         size = self.infos[part.lower()].file_size if self.has(part) else 0
 
         def too_large(held: int) -> DataError:
-            return DataError("data.errors.xlsx_shared_strings", name=self.name, size=_mb(max(size, held)),
-                             limit=_mb(limit))
+            return DataError(
+                "data.errors.xlsx_shared_strings", name=self.name, size=_mb(max(size, held)), limit=_mb(limit)
+            )
 
         def start(name, attrs):
             local = _local(name)
@@ -486,14 +533,14 @@ class _Book:
                 where[local] = False
 
         self.parse(part, self.limits.max_part_bytes, start=start, end=end)
-        kinds: dict[str, tuple[bool, bool]] = {}            # each format judged once, however many use it
+        kinds: dict[str, tuple[bool, bool]] = {}  # each format judged once, however many use it
         for fmt_id in set(xf_formats):
             self.check_time()
             fmt = custom.get(fmt_id)
             if fmt is None and fmt_id.isascii() and fmt_id.isdigit() and len(fmt_id) < 6:
                 fmt = BUILTIN_FORMATS.get(int(fmt_id))
             if fmt is not None and len(fmt) > MAX_FORMAT_CHARS:
-                fmt = None                                  # not from Excel; never run its patterns on it
+                fmt = None  # not from Excel; never run its patterns on it
             is_date = is_date_format(fmt)
             kinds[fmt_id] = (is_date, is_date and is_timedelta_format(fmt))
         dates = frozenset(str(i) for i, fmt_id in enumerate(xf_formats) if kinds[fmt_id][0])
@@ -541,12 +588,21 @@ def _column_letter(index: int) -> str:
 # The sheet: one pass, cells straight into columns
 # ----------------------------------------------------------------------------------------------
 
+
 class _SheetReader:
     """The state of one streamed sheet: expat handlers fill ``columns`` (lists indexed by column number)
     row by row; blank rows are dropped as they end."""
 
-    def __init__(self, book: _Book, name: str, strings: list[str | None], date_styles: frozenset[str],
-                 timedelta_styles: frozenset[str], epoch: datetime, is_header: Callable[[list], bool]):
+    def __init__(
+        self,
+        book: _Book,
+        name: str,
+        strings: list[str | None],
+        date_styles: frozenset[str],
+        timedelta_styles: frozenset[str],
+        epoch: datetime,
+        is_header: Callable[[list], bool],
+    ):
         self.book, self.name, self.limits = book, name, book.limits
         self.strings, self.date_styles, self.timedelta_styles = strings, date_styles, timedelta_styles
         self.epoch, self.is_header = epoch, is_header
@@ -557,12 +613,12 @@ class _SheetReader:
         self.header: list | None = None
         self.skipped: list[str] = []
         self.first_row_seen = False
-        self.columns: list[list] = [[] for _ in range(self.limits.max_columns + 1)]   # [0] unused
+        self.columns: list[list] = [[] for _ in range(self.limits.max_columns + 1)]  # [0] unused
         self.row_numbers = array("q")
         self.width = 0
-        self.values = 0                  # non-blank body values held
-        self.text_chars = 0              # characters of text held
-        self.shared_bytes = book.shared_bytes   # the shared-strings table, held throughout
+        self.values = 0  # non-blank body values held
+        self.text_chars = 0  # characters of text held
+        self.shared_bytes = book.shared_bytes  # the shared-strings table, held throughout
 
     def read(self, part: str) -> None:
         """Stream the sheet's XML once; each row's values go straight into ``columns`` as the row ends.
@@ -613,7 +669,8 @@ class _SheetReader:
                 if ref:
                     letters = ref.rstrip(_DIGITS)
                     column = letters_cache.get(letters) or letters_cache.setdefault(
-                        letters, self._column_number(letters, ref))
+                        letters, self._column_number(letters, ref)
+                    )
                 else:
                     column += 1
                 if text is None:
@@ -622,7 +679,7 @@ class _SheetReader:
                     try:
                         value = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
                         if type(value) is float and not -EXACT_FLOAT_INTEGER < value < EXACT_FLOAT_INTEGER:
-                            value = _number(text)           # whole digits as written; None for inf, nan
+                            value = _number(text)  # whole digits as written; None for inf, nan
                     except ValueError:
                         value = self._number_or_fail(text, column, row_number)
                     if style is not None and value is not None and style in date_styles:
@@ -631,9 +688,11 @@ class _SheetReader:
                     try:
                         value = strings[int(text)]
                     except (ValueError, IndexError):
-                        raise DataError("data.errors.unreadable", name=book.name,
-                                        detail=f"cell {_column_letter(column)}{row_number} points to no shared "
-                                               f"text") from None
+                        raise DataError(
+                            "data.errors.unreadable",
+                            name=book.name,
+                            detail=f"cell {_column_letter(column)}{row_number} points to no shared text",
+                        ) from None
                     if value is not None:
                         if len(value) > max_cell_chars:
                             raise self._long_cell(f"{_column_letter(column)}{row_number}")
@@ -657,9 +716,15 @@ class _SheetReader:
 
         limit = lim.max_unpacked_bytes
         size = book.infos[part.lower()].file_size if book.has(part) else 0
-        book.parse(part, limit, start=start, end=end, chars=chars, namespaces=False,
-                   too_large=DataError("data.errors.xlsx_unpacked_size", name=book.name, size=_mb(size),
-                                       limit=_mb(limit)))
+        book.parse(
+            part,
+            limit,
+            start=start,
+            end=end,
+            chars=chars,
+            namespaces=False,
+            too_large=DataError("data.errors.xlsx_unpacked_size", name=book.name, size=_mb(size), limit=_mb(limit)),
+        )
 
     def _number_or_fail(self, text: str, column: int, row: int) -> int | float | None:
         """A number cell that int() and float() refused: blank -> None, a number written otherwise (a
@@ -669,8 +734,11 @@ class _SheetReader:
         try:
             Decimal(text.strip())
         except InvalidOperation:
-            raise DataError("data.errors.unreadable", name=self.book.name,
-                            detail=f"cell {_column_letter(column)}{row} holds {text[:20]!r}, not a number") from None
+            raise DataError(
+                "data.errors.unreadable",
+                name=self.book.name,
+                detail=f"cell {_column_letter(column)}{row} holds {text[:20]!r}, not a number",
+            ) from None
         return _number(text)
 
     def dates(self, value: int | float, style: str):
@@ -682,7 +750,7 @@ class _SheetReader:
             try:
                 found = self.from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
             except (OverflowError, ValueError):
-                found = "#VALUE!"                               # openpyxl's reading of an impossible date
+                found = "#VALUE!"  # openpyxl's reading of an impossible date
             if len(self.date_cache) < DATE_CACHE_SIZE:
                 self.date_cache[key] = found
         return found
@@ -713,17 +781,22 @@ class _SheetReader:
         try:
             number = int(text)
         except ValueError:
-            raise DataError("data.errors.unreadable", name=self.book.name,
-                            detail=f"sheet {self.name} has a row numbered {text[:20]!r}") from None
+            raise DataError(
+                "data.errors.unreadable",
+                name=self.book.name,
+                detail=f"sheet {self.name} has a row numbered {text[:20]!r}",
+            ) from None
         if number < 1:
-            raise DataError("data.errors.unreadable", name=self.book.name,
-                            detail=f"sheet {self.name} has a row numbered {number}")
+            raise DataError(
+                "data.errors.unreadable", name=self.book.name, detail=f"sheet {self.name} has a row numbered {number}"
+            )
         return number
 
     def _column_number(self, letters: str, ref: str) -> int:
         if not letters or len(letters) > 3 or not letters.isascii() or not letters.isalpha():
-            raise DataError("data.errors.unreadable", name=self.book.name,
-                            detail=f"sheet {self.name} has a cell named {ref[:20]!r}")
+            raise DataError(
+                "data.errors.unreadable", name=self.book.name, detail=f"sheet {self.name} has a cell named {ref[:20]!r}"
+            )
         number = 0
         for ch in letters.upper():
             number = number * 26 + ord(ch) - 64
@@ -759,12 +832,18 @@ class _SheetReader:
         self.values += len(row)
         cells = (k + 1) * self.width
         if cells > self.limits.max_cells:
-            raise DataError("data.errors.xlsx_cells", sheet=self.name, rows=f"{k + 1:,}", columns=self.width,
-                            limit=f"{self.limits.max_cells:,}")
+            raise DataError(
+                "data.errors.xlsx_cells",
+                sheet=self.name,
+                rows=f"{k + 1:,}",
+                columns=self.width,
+                limit=f"{self.limits.max_cells:,}",
+            )
         memory = cells * SLOT_BYTES + self.values * VALUE_BYTES + 2 * self.text_chars + self.shared_bytes
         if memory > self.limits.max_memory_bytes:
-            raise DataError("data.errors.xlsx_memory", sheet=self.name, rows=f"{k + 1:,}",
-                            limit=_mb(self.limits.max_memory_bytes))
+            raise DataError(
+                "data.errors.xlsx_memory", sheet=self.name, rows=f"{k + 1:,}", limit=_mb(self.limits.max_memory_bytes)
+            )
 
     def _too_wide(self, row: dict, column: int, number: int) -> DataError:
         """A value beyond ``max_columns``: a wide table when the row already fills every column before it,
@@ -772,15 +851,21 @@ class _SheetReader:
         limit = self.limits.max_columns
         if len(row) >= limit:
             return DataError("data.errors.too_many_columns", count=column, limit=limit)
-        return DataError("data.errors.xlsx_stray_cell", sheet=self.name, cell=f"{_column_letter(column)}{number}",
-                         column=_column_letter(limit), limit=limit)
+        return DataError(
+            "data.errors.xlsx_stray_cell",
+            sheet=self.name,
+            cell=f"{_column_letter(column)}{number}",
+            column=_column_letter(limit),
+            limit=limit,
+        )
 
     def _too_many_rows(self) -> DataError:
         return DataError("data.errors.xlsx_rows", sheet=self.name, limit=f"{self.limits.max_rows:,}")
 
     def _long_cell(self, ref: str) -> DataError:
-        return DataError("data.errors.xlsx_long_cell", sheet=self.name, cell=ref,
-                         limit=f"{self.limits.max_cell_chars:,}")
+        return DataError(
+            "data.errors.xlsx_long_cell", sheet=self.name, cell=ref, limit=f"{self.limits.max_cell_chars:,}"
+        )
 
     def sheet(self) -> Sheet:
         if not self.first_row_seen:
@@ -792,18 +877,24 @@ class _SheetReader:
         for j in range(1, self.width + 1):
             self.book.check_time()
             values = self.columns[j]
-            self.columns[j] = []                        # let each list go as soon as it is typed
+            self.columns[j] = []  # let each list go as soon as it is typed
             if len(values) < n:
                 values.extend([None] * (n - len(values)))
             columns.append(_typed_column(values))
         header = None if self.header is None else self.header + [None] * (self.width - len(self.header))
-        return Sheet(name=self.name, header=header, skipped=tuple(self.skipped), columns=columns,
-                     row_numbers=np.frombuffer(self.row_numbers, dtype=np.int64).copy())
+        return Sheet(
+            name=self.name,
+            header=header,
+            skipped=tuple(self.skipped),
+            columns=columns,
+            row_numbers=np.frombuffer(self.row_numbers, dtype=np.int64).copy(),
+        )
 
 
 # ----------------------------------------------------------------------------------------------
 # Typing a column
 # ----------------------------------------------------------------------------------------------
+
 
 def _typed_column(values: list) -> pa.Array:
     """One body column's values (None for blanks) as an Arrow array: dates -> timestamp[us]; whole numbers

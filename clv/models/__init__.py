@@ -16,5 +16,14 @@ from .pareto import ParetoNBD
 from .sbg import ShiftedBetaGeometric
 from .value import PERIODS_PER_MONTH, customer_lifetime_value
 
-__all__ = ["Model", "BetaGeo", "ModifiedBetaGeo", "ParetoNBD", "BetaGeoBetaBinom", "GammaGamma",
-           "ShiftedBetaGeometric", "customer_lifetime_value", "PERIODS_PER_MONTH"]
+__all__ = [
+    "Model",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+    "ShiftedBetaGeometric",
+    "customer_lifetime_value",
+    "PERIODS_PER_MONTH",
+]

@@ -49,30 +49,30 @@ from scipy import optimize, special
 from .. import i18n
 from ..errors import FitError, InputError
 
-Z_95 = 1.959963984540054          # two-sided 95% normal quantile
-LOG_PARAM_BOUND = 18.0            # |log(param)| above this (param > 6.6e7 or < 1.5e-8): not identified
-HESSIAN_STEP = 1e-4               # central-difference step in log-parameter space
-MAX_FIT_SECONDS = 20.0            # a fit still running after this (seconds) stops: FitError models.errors.too_slow
-BFGS_MAX_ITERATIONS = 500         # iteration cap of the BFGS stage (models with an analytic gradient)
-LBFGSB_MAX_ITERATIONS = 2000      # iteration cap of each L-BFGS-B stage
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+LOG_PARAM_BOUND = 18.0  # |log(param)| above this (param > 6.6e7 or < 1.5e-8): not identified
+HESSIAN_STEP = 1e-4  # central-difference step in log-parameter space
+MAX_FIT_SECONDS = 20.0  # a fit still running after this (seconds) stops: FitError models.errors.too_slow
+BFGS_MAX_ITERATIONS = 500  # iteration cap of the BFGS stage (models with an analytic gradient)
+LBFGSB_MAX_ITERATIONS = 2000  # iteration cap of each L-BFGS-B stage
 NELDER_MEAD_MAX_ITERATIONS = 20000  # iteration cap of the derivative-free polish
-OPTIMISER_OPTIONS = {"ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}   # L-BFGS-B; maxiter: LBFGSB_MAX_ITERATIONS
-GRADIENT_TOLERANCE = 1e-4         # |d LL/d log p| per customer above this after optimising: not converged
-BFGS_GTOL = 1e-7                  # BFGS stops at this gradient per customer; a Newton step then polishes
-NEWTON_MAX_STEP = 0.1             # a polishing Newton step longer than this (in log-parameters) is not taken
-EXTREME_LOG_PARAM = 6.9           # |log(param)| above this (param > 1e3 or < 1e-3): an estimate far out
-RIDGE_SHARE = 0.3                 # a parameter whose weight in a flat direction of the Hessian exceeds this is named
-WALL = 1e100                      # objective outside the bounds or where the likelihood is not a number
+OPTIMISER_OPTIONS = {"ftol": 1e-13, "gtol": 1e-9, "maxcor": 20}  # L-BFGS-B; maxiter: LBFGSB_MAX_ITERATIONS
+GRADIENT_TOLERANCE = 1e-4  # |d LL/d log p| per customer above this after optimising: not converged
+BFGS_GTOL = 1e-7  # BFGS stops at this gradient per customer; a Newton step then polishes
+NEWTON_MAX_STEP = 0.1  # a polishing Newton step longer than this (in log-parameters) is not taken
+EXTREME_LOG_PARAM = 6.9  # |log(param)| above this (param > 1e3 or < 1e-3): an estimate far out
+RIDGE_SHARE = 0.3  # a parameter whose weight in a flat direction of the Hessian exceeds this is named
+WALL = 1e100  # objective outside the bounds or where the likelihood is not a number
 
 
 class Model(ABC):
     """Base class of the fitted models (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB, Gamma-Gamma, sBG)."""
 
-    name: str = "model"               # catalogue key under models.names
+    name: str = "model"  # catalogue key under models.names
     param_names: tuple[str, ...] = ()
-    min_customers: int = 10           # fewer than this: FitError("models.errors.too_few_customers")
-    max_seconds: float = MAX_FIT_SECONDS   # time allowed for one fit; a subclass or an instance may lower it
-    not_identified_key: str = "models.errors.not_identified"   # the FitError when the data cannot pin down a parameter
+    min_customers: int = 10  # fewer than this: FitError("models.errors.too_few_customers")
+    max_seconds: float = MAX_FIT_SECONDS  # time allowed for one fit; a subclass or an instance may lower it
+    not_identified_key: str = "models.errors.not_identified"  # the FitError when the data cannot pin down a parameter
 
     def __init__(self, max_seconds: float | None = None):
         """``max_seconds`` (optional) replaces the class's time allowed for one fit (seconds, > 0), e.g.
@@ -83,12 +83,16 @@ class Model(ABC):
         (20.0, 5.0)
         """
         if max_seconds is not None:
-            if isinstance(max_seconds, bool) or not isinstance(max_seconds, numbers.Real) \
-                    or not math.isfinite(max_seconds) or max_seconds <= 0:
+            if (
+                isinstance(max_seconds, bool)
+                or not isinstance(max_seconds, numbers.Real)
+                or not math.isfinite(max_seconds)
+                or max_seconds <= 0
+            ):
                 raise InputError("max_seconds", max_seconds, "models.allowed.positive")
             self.max_seconds = float(max_seconds)
         self._clear()
-        self._deadline: float | None = None       # time.monotonic() at which a running fit stops
+        self._deadline: float | None = None  # time.monotonic() at which a running fit stops
         self._fit_customers = 0.0
 
     def _clear(self):
@@ -128,8 +132,12 @@ class Model(ABC):
         """``_loglik`` behind the fit's time bound: every evaluation during a fit goes through here, and
         one asked for after the deadline raises FitError("models.errors.too_slow")."""
         if self._deadline is not None and time.monotonic() > self._deadline:
-            raise FitError("models.errors.too_slow", model=self.label, seconds=f"{self.max_seconds:g}",
-                           count=_count(self._fit_customers))
+            raise FitError(
+                "models.errors.too_slow",
+                model=self.label,
+                seconds=f"{self.max_seconds:g}",
+                count=_count(self._fit_customers),
+            )
         return self._loglik(params, data, grad=grad) if grad else self._loglik(params, data)
 
     def _objective(self, theta: np.ndarray, data: dict, total_weight: float, has_grad: bool):
@@ -168,8 +176,12 @@ class Model(ABC):
         """
         self._clear()
         if n_customers < self.min_customers:
-            raise FitError("models.errors.too_few_customers", model=self.label, minimum=self.min_customers,
-                           count=_count(n_customers))
+            raise FitError(
+                "models.errors.too_few_customers",
+                model=self.label,
+                minimum=self.min_customers,
+                count=_count(n_customers),
+            )
         self._check_data(data)
         self._fit_customers = n_customers
         self._deadline = time.monotonic() + self.max_seconds
@@ -200,18 +212,34 @@ class Model(ABC):
         bounds = [(-LOG_PARAM_BOUND, LOG_PARAM_BOUND)] * len(theta0)
         options = {**OPTIMISER_OPTIONS, "maxiter": LBFGSB_MAX_ITERATIONS}
         with np.errstate(all="ignore"):
-            res = optimize.minimize(self._objective, theta0, args=(data, n_customers, has_grad), jac=True,
-                                    method="L-BFGS-B", bounds=bounds, options=options)
+            res = optimize.minimize(
+                self._objective,
+                theta0,
+                args=(data, n_customers, has_grad),
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                options=options,
+            )
             theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
             if not _converged(grad):
                 # a second start from where the first one stopped, with a derivative-free polish
-                res2 = optimize.minimize(lambda t: self._objective(t, data, n_customers, has_grad)[0], theta,
-                                         method="Nelder-Mead",
-                                         options={"xatol": 1e-10, "fatol": 1e-14,
-                                                  "maxiter": NELDER_MEAD_MAX_ITERATIONS})
+                res2 = optimize.minimize(
+                    lambda t: self._objective(t, data, n_customers, has_grad)[0],
+                    theta,
+                    method="Nelder-Mead",
+                    options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": NELDER_MEAD_MAX_ITERATIONS},
+                )
                 theta = np.clip(res2.x, -LOG_PARAM_BOUND, LOG_PARAM_BOUND)
-                res = optimize.minimize(self._objective, theta, args=(data, n_customers, has_grad), jac=True,
-                                        method="L-BFGS-B", bounds=bounds, options=options)
+                res = optimize.minimize(
+                    self._objective,
+                    theta,
+                    args=(data, n_customers, has_grad),
+                    jac=True,
+                    method="L-BFGS-B",
+                    bounds=bounds,
+                    options=options,
+                )
                 theta, grad, capped = res.x, res.jac, res.nit >= LBFGSB_MAX_ITERATIONS
             value = self._eval(np.exp(theta), data)
         self._check_bounds(theta)
@@ -219,8 +247,9 @@ class Model(ABC):
             raise FitError("models.errors.nan_likelihood", model=self.label, params=self._show(theta))
         if not _converged(grad):
             if capped:
-                raise FitError("models.errors.iteration_limit", model=self.label,
-                               iterations=f"{LBFGSB_MAX_ITERATIONS:,}")
+                raise FitError(
+                    "models.errors.iteration_limit", model=self.label, iterations=f"{LBFGSB_MAX_ITERATIONS:,}"
+                )
             raise FitError("models.errors.not_converged", model=self.label, slope=f"{np.max(np.abs(grad)):.2g}")
         if has_grad:
             self._store(theta, value, data, n_customers)
@@ -236,38 +265,39 @@ class Model(ABC):
         """Without an analytic gradient: one Newton step with the Hessian the standard errors need anyway
         and a central-difference gradient, which takes the optimiser's point (forward differences,
         about 1e-6 off) to the optimum; the model is set at the better of the two points."""
+
         def negative(t):
             return -self._eval(np.exp(t), data)
 
         with np.errstate(all="ignore"):
             hess = _numeric_hessian(negative, theta, 10 * HESSIAN_STEP)
             hess = (hess + hess.T) / 2
-            theta, value = _newton_step(theta, value, hess, _numeric_gradient(negative, theta),
-                                        lambda t: -negative(t))
+            theta, value = _newton_step(theta, value, hess, _numeric_gradient(negative, theta), lambda t: -negative(t))
         self._store(theta, value, data, n_customers)
-        self._set_hessian(theta, hess)                      # at the optimiser's point: O(step) away
+        self._set_hessian(theta, hess)  # at the optimiser's point: O(step) away
 
     def _fit_bfgs(self, theta0: np.ndarray, data: dict, n_customers: float) -> bool:
         """The fast path (analytic gradient): True when it converged inside the bounds, model set."""
+
         def objective(theta):
-            if np.any(np.abs(theta) > LOG_PARAM_BOUND):       # outside: a wall the line search backs off
+            if np.any(np.abs(theta) > LOG_PARAM_BOUND):  # outside: a wall the line search backs off
                 return WALL, np.zeros_like(theta)
             return self._objective(theta, data, n_customers, True)
 
         with np.errstate(all="ignore"):
-            res = optimize.minimize(objective, theta0, jac=True, method="BFGS",
-                                    options={"gtol": BFGS_GTOL, "maxiter": BFGS_MAX_ITERATIONS})
+            res = optimize.minimize(
+                objective, theta0, jac=True, method="BFGS", options={"gtol": BFGS_GTOL, "maxiter": BFGS_MAX_ITERATIONS}
+            )
         theta = res.x
         if not _converged(res.jac) or np.any(np.abs(theta) >= LOG_PARAM_BOUND - 1e-6):
             return False
         hess = self._hessian(theta, data)
         value, grad_total = self._value_and_log_grad(theta, data)
-        theta, value = _newton_step(theta, value, hess, grad_total,
-                                    lambda t: self._value_and_log_grad(t, data)[0])
+        theta, value = _newton_step(theta, value, hess, grad_total, lambda t: self._value_and_log_grad(t, data)[0])
         if not np.isfinite(value):
             return False
         self._store(theta, value, data, n_customers)
-        self._set_hessian(theta, hess)                      # at the BFGS point: O(step) away, 1e-6 or less
+        self._set_hessian(theta, hess)  # at the BFGS point: O(step) away, 1e-6 or less
         return True
 
     def _value_and_log_grad(self, theta: np.ndarray, data: dict) -> tuple[float, np.ndarray]:
@@ -282,8 +312,9 @@ class Model(ABC):
         at_bound = np.abs(theta) >= LOG_PARAM_BOUND - 1e-6
         if np.any(at_bound):
             i = int(np.argmax(at_bound))
-            raise FitError("models.errors.boundary", model=self.label, param=self.param_names[i],
-                           value=f"{math.exp(theta[i]):.3g}")
+            raise FitError(
+                "models.errors.boundary", model=self.label, param=self.param_names[i], value=f"{math.exp(theta[i]):.3g}"
+            )
 
     def _store(self, theta: np.ndarray, value: float, data: dict, n_customers: float):
         self.params = {n: float(v) for n, v in zip(self.param_names, np.exp(theta))}
@@ -298,8 +329,9 @@ class Model(ABC):
         for i in range(k):
             e = np.zeros(k)
             e[i] = HESSIAN_STEP
-            hess[i] = (self._value_and_log_grad(theta + e, data)[1]
-                       - self._value_and_log_grad(theta - e, data)[1]) / (2 * HESSIAN_STEP)
+            hess[i] = (self._value_and_log_grad(theta + e, data)[1] - self._value_and_log_grad(theta - e, data)[1]) / (
+                2 * HESSIAN_STEP
+            )
         return (hess + hess.T) / 2
 
     def _set_covariance(self, theta: np.ndarray, data: dict, has_grad: bool):
@@ -353,8 +385,9 @@ class Model(ABC):
         (``hessian_ok`` is True on every fitted model; kept for callers that check it).
         """
         self._require_fitted()
-        return {n: float(math.sqrt(v)) if v >= 0 else math.nan
-                for n, v in zip(self.param_names, np.diag(self.covariance))}
+        return {
+            n: float(math.sqrt(v)) if v >= 0 else math.nan for n, v in zip(self.param_names, np.diag(self.covariance))
+        }
 
     @property
     def confidence_intervals(self) -> dict[str, tuple[float, float]]:
@@ -371,11 +404,15 @@ class Model(ABC):
         """One row per parameter: param, estimate, se, lower_95, upper_95."""
         self._require_fitted()
         se, ci = self.standard_errors, self.confidence_intervals
-        return pd.DataFrame({"param": list(self.param_names),
-                             "estimate": [self.params[n] for n in self.param_names],
-                             "se": [se[n] for n in self.param_names],
-                             "lower_95": [ci[n][0] for n in self.param_names],
-                             "upper_95": [ci[n][1] for n in self.param_names]})
+        return pd.DataFrame(
+            {
+                "param": list(self.param_names),
+                "estimate": [self.params[n] for n in self.param_names],
+                "se": [se[n] for n in self.param_names],
+                "lower_95": [ci[n][0] for n in self.param_names],
+                "upper_95": [ci[n][1] for n in self.param_names],
+            }
+        )
 
     @property
     def aic(self) -> float:
@@ -448,7 +485,7 @@ def _numeric_hessian(f, x: np.ndarray, h: float) -> np.ndarray:
     for i in range(k):
         ei = np.zeros(k)
         ei[i] = h
-        hess[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h ** 2
+        hess[i, i] = (f(x + ei) - 2 * f0 + f(x - ei)) / h**2
         for j in range(i):
             ej = np.zeros(k)
             ej[j] = h
@@ -496,8 +533,9 @@ def broadcast_fields(**arrays: np.ndarray) -> list[np.ndarray]:
             try:
                 np.broadcast_shapes(ref.shape, arr.shape)
             except ValueError:
-                raise InputError(name, int(arr.size), "models.allowed.same_length", other=ref_name,
-                                 count=int(ref.size)) from None
+                raise InputError(
+                    name, int(arr.size), "models.allowed.same_length", other=ref_name, count=int(ref.size)
+                ) from None
         elif arr.size != 1:
             ref_name, ref = name, arr
     raise AssertionError("unreachable: some pair of arrays must be incompatible")  # pragma: no cover
@@ -516,10 +554,10 @@ def check_rfm(frequency, recency, T, history: bool = False):
 
     >>> [a.tolist() for a in check_rfm([0, 2], [0, 7.5], 10)]
     [[0.0, 2.0], [0.0, 7.5], [10.0, 10.0]]
-    >>> check_rfm([0, 2], [3, 7.5], 10, history=True)
+    >>> check_rfm([0, 2], [3, 7.5], 10, history=True)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    clv.errors.InputError: recency must be 0 when frequency is 0 (a customer without repeat purchases has no recency); got 3.
+    clv.errors.InputError: recency must be 0 when frequency is 0 (a customer without repeat purchases ...; got 3.
     """
     x = as_array("frequency", frequency, "models.allowed.whole_non_negative")
     tx = as_array("recency", recency)
@@ -536,8 +574,7 @@ def check_rfm(frequency, recency, T, history: bool = False):
             raise InputError("recency", float(tx[bad].ravel()[0]), "models.allowed.recency_without_repeat")
         bad = (x > 0) & (tx == 0)
         if np.any(bad):
-            raise InputError("recency", 0.0, "models.allowed.recency_with_repeat",
-                             frequency=f"{x[bad].ravel()[0]:g}")
+            raise InputError("recency", 0.0, "models.allowed.recency_with_repeat", frequency=f"{x[bad].ravel()[0]:g}")
     return x, tx, big_t
 
 
@@ -553,8 +590,13 @@ def dedupe(columns: dict[str, np.ndarray], weights=None) -> tuple[dict[str, np.n
         name, first = next(iter(out.items()))
         if w.shape != first.shape:
             if w.size != 1:
-                raise InputError("weights", int(w.size), "models.allowed.same_length",
-                                 other="frequency" if name == "x" else name, count=int(first.size))
+                raise InputError(
+                    "weights",
+                    int(w.size),
+                    "models.allowed.same_length",
+                    other="frequency" if name == "x" else name,
+                    count=int(first.size),
+                )
             w = np.broadcast_to(w.reshape(()), first.shape).astype(float)
         keep = w > 0
         out = {k: v[keep] for k, v in out.items()}
@@ -564,13 +606,13 @@ def dedupe(columns: dict[str, np.ndarray], weights=None) -> tuple[dict[str, np.n
     n = next(iter(flat.values())).size
     codes, groups = _row_codes(list(flat.values()))
     first = np.empty(groups, dtype=np.int64)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)          # each group's first row
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # each group's first row
     out = {k: v[first] for k, v in flat.items()}
     out["w"] = np.bincount(codes, minlength=groups).astype(float)
     return out, float(n)
 
 
-INTEGER_CODE_SPAN = 1 << 20        # whole-number columns spanning fewer values than this are coded by offset
+INTEGER_CODE_SPAN = 1 << 20  # whole-number columns spanning fewer values than this are coded by offset
 
 
 def _row_codes(arrays: list[np.ndarray]) -> tuple[np.ndarray, int]:
@@ -589,7 +631,7 @@ def _row_codes(arrays: list[np.ndarray]) -> tuple[np.ndarray, int]:
             c, uniq = pd.factorize(a)
             size = len(uniq)
         if size and key.size and int(key.max()) >= (np.iinfo(np.int64).max // (size + 1)):
-            key, _ = pd.factorize(key)                     # compact before the product overflows
+            key, _ = pd.factorize(key)  # compact before the product overflows
         key = key * size + c
     codes, uniq = pd.factorize(key)
     return codes, len(uniq)
@@ -642,7 +684,7 @@ def distinct_rows(*arrays: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     so ``f(*(a[idx] for a in arrays))[code]`` evaluates ``f`` once per distinct row."""
     code, groups = _row_codes(list(arrays))
     idx = np.empty(groups, dtype=np.int64)
-    idx[code] = np.arange(code.size)          # any one row of each group
+    idx[code] = np.arange(code.size)  # any one row of each group
     return code, idx
 
 
@@ -698,10 +740,8 @@ class RFMModel(Model):
         if n >= self.min_customers:
             if not np.any(data["x"] > 0):
                 raise FitError("models.errors.no_repeat", model=self.label, count=_count(n))
-            if len(data["x"]) == 1 or (np.ptp(data["x"]) == 0 and np.ptp(data["tx"]) == 0
-                                       and np.ptp(data["T"]) == 0):
-                identical_history(self, n, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, "
-                                           f"T {data['T'][0]:g}")
+            if len(data["x"]) == 1 or (np.ptp(data["x"]) == 0 and np.ptp(data["tx"]) == 0 and np.ptp(data["T"]) == 0):
+                identical_history(self, n, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, T {data['T'][0]:g}")
         self._prepare(data)
         return self._fit(data, n)
 

@@ -18,15 +18,15 @@ from scipy import integrate, special
 
 from .base import RFMModel, check_count, check_horizon, check_rfm, log_hyp2f1, on_unique, scalar_or_array, wdot
 
-_RFMModel = RFMModel        # the shared base's former name (kept for imports written before the move)
+_RFMModel = RFMModel  # the shared base's former name (kept for imports written before the move)
 
 
-EXP_FLOOR = 700.0   # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
-A_NEAR_ONE = 1e-4   # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
+EXP_FLOOR = 700.0  # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
+A_NEAR_ONE = 1e-4  # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
 C_NEAR_ZERO = 1e-4  # |a + b - 1| below this too: 2F1(r, b; c; z) has a pole at c = a+b-1 = 0 that the factor c cancels
-QUAD_RTOL = 1e-13   # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
-QUAD_LIMIT = 200    # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
-B_IN_WEIGHT_MAX = 100.0   # b above this: (1-p)^(b-1) goes into the integrand (QAWS's moments fail near b = 1e5)
+QUAD_RTOL = 1e-13  # relative tolerance of that integral (scipy's QAWS, algebraic end-point weights)
+QUAD_LIMIT = 200  # subintervals it may use (a large t/alpha puts the integrand's bend near p = alpha/t)
+B_IN_WEIGHT_MAX = 100.0  # b above this: (1-p)^(b-1) goes into the integrand (QAWS's moments fail near b = 1e5)
 
 
 def _log_hyp2f1(a, b, c, z):
@@ -84,15 +84,17 @@ def _integrated(t: float, r: float, alpha: float, b: float, a: float) -> float:
         return -np.expm1(-r * np.log1p(p * u)) / p if p > 0 else r * u
 
     if b <= B_IN_WEIGHT_MAX:
-        value, _ = integrate.quad(f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b - 1.0), epsabs=0.0,
-                                  epsrel=QUAD_RTOL, limit=QUAD_LIMIT)
+        value, _ = integrate.quad(
+            f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b - 1.0), epsabs=0.0, epsrel=QUAD_RTOL, limit=QUAD_LIMIT
+        )
         return value / math.exp(log_beta)
 
     def g(p):
         return f(p) * math.exp((b - 1.0) * math.log1p(-p) - log_beta) if p < 1 else 0.0
 
-    value, _ = integrate.quad(g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, 0.0), epsabs=0.0, epsrel=QUAD_RTOL,
-                              limit=QUAD_LIMIT)
+    value, _ = integrate.quad(
+        g, 0.0, 1.0, weight="alg", wvar=(a - 1.0, 0.0), epsabs=0.0, epsrel=QUAD_RTOL, limit=QUAD_LIMIT
+    )
     return value
 
 
@@ -137,14 +139,17 @@ def _row_terms(r, alpha, a, b, x, tx, big_t, w, shift, ws, grad):
     np.add(e, 1.0, out=t)
     np.reciprocal(t, out=t)
     np.multiply(e, t, out=t, where=d < 0)
-    np.multiply(t, w, out=e)                                   # e <- w x w4
-    g_r = -wdot(w, lt) + wdot(e, lt) - wdot(e, ltx)            # -sum w (w3 lt + w4 ltx)
+    np.multiply(t, w, out=e)  # e <- w x w4
+    g_r = -wdot(w, lt) + wdot(e, lt) - wdot(e, ltx)  # -sum w (w3 lt + w4 ltx)
     np.add(big_t, alpha, out=lt)
-    np.reciprocal(lt, out=lt)                                  # 1 / (alpha + T)
+    np.reciprocal(lt, out=lt)  # 1 / (alpha + T)
     np.add(tx, alpha, out=ltx)
-    np.reciprocal(ltx, out=ltx)                                # 1 / (alpha + t_x)
-    g_alpha = -(float(np.einsum("i,i,i->", w, rx, lt)) - float(np.einsum("i,i,i->", e, rx, lt))
-                + float(np.einsum("i,i,i->", e, rx, ltx)))
+    np.reciprocal(ltx, out=ltx)  # 1 / (alpha + t_x)
+    g_alpha = -(
+        float(np.einsum("i,i,i->", w, rx, lt))
+        - float(np.einsum("i,i,i->", e, rx, lt))
+        + float(np.einsum("i,i,i->", e, rx, ltx))
+    )
     g_a = float(e.sum()) / a
     np.add(x, b + shift, out=t)
     g_b = -float(np.einsum("i,i->", e, np.reciprocal(t, out=t)))
@@ -185,17 +190,26 @@ class BetaGeo(RFMModel):
         zero = data["x"] == 0
         data["T0"], data["w0"] = data["T"][zero], data["w"][zero]
         pos = ~zero
-        data["xp"], data["txp"], data["Tp"], data["wp"] = (data["x"][pos], data["tx"][pos], data["T"][pos],
-                                                          data["w"][pos])
+        data["xp"], data["txp"], data["Tp"], data["wp"] = (
+            data["x"][pos],
+            data["tx"][pos],
+            data["T"][pos],
+            data["w"][pos],
+        )
 
     def _loglik(self, params, data, grad=False):
         r, alpha, a, b = params
         xs, wx, big_w = data["xs"], data["wx"], data["W"]
         x, tx, big_t, w = data["xp"], data["txp"], data["Tp"], data["wp"]
         with np.errstate(all="ignore"):
-            ll = (wdot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
-                  + wdot(wx, special.gammaln(a + b) + special.gammaln(b + xs) - special.gammaln(b)
-                           - special.gammaln(a + b + xs)))
+            ll = (
+                wdot(wx, special.gammaln(r + xs) - special.gammaln(r))
+                + big_w * r * np.log(alpha)
+                + wdot(
+                    wx,
+                    special.gammaln(a + b) + special.gammaln(b + xs) - special.gammaln(b) - special.gammaln(a + b + xs),
+                )
+            )
             l0 = np.log(alpha + data["T0"])
             ll -= r * wdot(data["w0"], l0)
             rows, g_rows = _row_terms(r, alpha, a, b, x, tx, big_t, w, -1.0, _workspace(data, "_ws", len(x)), grad)
@@ -203,13 +217,16 @@ class BetaGeo(RFMModel):
             if not grad:
                 return float(ll)
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs)
-            g = g_rows + np.array([
-                wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha)
-                - wdot(data["w0"], l0),
-                big_w * r / alpha - r * np.sum(data["w0"] / (alpha + data["T0"])),
-                wdot(wx, dg_ab),
-                wdot(wx, dg_ab + special.digamma(b + xs) - special.digamma(b)),
-            ])
+            g = g_rows + np.array(
+                [
+                    wdot(wx, special.digamma(r + xs) - special.digamma(r))
+                    + big_w * np.log(alpha)
+                    - wdot(data["w0"], l0),
+                    big_w * r / alpha - r * np.sum(data["w0"] / (alpha + data["T0"])),
+                    wdot(wx, dg_ab),
+                    wdot(wx, dg_ab + special.digamma(b + xs) - special.digamma(b)),
+                ]
+            )
         return float(ll), g
 
     # ------------------------------------------------------------------ predictions
@@ -272,10 +289,16 @@ class BetaGeo(RFMModel):
         n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
-            log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z)
-                      + special.xlogy(n, z))
+            log_nb = (
+                special.gammaln(r + n)
+                - special.gammaln(r)
+                - special.gammaln(n + 1)
+                + r * np.log1p(-z)
+                + special.xlogy(n, z)
+            )
             first = np.exp(special.betaln(a, b + n) - special.betaln(a, b) + log_nb)
             tail = special.betainc(np.maximum(n, 1), r, z)
-            second = np.where(n > 0, np.exp(special.betaln(a + 1, b + np.maximum(n, 1) - 1) - special.betaln(a, b))
-                              * tail, 0.0)
+            second = np.where(
+                n > 0, np.exp(special.betaln(a + 1, b + np.maximum(n, 1) - 1) - special.betaln(a, b)) * tail, 0.0
+            )
         return scalar_or_array(first + second)

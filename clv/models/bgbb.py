@@ -15,8 +15,8 @@ from scipy import special
 from ..errors import FitError, InputError
 from .base import Model, _count, as_array, broadcast_fields, dedupe, identical_history, scalar_or_array, wdot
 
-GAMMA_NEAR_ONE = 1e-3   # |gamma - 1| below this: ln Gamma differences over (gamma - 1) by their Taylor series
-TAYLOR_TERMS = 6        # terms of that series: the first left out is below 1e-18 at |gamma - 1| = 1e-3
+GAMMA_NEAR_ONE = 1e-3  # |gamma - 1| below this: ln Gamma differences over (gamma - 1) by their Taylor series
+TAYLOR_TERMS = 6  # terms of that series: the first left out is below 1e-18 at |gamma - 1| = 1e-3
 
 
 def _whole(name: str, values) -> np.ndarray:
@@ -42,9 +42,10 @@ def _step_slope(y1, y2, h: float):
     if abs(h) >= GAMMA_NEAR_ONE:
         return ((special.gammaln(y1 + h) - special.gammaln(y1)) - (special.gammaln(y2 + h) - special.gammaln(y2))) / h
     total = np.zeros(np.broadcast(y1, y2).shape)
-    for k in range(TAYLOR_TERMS, 0, -1):                  # smallest terms first
-        total = total + h ** (k - 1) / special.factorial(k) * (special.polygamma(k - 1, y1)
-                                                               - special.polygamma(k - 1, y2))
+    for k in range(TAYLOR_TERMS, 0, -1):  # smallest terms first
+        total = total + h ** (k - 1) / special.factorial(k) * (
+            special.polygamma(k - 1, y1) - special.polygamma(k - 1, y2)
+        )
     return total
 
 
@@ -58,12 +59,14 @@ def _check(frequency, recency, n_periods):
             raise InputError(name, float(v[v != np.round(v)][0]), "models.allowed.whole_non_negative")
     if np.any(tx > n):
         i = int(np.argmax(tx > n))
-        raise InputError("recency", float(tx.ravel()[i]), "models.allowed.recency_le_periods",
-                         n_periods=f"{n.ravel()[i]:g}")
+        raise InputError(
+            "recency", float(tx.ravel()[i]), "models.allowed.recency_le_periods", n_periods=f"{n.ravel()[i]:g}"
+        )
     if np.any(x > tx):
         i = int(np.argmax(x > tx))
-        raise InputError("frequency", float(x.ravel()[i]), "models.allowed.frequency_le_recency",
-                         recency=f"{tx.ravel()[i]:g}")
+        raise InputError(
+            "frequency", float(x.ravel()[i]), "models.allowed.frequency_le_recency", recency=f"{tx.ravel()[i]:g}"
+        )
     return x, tx, n
 
 
@@ -112,8 +115,9 @@ class BetaGeoBetaBinom(Model):
             if not np.any(data["x"] > 0):
                 raise FitError("models.errors.no_repeat", model=self.label, count=_count(total))
             if len(data["x"]) == 1:
-                identical_history(self, total, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, "
-                                               f"n_periods {data['n'][0]:g}")
+                identical_history(
+                    self, total, f"frequency {data['x'][0]:g}, recency {data['tx'][0]:g}, n_periods {data['n'][0]:g}"
+                )
         gap = (data["n"] - data["tx"]).astype(int)
         i = np.arange(max(int(gap.max()), 1))
         data["i"], data["mask"] = i[None, :], i[None, :] < gap[:, None]
@@ -129,8 +133,12 @@ class BetaGeoBetaBinom(Model):
         with np.errstate(all="ignore"):
             bab, bgd = special.betaln(alpha, beta), special.betaln(gamma, delta)
             alive = special.betaln(alpha + x, beta + n - x) - bab + special.betaln(gamma, delta + n) - bgd
-            terms = (special.betaln(alpha + x[:, None], beta + tx[:, None] - x[:, None] + i) - bab
-                     + special.betaln(gamma + 1, delta + tx[:, None] + i) - bgd)
+            terms = (
+                special.betaln(alpha + x[:, None], beta + tx[:, None] - x[:, None] + i)
+                - bab
+                + special.betaln(gamma + 1, delta + tx[:, None] + i)
+                - bgd
+            )
             terms = np.where(mask, terms, -np.inf)
             return np.logaddexp(alive, special.logsumexp(terms, axis=1))
 
@@ -160,8 +168,13 @@ class BetaGeoBetaBinom(Model):
         x, tx, n = _check(frequency, recency, n_periods)
         log_l = self._log_l(params, x, tx, n).reshape(x.shape)
         with np.errstate(all="ignore"):
-            out = np.exp(special.betaln(alpha + x, beta + n - x) - special.betaln(alpha, beta)
-                         + special.betaln(gamma, delta + n + m) - special.betaln(gamma, delta) - log_l)
+            out = np.exp(
+                special.betaln(alpha + x, beta + n - x)
+                - special.betaln(alpha, beta)
+                + special.betaln(gamma, delta + n + m)
+                - special.betaln(gamma, delta)
+                - log_l
+            )
         return scalar_or_array(out)
 
     def expected_purchases(self, n_future, frequency, recency, n_periods):
@@ -192,8 +205,13 @@ class BetaGeoBetaBinom(Model):
         with np.errstate(all="ignore"):
             y1 = 1 + delta + n
             step = lambda y: special.gammaln(y + h) - special.gammaln(y)  # noqa: E731  ln Gamma(y+h) - ln Gamma(y)
-            front = np.exp(special.betaln(alpha + x + 1, beta + n - x) - special.betaln(alpha, beta) - log_l
-                           + step(1 + delta) - step(y1))                 # ... x Gamma(gamma+delta)/Gamma(1+delta) x A
+            front = np.exp(
+                special.betaln(alpha + x + 1, beta + n - x)
+                - special.betaln(alpha, beta)
+                - log_l
+                + step(1 + delta)
+                - step(y1)
+            )  # ... x Gamma(gamma+delta)/Gamma(1+delta) x A
             q = _step_slope(y1, y1 + m, h)
             out = front * delta * -q * special.exprel(h * q)
         return scalar_or_array(out)
@@ -246,14 +264,21 @@ class BetaGeoBetaBinom(Model):
         bab, bgd = special.betaln(alpha, beta), special.betaln(gamma, delta)
         with np.errstate(all="ignore"):
             log_choose = special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
-            first = np.exp(log_choose + special.betaln(alpha + x, beta + n - x) - bab
-                           + special.betaln(gamma, delta + n) - bgd)
+            first = np.exp(
+                log_choose + special.betaln(alpha + x, beta + n - x) - bab + special.betaln(gamma, delta + n) - bgd
+            )
             i = np.arange(int(n.max()) if n.size else 0)[None, :]
             ok = (i >= x[:, None]) & (i < n[:, None])
             ic = np.where(ok, i, x[:, None])
-            terms = (special.gammaln(ic + 1) - special.gammaln(x[:, None] + 1) - special.gammaln(ic - x[:, None] + 1)
-                     + special.betaln(alpha + x[:, None], beta + ic - x[:, None]) - bab
-                     + special.betaln(gamma + 1, delta + ic) - bgd)
+            terms = (
+                special.gammaln(ic + 1)
+                - special.gammaln(x[:, None] + 1)
+                - special.gammaln(ic - x[:, None] + 1)
+                + special.betaln(alpha + x[:, None], beta + ic - x[:, None])
+                - bab
+                + special.betaln(gamma + 1, delta + ic)
+                - bgd
+            )
             second = np.sum(np.where(ok, np.exp(terms), 0.0), axis=1)
             out = np.where(x <= n, first + second, 0.0)
         return scalar_or_array(out.reshape(shape))

@@ -24,7 +24,7 @@ from .. import fmt, i18n
 from ..errors import FitError, InputError
 from .base import Model, _count, as_array, broadcast_fields, by_value, scalar_or_array, wdot
 
-MIN_CORRELATION_WARNING = 0.3   # |corr(frequency, spend)| above this casts doubt on the independence assumption
+MIN_CORRELATION_WARNING = 0.3  # |corr(frequency, spend)| above this casts doubt on the independence assumption
 
 
 class GammaGamma(Model):
@@ -78,14 +78,22 @@ class GammaGamma(Model):
             key = "models.errors.few_spenders_one" if kept == 1 else "models.errors.few_spenders_many"
             raise FitError(key, model=self.label, kept=_count(kept), total=_count(total), minimum=self.min_customers)
         if np.ptp(m) == 0:
-            raise FitError("models.errors.identical_spend", model=self.label, count=_count(w.sum()),
-                           value=f"{m[0]:g}")
+            raise FitError("models.errors.identical_spend", model=self.label, count=_count(w.sum()), value=f"{m[0]:g}")
         self.frequency_spend_correlation = _weighted_corr(x, m, w)
         xs, wx = by_value(x, w)
-        data = {"x": x, "m": m, "w": w, "xs": xs, "wx": wx,
-                "const": -float(wdot(w, np.log(m))),        # parameter-free part: -ln zbar (from (px-1) ln zbar)
-                "px_terms": float(wdot(w, x * (np.log(m) + np.log(x)))), "W": float(w.sum()),
-                "xm": x * m, "wxr": w * x, "_ws": np.empty((2, x.size))}   # _ws: scratch rows (see _loglik)
+        data = {
+            "x": x,
+            "m": m,
+            "w": w,
+            "xs": xs,
+            "wx": wx,
+            "const": -float(wdot(w, np.log(m))),  # parameter-free part: -ln zbar (from (px-1) ln zbar)
+            "px_terms": float(wdot(w, x * (np.log(m) + np.log(x)))),
+            "W": float(w.sum()),
+            "xm": x * m,
+            "wxr": w * x,
+            "_ws": np.empty((2, x.size)),
+        }  # _ws: scratch rows (see _loglik)
         return self._fit(data, float(w.sum()))
 
     def _initial(self, data):
@@ -107,18 +115,27 @@ class GammaGamma(Model):
             np.add(data["xm"], v, out=ls)
             np.log(ls, out=ls)
             sum_wxl, sum_wl = wdot(data["wxr"], ls), wdot(data["w"], ls)
-            ll = (wdot(wx, special.gammaln(p * xs + q) - special.gammaln(p * xs)) - data["W"] * special.gammaln(q)
-                  + data["W"] * q * np.log(v) + p * data["px_terms"] + data["const"] - p * sum_wxl - q * sum_wl)
+            ll = (
+                wdot(wx, special.gammaln(p * xs + q) - special.gammaln(p * xs))
+                - data["W"] * special.gammaln(q)
+                + data["W"] * q * np.log(v)
+                + p * data["px_terms"]
+                + data["const"]
+                - p * sum_wxl
+                - q * sum_wl
+            )
             if not grad:
                 return float(ll)
             dg = special.digamma(p * xs + q)
             np.add(data["xm"], v, out=inv)
             np.reciprocal(inv, out=inv)
-            g = np.array([
-                wdot(wx, xs * (dg - special.digamma(p * xs))) + data["px_terms"] - sum_wxl,
-                wdot(wx, dg) - data["W"] * special.digamma(q) + data["W"] * np.log(v) - sum_wl,
-                data["W"] * q / v - p * wdot(data["wxr"], inv) - q * wdot(data["w"], inv),
-            ])
+            g = np.array(
+                [
+                    wdot(wx, xs * (dg - special.digamma(p * xs))) + data["px_terms"] - sum_wxl,
+                    wdot(wx, dg) - data["W"] * special.digamma(q) + data["W"] * np.log(v) - sum_wl,
+                    data["W"] * q / v - p * wdot(data["wxr"], inv) - q * wdot(data["w"], inv),
+                ]
+            )
         return float(ll), g
 
     def expected_spend(self, frequency, monetary_value):
@@ -149,11 +166,23 @@ class GammaGamma(Model):
         self._require_fitted()
         out = []
         if self.excluded:
-            out.append(i18n.text_in_digits("models.notes.gg_excluded", lang, digits,
-                                           excluded=fmt.number(self.excluded, 0, digits),
-                                           total=fmt.number(self.total_customers, 0, digits)))
-        out.append(i18n.text_in_digits("models.notes.gg_correlation", lang, digits,
-                                       value=fmt.number(self.frequency_spend_correlation, 2, digits)))
+            out.append(
+                i18n.text_in_digits(
+                    "models.notes.gg_excluded",
+                    lang,
+                    digits,
+                    excluded=fmt.number(self.excluded, 0, digits),
+                    total=fmt.number(self.total_customers, 0, digits),
+                )
+            )
+        out.append(
+            i18n.text_in_digits(
+                "models.notes.gg_correlation",
+                lang,
+                digits,
+                value=fmt.number(self.frequency_spend_correlation, 2, digits),
+            )
+        )
         return out
 
     @property

@@ -31,20 +31,30 @@ class ModifiedBetaGeo(RFMModel):
         xs, wx, big_w = data["xs"], data["wx"], data["W"]
         x, tx, big_t, w = data["x"], data["tx"], data["T"], data["w"]
         with np.errstate(all="ignore"):
-            ll = (wdot(wx, special.gammaln(r + xs) - special.gammaln(r)) + big_w * r * np.log(alpha)
-                  + wdot(wx, special.gammaln(a + b) + special.gammaln(b + xs + 1) - special.gammaln(b)
-                           - special.gammaln(a + b + xs + 1)))
+            ll = (
+                wdot(wx, special.gammaln(r + xs) - special.gammaln(r))
+                + big_w * r * np.log(alpha)
+                + wdot(
+                    wx,
+                    special.gammaln(a + b)
+                    + special.gammaln(b + xs + 1)
+                    - special.gammaln(b)
+                    - special.gammaln(a + b + xs + 1),
+                )
+            )
             rows, g_rows = _row_terms(r, alpha, a, b, x, tx, big_t, w, 0.0, _workspace(data, "_ws", len(x)), grad)
             ll += rows
             if not grad:
                 return float(ll)
             dg_ab = special.digamma(a + b) - special.digamma(a + b + xs + 1)
-            g = g_rows + np.array([
-                wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha),
-                big_w * r / alpha,
-                wdot(wx, dg_ab),
-                wdot(wx, dg_ab + special.digamma(b + xs + 1) - special.digamma(b)),
-            ])
+            g = g_rows + np.array(
+                [
+                    wdot(wx, special.digamma(r + xs) - special.digamma(r)) + big_w * np.log(alpha),
+                    big_w * r / alpha,
+                    wdot(wx, dg_ab),
+                    wdot(wx, dg_ab + special.digamma(b + xs + 1) - special.digamma(b)),
+                ]
+            )
         return float(ll), g
 
     def p_alive(self, frequency, recency, T):
@@ -92,8 +102,13 @@ class ModifiedBetaGeo(RFMModel):
         n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
-            log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z)
-                      + special.xlogy(n, z))
+            log_nb = (
+                special.gammaln(r + n)
+                - special.gammaln(r)
+                - special.gammaln(n + 1)
+                + r * np.log1p(-z)
+                + special.xlogy(n, z)
+            )
             first = np.exp(special.betaln(a, b + n + 1) - special.betaln(a, b) + log_nb)
             tail = np.where(n > 0, special.betainc(np.maximum(n, 1), r, z), 1.0)
             second = np.exp(special.betaln(a + 1, b + n) - special.betaln(a, b)) * tail

@@ -77,22 +77,31 @@ class ShiftedBetaGeometric(Model):
                 surv_t.append(np.array([a.size - 1.0]))
                 surv_w.append(np.array([a[-1]]))
             total += a[0]
-        data = {"lost_t": np.concatenate(lost_t), "lost_w": np.concatenate(lost_w),
-                "surv_t": np.concatenate(surv_t) if surv_t else np.zeros(0),
-                "surv_w": np.concatenate(surv_w) if surv_w else np.zeros(0)}
-        if total >= self.min_customers and (data["lost_w"].sum() == 0 or data["surv_w"].sum() == 0
-                                            and len(np.unique(data["lost_t"])) == 1):
+        data = {
+            "lost_t": np.concatenate(lost_t),
+            "lost_w": np.concatenate(lost_w),
+            "surv_t": np.concatenate(surv_t) if surv_t else np.zeros(0),
+            "surv_w": np.concatenate(surv_w) if surv_w else np.zeros(0),
+        }
+        if total >= self.min_customers and (
+            data["lost_w"].sum() == 0 or data["surv_w"].sum() == 0 and len(np.unique(data["lost_t"])) == 1
+        ):
             # nobody churned, or everybody churned in the same period: heterogeneity is not identified
-            raise FitError("models.errors.identical", model=self.label, count=_count(total),
-                           history="no churn" if data["lost_w"].sum() == 0 else "all churned together")
+            raise FitError(
+                "models.errors.identical",
+                model=self.label,
+                count=_count(total),
+                history="no churn" if data["lost_w"].sum() == 0 else "all churned together",
+            )
         return self._fit(data, total)
 
     def _loglik(self, params, data, grad=False):
         alpha, beta = params
         with np.errstate(all="ignore"):
             base = special.betaln(alpha, beta)
-            ll = (wdot(data["lost_w"], special.betaln(alpha + 1, beta + data["lost_t"] - 1) - base)
-                  + wdot(data["surv_w"], special.betaln(alpha, beta + data["surv_t"]) - base))
+            ll = wdot(data["lost_w"], special.betaln(alpha + 1, beta + data["lost_t"] - 1) - base) + wdot(
+                data["surv_w"], special.betaln(alpha, beta + data["surv_t"]) - base
+            )
         return (float(ll), None) if grad else float(ll)
 
     # ------------------------------------------------------------------ predictions
@@ -149,8 +158,9 @@ class ShiftedBetaGeometric(Model):
         d = as_array("discount_rate", discount_rate)
         n = _periods("renewals", renewals) + 1
         with np.errstate(all="ignore"):
-            value = ((beta + n - 1) / (alpha + beta + n - 1)) * special.hyp2f1(1.0, beta + n, alpha + beta + n,
-                                                                               1.0 / (1.0 + d))
+            value = ((beta + n - 1) / (alpha + beta + n - 1)) * special.hyp2f1(
+                1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d)
+            )
             value = np.where((d == 0) & (alpha <= 1), math.inf, value)
         return scalar_or_array(value)
 

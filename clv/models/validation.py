@@ -23,20 +23,20 @@ from ..errors import FitError, InputError
 from .base import as_array, check_rfm
 
 HOLDOUT_COLUMNS = ("frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout")
-MAX_FREQUENCY_GROUP = 7          # calibration frequencies 0..6 and "7+"
-GOOD_FIT_TOTAL_ERROR = 0.20      # |predicted total / actual total - 1| above this: no model fits well
+MAX_FREQUENCY_GROUP = 7  # calibration frequencies 0..6 and "7+"
+GOOD_FIT_TOTAL_ERROR = 0.20  # |predicted total / actual total - 1| above this: no model fits well
 
 
 @dataclass(frozen=True, slots=True)
 class ValidationResult:
     """How one fitted model predicted the holdout period."""
 
-    model: str                                  # display name, e.g. "BG/NBD"
-    predicted_total: float                      # expected repeat purchases in the holdout, all customers
+    model: str  # display name, e.g. "BG/NBD"
+    predicted_total: float  # expected repeat purchases in the holdout, all customers
     actual_total: float
-    mae: float                                  # mean absolute error per customer (purchases)
-    rmse: float                                 # root mean squared error per customer (purchases)
-    total_error: float                          # predicted_total / actual_total - 1 (fraction)
+    mae: float  # mean absolute error per customer (purchases)
+    rmse: float  # root mean squared error per customer (purchases)
+    total_error: float  # predicted_total / actual_total - 1 (fraction)
     aic: float
     bic: float
     by_frequency: pd.DataFrame = field(repr=False)  # frequency group, customers, actual, predicted (means)
@@ -62,8 +62,9 @@ def _check_summary(summary: pd.DataFrame) -> tuple[np.ndarray, ...]:
         raise InputError(f"{err.field}_cal", err.value, err.allowed, **err.values) from None
     actual = as_array("frequency_holdout", summary["frequency_holdout"], "models.allowed.whole_non_negative")
     if np.any(actual != np.round(actual)):
-        raise InputError("frequency_holdout", float(actual[actual != np.round(actual)][0]),
-                         "models.allowed.whole_non_negative")
+        raise InputError(
+            "frequency_holdout", float(actual[actual != np.round(actual)][0]), "models.allowed.whole_non_negative"
+        )
     duration = as_array("duration_holdout", summary["duration_holdout"])
     return x, tx, big_t, actual, duration
 
@@ -88,15 +89,25 @@ def validate(model, summary: pd.DataFrame) -> ValidationResult:
     predicted = np.asarray(model.expected_purchases(duration, x, tx, big_t), dtype=float)
     group = np.minimum(x, MAX_FREQUENCY_GROUP).astype(int)
     frame = pd.DataFrame({"g": group, "actual": actual, "predicted": predicted})
-    table = frame.groupby("g").agg(customers=("actual", "size"), actual=("actual", "mean"),
-                                   predicted=("predicted", "mean")).reset_index()
+    table = (
+        frame.groupby("g")
+        .agg(customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+        .reset_index()
+    )
     table.insert(0, "group", [f"{g}+" if g == MAX_FREQUENCY_GROUP else str(g) for g in table.pop("g")])
     err = predicted - actual
     total_actual = float(actual.sum())
-    return ValidationResult(model=model.label, predicted_total=float(predicted.sum()), actual_total=total_actual,
-                            mae=float(np.mean(np.abs(err))), rmse=float(np.sqrt(np.mean(err ** 2))),
-                            total_error=float(predicted.sum() / total_actual - 1) if total_actual > 0 else float("inf"),
-                            aic=model.aic, bic=model.bic, by_frequency=table)
+    return ValidationResult(
+        model=model.label,
+        predicted_total=float(predicted.sum()),
+        actual_total=total_actual,
+        mae=float(np.mean(np.abs(err))),
+        rmse=float(np.sqrt(np.mean(err**2))),
+        total_error=float(predicted.sum() / total_actual - 1) if total_actual > 0 else float("inf"),
+        aic=model.aic,
+        bic=model.bic,
+        by_frequency=table,
+    )
 
 
 def recommend(results: list[ValidationResult], lang: str = "en", digits: str = "western") -> str:
@@ -106,14 +117,24 @@ def recommend(results: list[ValidationResult], lang: str = "en", digits: str = "
         return i18n.text_in_digits("models.recommend.empty", lang, digits)
     best = min(results, key=lambda r: (round(r.mae, 12), r.bic))
     if abs(best.total_error) > GOOD_FIT_TOTAL_ERROR:
-        return i18n.text_in_digits("models.recommend.none", lang, digits, model=best.model,
-                                   error=fmt.percent(abs(best.total_error), 0, digits),
-                                   threshold=fmt.percent(GOOD_FIT_TOTAL_ERROR, 0, digits))
-    return i18n.text_in_digits("models.recommend.best", lang, digits, model=best.model,
-                               predicted=fmt.number(best.predicted_total, 0, digits),
-                               actual=fmt.number(best.actual_total, 0, digits),
-                               error=fmt.percent(abs(best.total_error), 1, digits),
-                               mae=fmt.number(best.mae, 3, digits))
+        return i18n.text_in_digits(
+            "models.recommend.none",
+            lang,
+            digits,
+            model=best.model,
+            error=fmt.percent(abs(best.total_error), 0, digits),
+            threshold=fmt.percent(GOOD_FIT_TOTAL_ERROR, 0, digits),
+        )
+    return i18n.text_in_digits(
+        "models.recommend.best",
+        lang,
+        digits,
+        model=best.model,
+        predicted=fmt.number(best.predicted_total, 0, digits),
+        actual=fmt.number(best.actual_total, 0, digits),
+        error=fmt.percent(abs(best.total_error), 1, digits),
+        mae=fmt.number(best.mae, 3, digits),
+    )
 
 
 def expected_cumulative_purchases(model, first_purchase_times, weeks: int, period: float = 1.0) -> np.ndarray:
@@ -144,5 +165,12 @@ def actual_cumulative_purchases(repeat_purchase_times, weeks: int, period: float
     return np.searchsorted(times, ends, side="left").astype(float)
 
 
-__all__ = ["ValidationResult", "validate", "recommend", "expected_cumulative_purchases",
-           "actual_cumulative_purchases", "GOOD_FIT_TOTAL_ERROR", "FitError"]
+__all__ = [
+    "ValidationResult",
+    "validate",
+    "recommend",
+    "expected_cumulative_purchases",
+    "actual_cumulative_purchases",
+    "GOOD_FIT_TOTAL_ERROR",
+    "FitError",
+]

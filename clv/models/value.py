@@ -26,7 +26,7 @@ from .mbgnbd import ModifiedBetaGeo
 from .gamma_gamma import GammaGamma
 from .pareto import ParetoNBD
 
-PERIODS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30, "H": 30 * 24}   # as lifetimes 0.11.3
+PERIODS_PER_MONTH = {"W": 4.345, "M": 1.0, "D": 30, "H": 30 * 24}  # as lifetimes 0.11.3
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
 
 
@@ -40,14 +40,25 @@ def check_months(months) -> int:
     ...
     clv.errors.InputError: months must be a whole number of months, 1 or more; got 12.9.
     """
-    if isinstance(months, bool) or not isinstance(months, numbers.Real) or not math.isfinite(months) \
-            or months != round(months) or months < 1:
+    if (
+        isinstance(months, bool)
+        or not isinstance(months, numbers.Real)
+        or not math.isfinite(months)
+        or months != round(months)
+        or months < 1
+    ):
         raise InputError("months", months, "models.allowed.months")
     return int(months)
 
 
-def customer_lifetime_value(transaction_model, spend_model, summary: pd.DataFrame, months: int = 12,
-                            monthly_discount_rate: float = 0.01, freq: str = "D") -> pd.Series:
+def customer_lifetime_value(
+    transaction_model,
+    spend_model,
+    summary: pd.DataFrame,
+    months: int = 12,
+    monthly_discount_rate: float = 0.01,
+    freq: str = "D",
+) -> pd.Series:
     """Expected discounted value of each customer's purchases over the next ``months`` (see module doc).
 
     ``summary`` has columns frequency, recency, T (in the unit ``freq``: "D" days, "W" weeks, "M" months,

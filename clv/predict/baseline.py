@@ -25,12 +25,13 @@ from ..errors import InputError
 from .common import DAYS_PER_MONTH, check_horizon
 from .customers import CustomerModels, CustomerValues
 
-MODEL_FIELDS = ("arpu", "monthly_churn", "horizon_months", "annual_discount_rate")   # what the models' baseline sets
-CENTS = 2                          # money to the cent
-MODEL_RATE_DECIMALS = 4            # the models' churn and discount rate to 0.01 percentage points
-DATA_RATE_DECIMALS = 3             # a file's churn and retention to a tenth of a percent (datapage.derived.rounding)
-ORDERS_DECIMALS = 1                # orders per year to one decimal
+MODEL_FIELDS = ("arpu", "monthly_churn", "horizon_months", "annual_discount_rate")  # what the models' baseline sets
+CENTS = 2  # money to the cent
+MODEL_RATE_DECIMALS = 4  # the models' churn and discount rate to 0.01 percentage points
+DATA_RATE_DECIMALS = 3  # a file's churn and retention to a tenth of a percent (datapage.derived.rounding)
+ORDERS_DECIMALS = 1  # orders per year to one decimal
 MONTHS_PER_YEAR = 12
+
 
 @dataclass(frozen=True)
 class FormulaComparison:
@@ -55,26 +56,43 @@ class FormulaComparison:
 
     def sentence(self, lang: str = "en", currency: str = "$", digits: str = "western") -> str:
         key = "predict.formula.lower" if self.model_clv < self.formula_ltv else "predict.formula.higher"
-        return i18n.text_in_digits(key, lang, digits, formula=fmt.money(self.formula_ltv, currency, 2, digits),
-                         model=fmt.money(self.model_clv, currency, 2, digits),
-                         ratio=fmt.percent(self.ratio, 0, digits), months=fmt.number(self.horizon_months, 0, digits),
-                         arpu=fmt.money(self.arpu, currency, 2, digits),
-                         churn=fmt.percent(self.monthly_churn, 1, digits))
+        return i18n.text_in_digits(
+            key,
+            lang,
+            digits,
+            formula=fmt.money(self.formula_ltv, currency, 2, digits),
+            model=fmt.money(self.model_clv, currency, 2, digits),
+            ratio=fmt.percent(self.ratio, 0, digits),
+            months=fmt.number(self.horizon_months, 0, digits),
+            arpu=fmt.money(self.arpu, currency, 2, digits),
+            churn=fmt.percent(self.monthly_churn, 1, digits),
+        )
 
 
-def formula_against_model(transactions: pd.DataFrame, values: CustomerValues, gross_margin: float, cac: float,
-                          analysis_date=None,
-                          inactivity_days: int = cohorts.DEFAULT_INACTIVITY_DAYS) -> FormulaComparison:
+def formula_against_model(
+    transactions: pd.DataFrame,
+    values: CustomerValues,
+    gross_margin: float,
+    cac: float,
+    analysis_date=None,
+    inactivity_days: int = cohorts.DEFAULT_INACTIVITY_DAYS,
+) -> FormulaComparison:
     """The calculator's LTV (``clv.cohorts.derive_assumptions`` -> ``clv.Assumptions`` -> ``clv.evaluate``)
     with the same horizon and discount as ``values``, against ``gross_margin`` x the mean predicted CLV.
     ``inactivity_days``: no purchase for this long counts as churned (the Your data page's setting)."""
-    derived = cohorts.derive_assumptions(transactions, inactivity_days=inactivity_days, analysis_date=analysis_date,
-                                         bootstrap_samples=0)
+    derived = cohorts.derive_assumptions(
+        transactions, inactivity_days=inactivity_days, analysis_date=analysis_date, bootstrap_samples=0
+    )
     assumptions = derived.to_assumptions(gross_margin, cac, values.annual_discount_rate, values.horizon_months)
-    return FormulaComparison(formula_ltv=evaluate(assumptions).ltv, model_clv=gross_margin * values.mean_clv,
-                             arpu=assumptions.arpu, monthly_churn=assumptions.monthly_churn,
-                             gross_margin=gross_margin, horizon_months=values.horizon_months,
-                             annual_discount_rate=values.annual_discount_rate)
+    return FormulaComparison(
+        formula_ltv=evaluate(assumptions).ltv,
+        model_clv=gross_margin * values.mean_clv,
+        arpu=assumptions.arpu,
+        monthly_churn=assumptions.monthly_churn,
+        gross_margin=gross_margin,
+        horizon_months=values.horizon_months,
+        annual_discount_rate=values.annual_discount_rate,
+    )
 
 
 def baseline_fields(values: CustomerValues, gross_margin: float = 1.0, cac: float = 0.0) -> Assumptions:
@@ -92,9 +110,14 @@ def baseline_fields(values: CustomerValues, gross_margin: float = 1.0, cac: floa
     """
     churn = round(values.implied_monthly_churn, MODEL_RATE_DECIMALS)
     factor = ltv(1.0, 1.0, churn, values.annual_discount_rate, values.horizon_months)
-    return Assumptions(arpu=round(values.mean_clv / factor, CENTS) if factor > 0 else 0.0, gross_margin=gross_margin,
-                       monthly_churn=churn, cac=cac, horizon_months=values.horizon_months,
-                       annual_discount_rate=round(values.annual_discount_rate, MODEL_RATE_DECIMALS))
+    return Assumptions(
+        arpu=round(values.mean_clv / factor, CENTS) if factor > 0 else 0.0,
+        gross_margin=gross_margin,
+        monthly_churn=churn,
+        cac=cac,
+        horizon_months=values.horizon_months,
+        annual_discount_rate=round(values.annual_discount_rate, MODEL_RATE_DECIMALS),
+    )
 
 
 @dataclass(frozen=True)
@@ -111,7 +134,7 @@ class NewCustomerBaseline:
     horizon_months: int
     annual_discount_rate: float
     mean_spend: float
-    repeat_purchases: float                 # expected repeat orders in the horizon
+    repeat_purchases: float  # expected repeat orders in the horizon
     monthly_revenue: np.ndarray = field(repr=False)
     monthly_churn: float
     arpu: float
@@ -125,14 +148,19 @@ class NewCustomerBaseline:
     def assumptions(self, gross_margin: float = 1.0, cac: float = 0.0) -> Assumptions:
         """The calculator's assumptions: ARPU to the cent, churn and discount to 0.01 percentage points, the
         horizon; ``gross_margin`` and ``cac`` passed through (``MODEL_FIELDS`` are what this sets)."""
-        return Assumptions(arpu=round(self.arpu, CENTS), gross_margin=gross_margin,
-                           monthly_churn=round(self.monthly_churn, MODEL_RATE_DECIMALS), cac=cac,
-                           annual_discount_rate=round(self.annual_discount_rate, MODEL_RATE_DECIMALS),
-                           horizon_months=self.horizon_months)
+        return Assumptions(
+            arpu=round(self.arpu, CENTS),
+            gross_margin=gross_margin,
+            monthly_churn=round(self.monthly_churn, MODEL_RATE_DECIMALS),
+            cac=cac,
+            annual_discount_rate=round(self.annual_discount_rate, MODEL_RATE_DECIMALS),
+            horizon_months=self.horizon_months,
+        )
 
 
-def new_customer_baseline(models: CustomerModels, horizon_months: int = 12,
-                          annual_discount_rate: float = 0.10) -> NewCustomerBaseline:
+def new_customer_baseline(
+    models: CustomerModels, horizon_months: int = 12, annual_discount_rate: float = 0.10
+) -> NewCustomerBaseline:
     """The calculator's baseline from the fitted models, for a customer acquired today (the calculator's
     LTV is per new customer, so its baseline must be too: not the mean remaining value of the customers
     already on the books, most of whom bought long ago).
@@ -151,11 +179,13 @@ def new_customer_baseline(models: CustomerModels, horizon_months: int = 12,
     if not math.isfinite(annual_discount_rate) or annual_discount_rate < 0:
         raise InputError("annual_discount_rate", annual_discount_rate, "allowed.rate")
     spend = float(models.spend_model.population_mean_spend)
-    cum = np.asarray(models.transaction_model.expected_purchases_new_customer(
-        DAYS_PER_MONTH * np.arange(h + 1, dtype=float)), dtype=float)
+    cum = np.asarray(
+        models.transaction_model.expected_purchases_new_customer(DAYS_PER_MONTH * np.arange(h + 1, dtype=float)),
+        dtype=float,
+    )
     repeat = np.diff(cum) * spend
     revenue = repeat.copy()
-    revenue[0] += spend                                       # the first order, at acquisition
+    revenue[0] += spend  # the first order, at acquisition
     if h >= 3 and repeat[1] > 0 and repeat[h - 1] > 0:
         churn = float(min(max(1.0 - (repeat[h - 1] / repeat[1]) ** (1.0 / (h - 2)), 0.0), 1.0))
     else:
@@ -163,8 +193,9 @@ def new_customer_baseline(models: CustomerModels, horizon_months: int = 12,
     d = monthly_rate(annual_discount_rate)
     target = float(np.sum(revenue / (1 + d) ** np.arange(h)))
     factor = ltv(1.0, 1.0, churn, annual_discount_rate, h)
-    return NewCustomerBaseline(h, float(annual_discount_rate), spend, float(cum[-1]), revenue, churn,
-                               target / factor if factor > 0 else 0.0)
+    return NewCustomerBaseline(
+        h, float(annual_discount_rate), spend, float(cum[-1]), revenue, churn, target / factor if factor > 0 else 0.0
+    )
 
 
 @dataclass(frozen=True)
@@ -190,8 +221,9 @@ class DataBaseline:
         return ("arpu", "monthly_churn", *(name for name in purchases if getattr(self, name) is not None))
 
 
-def data_baseline(arpu: float, monthly_churn: float, avg_order_value: float | None = None,
-                  orders_per_year: float | None = None) -> DataBaseline:
+def data_baseline(
+    arpu: float, monthly_churn: float, avg_order_value: float | None = None, orders_per_year: float | None = None
+) -> DataBaseline:
     """The calculator's baseline from a file's measures (``clv.cohorts.derive_assumptions`` for a transaction
     log, ``subscription_metrics(...).pooled`` for subscriptions), rounded to the calculator's steps.
 
@@ -207,6 +239,6 @@ def data_baseline(arpu: float, monthly_churn: float, avg_order_value: float | No
     if avg_order_value is None:
         return DataBaseline(round(arpu, CENTS), churn)
     retention = round((1.0 - churn) ** MONTHS_PER_YEAR, DATA_RATE_DECIMALS)
-    return DataBaseline(round(arpu, CENTS), churn, round(avg_order_value, CENTS),
-                        round(orders_per_year, ORDERS_DECIMALS), retention)
-
+    return DataBaseline(
+        round(arpu, CENTS), churn, round(avg_order_value, CENTS), round(orders_per_year, ORDERS_DECIMALS), retention
+    )

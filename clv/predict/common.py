@@ -14,11 +14,11 @@ from ..models import PERIODS_PER_MONTH, BetaGeo, ModifiedBetaGeo, ParetoNBD
 
 MODEL_CLASSES = {"bgnbd": BetaGeo, "pareto_nbd": ParetoNBD, "mbgnbd": ModifiedBetaGeo}
 TRANSACTION_MODELS = tuple(MODEL_CLASSES)
-FREQ = "D"                                   # summaries in days
-DAYS_PER_MONTH = PERIODS_PER_MONTH[FREQ]     # 30: the month of the horizon (lifetimes' convention)
+FREQ = "D"  # summaries in days
+DAYS_PER_MONTH = PERIODS_PER_MONTH[FREQ]  # 30: the month of the horizon (lifetimes' convention)
 DAYS_PER_WEEK = 7
 MAX_HORIZON_MONTHS = 120
-AUTO = "auto"                                # pick_model: the holdout's best
+AUTO = "auto"  # pick_model: the holdout's best
 
 
 def pick_model(choice: str, best: str | None = None, ticked: tuple[str, ...] = ()) -> str:
@@ -74,7 +74,9 @@ def check_models(models) -> tuple[str, ...]:
 
 def check_horizon(horizon_months) -> int:
     """The horizon as an int; InputError unless it is a whole number of months in 1..MAX_HORIZON_MONTHS."""
-    if not (isinstance(horizon_months, (int, np.integer)) or float(horizon_months).is_integer()) \
-            or not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
+    if (
+        not (isinstance(horizon_months, (int, np.integer)) or float(horizon_months).is_integer())
+        or not 1 <= horizon_months <= MAX_HORIZON_MONTHS
+    ):
         raise InputError("horizon_months", horizon_months, "predict.allowed.horizon", high=MAX_HORIZON_MONTHS)
     return int(horizon_months)

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..models import ShiftedBetaGeometric
 
 PROJECTION_PERIODS = 24
-PERIODS = ("month", "year")          # what one period of typed counts is
+PERIODS = ("month", "year")  # what one period of typed counts is
 
 
 def period_rate(annual_rate: float, period: str = "month") -> float:
@@ -32,6 +32,8 @@ def period_rate(annual_rate: float, period: str = "month") -> float:
     if period not in PERIODS:
         raise InputError("period", period, "predict.allowed.period")
     return monthly_rate(annual_rate) if period == "month" else float(annual_rate)
+
+
 _SPLIT = re.compile(r"[,;\s،]+")
 
 
@@ -50,8 +52,13 @@ def parse_counts(text: str) -> list[float]:
         values = [float(p) for p in parts]
     except ValueError:
         raise InputError("counts", text, "predict.allowed.counts") from None
-    if len(values) < 2 or not all(math.isfinite(v) for v in values) or values[0] <= 0 or min(values) < 0 \
-            or any(b > a for a, b in zip(values, values[1:])):
+    if (
+        len(values) < 2
+        or not all(math.isfinite(v) for v in values)
+        or values[0] <= 0
+        or min(values) < 0
+        or any(b > a for a, b in zip(values, values[1:]))
+    ):
         raise InputError("counts", text, "predict.allowed.counts")
     return values
 
@@ -81,8 +88,13 @@ class Contractual:
     ltv: float
 
 
-def contractual(cohort_counts: list[list[float]], arpu: float, gross_margin: float, discount_rate: float,
-                periods: int = PROJECTION_PERIODS) -> Contractual:
+def contractual(
+    cohort_counts: list[list[float]],
+    arpu: float,
+    gross_margin: float,
+    discount_rate: float,
+    periods: int = PROJECTION_PERIODS,
+) -> Contractual:
     """Fit sBG to cohorts' active counts and project ``periods`` periods; ``discount_rate`` is per period.
 
     >>> c = contractual([[1000, 631, 468, 382, 326, 289, 262, 241]], arpu=100, gross_margin=1, discount_rate=0.1)
@@ -101,9 +113,21 @@ def contractual(cohort_counts: list[list[float]], arpu: float, gross_margin: flo
     for k in range(min(longest, t.size)):
         rows = [c for c in cohort_counts if len(c) > k]
         observed[k] = sum(c[k] for c in rows) / sum(c[0] for c in rows)
-    projection = pd.DataFrame({"period": t, "survival": np.asarray(model.survival(t)),
-                               "retention": np.where(t > 0, np.asarray(model.retention_rate(np.maximum(t, 1))), np.nan),
-                               "observed": observed})
+    projection = pd.DataFrame(
+        {
+            "period": t,
+            "survival": np.asarray(model.survival(t)),
+            "retention": np.where(t > 0, np.asarray(model.retention_rate(np.maximum(t, 1))), np.nan),
+            "observed": observed,
+        }
+    )
     dl = float(model.discounted_expected_lifetime(discount_rate))
-    return Contractual(model, projection, float(arpu), float(gross_margin), float(discount_rate), dl,
-                       float(arpu) * float(gross_margin) * dl)
+    return Contractual(
+        model,
+        projection,
+        float(arpu),
+        float(gross_margin),
+        float(discount_rate),
+        dl,
+        float(arpu) * float(gross_margin) * dl,
+    )

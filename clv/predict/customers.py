@@ -22,9 +22,9 @@ from ..errors import FitError, InputError
 from ..models import GammaGamma, customer_lifetime_value
 from .common import DAYS_PER_MONTH, FREQ, MODEL_CLASSES, check_horizon, check_models, observed_dates
 
-MATRIX_FREQUENCIES = (5, 30)                 # the matrices show frequency 0..F, F from the data within this
+MATRIX_FREQUENCIES = (5, 30)  # the matrices show frequency 0..F, F from the data within this
 MATRIX_RECENCY_STEPS = 25
-TOP_SHARE = 0.20                             # "the top 20% of customers hold y% of predicted value"
+TOP_SHARE = 0.20  # "the top 20% of customers hold y% of predicted value"
 SEGMENT_UNKNOWN = ""
 
 
@@ -38,7 +38,7 @@ class CustomerModels:
 
     key: str
     transaction_model: object
-    spend_model: object                  # GammaGamma, or OwnAverageSpend when Gamma-Gamma cannot be fitted
+    spend_model: object  # GammaGamma, or OwnAverageSpend when Gamma-Gamma cannot be fitted
     summary: pd.DataFrame = field(repr=False)
     source: str = "transactions"
     spend_error: FitError | None = None  # why Gamma-Gamma was not used (then spend_model is OwnAverageSpend)
@@ -59,8 +59,9 @@ class OwnAverageSpend:
     def __init__(self, frequency, monetary_value):
         x, m = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
         spenders = (x > 0) & (m > 0)
-        self.population_mean_spend = float(np.sum(x[spenders] * m[spenders]) / np.sum(x[spenders])) \
-            if spenders.any() else 0.0
+        self.population_mean_spend = (
+            float(np.sum(x[spenders] * m[spenders]) / np.sum(x[spenders])) if spenders.any() else 0.0
+        )
 
     def expected_spend(self, frequency, monetary_value):
         x, m = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
@@ -73,13 +74,23 @@ def summary_segments(summary: pd.DataFrame) -> np.ndarray:
     Days since the last purchase = T - recency; orders = frequency + 1; revenue ~ monetary_value x
     frequency (repeat purchases only: a summary does not hold the first purchase's value).
     """
-    frame = pd.DataFrame({"recency_days": summary["T"] - summary["recency"], "orders": summary["frequency"] + 1,
-                          "revenue": summary["monetary_value"] * summary["frequency"]}, index=summary.index)
+    frame = pd.DataFrame(
+        {
+            "recency_days": summary["T"] - summary["recency"],
+            "orders": summary["frequency"] + 1,
+            "revenue": summary["monetary_value"] * summary["frequency"],
+        },
+        index=summary.index,
+    )
     return rfm.rfm_scores(frame)["segment"].to_numpy()
 
 
-def fit_customer_models(transactions: pd.DataFrame | None = None, model: str = "bgnbd", observation_end=None,
-                        summary: pd.DataFrame | None = None) -> CustomerModels:
+def fit_customer_models(
+    transactions: pd.DataFrame | None = None,
+    model: str = "bgnbd",
+    observation_end=None,
+    summary: pd.DataFrame | None = None,
+) -> CustomerModels:
     """Fit ``model`` and Gamma-Gamma on the whole period of ``transactions`` (or on ``summary``).
 
     Raises FitError when the transaction model cannot be fitted, InputError for an unknown model. When
@@ -93,8 +104,13 @@ def fit_customer_models(transactions: pd.DataFrame | None = None, model: str = "
         dates = observed_dates(transactions)
         end = pd.Timestamp(observation_end).normalize() if observation_end is not None else dates.max().normalize()
         table = rfm.summarize(transactions, "customer_id", "date", "amount", freq=FREQ, observation_end=end)
-        segments = rfm.rfm_table(transactions[pd.to_datetime(transactions["date"]) <= end + pd.Timedelta(days=1)],
-                                 analysis_date=end)["segment"].reindex(table.index).fillna(SEGMENT_UNKNOWN)
+        segments = (
+            rfm.rfm_table(
+                transactions[pd.to_datetime(transactions["date"]) <= end + pd.Timedelta(days=1)], analysis_date=end
+            )["segment"]
+            .reindex(table.index)
+            .fillna(SEGMENT_UNKNOWN)
+        )
         table = table.assign(segment=segments.to_numpy())
         source = "transactions"
     else:
@@ -154,8 +170,9 @@ class CustomerValues:
         return float(values[:k].sum() / total) if total > 0 else 0.0
 
 
-def customer_values(models: CustomerModels, horizon_months: int = 12,
-                    annual_discount_rate: float = 0.10) -> CustomerValues:
+def customer_values(
+    models: CustomerModels, horizon_months: int = 12, annual_discount_rate: float = 0.10
+) -> CustomerValues:
     """Per-customer P(alive), expected purchases, expected spend and predicted CLV over the horizon.
 
     CLV uses ``customer_lifetime_value`` with the monthly discount rate compounding to
@@ -168,17 +185,26 @@ def customer_values(models: CustomerModels, horizon_months: int = 12,
     m, g = models.transaction_model, models.spend_model
     x, tx, big_t = (s[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     spend = np.asarray(g.expected_spend(x, s["monetary_value"].to_numpy(dtype=float)), dtype=float)
-    clv = customer_lifetime_value(m, g, s, months=h, monthly_discount_rate=monthly_rate(annual_discount_rate),
-                                  freq=FREQ)
+    clv = customer_lifetime_value(
+        m, g, s, months=h, monthly_discount_rate=monthly_rate(annual_discount_rate), freq=FREQ
+    )
     expected = np.asarray(m.expected_purchases(h * DAYS_PER_MONTH, x, tx, big_t), dtype=float)
-    table = pd.DataFrame({"p_alive": np.asarray(m.p_alive(x, tx, big_t), dtype=float) * np.ones(len(s)),
-                          "expected_purchases": expected, "expected_spend": spend,
-                          "predicted_clv": clv.to_numpy(), "segment": s["segment"].to_numpy()}, index=s.index)
+    table = pd.DataFrame(
+        {
+            "p_alive": np.asarray(m.p_alive(x, tx, big_t), dtype=float) * np.ones(len(s)),
+            "expected_purchases": expected,
+            "expected_spend": spend,
+            "predicted_clv": clv.to_numpy(),
+            "segment": s["segment"].to_numpy(),
+        },
+        index=s.index,
+    )
     months = max(h, 2)
     at = [DAYS_PER_MONTH * k for k in (1, months - 1, months)]
     cum = [np.asarray(m.expected_purchases(t, x, tx, big_t), dtype=float) for t in at]
-    return CustomerValues(table, h, float(annual_discount_rate), float(np.mean(spend * cum[0])),
-                          float(np.mean(spend * (cum[2] - cum[1]))))
+    return CustomerValues(
+        table, h, float(annual_discount_rate), float(np.mean(spend * cum[0])), float(np.mean(spend * (cum[2] - cum[1])))
+    )
 
 
 def frequency_recency_matrices(models: CustomerModels, horizon_months: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -192,10 +218,11 @@ def frequency_recency_matrices(models: CustomerModels, horizon_months: int) -> t
     rec = np.unique(np.round(np.linspace(0, big_t, MATRIX_RECENCY_STEPS)))
     xx, rr = np.meshgrid(freq, rec, indexing="ij")
     m = models.transaction_model
-    possible = (xx == 0) == (rr == 0)            # no repeat purchase: recency 0; repeat purchases: recency > 0
+    possible = (xx == 0) == (rr == 0)  # no repeat purchase: recency 0; repeat purchases: recency > 0
     expected, alive = np.full(xx.shape, np.nan), np.full(xx.shape, np.nan)
-    expected[possible] = m.expected_purchases(check_horizon(horizon_months) * DAYS_PER_MONTH, xx[possible],
-                                              rr[possible], big_t)
+    expected[possible] = m.expected_purchases(
+        check_horizon(horizon_months) * DAYS_PER_MONTH, xx[possible], rr[possible], big_t
+    )
     alive[possible] = m.p_alive(xx[possible], rr[possible], big_t)
     index = pd.Index(freq.astype(int), name="frequency")
     columns = pd.Index(rec, name="recency")

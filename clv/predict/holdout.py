@@ -16,13 +16,18 @@ import pandas as pd
 
 from .. import fmt, i18n, rfm
 from ..errors import FitError, InputError
-from ..models.validation import (ValidationResult, actual_cumulative_purchases, expected_cumulative_purchases,
-                                 recommend, validate)
+from ..models.validation import (
+    ValidationResult,
+    actual_cumulative_purchases,
+    expected_cumulative_purchases,
+    recommend,
+    validate,
+)
 from .common import DAYS_PER_WEEK, FREQ, MODEL_CLASSES, TRANSACTION_MODELS, check_models, observed_dates
 
-FIT_STATISTICS_UNIT = "weeks"                # Comparison.table's LL, AIC and BIC: the papers' unit (FHL 2005)
-CALIBRATION_SHARE = 2 / 3                    # default calibration end: 2/3 of the observed period
-MIN_HOLDOUT_DAYS = 7                         # a holdout shorter than a week says nothing
+FIT_STATISTICS_UNIT = "weeks"  # Comparison.table's LL, AIC and BIC: the papers' unit (FHL 2005)
+CALIBRATION_SHARE = 2 / 3  # default calibration end: 2/3 of the observed period
+MIN_HOLDOUT_DAYS = 7  # a holdout shorter than a week says nothing
 
 
 def default_calibration_end(transactions: pd.DataFrame) -> pd.Timestamp:
@@ -74,9 +79,9 @@ class Comparison:
     observation_end: pd.Timestamp
     start: pd.Timestamp
     fits: tuple[ModelFit, ...]
-    holdout: pd.DataFrame = field(repr=False)       # frequency_cal, recency_cal, T_cal, frequency_holdout, ...
-    tracking: pd.DataFrame = field(repr=False)      # week, actual, predicted (by ``tracking_model``)
-    tracking_model: str | None = None               # key of the model whose curve ``tracking`` holds: the best
+    holdout: pd.DataFrame = field(repr=False)  # frequency_cal, recency_cal, T_cal, frequency_holdout, ...
+    tracking: pd.DataFrame = field(repr=False)  # week, actual, predicted (by ``tracking_model``)
+    tracking_model: str | None = None  # key of the model whose curve ``tracking`` holds: the best
 
     def tracking_note(self, lang: str = "en") -> str:
         """Whose predicted curve the tracking chart shows (catalogue ``predict.page.tracking_model``)."""
@@ -87,8 +92,9 @@ class Comparison:
 
     def statistics_note(self, lang: str = "en", digits: str = "western") -> str:
         """The time unit of the table's LL, AIC and BIC and what it does to them (``predict.page.statistics_unit``)."""
-        return i18n.text_in_digits("predict.page.statistics_unit", lang, digits,
-                                   shift=fmt.number(self.log_likelihood_shift, 1, digits))
+        return i18n.text_in_digits(
+            "predict.page.statistics_unit", lang, digits, shift=fmt.number(self.log_likelihood_shift, 1, digits)
+        )
 
     @property
     def log_likelihood_shift(self) -> float:
@@ -131,13 +137,23 @@ class Comparison:
         of the same fit in days. Differences between models, and so the ranking, do not depend on the unit.
         """
         shift = self.log_likelihood_shift
-        rows = [{"model": i18n.text(f"models.names.{f.key}", lang), "log_likelihood": f.model.log_likelihood + shift,
-                 "aic": f.validation.aic - 2 * shift, "bic": f.validation.bic - 2 * shift, "mae": f.validation.mae,
-                 "rmse": f.validation.rmse, "holdout_predicted": f.validation.predicted_total,
-                 "holdout_actual": f.validation.actual_total}
-                for f in self.ok_fits]
-        return pd.DataFrame(rows, columns=["model", "log_likelihood", "aic", "bic", "mae", "rmse",
-                                           "holdout_predicted", "holdout_actual"])
+        rows = [
+            {
+                "model": i18n.text(f"models.names.{f.key}", lang),
+                "log_likelihood": f.model.log_likelihood + shift,
+                "aic": f.validation.aic - 2 * shift,
+                "bic": f.validation.bic - 2 * shift,
+                "mae": f.validation.mae,
+                "rmse": f.validation.rmse,
+                "holdout_predicted": f.validation.predicted_total,
+                "holdout_actual": f.validation.actual_total,
+            }
+            for f in self.ok_fits
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=["model", "log_likelihood", "aic", "bic", "mae", "rmse", "holdout_predicted", "holdout_actual"],
+        )
 
 
 def _fit_one(key: str, x, tx, big_t) -> ModelFit:
@@ -148,8 +164,9 @@ def _fit_one(key: str, x, tx, big_t) -> ModelFit:
     return ModelFit(key, model, None)
 
 
-def compare_models(transactions: pd.DataFrame, calibration_end=None, models=TRANSACTION_MODELS,
-                   observation_end=None) -> Comparison:
+def compare_models(
+    transactions: pd.DataFrame, calibration_end=None, models=TRANSACTION_MODELS, observation_end=None
+) -> Comparison:
     """Fit ``models`` on the calibration period, validate on the holdout, track weekly cumulative purchases.
 
     The tracking curve is the recommended model's (``Comparison.tracking_model``, ``tracking_note``);
@@ -162,16 +179,31 @@ def compare_models(transactions: pd.DataFrame, calibration_end=None, models=TRAN
     dates = observed_dates(transactions)
     start = dates.min().normalize()
     end = pd.Timestamp(observation_end).normalize() if observation_end is not None else dates.max().normalize()
-    cal = pd.Timestamp(calibration_end).normalize() if calibration_end is not None \
+    cal = (
+        pd.Timestamp(calibration_end).normalize()
+        if calibration_end is not None
         else default_calibration_end(transactions)
+    )
     low, high = calibration_bounds(transactions)
     if not low <= cal <= min(high, end - pd.Timedelta(days=MIN_HOLDOUT_DAYS)):
-        raise InputError("calibration_end", str(cal.date()), "predict.allowed.calibration_end",
-                         low=str(low.date()), high=str(high.date()))
-    summary = rfm.summarize(transactions, "customer_id", "date", "amount", freq=FREQ, observation_end=end,
-                            calibration_end=cal)
-    holdout = summary.rename(columns={"frequency": "frequency_cal", "recency": "recency_cal", "T": "T_cal",
-                                      "monetary_value": "monetary_value_cal"})
+        raise InputError(
+            "calibration_end",
+            str(cal.date()),
+            "predict.allowed.calibration_end",
+            low=str(low.date()),
+            high=str(high.date()),
+        )
+    summary = rfm.summarize(
+        transactions, "customer_id", "date", "amount", freq=FREQ, observation_end=end, calibration_end=cal
+    )
+    holdout = summary.rename(
+        columns={
+            "frequency": "frequency_cal",
+            "recency": "recency_cal",
+            "T": "T_cal",
+            "monetary_value": "monetary_value_cal",
+        }
+    )
     x, tx, big_t = (holdout[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal"))
     fits = []
     for key in models:
@@ -181,8 +213,11 @@ def compare_models(transactions: pd.DataFrame, calibration_end=None, models=TRAN
         fits.append(fit)
     comparison = Comparison(cal, end, start, tuple(fits), holdout, pd.DataFrame())
     best = comparison.best
-    tracking = _tracking(transactions, next(f.model for f in fits if f.key == best), start, cal, end) \
-        if best else pd.DataFrame(columns=["week", "actual", "predicted"])
+    tracking = (
+        _tracking(transactions, next(f.model for f in fits if f.key == best), start, cal, end)
+        if best
+        else pd.DataFrame(columns=["week", "actual", "predicted"])
+    )
     return Comparison(cal, end, start, tuple(fits), holdout, tracking, best)
 
 

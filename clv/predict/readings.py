@@ -28,27 +28,44 @@ def readings(model, lang: str = "en", currency: str = "$", digits: str = "wester
     out = []
     if isinstance(model, (BetaGeo, ModifiedBetaGeo, ParetoNBD)):
         rate = p["r"] / p["alpha"]
-        out.append(i18n.text_in_digits("predict.reading.rate", lang, digits,
-                                       weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)))
+        out.append(
+            i18n.text_in_digits(
+                "predict.reading.rate", lang, digits, weeks=n(1 / rate / DAYS_PER_WEEK), rate=n(rate, 3)
+            )
+        )
         key = "predict.reading.heterogeneity_high" if p["r"] < 1 else "predict.reading.heterogeneity_low"
         out.append(i18n.text_in_digits(key, lang, digits, r=n(p["r"], 2)))
     if isinstance(model, BetaGeo):
         out.append(i18n.text_in_digits("predict.reading.dropout", lang, digits, share=pct(p["a"] / (p["a"] + p["b"]))))
     elif isinstance(model, ModifiedBetaGeo):
-        out.append(i18n.text_in_digits("predict.reading.dropout_mbg", lang, digits,
-                                       share=pct(p["a"] / (p["a"] + p["b"]))))
+        out.append(
+            i18n.text_in_digits("predict.reading.dropout_mbg", lang, digits, share=pct(p["a"] / (p["a"] + p["b"])))
+        )
     elif isinstance(model, ParetoNBD):
         monthly = 1 - math.exp(-DAYS_PER_MONTH * p["s"] / p["beta"])
         out.append(i18n.text_in_digits("predict.reading.dropout_pareto", lang, digits, share=pct(monthly)))
     elif isinstance(model, GammaGamma):
-        out.append(i18n.text_in_digits("predict.reading.spend", lang, digits,
-                                       amount=fmt.money(model.population_mean_spend, currency,
-                                                                             2, digits)))
+        out.append(
+            i18n.text_in_digits(
+                "predict.reading.spend",
+                lang,
+                digits,
+                amount=fmt.money(model.population_mean_spend, currency, 2, digits),
+            )
+        )
         if p["q"] > 2:
-            out.append(i18n.text_in_digits("predict.reading.spend_spread", lang, digits,
-                                           share=pct(1 / math.sqrt(p["q"] - 2))))
+            out.append(
+                i18n.text_in_digits("predict.reading.spend_spread", lang, digits, share=pct(1 / math.sqrt(p["q"] - 2)))
+            )
     elif isinstance(model, ShiftedBetaGeometric):
-        out.append(i18n.text_in_digits("predict.reading.sbg", lang, digits,
-                                       share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
-                             first=pct(model.retention_rate(1)), later=pct(model.retention_rate(12))))
+        out.append(
+            i18n.text_in_digits(
+                "predict.reading.sbg",
+                lang,
+                digits,
+                share=pct(p["alpha"] / (p["alpha"] + p["beta"])),
+                first=pct(model.retention_rate(1)),
+                later=pct(model.retention_rate(12)),
+            )
+        )
     return out

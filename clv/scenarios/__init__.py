@@ -17,14 +17,44 @@ of each active month, month 0 undiscounted, churn at the end of each month).
 (1700.0, 1360.0)
 """
 
-from .campaigns import (BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, TEMPLATES, AnnualBilling, Campaign, Template,
-                        effects, price_change)
+from .campaigns import (
+    BILLING_FIELDS,
+    COST_FIELDS,
+    EFFECT_FIELDS,
+    TEMPLATES,
+    AnnualBilling,
+    Campaign,
+    Template,
+    effects,
+    price_change,
+)
 from .breakeven import break_even
 from .description import describe, idle_drivers
 from .result import CohortTotals, ScenarioResult, compare, evaluate_scenario, totals
 from .segments import MAX_CAMPAIGNS
 from .uncertainty import DRIVERS, Simulation, sensitivity, simulate
 
-__all__ = ["AnnualBilling", "Campaign", "Template", "TEMPLATES", "price_change", "evaluate_scenario",
-           "ScenarioResult", "compare", "totals", "CohortTotals", "break_even", "sensitivity", "simulate",
-           "Simulation", "describe", "effects", "idle_drivers", "DRIVERS", "MAX_CAMPAIGNS", "EFFECT_FIELDS", "COST_FIELDS", "BILLING_FIELDS"]
+__all__ = [
+    "AnnualBilling",
+    "Campaign",
+    "Template",
+    "TEMPLATES",
+    "price_change",
+    "evaluate_scenario",
+    "ScenarioResult",
+    "compare",
+    "totals",
+    "CohortTotals",
+    "break_even",
+    "sensitivity",
+    "simulate",
+    "Simulation",
+    "describe",
+    "effects",
+    "idle_drivers",
+    "DRIVERS",
+    "MAX_CAMPAIGNS",
+    "EFFECT_FIELDS",
+    "COST_FIELDS",
+    "BILLING_FIELDS",
+]

@@ -12,11 +12,15 @@ from ..errors import InputError
 from .campaigns import COST_FIELDS, EFFECT_FIELDS, Campaign
 from .segments import check_campaigns, net_values
 
-BREAK_EVEN_GRID = 65              # points scanned for the first sign change before brentq
+BREAK_EVEN_GRID = 65  # points scanned for the first sign change before brentq
 
 # The bracket searched for each field (documented in ``break_even``).
-BRACKETS = {"churn_reduction": (-1.0, 1.0 - 1e-9), "arpu_lift": (-1.0, 10.0), "reach": (0.0, 1.0),
-            "revenue_share_cost": (0.0, 1.0)}
+BRACKETS = {
+    "churn_reduction": (-1.0, 1.0 - 1e-9),
+    "arpu_lift": (-1.0, 10.0),
+    "reach": (0.0, 1.0),
+    "revenue_share_cost": (0.0, 1.0),
+}
 COST_SEARCH_DOUBLINGS = 64
 
 
@@ -50,7 +54,7 @@ def break_even(baseline: Assumptions, campaign: Campaign, field: str = "churn_re
     if not math.isfinite(base_ltv):
         return None
     if not math.isfinite(float(net_values(baseline, campaigns, None)[0][0])):
-        return None         # the campaign makes the LTV unlimited (growth outpaces churn): no threshold
+        return None  # the campaign makes the LTV unlimited (growth outpaces churn): no threshold
 
     def net(x):
         ltv, cost, _ = net_values(baseline, campaigns, {(0, field): np.atleast_1d(x)})

@@ -26,13 +26,17 @@ from .. import fmt, i18n
 from ..errors import InputError
 
 
-def _number(name: str, value: object, low: float | None, high: float | None, allowed: str,
-            low_open: bool = False) -> float:
+def _number(
+    name: str, value: object, low: float | None, high: float | None, allowed: str, low_open: bool = False
+) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InputError(name, value, allowed)
     value = float(value)
-    if not math.isfinite(value) or (low is not None and (value < low or (low_open and value == low))) \
-            or (high is not None and value > high):
+    if (
+        not math.isfinite(value)
+        or (low is not None and (value < low or (low_open and value == low)))
+        or (high is not None and value > high)
+    ):
         raise InputError(name, value, allowed)
     return value
 
@@ -46,15 +50,14 @@ class AnnualBilling:
     10.2
     """
 
-    discount: float = 0.15       # fraction off twelve monthly payments, 0..1 (not 1)
-    renewal_rate: float = 0.7    # fraction of annual customers renewing each year, 0..1
+    discount: float = 0.15  # fraction off twelve monthly payments, 0..1 (not 1)
+    renewal_rate: float = 0.7  # fraction of annual customers renewing each year, 0..1
 
     def __post_init__(self):
         object.__setattr__(self, "discount", _number("discount", self.discount, 0, 1, "scenarios.allowed.discount"))
         if self.discount >= 1:
             raise InputError("discount", self.discount, "scenarios.allowed.discount")
-        object.__setattr__(self, "renewal_rate",
-                           _number("renewal_rate", self.renewal_rate, 0, 1, "allowed.fraction"))
+        object.__setattr__(self, "renewal_rate", _number("renewal_rate", self.renewal_rate, 0, 1, "allowed.fraction"))
 
     @property
     def price_factor(self) -> float:
@@ -62,10 +65,18 @@ class AnnualBilling:
         return round(12.0 * (1.0 - self.discount), 12)
 
 
-EFFECT_FIELDS = ("reach", "arpu_lift", "churn_reduction", "margin_change", "one_off_cost", "monthly_cost",
-                 "revenue_share_cost", "cac_change")
+EFFECT_FIELDS = (
+    "reach",
+    "arpu_lift",
+    "churn_reduction",
+    "margin_change",
+    "one_off_cost",
+    "monthly_cost",
+    "revenue_share_cost",
+    "cac_change",
+)
 COST_FIELDS = ("one_off_cost", "monthly_cost", "revenue_share_cost")
-BILLING_FIELDS = ("billing_discount", "renewal_rate")     # the annual plan's two numbers (simulation ranges)
+BILLING_FIELDS = ("billing_discount", "renewal_rate")  # the annual plan's two numbers (simulation ranges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +89,15 @@ class Campaign:
     """
 
     name: str
-    reach: float = 1.0                 # share of customers reached and taking part, 0..1
-    arpu_lift: float = 0.0             # relative ARPU change of reached customers, >= -1
-    churn_reduction: float = 0.0       # relative churn cut of reached customers, <= 1 (negative: churn rises)
-    margin_change: float = 0.0         # gross-margin points added, -1..1 (the total must stay 0..1)
-    one_off_cost: float = 0.0          # currency per reached customer at month 0, >= 0
-    monthly_cost: float = 0.0          # currency per reached customer per active month, >= 0
-    revenue_share_cost: float = 0.0    # fraction of the reached customers' revenue, 0..1
+    reach: float = 1.0  # share of customers reached and taking part, 0..1
+    arpu_lift: float = 0.0  # relative ARPU change of reached customers, >= -1
+    churn_reduction: float = 0.0  # relative churn cut of reached customers, <= 1 (negative: churn rises)
+    margin_change: float = 0.0  # gross-margin points added, -1..1 (the total must stay 0..1)
+    one_off_cost: float = 0.0  # currency per reached customer at month 0, >= 0
+    monthly_cost: float = 0.0  # currency per reached customer per active month, >= 0
+    revenue_share_cost: float = 0.0  # fraction of the reached customers' revenue, 0..1
     annual_billing: AnnualBilling | None = None
-    cac_change: float = 0.0            # relative CAC change for the share ``reach`` of new customers, >= -1
+    cac_change: float = 0.0  # relative CAC change for the share ``reach`` of new customers, >= -1
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.strip():
@@ -128,8 +139,7 @@ class Campaign:
         raise InputError("field", field, "scenarios.allowed.field")
 
 
-def price_change(pct: float, churn_elasticity: float = 1.0, name: str = "Price change",
-                 reach: float = 1.0) -> Campaign:
+def price_change(pct: float, churn_elasticity: float = 1.0, name: str = "Price change", reach: float = 1.0) -> Campaign:
     """A price change of ``pct`` (0.05 = 5% dearer) with churn responding through an elasticity.
 
     ``churn_elasticity`` is the relative change in churn per relative change in price: churn becomes
@@ -186,28 +196,37 @@ class Template:
 
 # Defaults are illustrative starting points for a subscription-like business, not benchmarks:
 # each is a plausible order of magnitude the user is expected to replace with their own numbers.
-TEMPLATES: dict[str, Template] = {t.key: t for t in (
-    # "Buy again" series with a second-order voucher: a few more orders, slightly stickier; voucher cost.
-    Template("repeat_purchase", Campaign("repeat_purchase", reach=0.30, arpu_lift=0.08, churn_reduction=0.05,
-                                         one_off_cost=3.0)),
-    # Renewal / replenishment reminders (email, SMS): cheap, wide, fewer customers lapse by forgetting.
-    Template("reminders", Campaign("reminders", reach=0.60, churn_reduction=0.10, monthly_cost=0.10)),
-    # Cross-sell of a second product line: more revenue at a lower margin; a one-off offer cost.
-    Template("cross_sell", Campaign("cross_sell", reach=0.15, arpu_lift=0.30, margin_change=-0.05,
-                                    one_off_cost=5.0)),
-    # Upsell to a higher tier: fewer take it up, a bigger lift, a little stickier; sales time up front.
-    Template("upsell", Campaign("upsell", reach=0.10, arpu_lift=0.40, churn_reduction=0.05, one_off_cost=10.0)),
-    # Loyalty programme: members churn less; running cost per member and rewards worth 2% of revenue.
-    Template("loyalty", Campaign("loyalty", reach=0.40, churn_reduction=0.20, monthly_cost=1.0,
-                                 revenue_share_cost=0.02)),
-    # Annual billing switch: 15% off for paying a year up front; 70% renew each year.
-    Template("annual_billing", Campaign("annual_billing", reach=0.25,
-                                        annual_billing=AnnualBilling(discount=0.15, renewal_rate=0.70))),
-    # Price change: 5% dearer for everyone, churn elasticity 1 (churn up 5%); see ``price_change``.
-    Template("price_change", price_change(0.05, churn_elasticity=1.0, name="price_change")),
-    # Cheaper acquisition (referrals, a better channel): 30% of new customers cost 25% less to acquire.
-    Template("cheaper_acquisition", Campaign("cheaper_acquisition", reach=0.30, cac_change=-0.25)),
-)}
+TEMPLATES: dict[str, Template] = {
+    t.key: t
+    for t in (
+        # "Buy again" series with a second-order voucher: a few more orders, slightly stickier; voucher cost.
+        Template(
+            "repeat_purchase",
+            Campaign("repeat_purchase", reach=0.30, arpu_lift=0.08, churn_reduction=0.05, one_off_cost=3.0),
+        ),
+        # Renewal / replenishment reminders (email, SMS): cheap, wide, fewer customers lapse by forgetting.
+        Template("reminders", Campaign("reminders", reach=0.60, churn_reduction=0.10, monthly_cost=0.10)),
+        # Cross-sell of a second product line: more revenue at a lower margin; a one-off offer cost.
+        Template(
+            "cross_sell", Campaign("cross_sell", reach=0.15, arpu_lift=0.30, margin_change=-0.05, one_off_cost=5.0)
+        ),
+        # Upsell to a higher tier: fewer take it up, a bigger lift, a little stickier; sales time up front.
+        Template("upsell", Campaign("upsell", reach=0.10, arpu_lift=0.40, churn_reduction=0.05, one_off_cost=10.0)),
+        # Loyalty programme: members churn less; running cost per member and rewards worth 2% of revenue.
+        Template(
+            "loyalty", Campaign("loyalty", reach=0.40, churn_reduction=0.20, monthly_cost=1.0, revenue_share_cost=0.02)
+        ),
+        # Annual billing switch: 15% off for paying a year up front; 70% renew each year.
+        Template(
+            "annual_billing",
+            Campaign("annual_billing", reach=0.25, annual_billing=AnnualBilling(discount=0.15, renewal_rate=0.70)),
+        ),
+        # Price change: 5% dearer for everyone, churn elasticity 1 (churn up 5%); see ``price_change``.
+        Template("price_change", price_change(0.05, churn_elasticity=1.0, name="price_change")),
+        # Cheaper acquisition (referrals, a better channel): 30% of new customers cost 25% less to acquire.
+        Template("cheaper_acquisition", Campaign("cheaper_acquisition", reach=0.30, cac_change=-0.25)),
+    )
+}
 
 
 def effects(campaign: Campaign, lang: str = "en", currency: str = "$", digits: str = "western") -> list[str]:
@@ -217,29 +236,47 @@ def effects(campaign: Campaign, lang: str = "en", currency: str = "$", digits: s
     >>> effects(Campaign("Loyalty", reach=0.6, churn_reduction=0.2, monthly_cost=1.0, revenue_share_cost=0.02))
     ['reaches 60% of customers', 'churn 20% lower', '$1.00 a member a month', "2% of members' revenue"]
     """
-    def pct(fraction: float) -> str:          # 60%, 2.5%: no decimal when the percent is whole
+
+    def pct(fraction: float) -> str:  # 60%, 2.5%: no decimal when the percent is whole
         whole = abs(round(fraction * 100, 1) - round(fraction * 100)) < 1e-9
         return fmt.percent(abs(fraction), 0 if whole else 1, digits)
 
     items = [i18n.text("scenarios.effect.reach", lang, value=pct(campaign.reach))]
-    signed = {"arpu_lift": campaign.arpu_lift, "churn_reduction": -campaign.churn_reduction,
-              "cac_change": campaign.cac_change}
+    signed = {
+        "arpu_lift": campaign.arpu_lift,
+        "churn_reduction": -campaign.churn_reduction,
+        "cac_change": campaign.cac_change,
+    }
     for name in ("arpu_lift", "churn_reduction"):
         v = signed[name]
         if v:
             items.append(i18n.text(f"scenarios.effect.{name}.{'up' if v > 0 else 'down'}", lang, value=pct(v)))
     if campaign.margin_change:
-        items.append(i18n.text(f"scenarios.effect.margin_change.{'up' if campaign.margin_change > 0 else 'down'}",
-                               lang, value=fmt.number(abs(campaign.margin_change) * 100, 1, digits)))
+        items.append(
+            i18n.text(
+                f"scenarios.effect.margin_change.{'up' if campaign.margin_change > 0 else 'down'}",
+                lang,
+                value=fmt.number(abs(campaign.margin_change) * 100, 1, digits),
+            )
+        )
     for name in ("one_off_cost", "monthly_cost"):
         if getattr(campaign, name):
-            items.append(i18n.text(f"scenarios.effect.{name}", lang,
-                                   value=fmt.money(getattr(campaign, name), currency, 2, digits)))
+            items.append(
+                i18n.text(
+                    f"scenarios.effect.{name}", lang, value=fmt.money(getattr(campaign, name), currency, 2, digits)
+                )
+            )
     if campaign.revenue_share_cost:
         items.append(i18n.text("scenarios.effect.revenue_share_cost", lang, value=pct(campaign.revenue_share_cost)))
     if campaign.annual_billing is not None:
-        items.append(i18n.text("scenarios.effect.annual_billing", lang, discount=pct(campaign.annual_billing.discount),
-                               renewal=pct(campaign.annual_billing.renewal_rate)))
+        items.append(
+            i18n.text(
+                "scenarios.effect.annual_billing",
+                lang,
+                discount=pct(campaign.annual_billing.discount),
+                renewal=pct(campaign.annual_billing.renewal_rate),
+            )
+        )
     if campaign.cac_change:
         v = campaign.cac_change
         items.append(i18n.text(f"scenarios.effect.cac_change.{'up' if v > 0 else 'down'}", lang, value=pct(v)))

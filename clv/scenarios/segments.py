@@ -26,14 +26,14 @@ from ..engine import times
 from ..errors import InputError
 from .campaigns import BILLING_FIELDS, COST_FIELDS, EFFECT_FIELDS, Campaign
 
-MAX_CAMPAIGNS = 8                 # exact Shapley values over 2^k subsets
-SIM_CHUNK_CELLS = 2_000_000       # draws x segments x months per vectorised block in ``net_values``
+MAX_CAMPAIGNS = 8  # exact Shapley values over 2^k subsets
+SIM_CHUNK_CELLS = 2_000_000  # draws x segments x months per vectorised block in ``net_values``
 VALUE_FIELDS = EFFECT_FIELDS + BILLING_FIELDS
 
 
 def membership(k: int) -> np.ndarray:
     """(2^k, k) booleans: row r holds the campaigns reaching segment r (bit i of r)."""
-    r = np.arange(2 ** k)[:, None]
+    r = np.arange(2**k)[:, None]
     return ((r >> np.arange(k)[None, :]) & 1).astype(bool)
 
 
@@ -62,8 +62,10 @@ def _field_values(campaign: Campaign, name: str) -> float:
 
 def campaign_values(campaigns, overrides=None) -> dict[str, np.ndarray]:
     """field -> array (N, k); N = 1 unless an override gives a column of draws/grid points."""
-    out = {name: np.array([[_field_values(c, name) for c in campaigns]], dtype=float).reshape(1, len(campaigns))
-           for name in VALUE_FIELDS}
+    out = {
+        name: np.array([[_field_values(c, name) for c in campaigns]], dtype=float).reshape(1, len(campaigns))
+        for name in VALUE_FIELDS
+    }
     for (index, name), column in (overrides or {}).items():
         column = np.asarray(column, dtype=float).reshape(-1)
         arr = np.broadcast_to(out[name], (len(column), len(campaigns))).copy()
@@ -72,15 +74,16 @@ def campaign_values(campaigns, overrides=None) -> dict[str, np.ndarray]:
     return out
 
 
-def segment_blend(baseline: Assumptions, campaigns, values, churn_scale: float = 1.0,
-                  clip_margin: bool = False) -> Blend:
+def segment_blend(
+    baseline: Assumptions, campaigns, values, churn_scale: float = 1.0, clip_margin: bool = False
+) -> Blend:
     """The cohort's 2^k segments (rows of ``membership(k)``) over the rows of ``values`` (``campaign_values``)."""
     k = len(campaigns)
-    members = membership(k)                                   # (S, k)
+    members = membership(k)  # (S, k)
     b = members[None, :, :]
 
     def pick(name, inside, outside):
-        col = values[name][:, None, :]                        # (N, 1, k)
+        col = values[name][:, None, :]  # (N, 1, k)
         return np.where(b, inside(col), outside(col))
 
     weight = np.prod(pick("reach", lambda x: x, lambda x: 1.0 - x), axis=-1)
@@ -109,8 +112,12 @@ def segment_blend(baseline: Assumptions, campaigns, values, churn_scale: float =
     else:
         bad = (margin < -1e-12) | (margin > 1 + 1e-12)
         if bad.any():
-            raise InputError("margin_change", float(margin[bad].flat[0]), "scenarios.allowed.margin_total",
-                             margin=fmt.percent(baseline.gross_margin, 1))
+            raise InputError(
+                "margin_change",
+                float(margin[bad].flat[0]),
+                "scenarios.allowed.margin_total",
+                margin=fmt.percent(baseline.gross_margin, 1),
+            )
         margin = np.clip(margin, 0.0, 1.0)
     return Blend(weight, arpu, margin, *costs, engine.Segments(churn_k, annual, renewal, price))
 
@@ -144,10 +151,10 @@ def net_values(baseline, campaigns, overrides, churn_scale=1.0, clip_margin=Fals
     step = chunk or max(1, SIM_CHUNK_CELLS // (segments * (engine.TAIL_START + 1)))
     ltv, cost = np.empty(n), np.empty(n)
     for start in range(0, n, step):
-        part = {name: v if v.shape[0] == 1 else v[start:start + step] for name, v in values.items()}
+        part = {name: v if v.shape[0] == 1 else v[start : start + step] for name, v in values.items()}
         s = segment_blend(baseline, campaigns, part, churn_scale, clip_margin)
         _, seg_ltv, seg_cost, _ = segment_totals(baseline, s)
-        ltv[start:start + step] = blend(s.weight, seg_ltv)
-        cost[start:start + step] = blend(s.weight, seg_cost)
+        ltv[start : start + step] = blend(s.weight, seg_ltv)
+        cost[start : start + step] = blend(s.weight, seg_cost)
     cac = np.broadcast_to(scenario_cac(baseline, values), (n,))
     return ltv, cost, cac

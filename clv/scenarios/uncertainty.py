@@ -49,32 +49,55 @@ def sensitivity(baseline: Assumptions, campaigns=(), pct: float = 0.1, lang: str
                 if driver == "gross_margin":
                     value = min(value, 1.0)
                 moved = replace(baseline, **{driver: value})
-            ltv, cost, cac = (float(x[0]) for x in net_values(moved, campaigns, None, churn_scale=scale,
-                                                               clip_margin=True))
+            ltv, cost, cac = (
+                float(x[0]) for x in net_values(moved, campaigns, None, churn_scale=scale, clip_margin=True)
+            )
             ratio = value_to_cac(ltv - cost, cac)
-            rows.append({"driver": driver, "label": i18n.text(f"scenarios.drivers.{driver}", lang),
-                         "direction": direction, "change": sign * pct, "value": value, "ltv": ltv,
-                         "ltv_change": ltv - ltv0, "ltv_to_cac": ratio,
-                         "ltv_to_cac_change": None if ratio is None or ratio0 is None else ratio - ratio0})
+            rows.append(
+                {
+                    "driver": driver,
+                    "label": i18n.text(f"scenarios.drivers.{driver}", lang),
+                    "direction": direction,
+                    "change": sign * pct,
+                    "value": value,
+                    "ltv": ltv,
+                    "ltv_change": ltv - ltv0,
+                    "ltv_to_cac": ratio,
+                    "ltv_to_cac_change": None if ratio is None or ratio0 is None else ratio - ratio0,
+                }
+            )
     table = pd.DataFrame(rows)
     swing = table.groupby("driver")["ltv_change"].transform(lambda x: x.abs().max())
     ratio_swing = table.groupby("driver")["ltv_to_cac_change"].transform(
-        lambda x: pd.to_numeric(x, errors="coerce").abs().max())
+        lambda x: pd.to_numeric(x, errors="coerce").abs().max()
+    )
     order = np.lexsort((table["direction"].to_numpy(), -ratio_swing.fillna(0).to_numpy(), -swing.to_numpy()))
     return table.iloc[order].reset_index(drop=True)
 
 
 def _number_pct(pct):
-    if isinstance(pct, bool) or not isinstance(pct, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(pct) or not 0 < pct < 1:
+    if (
+        isinstance(pct, bool)
+        or not isinstance(pct, (int, float, np.integer, np.floating))
+        or not math.isfinite(pct)
+        or not 0 < pct < 1
+    ):
         raise InputError("pct", pct, "scenarios.allowed.pct")
 
 
 # What a simulated effect may range over (the field's own validity).
-RANGE_LIMITS = {"reach": (0.0, 1.0), "arpu_lift": (-1.0, math.inf), "churn_reduction": (-math.inf, 1.0),
-                "margin_change": (-1.0, 1.0), "one_off_cost": (0.0, math.inf), "monthly_cost": (0.0, math.inf),
-                "revenue_share_cost": (0.0, 1.0), "cac_change": (-1.0, math.inf),
-                "billing_discount": (0.0, 1.0 - 1e-12), "renewal_rate": (0.0, 1.0)}
+RANGE_LIMITS = {
+    "reach": (0.0, 1.0),
+    "arpu_lift": (-1.0, math.inf),
+    "churn_reduction": (-math.inf, 1.0),
+    "margin_change": (-1.0, 1.0),
+    "one_off_cost": (0.0, math.inf),
+    "monthly_cost": (0.0, math.inf),
+    "revenue_share_cost": (0.0, 1.0),
+    "cac_change": (-1.0, math.inf),
+    "billing_discount": (0.0, 1.0 - 1e-12),
+    "renewal_rate": (0.0, 1.0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +108,8 @@ class Simulation:
     p50: float
     p90: float
     mean: float
-    probability_positive: float        # share of draws with net value > 0
-    draws: np.ndarray = field(repr=False)   # net value of every draw, shape (n,)
+    probability_positive: float  # share of draws with net value > 0
+    draws: np.ndarray = field(repr=False)  # net value of every draw, shape (n,)
     n: int = 0
     distribution: str = "uniform"
 
@@ -122,8 +145,13 @@ def simulate(baseline: Assumptions, campaigns, ranges: dict, n: int = 10_000, se
             raise InputError("ranges", key, "scenarios.allowed.range_field")
         bounds = tuple(float(b) for b in bounds)
         lo_ok, hi_ok = RANGE_LIMITS[fld]
-        if len(bounds) not in (2, 3) or any(not math.isfinite(b) for b in bounds) or list(bounds) != sorted(bounds) \
-                or bounds[0] < lo_ok or bounds[-1] > hi_ok:
+        if (
+            len(bounds) not in (2, 3)
+            or any(not math.isfinite(b) for b in bounds)
+            or list(bounds) != sorted(bounds)
+            or bounds[0] < lo_ok
+            or bounds[-1] > hi_ok
+        ):
             raise InputError(f"{name}.{fld}", bounds, "scenarios.allowed.range")
         if len(bounds) == 2:
             draw = rng.uniform(bounds[0], bounds[1], n)
@@ -143,6 +171,13 @@ def simulate(baseline: Assumptions, campaigns, ranges: dict, n: int = 10_000, se
     if not np.isfinite(net).all():
         raise InputError("baseline", "infinite LTV", "scenarios.allowed.finite")
     p10, p50, p90 = np.percentile(net, [10, 50, 90])
-    return Simulation(p10=float(p10), p50=float(p50), p90=float(p90), mean=float(net.mean()),
-                      probability_positive=float(np.mean(net > 0)), draws=net, n=int(n),
-                      distribution="+".join(sorted(kinds)) or "none")
+    return Simulation(
+        p10=float(p10),
+        p50=float(p50),
+        p90=float(p90),
+        mean=float(net.mean()),
+        probability_positive=float(np.mean(net > 0)),
+        draws=net,
+        n=int(n),
+        distribution="+".join(sorted(kinds)) or "none",
+    )

@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    if not Path(CHROMIUM).exists():                    # a user's machine may lack it; CI never does
+    if not Path(CHROMIUM).exists():  # a user's machine may lack it; CI never does
         if os.environ.get("CI"):
             pytest.fail(f"no {CHROMIUM}: .ci/run must install chromium")
         pytest.skip("no chromium: `sudo apt-get install chromium` (Debian/Ubuntu) to run the real-browser tests")
@@ -46,10 +46,12 @@ def app_url(tmp_path_factory):
 def browser(app_url):
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=30_000)                 # the first render is slow on a busy CI machine
+    expect.set_options(timeout=30_000)  # the first render is slow on a busy CI machine
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu", "--disable-background-networking",
-                                                             "--disable-component-update", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
         yield b
         b.close()
 
@@ -59,11 +61,14 @@ class Journey:
 
     def __init__(self, browser, url: str, name: str, width: int = 1400, height: int = 1000, **context):
         self.url, self.name, self.step = url, name, 0
-        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
-                                           **context)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True, **context
+        )
         self.page = self.context.new_page()
         self.outside: list[str] = []
-        self.page.on("request", lambda r: r.url.startswith((url, "data:", "blob:", "file:")) or self.outside.append(r.url))
+        self.page.on(
+            "request", lambda r: r.url.startswith((url, "data:", "blob:", "file:")) or self.outside.append(r.url)
+        )
         ARTIFACTS.mkdir(exist_ok=True)
 
     def open(self, path: str = "/") -> None:
@@ -74,7 +79,7 @@ class Journey:
     def settle(self) -> None:
         """Wait until the rerun a click started has finished (twice: a rerun can trigger another)."""
         pg = self.page
-        pg.wait_for_timeout(300)                       # let the click reach the server; never relied on alone
+        pg.wait_for_timeout(300)  # let the click reach the server; never relied on alone
         pg.locator(IDLE).wait_for(timeout=60_000)
         pg.wait_for_timeout(300)
         pg.locator(IDLE).wait_for(timeout=60_000)
@@ -102,7 +107,8 @@ class Journey:
     def metric(self, label: str) -> str:
         """The value of the metric card whose label starts with ``label``."""
         card = self.page.get_by_test_id("stMetric").filter(
-            has=self.page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^" + re.escape(label))))
+            has=self.page.get_by_test_id("stMetricLabel").filter(has_text=re.compile("^" + re.escape(label)))
+        )
         return card.get_by_test_id("stMetricValue").first.inner_text().strip()
 
     def type_into(self, label: str, value: str, nth: int = 0) -> None:

@@ -15,7 +15,7 @@ def test_inputs_survive_every_sidebar_hop(journey):
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$800.00")
     j.type_into("Revenue per customer per month (ARPU)", "55")
     j.type_into("Monthly churn (%)", "4")
-    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")      # 55 x 0.8 / 0.04
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")  # 55 x 0.8 / 0.04
     j.shot("typed")
     for lap in range(2):
         for page in (SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT, CALCULATOR):
@@ -31,7 +31,7 @@ def test_inputs_survive_every_sidebar_hop(journey):
     pg.get_by_test_id("stExpander").filter(has_text="Baseline: the calculator").first.locator("summary").first.click()
     j.settle()
     j.type_into("Gross margin (%)", "50")
-    expect(pg.get_by_text("Baseline: LTV $687.50")).to_be_visible()                  # 55 x 0.5 / 0.04
+    expect(pg.get_by_text("Baseline: LTV $687.50")).to_be_visible()  # 55 x 0.5 / 0.04
     j.shot("scenarios-baseline")
     j.nav(CALCULATOR)
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$687.50")
@@ -59,8 +59,8 @@ def test_slider_preset_and_reset(journey):
     j = journey()
     pg = j.page
     j.open("/")
-    pg.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")          # 5.0 -> 5.1 %
-    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$784.31")        # 40 / 0.051
+    pg.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")  # 5.0 -> 5.1 %
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$784.31")  # 40 / 0.051
     j.settle()
     j.nav(LEARN)
     j.nav(CALCULATOR)
@@ -94,8 +94,8 @@ def test_lesson_and_its_inputs_survive_hops(journey):
     pg.get_by_test_id("stMain").get_by_text("Mixed customers", exact=True).click()
     j.settle()
     assert "lesson=mixture" in pg.url
-    slider = pg.get_by_role("slider").nth(1)                                       # churn of segment B, 20%
-    slider.press("ArrowLeft")                                                      # 20.0 -> 19.5
+    slider = pg.get_by_role("slider").nth(1)  # churn of segment B, 20%
+    slider.press("ArrowLeft")  # 20.0 -> 19.5
     j.settle()
     expect(slider).to_have_value("19.5")
     j.shot("lesson")
@@ -110,7 +110,8 @@ def test_lesson_and_its_inputs_survive_hops(journey):
 
 
 CUT = """els => els.filter(e => [e, ...e.querySelectorAll('*')].some(d =>
-    d.scrollWidth > d.clientWidth + 1 && getComputedStyle(d).overflow !== 'visible')).map(e => e.innerText || e.value)"""
+    d.scrollWidth > d.clientWidth + 1 && getComputedStyle(d).overflow !== 'visible'))
+    .map(e => e.innerText || e.value)"""
 
 
 def test_nothing_is_cut_at_1440_and_1280(journey):
@@ -121,13 +122,15 @@ def test_nothing_is_cut_at_1440_and_1280(journey):
         pg.set_viewport_size({"width": width, "height": 900})
         j.open("/?arpu=1000000&cac=1000000&exp=4.9")
         expect(pg.get_by_test_id("stMetricValue").first).to_have_text(re.compile(r"^\$\d{3},\d{3},\d{3}$"))
-        cut = pg.locator('[data-testid="stMetricLabel"], [data-testid="stMetricValue"], '
-                         '[data-testid="stNumberInputField"]').evaluate_all(CUT)
+        cut = pg.locator(
+            '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], [data-testid="stNumberInputField"]'
+        ).evaluate_all(CUT)
         assert cut == [], (width, cut)
         j.shot(f"wide-values-{width}")
     pg.get_by_text("How these are calculated").click()
     j.settle()
     first = pg.locator(".katex-display").first
     first.scroll_into_view_if_needed()
-    assert first.evaluate("e => e.scrollHeight <= e.clientHeight + 1 || getComputedStyle(e).overflowY === 'visible'"), \
+    assert first.evaluate("e => e.scrollHeight <= e.clientHeight + 1 || getComputedStyle(e).overflowY === 'visible'"), (
         "the first formula is cut"
+    )

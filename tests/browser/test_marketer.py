@@ -7,6 +7,10 @@ from playwright.sync_api import expect
 
 from .conftest import CALCULATOR, PRESENT, SCENARIOS
 
+INNERMOST_FONT_SIZE = (
+    "e => { while (e.firstElementChild) e = e.firstElementChild; return getComputedStyle(e).fontSize }"
+)
+
 
 def add_campaign(j, template: str) -> None:
     pg = j.page
@@ -26,13 +30,18 @@ def test_campaigns_charts_report_session_and_present(journey, tmp_path):
     expect(pg.get_by_test_id("stMetricLabel").filter(has_text="LTV with campaigns")).to_be_visible()
     # Edit a card: its summary follows (reach 60%, the currency shown).
     j.type_into("Reach (%)", "60", nth=0)
-    expect(pg.get_by_text(re.compile(r"reaches 60% of customers · churn 20% lower · \$1\.00 a member a month"))) \
-        .to_be_visible()
+    expect(
+        pg.get_by_text(re.compile(r"reaches 60% of customers · churn 20% lower · \$1\.00 a member a month"))
+    ).to_be_visible()
     # An invalid field: the error is on that card, in points and percent; the other campaigns' results stay.
     # Cards sit in two columns: in page order Loyalty (1st), Annual billing (3rd), then Cross-sell (2nd).
     j.type_into("Margin change (points)", "25", nth=1)
-    card = pg.get_by_test_id("stLayoutWrapper").filter(has_text="Annual plan discount").filter(
-        has=pg.get_by_test_id("stAlert")).last       # the innermost block with both: the card itself
+    card = (
+        pg.get_by_test_id("stLayoutWrapper")
+        .filter(has_text="Annual plan discount")
+        .filter(has=pg.get_by_test_id("stAlert"))
+        .last
+    )  # the innermost block with both: the card itself
     expect(card.get_by_test_id("stAlert")).to_contain_text("the gross margin would be 105.0%")
     expect(card).not_to_contain_text("Loyalty programme")
     expect(pg.get_by_test_id("stMetricLabel").filter(has_text="LTV with campaigns")).to_be_visible()
@@ -89,8 +98,10 @@ def test_campaigns_charts_report_session_and_present(journey, tmp_path):
         j.nav(PRESENT)
         value = pg.get_by_test_id("stMetricValue").first
         label = pg.get_by_test_id("stMetricLabel").first
-        size = lambda el: float(el.evaluate(  # noqa: E731
-            "e => { while (e.firstElementChild) e = e.firstElementChild; return getComputedStyle(e).fontSize }")[:-2])
+
+        def size(el):
+            return float(el.evaluate(INNERMOST_FONT_SIZE)[:-2])
+
         assert size(value) >= 2 * size(label), (size(value), size(label))
         for el in pg.get_by_test_id("stMetricValue").all() + pg.get_by_test_id("stMetricLabel").all():
             assert el.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), el.inner_text()

@@ -35,7 +35,7 @@ def test_smoke(app_url, browser):
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Currency")).to_be_visible()
     expect(sidebar.get_by_role("link", name="Calculator")).to_be_visible()
-    expect(page.get_by_role("heading", name="Campaign scenarios")).to_be_visible()   # this page, not a fallback
+    expect(page.get_by_role("heading", name="Campaign scenarios")).to_be_visible()  # this page, not a fallback
     idle(page)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
 
@@ -46,10 +46,10 @@ def test_smoke(app_url, browser):
     churn = page.get_by_role("spinbutton", name="Monthly churn (%)")
     churn.fill("4")
     churn.press("Enter")
-    expect(ltv).to_have_text("$1,000.00")              # 50 x 0.8 / 0.04
+    expect(ltv).to_have_text("$1,000.00")  # 50 x 0.8 / 0.04
     idle(page)
-    page.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")     # one step: 4.0 -> 4.1 %
-    expect(ltv).to_have_text("$975.61")                # 40 / 0.041
+    page.get_by_role("slider", name="Monthly churn (%)").press("ArrowRight")  # one step: 4.0 -> 4.1 %
+    expect(ltv).to_have_text("$975.61")  # 40 / 0.041
     expect(page).to_have_url(f"{app_url}/?churn=4.1")
     idle(page)
     page.screenshot(path=ARTIFACTS / "calculator.png")
@@ -63,25 +63,27 @@ def test_smoke(app_url, browser):
     expect(page.get_by_test_id("stSidebar")).to_have_css("direction", "rtl")
     idle(page)
     page.screenshot(path=ARTIFACTS / "calculator-ar.png")
-    page.set_viewport_size({"width": 1400, "height": 2300})       # the scenarios page with its results
-    page.goto(f"{app_url}/scenarios?lang=ar&c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
+    page.set_viewport_size({"width": 1400, "height": 2300})  # the scenarios page with its results
+    page.goto(
+        f"{app_url}/scenarios?lang=ar&c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5"
+    )
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
     page.screenshot(path=ARTIFACTS / "scenarios-ar.png")
     page.goto(f"{app_url}/scenarios?c1=loyalty&c1r=40&c1c=20&c1p=1&c1s=0&c2=cross_sell&c2r=15&c2a=30&c2m=-5&c2o=5")
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")   # 880 + cross-sell, blended
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("$908.87")  # 880 + cross-sell, blended
     expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     idle(page)
     page.screenshot(path=ARTIFACTS / "scenarios.png")
 
     # Predictions: lazy tabs (only the open one runs) must still switch both ways in a real browser.
     page.goto(f"{app_url}/predictions?phz=24")
-    expect(page.get_by_text("fits the holdout best")).to_be_visible(timeout=60_000)     # cold fits
+    expect(page.get_by_text("fits the holdout best")).to_be_visible(timeout=60_000)  # cold fits
     idle(page)
     page.get_by_role("tab", name="Subscriptions (contractual)").click()
     expect(page.get_by_text("LTV of a new customer")).to_be_visible()
-    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("1.182")          # Fader & Hardie (2007)
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("1.182")  # Fader & Hardie (2007)
     idle(page)
     page.get_by_role("tab", name="Purchases (non-contractual)").click()
     expect(page.get_by_text("fits the holdout best")).to_be_visible()

@@ -14,7 +14,7 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 def test_workshop_mode_hides_every_answer_until_revealed(journey):
     j = journey()
     pg = j.page
-    j.open("/?arpu=60&churn=4&c1=loyalty")                  # LTV $1,200.00 (60 x 0.8 / 0.04)
+    j.open("/?arpu=60&churn=4&c1=loyalty")  # LTV $1,200.00 (60 x 0.8 / 0.04)
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,200.00")
     pg.get_by_test_id("stSidebar").get_by_text("Workshop mode").click()
     j.settle()
@@ -28,10 +28,12 @@ def test_workshop_mode_hides_every_answer_until_revealed(journey):
     pg.get_by_role("button", name="Reveal the results").click()
     j.settle()
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,200.00")
-    j.nav(SCENARIOS)                                         # the calculator's reveal shows the baseline line
+    j.nav(SCENARIOS)  # the calculator's reveal shows the baseline line
     expect(pg.get_by_text("Baseline: LTV $1,200.00")).to_be_visible()
-    j.nav(LEARN)                                             # a quiz answered in the browser
-    pg.get_by_role("radiogroup", name="What does the LTV in this app measure?").get_by_role("radio").first.check(force=True)
+    j.nav(LEARN)  # a quiz answered in the browser
+    pg.get_by_role("radiogroup", name="What does the LTV in this app measure?").get_by_role("radio").first.check(
+        force=True
+    )
     j.settle()
     expect(pg.get_by_test_id("stAlert").filter(has_text=re.compile("Right|Not quite")).first).to_be_visible()
     j.shot("quiz")
@@ -66,11 +68,11 @@ def test_upload_segments_predictions_and_baseline(journey):
     j.nav(PREDICTIONS)
     expect(pg.get_by_text("fits the holdout best")).to_be_visible(timeout=90_000)
     j.shot("predictions")
-    j.nav(DATA)                                              # the upload is still there after the hops
+    j.nav(DATA)  # the upload is still there after the hops
     expect(pg.get_by_test_id("stMetricValue").filter(has_text="$39.74").first).to_be_visible()
     pg.get_by_role("button", name="Use as the calculator's baseline").click()
     j.settle()
     expect(pg.get_by_text(re.compile("The calculator now uses: .*→ \\$39.74"))).to_be_visible()
     j.nav(CALCULATOR)
-    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$435.51")   # 39.74 x 0.80 / 0.073
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$435.51")  # 39.74 x 0.80 / 0.073
     j.shot("calculator")

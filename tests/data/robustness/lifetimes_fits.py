@@ -45,8 +45,12 @@ def data_set(d, cdnow: pd.DataFrame, model: str, key: str) -> dict[str, np.ndarr
 def fit(model: str, data: dict) -> dict:
     from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 
-    fitter = {"bgnbd": BetaGeoFitter, "mbgnbd": ModifiedBetaGeoFitter, "pareto": ParetoNBDFitter,
-              "gamma_gamma": GammaGammaFitter}[model](penalizer_coef=0.0)
+    fitter = {
+        "bgnbd": BetaGeoFitter,
+        "mbgnbd": ModifiedBetaGeoFitter,
+        "pareto": ParetoNBDFitter,
+        "gamma_gamma": GammaGammaFitter,
+    }[model](penalizer_coef=0.0)
     if model == "gamma_gamma":
         keep = data["m"] > 0
         fitter.fit(pd.Series(data["x"][keep]), pd.Series(data["m"][keep]))
@@ -79,7 +83,9 @@ def main() -> None:
         finally:
             signal.alarm(0)
         out[key]["seconds"] = round(time.perf_counter() - start, 3)
-        print(f"{i + 1}/{len(keys)} {key}: {out[key]['outcome']} ({out[key]['seconds']} s)", file=sys.stderr, flush=True)
+        print(
+            f"{i + 1}/{len(keys)} {key}: {out[key]['outcome']} ({out[key]['seconds']} s)", file=sys.stderr, flush=True
+        )
     meta = {"lifetimes": __import__("lifetimes").__version__, "timeout_seconds": TIMEOUT}
     (HERE / "lifetimes_fits.json").write_text(json.dumps({"meta": meta, "fits": out}, indent=0, sort_keys=True))
 

@@ -30,7 +30,7 @@ RESAMPLES_PER_SIZE = 50
 GENERATED = 50
 GENERATED_CUSTOMERS = 300
 WEEKS = 52.0
-MAX_RATE = 2000 / WEEKS        # purchases a week: the heaviest buyer makes about 2,000 repeat purchases
+MAX_RATE = 2000 / WEEKS  # purchases a week: the heaviest buyer makes about 2,000 repeat purchases
 
 
 def _rfm_from_times(times: list[np.ndarray], big_t: np.ndarray) -> dict[str, np.ndarray]:
@@ -51,7 +51,7 @@ def generate(model: str, rng: np.random.Generator, heavy: bool) -> tuple[dict, d
         p, q, v = rng.uniform(1.5, 10), rng.uniform(1.5, 10), rng.uniform(5, 50)
         x = rng.integers(1, 2001 if heavy else 15, n).astype(float)
         nu = rng.gamma(q, 1.0 / v, n)
-        m = np.array([rng.gamma(p * k, 1.0 / (nu_i * k)) for k, nu_i in zip(x, nu)])   # mean of k Gamma(p, nu)
+        m = np.array([rng.gamma(p * k, 1.0 / (nu_i * k)) for k, nu_i in zip(x, nu)])  # mean of k Gamma(p, nu)
         return {"x": x, "m": np.round(m, 6)}, {"p": p, "q": q, "v": v}
     r = rng.uniform(0.1, 3.0) * (20 if heavy else 1)
     alpha = rng.uniform(1.0, 20.0) / (5 if heavy else 1)
@@ -67,7 +67,7 @@ def generate(model: str, rng: np.random.Generator, heavy: bool) -> tuple[dict, d
         a, b = rng.uniform(0.2, 3.0), rng.uniform(0.5, 10.0)
         p_drop = rng.beta(a, b, n)
         for lam, p in zip(rates, p_drop):
-            if model == "mbgnbd" and rng.random() < p:          # MBG/NBD: may drop out right after the first purchase
+            if model == "mbgnbd" and rng.random() < p:  # MBG/NBD: may drop out right after the first purchase
                 times.append(np.empty(0))
                 continue
             t, out = 0.0, []
