@@ -16,16 +16,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .base import check_rfm, distinct_rows, scalar_or_array, wdot
-from .betageo import _RFMModel, check_count, check_horizon
+from .base import RFMModel, check_count, check_horizon, check_rfm, distinct_rows, scalar_or_array, wdot
 from .hypergeo import log_hyp2f1_a1
 
-QUADRATURE_POINTS = 128     # Gauss-Legendre nodes for P(X(t) = n) (integrand smooth on [0, t])
-MIN_RATE = 1e-6             # floor of the purchase rate (per time unit) behind the starting alpha
-MIN_TIME = 1e-12            # floor of the time sums behind the start (all recencies 0 cannot fit anyway)
+QUADRATURE_POINTS = 128  # Gauss-Legendre nodes for P(X(t) = n) (integrand smooth on [0, t])
+MIN_RATE = 1e-6  # floor of the purchase rate (per time unit) behind the starting alpha
+MIN_TIME = 1e-12  # floor of the time sums behind the start (all recencies 0 cannot fit anyway)
 
 
-class ParetoNBD(_RFMModel):
+class ParetoNBD(RFMModel):
     """Pareto/NBD model; params r, alpha, s, beta.
 
     Log-likelihood per customer (FH 2005 note, eq. 18):
@@ -57,9 +56,9 @@ class ParetoNBD(_RFMModel):
 
         The purchase rate is repeat purchases per unit of time while customers were seen buying,
         sum x / sum t_x (dropouts do not dilute it, as they would sum x / sum T); beta = mean T makes
-        the median lifetime (s = 1) equal to the mean time observed. From there BFGS with the analytic
-        gradient reached the same optimum as the best of 81 starts on CDNOW resamples and on data drawn
-        from the model (tests/test_pareto.py), in 20-100 evaluations of the likelihood."""
+        the median lifetime (s = 1) equal to the mean time observed. On 45 CDNOW resamples (30 to 300
+        customers) and 18 data sets drawn from the model, BFGS from here ended where it did from the best
+        of 27 candidate starts scored by the likelihood, in 20-100 evaluations (2-5 times fewer)."""
         w, x, tx, big_t = data["w"], data["x"], data["tx"], data["T"]
         rate = max(wdot(w, x) / max(wdot(w, tx), MIN_TIME), MIN_RATE)
         mean_t = max(wdot(w, big_t) / float(np.sum(w)), MIN_TIME)
@@ -82,14 +81,14 @@ class ParetoNBD(_RFMModel):
         my = hi + y
         w = (lo + y) / my
         z = (hi - lo) / my
-        log_ra = np.log1p((hi - alpha + y) / alpha)          # ln((m+y)/alpha)
-        log_rb = np.log1p((hi - beta + y) / beta)            # ln((m+y)/beta)
+        log_ra = np.log1p((hi - alpha + y) / alpha)  # ln((m+y)/alpha)
+        log_rb = np.log1p((hi - beta + y) / beta)  # ln((m+y)/beta)
         log_my = np.log(my)
         if not grad:
             return log_hyp2f1_a1(a, b1, z, w) - r * log_ra - s * log_rb - x * log_my
-        value, l_a, l_b, l_z = log_hyp2f1_a1(a, b1, z, w, grad=True)
-        d_hi = -a / my + l_z * w / my               # d ln F / d(the larger of alpha, beta): dz = (lo+y)/(m+y)^2
-        d_lo = -l_z / my                            # d ln F / d(the smaller): dz = -1/(m+y)
+        value, l_a, l_b, l_z, h = log_hyp2f1_a1(a, b1, z, w, grad=True)
+        d_hi = -h / my  # d ln F / d(the larger of alpha, beta) = (w l_z - a)/(m+y): dz = w/(m+y)
+        d_lo = -l_z / my  # d ln F / d(the smaller): dz = -1/(m+y)
         d_alpha, d_beta = (d_hi, d_lo) if alpha >= beta else (d_lo, d_hi)
         d_r = -log_ra + l_a + (0.0 if alpha >= beta else l_b)
         d_s = -log_rb + l_a + (l_b if alpha >= beta else 0.0)
@@ -102,11 +101,15 @@ class ParetoNBD(_RFMModel):
         and the row codes into them."""
         with np.errstate(all="ignore"):
             if pairs is None:
-                (f1, g1), (f2, g2) = (self._log_g(params, x, y, grad=True) if grad else
-                                      (self._log_g(params, x, y), None) for y in (tx, big_t))
+                (f1, g1), (f2, g2) = (
+                    self._log_g(params, x, y, grad=True) if grad else (self._log_g(params, x, y), None)
+                    for y in (tx, big_t)
+                )
             else:
-                (f1, g1), (f2, g2) = (self._log_g(params, xp, yp, grad=True) if grad else
-                                      (self._log_g(params, xp, yp), None) for xp, yp, _ in pairs)
+                (f1, g1), (f2, g2) = (
+                    self._log_g(params, xp, yp, grad=True) if grad else (self._log_g(params, xp, yp), None)
+                    for xp, yp, _ in pairs
+                )
                 (_, _, c1), (_, _, c2) = pairs
                 f1, f2 = f1[c1], f2[c2]
                 if grad:
@@ -138,11 +141,14 @@ class ParetoNBD(_RFMModel):
                 return rows, stay, leave
             p_leave = special.expit(leave - stay)
             p_stay = 1.0 - p_leave
-            d = np.stack(np.broadcast_arrays(
-                special.digamma(r + x) - special.digamma(r) - p_stay * log_at + p_leave * (d_a0[0] - 1.0 / a),
-                p_stay * (r * big_t / alpha - x) / (alpha + big_t) + p_leave * d_a0[1],
-                -p_stay * log_bt + p_leave * (d_a0[2] + 1.0 / s - 1.0 / a),
-                p_stay * s * big_t / (beta * (beta + big_t)) + p_leave * d_a0[3]))
+            d = np.stack(
+                np.broadcast_arrays(
+                    special.digamma(r + x) - special.digamma(r) - p_stay * log_at + p_leave * (d_a0[0] - 1.0 / a),
+                    p_stay * (r * big_t / alpha - x) / (alpha + big_t) + p_leave * d_a0[1],
+                    -p_stay * log_bt + p_leave * (d_a0[2] + 1.0 / s - 1.0 / a),
+                    p_stay * s * big_t / (beta * (beta + big_t)) + p_leave * d_a0[3],
+                )
+            )
             return rows, stay, leave, d
 
     def _loglik(self, params, data, grad=False):
@@ -205,12 +211,17 @@ class ParetoNBD(_RFMModel):
 
         def log_nb(n, tau):
             z = tau / (alpha + tau)
-            return (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1)
-                    + r * np.log(alpha / (alpha + tau)) + special.xlogy(n, z))
+            return (
+                special.gammaln(r + n)
+                - special.gammaln(r)
+                - special.gammaln(n + 1)
+                + r * np.log(alpha / (alpha + tau))
+                + special.xlogy(n, z)
+            )
 
         with np.errstate(all="ignore"):
             alive = np.exp(log_nb(n, t) + s * (np.log(beta) - np.log(beta + t)))
-            tau = (t[..., None] / 2) * (nodes + 1)                 # nodes mapped to [0, t]
+            tau = (t[..., None] / 2) * (nodes + 1)  # nodes mapped to [0, t]
             dens = np.exp(np.log(s) + s * np.log(beta) - (s + 1) * np.log(beta + tau) + log_nb(n[..., None], tau))
             dead = (t / 2) * np.sum(weights * dens, axis=-1)
         return scalar_or_array(alive + dead)
