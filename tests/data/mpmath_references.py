@@ -10,7 +10,7 @@ Every value is computed at WORKING_DIGITS and again at CHECK_DIGITS; a case wher
 than CHECK_TOLERANCE (relative) stops the script, so no value in the JSON rests on an unstable
 evaluation. Formulas, all from the papers (not from clv's code):
 
-- 2F1(a, b; a+1; z) (the Pareto/NBD's hypergeometric term), by ``mpmath.hyp2f1``: the issue's example
+- 2F1(a, b; a+1; z) (the Pareto/NBD's hypergeometric term), by ``mpmath.hyp2f1``: scipy's NaN example
   2F1(1, 2; 112; 0.905), the terms of the Pareto/NBD grid below, and random (a, b, z) with a, b from
   1e-3 to 1e4 and 1 - z from 1e-15 to 1.
 - Pareto/NBD: Fader & Hardie (2005), "A Note on Deriving the Pareto/NBD Model and Related Expressions",
@@ -30,7 +30,7 @@ evaluation. Formulas, all from the papers (not from clv's code):
   where p x + q <= 1).
 - sBG: Fader & Hardie (2007), "How to Project Customer Retention", eqs. 7-9 (P(T = t), S(t), r(t)), and
   Fader & Hardie (2010) eqs. 5-6 (DEL, DERL) by ``mpmath.hyp2f1``.
-- Pareto/NBD fits of the issue's two slow data sets (the 100-customer CDNOW resample
+- Pareto/NBD fits of two data sets whose fits once took minutes (the 100-customer CDNOW resample
   ``np.random.default_rng(2).integers(0, 2357, 100)`` and 200 customers with x = 500): the best of
   NELDER_MEAD_STARTS Nelder-Mead runs on the log-parameters (clv's likelihood, |ln p| <= 18, the fit's
   bound), its log-likelihood checked with mpmath.
@@ -156,8 +156,9 @@ def log_hyp2f1_a1(a, b, w):
 
 def hyp_cases():
     rng = np.random.default_rng(12)
-    # the issue's example; 2F1(1, 2; 2; z) = (1-z)^-1, on the edge a + 1 - b = 0 of the Euler integral
-    # (clv's log_hyp2f1_a1 needs a + 1 - b > 0: NaN); 2F1(2, 1; 3; z) = 2 (-ln(1-z) - z) / z^2
+    # scipy's NaN example hyp2f1(1, 2, 112, 0.905), by Euler's transformation; 2F1(1, 2; 2; z) = (1-z)^-1,
+    # on the edge a + 1 - b = 0 of the Euler integral (clv's log_hyp2f1_a1 needs a + 1 - b > 0: NaN);
+    # 2F1(2, 1; 3; z) = 2 (-ln(1-z) - z) / z^2
     cases = [(111.0, 110.0, 1 - 0.905), (1.0, 2.0, 0.5), (2.0, 1.0, 0.5)]
     a = 10 ** rng.uniform(-3, 4, HYP_RANDOM)
     b = 10 ** rng.uniform(-3, 4, HYP_RANDOM)
@@ -454,7 +455,7 @@ def sbg_rows():
     return rows
 
 
-# ---------------------------------------------------------------------- Pareto/NBD fits (the issue's slow cases)
+# ---------------------------------------------------------------------- Pareto/NBD fits that once took minutes
 def slow_cases():
     cdnow = pd.read_csv(Path(__file__).with_name("cdnow_customers_summary_with_transactions.csv"))
     pick = cdnow.iloc[np.random.default_rng(2).integers(0, 2357, 100)]
@@ -462,7 +463,8 @@ def slow_cases():
     big_t = np.round(rng.uniform(20.0, 39.0, 200), 2)
     return {
         "cdnow_resample_rng2_100": {
-            "note": "CDNOW summary rows np.random.default_rng(2).integers(0, 2357, 100) (549 s before issue 12)",
+            "note": "CDNOW summary rows np.random.default_rng(2).integers(0, 2357, 100) "
+            "(a 549 s fit with scipy's hyp2f1)",
             "x": pick["x"].tolist(),
             "t_x": pick["t_x"].tolist(),
             "T": pick["T"].tolist(),
