@@ -32,7 +32,7 @@ DATA = Path(__file__).parent / "data"
 REFS = json.loads((DATA / "mpmath_references.json").read_text())
 ROOT = Path(__file__).parent.parent
 
-HYP_TOLERANCE = 2e-11  # |ln 2F1 - mpmath| / max(1, |ln 2F1|)
+HYP_TOLERANCE = 1e-13  # |ln 2F1 - mpmath| / max(1, |ln 2F1|) (found: 1e-14 at most)
 LOGLIK_TOLERANCE = 1e-10  # |ln L - mpmath| / max(1, |ln L|), per customer ("1e-10 relative in the log")
 PREDICTION_RTOL = 1e-9  # P(alive), E[Y(t)], E[X(t)]: relative (absolute 1e-300 for underflowing values)
 FIT_TIMEOUT_SECONDS = 20  # a fit of the once-slow data sets must end within this (by a timeout)

@@ -19,9 +19,11 @@ representations cover every case with positive terms only, so nothing cancels:
   l has fallen by QUAD_DROP or the rest is a pure exponential tail (Gauss-Laguerre). Every loop has a
   fixed bound (SERIES_MAX_TERMS, MODE_ITERATIONS, QUAD_MAX_PANELS).
 
-Accuracy: against mpmath at 60 and 110 digits on 1,200 random (a, b, z) with a and b from 1e-3 to 1e4 and
-1 - z down to 1e-15, and on the Pareto/NBD grid of tests/data/mpmath_references.json, the error of
-ln 2F1 is below 2e-11 relative to max(1, |ln 2F1|) (tests/test_pareto.py).
+Accuracy: against mpmath (60 digits, checked at 100) on 1,374 arguments of tests/data/mpmath_references.json
+(400 random with a and b from 1e-3 to 1e4 and 1 - z down to 1e-15, and every term of its Pareto/NBD grid), the
+error of ln 2F1 is below 1e-14 relative to max(1, |ln 2F1|): 1.3e-15 by the series, 9.9e-15 by the integral
+(tests/test_pareto.py). The derivatives agreed with mpmath's (``mpmath.diff``) to 5e-9 relative on a random
+sample, and are checked against central differences in tests/test_pareto.py.
 
 Domain: a > 0, b > 0, a + 1 - b > 0 and 0 <= z < 1 (the Euler integral converges); elsewhere NaN.
 ``w = 1 - z`` may be passed as well when the caller knows it without rounding (z near 1).
