@@ -18,8 +18,6 @@ from scipy import integrate, special
 
 from .base import RFMModel, check_count, check_horizon, check_rfm, log_hyp2f1, on_unique, scalar_or_array, wdot
 
-_RFMModel = RFMModel  # the shared base's former name (kept for imports written before the move)
-
 
 EXP_FLOOR = 700.0  # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
 A_NEAR_ONE = 1e-4  # |a - 1| below this: (a+b-1)/(a-1) x [1 - ...] is 0/0-like, so E[X(t)] is integrated over p
