@@ -198,7 +198,7 @@ def _inf(values):
     return np.array([math.inf if v == "inf" else v for v in values], float)
 
 
-SBG_LARGE = (
+SBG_LARGE = (  # what was found before the fix
     "sBG: scipy's hyp2f1(1, beta+n; alpha+beta+n; 1/(1+d)) of FH 2010 eqs. 5-6 is inf or NaN with "
     "alpha + beta + n >= 100: DEL is inf at alpha = 100 with beta <= 1.2 and d < 1 (mpmath 1.0001 to 1.012) and "
     "NaN at alpha = beta = 100; DERL likewise, and NaN at (alpha, beta) = (1, 100) and (1.2, 100) after 100 "
@@ -224,6 +224,7 @@ def test_sbg_discounted_lifetimes_match_mpmath():
     _sbg_lifetimes(large=False)
 
 
-@pytest.mark.xfail(strict=True, reason=SBG_LARGE)
 def test_sbg_discounted_lifetimes_with_large_parameters_match_mpmath():
+    """Large alpha + beta + renewals, where scipy's hyp2f1 gave inf or NaN (SBG_LARGE): now by Euler's
+    transformation into the c = a + 1 form, and Gauss's sum at d = 0 (``clv.models.sbg._hyp1``)."""
     _sbg_lifetimes(large=True)

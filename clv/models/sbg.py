@@ -17,6 +17,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import FitError, InputError
+from .hypergeo import log_hyp2f1_a1
 from .base import Model, _count, as_array, scalar_or_array, wdot
 
 
@@ -158,16 +159,37 @@ class ShiftedBetaGeometric(Model):
         d = as_array("discount_rate", discount_rate)
         n = _periods("renewals", renewals) + 1
         with np.errstate(all="ignore"):
-            value = ((beta + n - 1) / (alpha + beta + n - 1)) * special.hyp2f1(
-                1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d)
-            )
+            value = ((beta + n - 1) / (alpha + beta + n - 1)) * _hyp1(alpha, beta + n, d)
             value = np.where((d == 0) & (alpha <= 1), math.inf, value)
         return scalar_or_array(value)
+
+
+def _hyp1(alpha: float, b, d) -> np.ndarray:
+    """2F1(1, b; alpha + b; 1/(1 + d)), the sum in DEL and DERL. With d > 0 and alpha + b > 1 by Euler's
+    transformation, 2F1(1, b; alpha + b; z) = (1 - z)^(alpha - 1) 2F1(alpha + b - 1, alpha; alpha + b; z)
+    (Abramowitz & Stegun 15.3.3), whose c = a + 1 form ``hypergeo.log_hyp2f1_a1`` evaluates in logs, where
+    scipy's hyp2f1 gives inf or NaN for large parameters (alpha = 100, beta = 0.01); at d = 0 with alpha > 1,
+    Gauss's sum (alpha + b - 1) / (alpha - 1); else scipy.
+
+    >>> round(float(_hyp1(100.0, 0.01, 0.1)), 6), round(float(_hyp1(0.704, 1.182, 0.1)), 6)
+    (1.000092, 3.695147)
+    """
+    b, d = np.broadcast_arrays(np.asarray(b, dtype=float), np.asarray(d, dtype=float))
+    a = np.full(b.shape, float(alpha))
+    with np.errstate(all="ignore"):
+        out = np.asarray(special.hyp2f1(1.0, b, a + b, 1.0 / (1.0 + d)), dtype=float).copy()
+        at_one = (d == 0) & (a > 1)  # Gauss's sum: 2F1(1, b; a + b; 1) = (a + b - 1) / (a - 1)
+        out[at_one] = (a[at_one] + b[at_one] - 1) / (a[at_one] - 1)
+        use = (d > 0) & (a + b - 1 > 0) & np.isfinite(d)
+        if np.any(use):
+            w = d[use] / (1.0 + d[use])
+            out[use] = np.exp((a[use] - 1) * np.log(w) + log_hyp2f1_a1(a[use] + b[use] - 1, a[use], 1.0 - w, w=w))
+    return out
 
 
 def _del(alpha: float, beta: float, discount_rate):
     d = as_array("discount_rate", discount_rate)
     with np.errstate(all="ignore"):
-        value = special.hyp2f1(1.0, beta, alpha + beta, 1.0 / (1.0 + d))
+        value = _hyp1(alpha, beta, d)
         value = np.where((d == 0) & (alpha <= 1), math.inf, value)
     return scalar_or_array(value)
