@@ -28,19 +28,7 @@ def template_values(slot: int, kind: str) -> dict:
     """A template's defaults as the card's widgets show them (``Field.from_core``)."""
     c = scenarios.TEMPLATES[kind].defaults
     values = {campaign_key(slot, "kind"): kind, campaign_key(slot, "name"): ""}
-    shown = {
-        name: getattr(c, name)
-        for name in (
-            "reach",
-            "arpu_lift",
-            "churn_reduction",
-            "margin_change",
-            "one_off_cost",
-            "monthly_cost",
-            "revenue_share_cost",
-            "cac_change",
-        )
-    }
+    shown = {name: getattr(c, name) for name in scenarios.EFFECT_FIELDS}
     if c.annual_billing is not None:
         shown.update(billing_discount=c.annual_billing.discount, renewal_rate=c.annual_billing.renewal_rate)
     fields = state.fields()

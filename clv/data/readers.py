@@ -77,6 +77,17 @@ def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
+def _no_valid_rows(report, entries) -> DataError:
+    """The error when no row could be used, carrying the report (so the page can still show it)."""
+    err = DataError(
+        "data.errors.no_valid_rows",
+        read=report.rows_read,
+        reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
+    )
+    err.report = report
+    return err
+
+
 def _analysis_date(options: ReadOptions) -> pd.Timestamp:
     return options.analysis_date if options.analysis_date is not None else pd.Timestamp.today().normalize()
 
@@ -198,13 +209,7 @@ def read_transactions(
         ids_merged_by_case=merged,
     )
     if rows_kept == 0:
-        err = DataError(
-            "data.errors.no_valid_rows",
-            read=report.rows_read,
-            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
-        )
-        err.report = report
-        raise err
+        raise _no_valid_rows(report, entries)
     mask = pa.array(keep)
     out = {
         "customer_id": cust.filter(mask).to_pandas(),
@@ -277,13 +282,7 @@ def read_summary(source, filename: str | None = None, options: ReadOptions | Non
     entries, set_aside = _report_parts(table, code, SUMMARY_REASONS, raw.malformed, raw.row_numbers)
     report = _report(raw, n, int(keep.sum()), entries, set_aside)
     if not keep.any():
-        err = DataError(
-            "data.errors.no_valid_rows",
-            read=report.rows_read,
-            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
-        )
-        err.report = report
-        raise err
+        raise _no_valid_rows(report, entries)
     summary = pd.DataFrame(
         {k: vals[k][keep] for k in SUMMARY_COLUMNS}, index=pd.Index(ids[keep].to_numpy(), name="customer_id", dtype=str)
     )
@@ -348,13 +347,7 @@ def read_subscriptions(
         analysis_date=analysis,
     )
     if not keep.any():
-        err = DataError(
-            "data.errors.no_valid_rows",
-            read=report.rows_read,
-            reasons="; ".join(f"{s.label()}: {s.count}" for s in entries),
-        )
-        err.report = report
-        raise err
+        raise _no_valid_rows(report, entries)
     mask = pa.array(keep)
     subs = pd.DataFrame(
         {

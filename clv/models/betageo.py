@@ -68,6 +68,16 @@ def repeat_purchases(t, r, alpha, a, b):
     return out
 
 
+def log_negative_binomial(n, r, z):
+    """ln P(N = n) for N ~ NegBin(r, z): purchases in (0, t] of a customer who never drops out, with
+    z = t/(alpha + t) (the Poisson count averaged over lambda ~ Gamma(r, alpha)).
+
+    >>> [round(float(np.exp(log_negative_binomial(n, 2.0, 0.5))), 4) for n in (0, 1, 2)]
+    [0.25, 0.25, 0.1875]
+    """
+    return special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1) + r * np.log1p(-z) + special.xlogy(n, z)
+
+
 def _integrated(t: float, r: float, alpha: float, b: float, a: float) -> float:
     """E_p[(1 - (alpha/(alpha+p t))^r) / p], p ~ Beta(a, b): f(p) = -expm1(-r ln(1 + p t/alpha)) / p
     (f(0) = r t/alpha) integrated against the Beta density on [0, 1] by QUADPACK's QAWS, whose weight
@@ -287,13 +297,7 @@ class BetaGeo(RFMModel):
         n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
-            log_nb = (
-                special.gammaln(r + n)
-                - special.gammaln(r)
-                - special.gammaln(n + 1)
-                + r * np.log1p(-z)
-                + special.xlogy(n, z)
-            )
+            log_nb = log_negative_binomial(n, r, z)
             first = np.exp(special.betaln(a, b + n) - special.betaln(a, b) + log_nb)
             tail = special.betainc(np.maximum(n, 1), r, z)
             second = np.where(

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import special
 
 from .base import RFMModel, check_count, check_horizon, check_rfm, on_unique, scalar_or_array, wdot
-from .betageo import _row_terms, _workspace, repeat_purchases
+from .betageo import _row_terms, _workspace, log_negative_binomial, repeat_purchases
 
 
 class ModifiedBetaGeo(RFMModel):
@@ -102,13 +102,7 @@ class ModifiedBetaGeo(RFMModel):
         n, t = np.broadcast_arrays(check_count("n", n), check_horizon("t", t))
         with np.errstate(all="ignore"):
             z = t / (alpha + t)
-            log_nb = (
-                special.gammaln(r + n)
-                - special.gammaln(r)
-                - special.gammaln(n + 1)
-                + r * np.log1p(-z)
-                + special.xlogy(n, z)
-            )
+            log_nb = log_negative_binomial(n, r, z)
             first = np.exp(special.betaln(a, b + n + 1) - special.betaln(a, b) + log_nb)
             tail = np.where(n > 0, special.betainc(np.maximum(n, 1), r, z), 1.0)
             second = np.exp(special.betaln(a + 1, b + n) - special.betaln(a, b)) * tail
