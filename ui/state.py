@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ STORE = "_store"  # session-state key of the canonical values {widget key: value
 NOTICES = "_url_notices"  # bad URL values found when the link was opened
 URL_READ = "_url_read"
 MAX_RAW_CHARS = session.MAX_VALUE_CHARS  # a link's or session's value longer than this is refused
+MAX_PAIRS = 24  # a ``pairs`` field (a CAC per group) holds at most this many names
+MAX_NAME_CHARS = 80  # ... each at most this long (as a ``text`` field)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Field:
     low: float | None = None
     high: float | None = None
     step: float | None = None
-    kind: str = "float"  # float | int | choice | bool | text | range (a (low, high) pair or None)
+    kind: str = "float"  # float | int | choice | bool | text | range (a (low, high) pair) | pairs (see below)
     choices: tuple = ()
     label_key: str = ""  # catalogue key of the label
     help_key: str = ""  # catalogue key of the help tooltip
@@ -75,7 +78,34 @@ class Field:
             if low > high:
                 raise ValueError(raw)
             return (low, high)
+        if self.kind == "pairs":
+            return self._pairs(raw)
         return self._number(raw)
+
+    def _pairs(self, raw: str) -> tuple[tuple[str, float], ...]:
+        """``pairs``: a name -> number table (a CAC per group) as ``name:value;name:value``, each name
+        percent-escaped (so any text survives, ``:`` and ``;`` included). At most ``MAX_PAIRS`` distinct
+        names of at most ``MAX_NAME_CHARS`` plain characters; each value within the field's bounds.
+
+        >>> f = Field("grp_cac", "gcac", (), 0.0, 1e6, kind="pairs")
+        >>> f.parse(f.dump((("web", 25.0), ("a:b;c", 1.5))))
+        (('web', 25.0), ('a:b;c', 1.5))
+        >>> f.dump((("web", 25.0), ("ads", 90.0)))
+        'web:25;ads:90'
+        """
+        if not raw:
+            return ()
+        parts = raw.split(";")
+        if len(parts) > MAX_PAIRS:
+            raise ValueError("too many names")
+        out: dict[str, float] = {}
+        for part in parts:
+            name, sep, number = part.rpartition(":")
+            name = urllib.parse.unquote(name, errors="strict")
+            if not sep or not name or len(name) > MAX_NAME_CHARS or not session.is_text(name) or name in out:
+                raise ValueError(part)
+            out[name] = float(self._number(number))
+        return tuple(out.items())
 
     def _number(self, raw: str) -> float | int:
         value = float(raw) + 0.0  # + 0.0: "-0" is 0 (a link never says -0)
@@ -93,6 +123,8 @@ class Field:
             return "1" if value else "0"
         if self.kind == "range":
             return ",".join(f"{float(v):.10g}" for v in value)
+        if self.kind == "pairs":
+            return ";".join(f"{urllib.parse.quote(name, safe='')}:{float(v):.10g}" for name, v in value)
         if self.kind in ("int", "float"):
             return f"{float(value):.10g}" if self.kind == "float" else str(int(value))
         return str(value)

@@ -43,7 +43,7 @@ from .files import (
     read_raw,
     sheet_names,
 )
-from .mapping import HEADER_NAMES, REQUIRED_ROLES, ROLES, SUBSCRIPTION_REQUIRED, SUBSCRIPTION_ROLES
+from .mapping import GROUP_ROLES, HEADER_NAMES, REQUIRED_ROLES, ROLES, SUBSCRIPTION_REQUIRED, SUBSCRIPTION_ROLES
 from .parse import parse_ids
 from .readers import (
     SAMPLE_DIR,
@@ -86,6 +86,7 @@ __all__ = [
     "DateParse",
     "parse_ids",
     "ROLES",
+    "GROUP_ROLES",
     "REQUIRED_ROLES",
     "SUBSCRIPTION_ROLES",
     "SUBSCRIPTION_REQUIRED",

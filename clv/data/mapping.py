@@ -18,7 +18,9 @@ from .amounts import read_amounts
 from .dates import date_share as _date_share
 from .text import as_array as _as_array
 
-ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel", "status", "currency")
+ROLES = ("customer_id", "date", "amount", "order_id", "quantity", "product", "channel", "group", "status", "currency")
+GROUP_ROLES = ("product", "channel", "group")  # categorical roles a customer can be grouped by (first order's value);
+# "group" (plan, country, region...) is never guessed: the user maps it on the data page
 REQUIRED_ROLES = ("customer_id", "date", "amount")
 SUBSCRIPTION_ROLES = ("customer_id", "plan", "start_date", "end_date", "monthly_amount")
 SUBSCRIPTION_REQUIRED = ("customer_id", "start_date", "monthly_amount")

@@ -19,6 +19,7 @@ from .amounts import parse_amounts, read_amounts
 from .dates import parse_dates
 from .files import ReadOptions, _frame_raw, _read_raw
 from .mapping import (
+    GROUP_ROLES,
     REQUIRED_ROLES,
     ROLES,
     SUBSCRIPTION_REQUIRED,
@@ -220,7 +221,7 @@ def read_transactions(
         out["order_id"] = parse_ids(table[used["order_id"]]).filter(mask).to_pandas()
     if "quantity" in used:
         out["quantity"] = pd.Series(parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0][keep])
-    for role in ("product", "channel"):
+    for role in GROUP_ROLES:
         if role in used:
             out[role] = parse_ids(table[used[role]]).filter(mask).to_pandas()
     transactions = pd.DataFrame(out)
