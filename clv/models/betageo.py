@@ -16,7 +16,17 @@ import math
 import numpy as np
 from scipy import integrate, special
 
-from .base import RFMModel, check_count, check_horizon, check_rfm, log_hyp2f1, on_unique, scalar_or_array, wdot
+from .base import (
+    RFMModel,
+    broadcast_fields,
+    check_count,
+    check_horizon,
+    check_rfm,
+    log_hyp2f1,
+    on_unique,
+    scalar_or_array,
+    wdot,
+)
 
 
 EXP_FLOOR = 700.0  # exp(-700) is still a normal double: avoids slow subnormal arithmetic (exp(-708..-745))
@@ -304,3 +314,46 @@ class BetaGeo(RFMModel):
                 n > 0, np.exp(special.betaln(a + 1, b + np.maximum(n, 1) - 1) - special.betaln(a, b)) * tail, 0.0
             )
         return scalar_or_array(first + second)
+
+    def conditional_probability_of_purchases(self, n, t, frequency, recency, T):
+        """P(X(T, T+t] = n | x, t_x, T): the chance that a customer with this history makes exactly n
+        repeat purchases in the next t time units.
+
+        A customer alive at T has, given the history, lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x),
+        independent (the likelihood of being alive is lambda^x e^-lambda T (1-p)^x), and from T on buys as a
+        new customer with those parameters (FHL 2005, eq. 8); one no longer alive buys nothing. So
+        P(n) = [n = 0] (1 - P(alive)) + P(alive) P_new(n; r+x, alpha+T, a, b+x),
+        P_new(n) = B(a, b'+n)/B(a, b') NB(n; r', t/(alpha'+t)) + [n>0] B(a+1, b'+n-1)/B(a, b') I_{t/(alpha'+t)}(n, r')
+        (``probability_of_purchases`` with the primed parameters). Its mean is ``expected_purchases``
+        (FHL 2005, eq. 10). Units: t, recency, T and alpha in the summary's time unit. n a whole number >= 0,
+        t finite and >= 0 (InputError naming the field otherwise); all arguments broadcast; a float for
+        scalars.
+
+        Published CDNOW estimates (FHL 2005), the customer of the class example (x 2, t_x 30.43, T 38.86):
+
+        >>> m = BetaGeo(); m.params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> p = m.conditional_probability_of_purchases(np.arange(200), 39, 2, 30.43, 38.86)
+        >>> round(float(p[0]), 4), round(float(p.sum()), 10), round(float(p @ np.arange(200)), 4)
+        (0.4454, 1.0, 1.226)
+        """
+        r, alpha, a, b = self._p("r", "alpha", "a", "b")
+        n, t = check_count("n", n), check_horizon("t", t)
+        x, tx, big_t = check_rfm(frequency, recency, T)
+        n, t, x, tx, big_t = broadcast_fields(n=n, t=t, frequency=x, recency=tx, T=big_t)
+        alive = np.asarray(self.p_alive(x, tx, big_t), dtype=float)
+        pmf = self._alive_count_pmf(n, t, r + x, alpha + big_t, a, b + x)
+        return scalar_or_array(np.where(n == 0, 1.0 - alive, 0.0) + alive * pmf)
+
+    @staticmethod
+    def _alive_count_pmf(n, t, r, alpha, a, b):
+        """P(X(t) = n) of a BG/NBD customer alive at 0 with lambda ~ Gamma(r, alpha), p ~ Beta(a, b) (FHL 2005,
+        eq. 8); arrays broadcast (the formula of ``probability_of_purchases`` with per-customer parameters)."""
+        n, t, r, alpha, a, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, t, r, alpha, a, b)))
+        with np.errstate(all="ignore"):
+            z = t / (alpha + t)
+            first = np.exp(special.betaln(a, b + n) - special.betaln(a, b) + log_negative_binomial(n, r, z))
+            tail = special.betainc(np.maximum(n, 1), r, z)
+            second = np.where(
+                n > 0, np.exp(special.betaln(a + 1, b + np.maximum(n, 1) - 1) - special.betaln(a, b)) * tail, 0.0
+            )
+        return first + second
