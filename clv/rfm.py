@@ -69,26 +69,32 @@ def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     compensation: y = v - c; t = s + y; c = (t - s) - y; s = t. That is how pandas' groupby sum and mean
     add (``group_sum``/``group_mean``), so lifetimes' monetary value comes out to the last bit.
 
-    Vectorised across groups: step k adds the k-th value of every group that long (longest first).
+    Vectorised across groups: step k adds the k-th value of every group that long; the groups still
+    being added are narrowed after each step (no sort), so the work is one pass over the values.
 
     >>> kahan_sums(np.full(12, 0.1), np.array([0, 10])).tolist()   # sum([0.1] * 10) is 0.9999999999999999
     [1.0, 0.2]
     """
     values = np.asarray(values, dtype=float)
     starts = np.asarray(starts, dtype=np.int64)
-    sizes = np.diff(np.r_[starts, values.size])
-    order = np.argsort(-sizes, kind="stable")
-    first, longest = starts[order], sizes[order]
-    live = np.searchsorted(-longest, -np.arange(int(longest[0]) if longest.size else 0), side="left")
-    total, comp = np.zeros(starts.size), np.zeros(starts.size)
-    for k, m in enumerate(live):  # m groups have more than k values
-        y = values[first[:m] + k] - comp[:m]
-        t = total[:m] + y
-        comp[:m] = (t - total[:m]) - y
-        total[:m] = t
-    out = np.empty(starts.size)
-    out[order] = total
-    return out
+    if starts.size == 0:
+        return np.zeros(0)
+    sizes = np.diff(starts, append=values.size)
+    # step 0 on every group, from s = c = 0 (written out in full: 0 + v turns -0.0 into 0.0, as pandas does)
+    y = values[starts]
+    total = 0.0 + y
+    comp = (total - 0.0) - y
+    live = np.flatnonzero(sizes > 1)  # groups with more than k values
+    k = 1
+    while live.size:
+        y = values[starts[live] + k] - comp[live]
+        s = total[live]
+        t = s + y
+        comp[live] = (t - s) - y
+        total[live] = t
+        k += 1
+        live = live[sizes[live] > k]
+    return total
 
 
 def _periods(dates: pd.Series, freq: str) -> np.ndarray:
@@ -124,17 +130,28 @@ def _core(
         buys = use & ~returns
     else:
         returns, buys = np.zeros_like(use), use
+    every = bool(buys.all())  # the usual case: no copies of the columns
+    bcodes = codes if every else codes[buys]
+    bper = periods if every else periods[buys]
     base = int(periods[use].min()) if use.any() else 0
     span = int(periods[use].max()) - base + 1 if use.any() else 1
-    key = codes[buys].astype(np.int64) * span + (periods[buys] - base)
-    order = np.argsort(key, kind="stable")
+    key = bcodes.astype(np.int64) * span + (bper - base)
+    # Unstable sort: the order inside a (customer, period) group only matters with three or more rows
+    # (with two, a + b == b + a), and those groups are put in a fixed order below.
+    order = np.argsort(key)
     ks = key[order]
-    start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if ks.size else np.array([], dtype=np.int64)
+    new = np.empty(ks.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    start = np.flatnonzero(new)
     uk = ks[start]  # unique (customer, period) keys, sorted
     pcust = uk // span
     pper = uk % span + base
-    first_of = np.flatnonzero(np.r_[True, pcust[1:] != pcust[:-1]]) if uk.size else np.array([], dtype=np.int64)
-    counts = np.diff(np.r_[first_of, uk.size])
+    new = np.empty(uk.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(pcust[1:], pcust[:-1], out=new[1:])
+    first_of = np.flatnonzero(new)
+    counts = np.diff(first_of, append=uk.size)
     cust_ids = pcust[first_of]
     last_of = first_of + counts - 1
     out = {k: np.full(n_customers, np.nan) for k in ("frequency", "recency", "T", "monetary_value")}
@@ -142,13 +159,19 @@ def _core(
     out["recency"][cust_ids] = (pper[last_of] - pper[first_of]) / multiplier
     out["T"][cust_ids] = (end_period - pper[first_of]) / multiplier
     if amounts is not None:
-        amt = amounts[buys]
-        sizes = np.diff(np.r_[start, ks.size])
-        several = np.repeat(sizes >= 3, sizes)  # with two, the order cannot change the sum
-        if times is not None and several.any():
-            rows = order[several]
-            order[several] = rows[np.lexsort((amt[rows], times[buys][rows], ks[several]))]
-        psum = kahan_sums(amt[order], start) if start.size else np.array([])
+        amt = amounts if every else amounts[buys]
+        sizes = np.diff(start, append=ks.size)
+        big = np.flatnonzero(sizes >= 3)
+        if big.size:  # rows of those groups by (time, amount), else in the file's order (a stable sort)
+            lens = sizes[big]
+            at = np.repeat(start[big] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+            rows = order[at]
+            if times is None:
+                order[at] = rows[np.lexsort((rows, ks[at]))]
+            else:
+                when = times[rows] if every else times[np.flatnonzero(buys)[rows]]
+                order[at] = rows[np.lexsort((rows, amt[rows], when, ks[at]))]
+        psum = kahan_sums(amt[order], start)
         if returns.any():
             rkey = codes[returns].astype(np.int64) * span + (periods[returns] - base)
             rc = codes[returns].astype(np.int64)
@@ -200,15 +223,17 @@ def summarize(
         raise InputError("freq_multiplier", freq_multiplier, "allowed.positive")
     dates = pd.to_datetime(transactions[date_col])
     codes, uniques = pd.factorize(transactions[customer_col], sort=True)
-    valid = (codes >= 0) & dates.notna().to_numpy()
-    periods = np.where(valid, _periods(dates.where(dates.notna(), pd.Timestamp(0)), freq), 0)
+    dated = dates.notna().to_numpy()
+    valid = (codes >= 0) & dated
+    periods = _periods(dates if dated.all() else dates.where(dated, pd.Timestamp(0)), freq)
     amounts = transactions[amount_col].to_numpy(dtype=float) if amount_col else None
     if amounts is not None:
         valid &= ~np.isnan(amounts)
-    codes, periods = codes[valid], periods[valid]
-    amounts = amounts[valid] if amounts is not None else None
-    raw_dates = dates.to_numpy(dtype="datetime64[ns]")[valid]
-    times = raw_dates.astype(np.int64)
+    raw_dates = dates.to_numpy(dtype="datetime64[ns]")
+    if not valid.all():  # (the usual case needs no copies)
+        codes, periods, raw_dates = codes[valid], periods[valid], raw_dates[valid]
+        amounts = amounts[valid] if amounts is not None else None
+    times = raw_dates.view(np.int64)
     if observation_end is None:
         obs_stamp = pd.Timestamp(raw_dates.max()) if raw_dates.size else pd.Timestamp(0)
     else:
