@@ -6,9 +6,12 @@ be checked against the truth (see sample_data/README.md):
 - ``transactions.csv``: an e-commerce order log from a BG/NBD "buy till you die" process (Fader,
   Hardie & Lee 2005) in DAYS, with Gamma-Gamma order values (Fader, Hardie & Lee 2005, JMR; Colombo
   & Jiang 1999). Customers are acquired (first purchase) between 2024-01-01 and 2025-12-31 with a
-  seasonal acquisition curve; the gaps between purchases are the model's exponential gaps rounded
-  to whole days (at least one), so a daily summary counts every purchase and the fit recovers the
-  parameters (no two orders of a customer share a day).
+  seasonal acquisition curve, each through one ACQUISITION CHANNEL (``CHANNELS``) that has its own
+  true BG/NBD and Gamma-Gamma parameters and its own acquisition cost; the channel is on every order
+  of the customer. The gaps between purchases are the model's exponential gaps rounded to whole days
+  (at least one), so a daily summary counts every purchase and a fit on one channel's customers
+  recovers that channel's parameters (no two orders of a customer share a day). The pooled log is a
+  mixture of the four channels: no single true parameter set describes it.
 - ``subscriptions.csv``: SaaS subscriptions with shifted-beta-geometric churn (Fader & Hardie 2007):
   each subscriber's monthly churn probability theta ~ Beta(alpha, beta), constant over their life.
 
@@ -30,19 +33,31 @@ END = pd.Timestamp("2025-12-31")  # observation end (inclusive)
 N_CUSTOMERS = 10_000
 N_SUBSCRIPTIONS = 10_000
 
-# BG/NBD, time unit = days (Fader, Hardie & Lee 2005, eq. 1-4):
-# purchase rate lambda ~ Gamma(shape=r, rate=alpha); dropout prob after each repeat purchase p ~ Beta(a, b)
-BGNBD = {"r": 0.75, "alpha": 40.0, "a": 0.8, "b": 2.5}
-# Gamma-Gamma spend: nu ~ Gamma(shape=q, rate=gamma); order value z ~ Gamma(shape=p, rate=nu)
-# so E[z | nu] = p / nu and E[z] = p * gamma / (q - 1) = 60 (currency units)
-GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 30.0}
+# Acquisition channels, each with its own true parameters (time unit = days) and CAC (currency per
+# acquired customer). BG/NBD (Fader, Hardie & Lee 2005, eq. 1-4): purchase rate lambda ~ Gamma(shape=r,
+# rate=alpha); dropout probability after each repeat purchase p ~ Beta(a, b). Gamma-Gamma spend: nu ~
+# Gamma(shape=q, rate=gamma); order value z ~ Gamma(shape=p, rate=nu), so E[z] = p * gamma / (q - 1).
+# The dropout (a, b) is the same in every channel on purpose: the channels differ in how often their
+# customers buy and how much they spend, not in how long they stay. The CACs put web, app and marketplace far
+# above 3:1 LTV:CAC on the calculator's formula LTV and social_ads below it, at any margin from 60% to 100%
+# (README's table). app's alpha is 30, not a faster 22: the day rounding of the gaps would bias alpha by 1.2%.
+CHANNEL_FIELDS = ("share", "r", "alpha", "a", "b", "p", "q", "gamma", "cac")
+CHANNELS = {
+    name: dict(zip(CHANNEL_FIELDS, row))
+    for name, row in {
+        "web": (0.40, 0.75, 40.0, 0.8, 2.5, 6.0, 4.0, 30.0, 25.0),
+        "app": (0.25, 0.90, 30.0, 0.8, 2.5, 6.0, 4.0, 30.0, 40.0),  # buys more often
+        "marketplace": (0.20, 0.60, 70.0, 0.8, 2.5, 6.0, 4.0, 22.0, 12.0),  # buys rarely, smaller orders
+        "social_ads": (0.15, 0.75, 40.0, 0.8, 2.5, 6.0, 4.0, 30.0, 250.0),  # buys like web, costs ten times more
+    }.items()
+}
+BGNBD_PARAMS = ("r", "alpha", "a", "b")
+GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 # Seasonality: acquisition weight per calendar month (Jan..Dec), mean 1; yearly growth factor
 ACQUISITION_MONTH_WEIGHT = np.array([1.0, 0.8, 0.9, 0.9, 1.0, 0.9, 0.85, 0.9, 1.0, 1.1, 1.4, 1.6])
 ACQUISITION_GROWTH = 1.25  # 2025 acquires 25% more per month than 2024
 PRODUCTS = ("Apparel", "Shoes", "Accessories", "Home", "Beauty")
 PRODUCT_WEIGHTS = (0.32, 0.2, 0.18, 0.17, 0.13)
-CHANNELS = ("web", "app", "marketplace", "store")
-CHANNEL_WEIGHTS = (0.45, 0.3, 0.15, 0.1)
 
 # Shifted-beta-geometric churn (Fader & Hardie 2007): theta ~ Beta(alpha, beta), monthly.
 SBG = {"alpha": 0.9, "beta": 4.5}  # mean monthly churn 0.9 / 5.4 = 16.7% in month 1, falling later
@@ -59,13 +74,21 @@ def _acquisition_days(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFrame:
-    """The order log: one row per order (customer_id, order_id, date, amount, quantity, product, channel)."""
+    """The order log: one row per order (customer_id, order_id, date, amount, quantity, product, channel).
+
+    Each customer's acquisition channel is drawn with the shares in ``CHANNELS``, independently of the
+    acquisition date; their purchase rate, dropout probability and spend level are then drawn from
+    that channel's distributions, and the channel is written on every one of their orders.
+    """
     rng = np.random.default_rng(seed)
     total_days = (END - START).days
     first = _acquisition_days(rng, n_customers)
-    lam = rng.gamma(BGNBD["r"], 1.0 / BGNBD["alpha"], n_customers)  # purchases per day
-    p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n_customers)
-    nu = rng.gamma(GAMMA_GAMMA["q"], 1.0 / GAMMA_GAMMA["gamma"], n_customers)
+    names = list(CHANNELS)
+    channel = rng.choice(len(names), n_customers, p=[CHANNELS[c]["share"] for c in names])
+    truth = {k: np.array([CHANNELS[c][k] for c in names])[channel] for k in BGNBD_PARAMS + GAMMA_GAMMA_PARAMS}
+    lam = rng.gamma(truth["r"], 1.0 / truth["alpha"])  # purchases per day
+    p_drop = rng.beta(truth["a"], truth["b"])
+    nu = rng.gamma(truth["q"], 1.0 / truth["gamma"])
     # Exponential gaps (days) rounded to whole days, at least one: a daily summary then sees every
     # purchase (no same-day merges), and the rounding moves the mean gap by under lambda / 2 days.
     day = first.copy()
@@ -84,7 +107,7 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
     day = np.concatenate(when)
     order = np.lexsort((day, cust))
     cust, day = cust[order], day[order]
-    amount = np.maximum(np.round(rng.gamma(GAMMA_GAMMA["p"], 1.0 / nu[cust]), 2), 0.01)
+    amount = np.maximum(np.round(rng.gamma(truth["p"][cust], 1.0 / nu[cust]), 2), 0.01)
     n = cust.size
     date = (START + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d")
     by_date = np.argsort(day, kind="stable")
@@ -99,7 +122,7 @@ def transactions(seed: int = SEED, n_customers: int = N_CUSTOMERS) -> pd.DataFra
                 "amount": amount,
                 "quantity": 1 + rng.poisson(0.4, n),
                 "product": np.asarray(PRODUCTS)[rng.choice(len(PRODUCTS), n, p=PRODUCT_WEIGHTS)],
-                "channel": np.asarray(CHANNELS)[rng.choice(len(CHANNELS), n, p=CHANNEL_WEIGHTS)],
+                "channel": np.asarray(names)[channel[cust]],
             }
         )
         .iloc[by_date]
