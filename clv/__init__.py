@@ -24,7 +24,7 @@ from .core import (
     payback_churn_adjusted,
 )
 from .errors import DataError, FitError, InputError
-from . import cohorts, data, export, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
+from . import cohorts, data, export, groups, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
 from .scenarios import (
     MAX_CAMPAIGNS,
     AnnualBilling,
@@ -59,4 +59,5 @@ __all__ = [
     "rfm",
     "cohorts",
     "export",
+    "groups",
 ]

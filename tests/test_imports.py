@@ -135,6 +135,7 @@ MAY_IMPORT = {
     "clv.models": set(),
     "clv.simulate": set(),
     "clv.predict": {"clv.core", "clv.cohorts", "clv.models", "clv.rfm"},
+    "clv.groups": {"clv.core", "clv.cohorts", "clv.models", "clv.predict", "clv.rfm"},
     "clv.learn": {"clv.core", "clv.explain", "clv.models", "clv.simulate"},
     "clv.charts": {"clv.core", "clv.cohorts", "clv.learn", "clv.rfm", "clv.scenarios"},
     "clv.tables": {"clv.scenarios", "clv.export"},
