@@ -23,6 +23,8 @@ Non-contractual (a transaction log, daily time unit):
    measures set (the Your data page).
 
 ``readings`` (``clv.predict.readings``) reads a fitted model's parameters in plain words.
+``customer_story`` (``clv.predict.story``): one customer's purchases, P(alive) day by day (``alive_path``),
+predictions over the horizon and the story in a sentence (``story_sentence``).
 
 Contractual (``clv.predict.contractual``): ``parse_counts`` (typed retention counts),
 ``subscription_cohorts`` (counts from a subscription table) and ``contractual`` (sBG fit, survival
@@ -91,6 +93,7 @@ from .holdout import (
     compare_models,
     default_calibration_end,
 )
+from .story import AlivePath, CustomerStory, alive_path, customer_story, story_sentence
 from .readings import readings
 
 __all__ = [
@@ -139,4 +142,9 @@ __all__ = [
     "pick_model",
     "last_day",
     "customer_count",
+    "customer_story",
+    "CustomerStory",
+    "story_sentence",
+    "alive_path",
+    "AlivePath",
 ]
