@@ -269,8 +269,28 @@ def _json_text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _is_utf8(data) -> bool:
+    r"""Whether bytes (or a memoryview of them) are valid UTF-8, as Python's strict decoder judges, without
+    decoding them into a str (an ASCII file is checked in a few milliseconds; others by Arrow's validator,
+    which rejects the same overlong forms, surrogates and values above U+10FFFF).
+
+    >>> _is_utf8(b"caf\xc3\xa9"), _is_utf8(b"caf\xe9"), _is_utf8(b"\xed\xa0\x80")
+    (True, False, False)
+    """
+    if isinstance(data, bytes) and data.isascii():
+        return True
+    size = memoryview(data).nbytes
+    offsets = pa.py_buffer(np.array([0, size], dtype=np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, str, bytes]:
-    """(text or None when the bytes are valid UTF-8 and can go straight to the parser, codec, utf-8 bytes)."""
+    """(text or None when the bytes are valid UTF-8 and can go straight to the parser, codec, utf-8 bytes).
+    With a UTF-8 byte order mark the bytes are returned as given (the mark still in front)."""
     if encoding:
         try:
             text = data.decode(encoding)
@@ -278,12 +298,9 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
             raise DataError("data.errors.encoding", name=filename or "This file", encoding=encoding) from None
         return text, encoding, text.encode("utf-8")
     if data[:3] == b"\xef\xbb\xbf":
-        body = data[3:]
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise DataError("data.errors.not_table", name=filename or "This file") from None
-        return None, "utf-8-sig", body
+        if not _is_utf8(memoryview(data)[3:]):
+            raise DataError("data.errors.not_table", name=filename or "This file")
+        return None, "utf-8-sig", data
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
@@ -293,11 +310,8 @@ def _decode(data: bytes, encoding: str | None, filename) -> tuple[str | None, st
     head = data[:SNIFF_BYTES]
     if b"\x00" in head:
         raise DataError("data.errors.not_table", name=filename or "This file")
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return None, "utf-8", data
-    except UnicodeDecodeError:
-        pass
     if _mostly_utf8(data):
         # A UTF-8 file with a few bytes from another code page (one pasted "é"): keep UTF-8 and show each
         # undecodable byte as U+FFFD; the readers count those rows (``LoadReport.undecodable_rows``).
@@ -367,10 +381,11 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and data.endswith(b"\x00"):
         data = data.rstrip(b"\x00")  # padding some exporters leave after the last line
     text, codec, utf8 = _decode(data, options.encoding, filename)
-    if utf8[:3] == b"\xef\xbb\xbf":
-        utf8 = utf8[3:]
-    head = utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-    truncated = len(utf8) > SNIFF_BYTES
+    bom = 3 if text is None and codec == "utf-8-sig" else 0  # the table starts after it (no copy)
+    if utf8[bom : bom + 3] == b"\xef\xbb\xbf":
+        bom += 3
+    head = utf8[bom : bom + SNIFF_BYTES].decode("utf-8", errors="ignore")
+    truncated = len(utf8) - bom > SNIFF_BYTES
     physical = head.splitlines(keepends=True)[:SNIFF_LINES]
     if truncated and len(physical) > 1:
         physical = physical[:-1]  # the last sniffed line may be cut short
@@ -408,7 +423,7 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
             title -= 1
         start += 1
     start = next(i for i in range(start, len(lines)) if lines[i].strip())
-    offset = sum(len(ln.encode("utf-8")) for ln in physical[:start])
+    offset = bom + sum(len(ln.encode("utf-8")) for ln in physical[:start])
     first = _csv_rows([lines[start]], delim)[0]
     if len(first) > MAX_COLUMNS:
         raise DataError("data.errors.too_many_columns", count=len(first), limit=MAX_COLUMNS)
@@ -429,12 +444,13 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
             blank += 1  # a line of spaces is a blank line, not a record
         return "skip" if len(malformed) <= MAX_MALFORMED and blank <= MAX_MALFORMED else "error"
 
-    body = utf8[offset:]
+    body = memoryview(utf8)[offset:]  # a view: no copy of the file
+    quoted = utf8.find(b'"', offset) >= 0  # without quotes no value can hold a line break (a faster parse)
     try:
         table = pcsv.read_csv(
             pa.py_buffer(body),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if has_header else 0, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid, newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid, newlines_in_values=quoted),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=True,
@@ -507,12 +523,12 @@ def _rows_with(table: pa.Table, needle: str) -> int:
 
 
 def _number_records(
-    body: bytes, delim: str, has_header: bool, width: int, kept: int, malformed: list
+    body: bytes | memoryview, delim: str, has_header: bool, width: int, kept: int, malformed: list
 ) -> tuple[list, np.ndarray]:
     """Each malformed line's record number and each kept row's, as a spreadsheet counts records (a quoted
     value spanning lines is one record; blank lines are not records; 1 = the first record after the
     header). Falls back to matching the lines' text when Python's csv reader disagrees with Arrow's."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delim)
+    reader = csv.reader(io.StringIO(str(body, "utf-8"), newline=""), delimiter=delim)
     if has_header:
         next(reader, None)
     bad, good, number = [], [], 0
@@ -526,7 +542,7 @@ def _number_records(
         bad = []
     if len(bad) == len(malformed) and len(good) == kept:
         return [(n, m[1]) for n, m in zip(bad, malformed)], np.array(good, dtype=np.int64)
-    lines_ = [ln for ln in body.decode("utf-8").splitlines()[1 if has_header else 0 :] if ln.strip()]
+    lines_ = [ln for ln in str(body, "utf-8").splitlines()[1 if has_header else 0 :] if ln.strip()]
     used: set[int] = set()
     located = []
     for _, raw_text in malformed:
