@@ -186,10 +186,17 @@ def test_story_of_a_cdnow_customer(cdnow_models, cdnow_log):
     assert story.model == "bgnbd" and story.group is None and story.clv_low is None
 
 
-def test_story_predictions_are_customer_values(cdnow_models, cdnow_log):
-    values = predict.customer_values(cdnow_models, 6, 0.08).table
+@pytest.mark.parametrize("key", ["bgnbd", "pareto_nbd", "mbgnbd"])
+def test_story_predictions_are_customer_values(cdnow_models, cdnow_log, key):
+    # the same numbers as the page's table, to the last bit (P(alive) is computed once per story)
+    models = (
+        cdnow_models
+        if key == "bgnbd"
+        else predict.fit_customer_models(cdnow_log, key, observation_end=REFERENCE["observation_end"])
+    )
+    values = predict.customer_values(models, 6, 0.08).table
     for customer in (18, 564, 1668):
-        story = customer_story(cdnow_models, cdnow_log, customer, months=6, annual_discount_rate=0.08)
+        story = customer_story(models, cdnow_log, customer, months=6, annual_discount_rate=0.08)
         row = values.loc[customer]
         assert story.predicted_clv == row["predicted_clv"]
         assert story.expected_purchases == row["expected_purchases"]
@@ -251,7 +258,12 @@ def test_intervals_give_the_customers_bounds(cdnow_models, cdnow_log):
 
 @pytest.mark.parametrize(
     "kwargs, field",
-    [({"months": 0}, "months"), ({"months": 2.5}, "months"), ({"annual_discount_rate": -0.1}, "annual_discount_rate")],
+    [
+        ({"months": 0}, "months"),
+        ({"months": 2.5}, "months"),
+        ({"annual_discount_rate": -0.1}, "annual_discount_rate"),
+        ({"annual_discount_rate": float("nan")}, "annual_discount_rate"),
+    ],
 )
 def test_story_checks_horizon_and_rate(cdnow_models, cdnow_log, kwargs, field):
     with pytest.raises(InputError) as err:

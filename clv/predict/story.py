@@ -14,7 +14,9 @@ days (``DAYS_PER_MONTH``), as for the horizon.
 
 from __future__ import annotations
 
+import copy
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -213,6 +215,24 @@ def _history(transactions: pd.DataFrame, customer, big_t: float):
     return days, totals, end
 
 
+def _remembering_p_alive(model):
+    """A copy of ``model`` whose ``p_alive`` computes each distinct input once and then gives back the same
+    result. ``customer_lifetime_value`` asks ``expected_purchases`` for each month of the horizon, and each
+    asks P(alive) of the same one history again (a Pareto/NBD P(alive) can take 2 ms: its 2F1 integral);
+    the values are those of ``model`` itself, bit for bit."""
+    remembered = copy.copy(model)
+    seen: dict[tuple, object] = {}
+
+    def p_alive(frequency, recency, T):
+        key = tuple((np.shape(v), np.asarray(v, dtype=float).tobytes()) for v in (frequency, recency, T))
+        if key not in seen:
+            seen[key] = model.p_alive(frequency, recency, T)
+        return seen[key]
+
+    remembered.p_alive = p_alive
+    return remembered
+
+
 def customer_story(
     models: CustomerModels,
     transactions: pd.DataFrame,
@@ -251,10 +271,9 @@ def customer_story(
         h = check_horizon(months)
     except InputError:
         raise InputError("months", months, "predict.allowed.horizon", high=MAX_HORIZON_MONTHS) from None
-    if not isinstance(annual_discount_rate, (int, float)) or not math.isfinite(annual_discount_rate):
-        raise InputError("annual_discount_rate", annual_discount_rate, "allowed.rate")
-    if annual_discount_rate < 0:
-        raise InputError("annual_discount_rate", annual_discount_rate, "allowed.rate")
+    rate = annual_discount_rate
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not math.isfinite(rate) or rate < 0:
+        raise InputError("annual_discount_rate", rate, "allowed.rate")
     s = models.summary
     pos = _locate(s, customer_id)
     label = s.index[pos]
@@ -265,8 +284,8 @@ def customer_story(
     days, amounts, end = _history(transactions, label, big_t)
     if days.size != int(round(x)) + 1 or int(days[-1] - days[0]) != int(round(tx)):
         raise InputError("transactions", _preview(label), "story.allowed.transactions")
-    m, g = models.transaction_model, models.spend_model
-    path = alive_path(m, days, end)
+    m, g = _remembering_p_alive(models.transaction_model), models.spend_model
+    path = alive_path(models.transaction_model, days, end)
     spend = float(np.asarray(g.expected_spend(np.array([x]), row["monetary_value"].to_numpy(dtype=float)))[0])
     clv = customer_lifetime_value(
         m, g, row, months=h, monthly_discount_rate=monthly_rate(annual_discount_rate), freq=FREQ
