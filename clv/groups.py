@@ -151,6 +151,20 @@ def group_order(labels: pd.Series) -> list[str]:
     return real + [g for g in (GROUP_MISSING, GROUP_OTHER) if g in counts.index]
 
 
+def display_label(group: str, lang: str = "en") -> str:
+    """A group's label as shown: GROUP_MISSING and GROUP_OTHER in ``lang`` (``groups.missing``,
+    ``groups.other``); any other label as it is (the user's own text).
+
+    >>> display_label(GROUP_MISSING, "ar"), display_label("web", "ar")
+    ('(بلا قيمة)', 'web')
+    """
+    if group == GROUP_MISSING:
+        return i18n.text("groups.missing", lang)
+    if group == GROUP_OTHER:
+        return i18n.text("groups.other", lang)
+    return str(group)
+
+
 def _observed(transactions, customer_col, date_col, amount_col, observation_end):
     """The rows up to the end of observation (its whole day) and that end (midnight). Default end: the
     day of the file's last row."""
@@ -406,11 +420,12 @@ def ratio_sentence(table: pd.DataFrame, lang: str = "en", digits: str = "western
     above, below, no_cac, undefined = [], [], [], []
     for g, cost, ratio in zip(table["group"], table["cac"], table["ltv_to_cac"]):
         if cost is None or (isinstance(cost, float) and math.isnan(cost)):
-            no_cac.append(str(g))
+            no_cac.append(display_label(g, lang))
         elif ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
-            undefined.append(str(g))
+            undefined.append(display_label(g, lang))
         else:
-            item = i18n.text("groups.ratio.item", lang, group=g, ratio=fmt.ratio(float(ratio), 2, digits))
+            shown = fmt.ratio(float(ratio), 2, digits)
+            item = i18n.text("groups.ratio.item", lang, group=display_label(g, lang), ratio=shown)
             (above if ratio >= RULE_OF_THUMB_LTV_TO_CAC else below).append(item)
     rule = fmt.ratio(RULE_OF_THUMB_LTV_TO_CAC, 0, digits)
     if above and below:
@@ -537,8 +552,9 @@ class GroupFits:
         return self.groups[group].spend_model or self.pooled_spend
 
     def table(self, lang: str = "en") -> pd.DataFrame:
-        """One row per group: ``group``, ``customers``, ``pooled`` (bool), ``reason`` (text in ``lang``, or
-        None), the transaction model's parameters in use, ``spend_pooled`` and ``spend_reason``."""
+        """One row per group: ``group``, ``customers``, ``pooled`` (bool), ``status`` ("too small to fit on its
+        own: pooled" in ``lang``, or None), ``reason`` (text in ``lang``, or None), the transaction model's
+        parameters in use (its own or the pooled fit's), ``spend_pooled`` and ``spend_reason``."""
         rows = []
         for g, fit in self.groups.items():
             params = self.transaction_model(g).params
@@ -547,6 +563,7 @@ class GroupFits:
                     "group": g,
                     "customers": fit.customers,
                     "pooled": fit.pooled,
+                    "status": i18n.text("groups.pooled", lang) if fit.pooled else None,
                     "reason": fit.reason.message(lang) if fit.reason is not None else None,
                     **params,
                     "spend_pooled": fit.spend_model is None,
@@ -559,10 +576,12 @@ class GroupFits:
         """Plain sentences about what was pooled or folded (empty when every group was fitted on its own)."""
         out = []
         for g, fit in self.groups.items():
+            label = display_label(g, lang)
             if fit.pooled:
-                out.append(i18n.text("groups.pooled_note", lang, group=g, reason=fit.reason.message(lang)))
+                out.append(i18n.text("groups.pooled_note", lang, group=label, reason=fit.reason.message(lang)))
             elif fit.spend_model is None:
-                out.append(i18n.text("groups.spend_pooled_note", lang, group=g, reason=fit.spend_reason.message(lang)))
+                reason = fit.spend_reason.message(lang)
+                out.append(i18n.text("groups.spend_pooled_note", lang, group=label, reason=reason))
         if self.folded:
             sep = i18n.text("groups.list_separator", lang)
             other = i18n.text("groups.other", lang)
@@ -724,20 +743,25 @@ def _shared_fit(models: list, null, shared: tuple[str, ...]) -> float:
             grad[n_shared + g * n_free : n_shared + (g + 1) * n_free] = d_log[f_idx]
         return -total / customers, -grad / customers
 
+    # The separate fits' curvature: each group's Hessian of -LL in log-parameters (the inverse of its
+    # log-parameter covariance), added up in the joint fit's coordinates (shared part, then each group's
+    # free part). It gives BFGS its starting curvature, and a start: the optimum of the separate fits'
+    # quadratic approximations with the shared part equal, (sum E' H E) u = sum E' H theta_g.
+    size = n_shared + n_groups * n_free
+    hessian, rhs = np.zeros((size, size)), np.zeros(size)
+    order = np.r_[s_idx, f_idx]
+    for g, m in enumerate(models):
+        at = np.r_[np.arange(n_shared), n_shared + g * n_free + np.arange(n_free)]
+        h = _symmetric_inverse(m.log_covariance)[np.ix_(order, order)]
+        hessian[np.ix_(at, at)] += h
+        rhs[at] += h @ np.log([m.params[names[i]] for i in order])
     pooled_log = np.log([null.params[n] for n in names])
     own = np.concatenate([np.log([m.params[names[i]] for i in f_idx]) for m in models])
     starts = [
+        np.linalg.solve(hessian, rhs),
         np.concatenate([pooled_log[s_idx], own]),
         np.concatenate([pooled_log[s_idx], np.tile(pooled_log[f_idx], n_groups)]),
     ]
-    # Curvature to start from: the separate fits' Hessians of -LL (inverses of their log-parameter
-    # covariances) added up in the shared coordinates, per customer; BFGS then needs a few steps, not hundreds.
-    size = n_shared + n_groups * n_free
-    hessian = np.zeros((size, size))
-    for g, m in enumerate(models):
-        at = np.r_[np.arange(n_shared), n_shared + g * n_free + np.arange(n_free)]
-        h = np.linalg.inv(m.log_covariance)[np.ix_(np.r_[s_idx, f_idx], np.r_[s_idx, f_idx])]
-        hessian[np.ix_(at, at)] += h
     with np.errstate(all="ignore"):
         theta0 = min(starts, key=lambda t: objective(t)[0])
         res = optimize.minimize(
