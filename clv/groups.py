@@ -122,7 +122,7 @@ def group_of_customers(
 
 def _label(value) -> str:
     """A group label: the value as text, stripped; GROUP_MISSING for a missing or blank value."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
         return GROUP_MISSING
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         return str(int(value))
@@ -165,15 +165,15 @@ def display_label(group: str, lang: str = "en") -> str:
     return str(group)
 
 
-def _observed(transactions, customer_col, date_col, amount_col, observation_end):
+def _observed(transactions, date_col, observation_end):
     """The rows up to the end of observation (its whole day) and that end (midnight). Default end: the
-    day of the file's last row."""
+    day of the file's last row; DataError when no row has a date."""
     if date_col not in transactions.columns:
         raise InputError("column", date_col, "groups.allowed.column", columns=", ".join(map(str, transactions.columns)))
     dates = pd.to_datetime(transactions[date_col])
     if observation_end is None:
         if dates.notna().sum() == 0:
-            raise DataError("groups.errors.no_customers", date="—")
+            raise DataError("groups.errors.no_rows")
         end = dates.max().normalize()
     else:
         try:
@@ -189,7 +189,7 @@ def _observed(transactions, customer_col, date_col, amount_col, observation_end)
 
 def _grouped(transactions, by, customer_col, date_col, amount_col, observation_end, max_groups):
     """(rows up to the end, the end, each customer's group, the groups in order); DataError without customers."""
-    rows, end = _observed(transactions, customer_col, date_col, amount_col, observation_end)
+    rows, end = _observed(transactions, date_col, observation_end)
     labels = group_of_customers(
         rows, by, customer_col=customer_col, date_col=date_col, amount_col=amount_col, max_groups=max_groups
     )

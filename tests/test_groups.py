@@ -220,6 +220,9 @@ def test_unknown_columns_and_other_inputs_are_input_errors():
     assert err.value.key == "groups.errors.no_customers" and "2023-12-31" in str(err.value)
     with pytest.raises(InputError):
         groups.group_baseline(tx, "channel", "shop")
+    with pytest.raises(clv.DataError) as err:
+        groups.compare(tx.iloc[:0], "channel")
+    assert err.value.key == "groups.errors.no_rows"
 
 
 def test_many_groups_keep_the_largest_and_fold_the_rest_into_other():
