@@ -25,6 +25,7 @@ from .core import (
 )
 from .errors import DataError, FitError, InputError
 from . import cohorts, data, export, groups, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
+from . import warehouse  # noqa: E402  (SQL for databases, rendered with sqlglot)
 from .scenarios import (
     MAX_CAMPAIGNS,
     AnnualBilling,
@@ -58,6 +59,7 @@ __all__ = [
     "data",
     "rfm",
     "cohorts",
+    "warehouse",
     "export",
     "groups",
 ]

@@ -288,10 +288,11 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 def summary_sql() -> str:
     """SQL (DuckDB dialect) giving the same per-customer summary as ``summarize(..., freq="D")`` from a
-    table ``transactions(customer_id, date, amount)``, for warehouse users; parameter
-    ``$observation_end``. Text of ``clv/sql/summary.sql``.
+    table ``transactions(customer_id, date, amount)``, observation ending at its latest date: the text of
+    ``clv/sql/summary.sql``, which is ``clv.warehouse.summary_sql("duckdb")`` with a comment above it (a
+    test keeps them equal). Other dialects, ends, a holdout and other periods: ``clv.warehouse``.
 
-    >>> "GROUP BY customer_id" in summary_sql()
+    >>> 'AS "monetary_value"' in summary_sql() and "FROM transactions" in summary_sql()
     True
     """
     return (SQL_DIR / "summary.sql").read_text(encoding="utf-8")

@@ -132,6 +132,7 @@ MAY_IMPORT = {
     "clv.data": set(),
     "clv.rfm": set(),
     "clv.cohorts": {"clv.core", "clv.data", "clv.rfm"},
+    "clv.warehouse": {"clv.data", "clv.rfm"},
     "clv.models": set(),
     "clv.simulate": set(),
     "clv.predict": {"clv.core", "clv.cohorts", "clv.models", "clv.rfm"},
