@@ -48,13 +48,14 @@ def test_sample_report_and_derived_figures():
     at = app(PAGE).run()
     assert not at.exception
     shown = metrics(at)
-    # sample_data/README.md: 37,203 orders, all valid (wc -l: 37,204 lines with the header)
-    assert (shown["Rows read"], shown["Rows kept"], shown["Rows set aside"]) == ("37,203", "37,203", "0")
+    # sample_data/README.md: 37,346 orders, all valid (wc -l: 37,347 lines with the header)
+    assert (shown["Rows read"], shown["Rows kept"], shown["Rows set aside"]) == ("37,346", "37,346", "0")
     assert any("sample transaction log" in i.value for i in at.info)
     assert "Encoding: utf-8" in at.text[0].value and "Date format: YYYY-MM-DD" in at.text[0].value
     d = cohorts.derive_assumptions(data.load_sample("transactions").transactions, inactivity_days=180)
-    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$39.74"  # clv.cohorts doctest: 39.74
-    assert shown["Monthly churn"] == fmt.percent(d.monthly_churn.value, 2) == "7.35%"
+    # the whole sample (four channels pooled): ARPU 38.5765 a month, churn 0.073722 a month
+    assert shown["ARPU per month"] == fmt.money(d.arpu.value) == "$38.58"
+    assert shown["Monthly churn"] == fmt.percent(d.monthly_churn.value, 2) == "7.37%"
     assert shown["Average order value"] == fmt.money(d.avg_order_value.value)
     assert any("10,000 customers" in m.value for m in at.markdown)
     assert "Every row was kept: nothing was set aside." in [s.value for s in at.success]
@@ -198,7 +199,7 @@ def test_try_the_sample_replaces_the_upload():
     at = upload(app(PAGE).run(), "t.csv", MESSY)
     assert metrics(at)["Rows read"] == "6"
     at.button(key="data_sample_transactions").click().run()
-    assert not at.exception and metrics(at)["Rows read"] == "37,203"
+    assert not at.exception and metrics(at)["Rows read"] == "37,346"
     assert at.file_uploader(key="data_file_transactions_1").value is None  # a fresh, empty uploader
 
 
@@ -209,10 +210,10 @@ def test_baseline_goes_to_the_calculator():
     at.button(key="data_use_baseline").click().run()
     at.switch_page("app.py").run()
     assert not at.exception
-    # Derived from the sample (clv.cohorts doctest): ARPU 39.74, churn 0.0735 -> the calculator takes
-    # 39.74 and 7.3 %. LTV = ARPU x margin / churn = 39.74 x 0.80 / 0.073 = 435.5068 -> $435.51.
-    assert at.session_state["calc_arpu"] == 39.74 and at.session_state["calc_churn_num"] == 7.3
-    assert metrics(at)["Lifetime value (LTV)"] == "$435.51"
+    # Derived from the sample: ARPU 38.5765, churn 0.073722 -> the calculator takes 38.58 and 7.4 %.
+    # LTV = ARPU x margin / churn = 38.58 x 0.80 / 0.074 = 417.0811 -> $417.08.
+    assert at.session_state["calc_arpu"] == 38.58 and at.session_state["calc_churn_num"] == 7.4
+    assert metrics(at)["Lifetime value (LTV)"] == "$417.08"
 
 
 def test_subscriptions_sample_mrr_and_churn():
@@ -241,8 +242,8 @@ def test_summary_upload_kind():
 
 
 def test_use_as_baseline_says_what_changed_and_what_was_kept():
-    # The button changed the calculator silently. The sample's figures: ARPU $39.74, churn 7.3%
-    # (README, "use as baseline" LTV 39.74 x 0.80 / 0.073 = $435.51); margin and CAC are the calculator's own.
+    # The button changed the calculator silently. The sample's figures: ARPU $38.58, churn 7.4%
+    # (38.5765 and 0.073722 rounded as the calculator's fields are); margin and CAC are the calculator's own.
     from apptest import app as open_page
 
     at = open_page("pages/data.py", margin="70", cac="250").run()
@@ -251,6 +252,6 @@ def test_use_as_baseline_says_what_changed_and_what_was_kept():
     note = [s.value for s in at.success if "The calculator now uses" in s.value]
     assert len(note) == 1
     text = note[0].replace("\\", "")
-    assert "Revenue per customer per month (ARPU) $50.00 → $39.74" in text
-    assert "Monthly churn (%) 5.0% → 7.3%" in text
+    assert "Revenue per customer per month (ARPU) $50.00 → $38.58" in text
+    assert "Monthly churn (%) 5.0% → 7.4%" in text
     assert "Kept as they were: Gross margin (%) 70.0%; Acquisition cost per customer (CAC) $250.00" in text
