@@ -139,6 +139,13 @@ def test_compare_with_a_horizon_and_a_discount_rate_by_hand():
     # payback: ln(1 - 30 (1 - q) / g) / ln q = ln(1 - 30 x 0.114927 / 19.287129) / ln 0.885073 = 1.613157
     assert table.loc["web", "payback_months"] == pytest.approx(1.613157, abs=1e-6)
     assert table.loc["web", "ltv_to_cac"] == pytest.approx(129.042056 / 30, abs=1e-6)
+    # a CAC the 12 months never earn back (social's LTV over them is 317.61): payback None, the ratio below 1
+    late = groups.compare(small_log(), "channel", {"social": 400}, 12, 0.01, gross_margin=0.8, inactivity_days=120)
+    row = late.set_index("group").loc["social"]
+    assert row["payback_months"] is None and row["ltv_to_cac"] == pytest.approx(317.611001 / 400, abs=1e-6)
+    # unlimited horizon: a CAC above the LTV (388.91) is never paid back either
+    never = groups.compare(small_log(), "channel", {"social": 400}, gross_margin=0.8, inactivity_days=120)
+    assert never.set_index("group").loc["social", "payback_months"] is None
 
 
 def test_each_row_is_what_the_calculator_gives_for_that_group_alone():
