@@ -837,3 +837,61 @@ def differences_sentence(fits: GroupFits, lang: str = "en", digits: str = "weste
         key = "spend_differs" if t["spend"].differs else "spend_same"
         parts.append(i18n.text(f"groups.tests.{key}", lang, p_spend=p("spend")))
     return " ".join(parts)
+
+
+def group_values(
+    fits: GroupFits,
+    months: int = 12,
+    annual_discount_rate: float = 0.10,
+    level: float = 0.9,
+    draws: int = 1000,
+    seed=0,
+) -> pd.DataFrame:
+    """Each group's predicted value over the next ``months`` from the models that value it (its own fits, or
+    the pooled ones for a group too small to fit alone), with a ``level`` interval.
+
+    One row per group (display order): ``group``, ``customers``, ``pooled`` (bool), ``total_clv`` with
+    ``total_clv_low`` / ``total_clv_high`` (currency: the group's customers' predicted revenue over the
+    horizon, discounted monthly at the monthly rate compounding to ``annual_discount_rate``;
+    ``clv.predict.value_intervals``' revenue total, whose range holds both the parameters' uncertainty and the
+    randomness of purchasing), and the same per customer: ``mean_clv``, ``mean_clv_low``, ``mean_clv_high``
+    (the totals divided by the group's customers). The mean equals the mean of
+    ``clv.models.customer_lifetime_value`` over the group's customers.
+
+    >>> import clv
+    >>> tx = clv.simulate.transactions_log  # doctest: +SKIP
+    """
+    from .predict.intervals import value_intervals  # the intervals' module is heavy: loaded when used
+
+    _check_number("annual_discount_rate", annual_discount_rate, 0.0, None, "allowed.rate")
+    monthly = (1.0 + float(annual_discount_rate)) ** (1.0 / MONTHS_PER_YEAR) - 1.0
+    rows = []
+    for g, fit in fits.groups.items():
+        summary = fits.summary[fits.summary["group"] == g]
+        frame = value_intervals(
+            fits.transaction_model(g),
+            fits.spend_model(g),
+            summary,
+            months=months,
+            monthly_discount_rate=monthly,
+            freq=FREQ,
+            level=level,
+            draws=draws,
+            seed=seed,
+        )
+        total = frame.attrs["totals"].loc["revenue"]
+        n = len(summary)
+        rows.append(
+            {
+                "group": g,
+                "customers": n,
+                "pooled": fit.pooled,
+                "total_clv": float(total["estimate"]),
+                "total_clv_low": float(total["low"]),
+                "total_clv_high": float(total["high"]),
+                "mean_clv": float(total["estimate"]) / n,
+                "mean_clv_low": float(total["low"]) / n,
+                "mean_clv_high": float(total["high"]) / n,
+            }
+        )
+    return pd.DataFrame(rows)

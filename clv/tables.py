@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from . import i18n
+from . import groups, i18n
 from .export import DECIMALS_ATTR
 from .scenarios import ScenarioResult, totals
 
@@ -241,3 +242,91 @@ def set_aside_rows(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return table.rename(
         columns={c: i18n.text(f"tables.set_aside.{c}", lang) for c in ("row", "reason") if c in table.columns}
     )
+
+
+GROUP_COLUMNS = (
+    "group",
+    "customers",
+    "share_of_customers",
+    "orders",
+    "repeat_rate",
+    "arpu",
+    "monthly_churn",
+    "formula_ltv",
+    "cac",
+    "ltv_to_cac",
+    "payback_months",
+)
+GROUP_MONEY = ("arpu", "formula_ltv", "cac")
+GROUP_DECIMALS = {
+    "customers": COUNT_DECIMALS,
+    "share_of_customers": SHARE_DECIMALS,
+    "orders": COUNT_DECIMALS,
+    "repeat_rate": SHARE_DECIMALS,
+    "arpu": MONEY_DECIMALS,
+    "monthly_churn": SHARE_DECIMALS,
+    "formula_ltv": MONEY_DECIMALS,
+    "cac": MONEY_DECIMALS,
+    "ltv_to_cac": FIGURE_DECIMALS,
+    "payback_months": FIGURE_DECIMALS,
+}
+
+
+def group_table(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> pd.DataFrame:
+    """``clv.groups.compare`` for showing and CSV: the page's columns with headers from the catalogue
+    (``grppage.table.<column>``, money headers with ``currency``), the groups' labels in ``lang`` ("(none)",
+    "(other)"), undefined figures empty (NaN: no CAC, never paid back); money to cents, shares to 4 decimals.
+
+    >>> import clv
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "plan": ["pro", "pro", "basic"],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-10"]), "amount": [30.0, 30.0, 10.0]})
+    >>> t = group_table(clv.groups.compare(tx, "plan", cac={"pro": 20.0}, months=12))
+    >>> list(t.columns[:3]), t["LTV:CAC"].isna().tolist(), t.attrs["decimals"]["ARPU ($ a month)"]
+    (['Group', 'Customers', 'Share of customers'], [True, False], 2)
+    """
+    shown = table[list(GROUP_COLUMNS)].copy()
+    shown.attrs.clear()  # compare's attrs (the observation end, the folded values) are not the CSV's
+    shown["group"] = [groups.display_label(g, lang) for g in shown["group"]]
+    for col in ("cac", "ltv_to_cac", "payback_months"):
+        shown[col] = pd.to_numeric(shown[col].astype(object).where(shown[col].notna(), None), errors="coerce")
+    shown[["formula_ltv", "ltv_to_cac"]] = shown[["formula_ltv", "ltv_to_cac"]].replace([np.inf], np.nan)
+    headers = _headers("grppage.table", shown.columns, lang, currency=currency)
+    return _with_decimals(shown.rename(columns=headers), {headers[c]: d for c, d in GROUP_DECIMALS.items()})
+
+
+def group_money_columns(lang: str = "en", currency: str = "$") -> tuple[str, ...]:
+    """The headers of ``group_table``'s money columns (for formatting them as money on the page)."""
+    return tuple(i18n.text(f"grppage.table.{c}", lang, currency=currency) for c in GROUP_MONEY)
+
+
+GROUP_MODEL_DECIMALS = {"customers": COUNT_DECIMALS, "mean_clv": MONEY_DECIMALS, "mean_clv_low": MONEY_DECIMALS}
+
+
+def group_models_table(values: pd.DataFrame, fits, lang: str = "en", currency: str = "$") -> pd.DataFrame:
+    """The models per group for showing and CSV: group, customers, whether it was pooled, the transaction
+    model's and Gamma-Gamma's parameters in use (its own fit, or the pooled one), and the mean predicted CLV
+    per customer with its interval (``values``: ``clv.groups.group_values``). Parameters to 6 decimals."""
+    params = fits.table(lang).set_index("group")
+    names = [c for c in params.columns if c not in ("customers", "pooled", "status", "reason", "spend_pooled")]
+    names = [c for c in names if c != "spend_reason"]
+    shown = pd.DataFrame(
+        {
+            "group": [groups.display_label(g, lang) for g in values["group"]],
+            "customers": values["customers"].to_numpy(),
+            "status": [params.loc[g, "status"] or "" for g in values["group"]],
+            **{n: [params.loc[g, n] for g in values["group"]] for n in names},
+            **{n: [fits.spend_model(g).params[n] for g in values["group"]] for n in ("p", "q", "v")},
+            "mean_clv": values["mean_clv"].to_numpy(),
+            "mean_clv_low": values["mean_clv_low"].to_numpy(),
+            "mean_clv_high": values["mean_clv_high"].to_numpy(),
+        }
+    )
+    headers = {
+        c: i18n.text(f"grppage.models.{c}", lang, currency=currency)
+        for c in ("group", "customers", "status", "mean_clv", "mean_clv_low", "mean_clv_high")
+    }
+    decimals = {headers[c]: d for c, d in GROUP_MODEL_DECIMALS.items()} | {
+        headers["mean_clv_high"]: MONEY_DECIMALS,
+        **{n: PARAMETER_DECIMALS for n in (*names, "p", "q", "v")},
+    }
+    return _with_decimals(shown.rename(columns=headers), decimals)

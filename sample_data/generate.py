@@ -151,6 +151,12 @@ def subscriptions(seed: int = SEED + 1, n: int = N_SUBSCRIPTIONS) -> pd.DataFram
     )
 
 
+def channels() -> pd.DataFrame:
+    """The channel table (``CHANNELS``) as the app reads it (``clv.data.sample_channels``): one row per channel
+    with its share, true parameters and CAC (not in the order log: a log of orders has no acquisition cost)."""
+    return pd.DataFrame([{"channel": name, **row} for name, row in CHANNELS.items()])
+
+
 def summary_example() -> pd.DataFrame:
     """A tiny per-customer summary (the form of ``clv.data.read_summary``), in days."""
     return pd.DataFrame(
@@ -175,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     subs = subscriptions(args.seed + 1)
     subs.to_csv(args.out / "subscriptions.csv", index=False, float_format="%.2f")
     summary_example().to_csv(args.out / "summary_example.csv", index=False, float_format="%.2f")
+    channels().to_csv(args.out / "channels.csv", index=False, lineterminator="\n")
     for name, df in (("transactions.csv", tx), ("subscriptions.csv", subs)):
         size = (args.out / name).stat().st_size
         print(f"{name}: {len(df):,} rows, {df['customer_id'].nunique():,} customers, {size / 1e6:.2f} MB")

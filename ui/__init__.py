@@ -22,6 +22,7 @@ PAGES = (
     ("pages/scenarios.py", "nav.scenarios", ":material/campaign:"),
     ("pages/data.py", "nav.data", ":material/upload_file:"),
     ("pages/segments.py", "nav.segments", ":material/groups:"),
+    ("pages/groups.py", "nav.groups", ":material/hub:"),
     ("pages/predictions.py", "nav.predictions", ":material/insights:"),
     ("pages/learn.py", "nav.learn", ":material/school:"),
     ("pages/present.py", "nav.present", ":material/slideshow:"),

@@ -69,7 +69,7 @@ def simulation(baseline, campaigns: tuple, ranges: tuple, n: int = 10_000, seed:
 # Computations on the data in use, keyed by ``ui.dataset.dataset_id(kind)`` with the table passed
 # unhashed: uploads are cached per session, the sample globally. A widget that does not change the data
 # (a segment picked, a chart tab) reruns the page without recomputing RFM scores or cohorts.
-from clv import cohorts, predict, rfm  # noqa: E402
+from clv import cohorts, groups, predict, rfm  # noqa: E402
 
 DATA_ENTRIES = 32  # a few computations on each of a few recent uploads
 
@@ -104,6 +104,26 @@ def _customer_models(frame, model: str, source: str):
     return predict.fit_customer_models(frame, model)
 
 
+def _group_names(tx, by: str):
+    return groups.group_order(groups.group_of_customers(tx, by))
+
+
+def _groups(tx, by: str, cac: tuple, gross_margin: float, months, monthly_discount_rate: float, inactivity_days: int):
+    return groups.compare(
+        tx,
+        by,
+        dict(cac),
+        months,
+        monthly_discount_rate,
+        gross_margin=gross_margin,
+        inactivity_days=inactivity_days,
+    )
+
+
+def _group_fits(tx, by: str):
+    return groups.fit_groups(tx, by)
+
+
 _ON_DATA = {
     "rfm": _rfm_scores,
     "cohorts": _cohorts,
@@ -112,6 +132,9 @@ _ON_DATA = {
     "subscriptions": _subscription_metrics,
     "comparison": _comparison,
     "customer_models": _customer_models,
+    "group_names": _group_names,
+    "groups": _groups,
+    "group_fits": _group_fits,
 }
 
 
@@ -127,7 +150,7 @@ def _on_sample(key: str, what: str, args: tuple, _table):
     return _ON_DATA[what](_table, *args)
 
 
-FITS = frozenset({"comparison", "customer_models"})  # model fits hold a copy of the data: kept fewer
+FITS = frozenset({"comparison", "customer_models", "group_fits"})  # model fits hold a copy of the data: kept fewer
 FIT_ENTRIES = 4  # fits of an upload kept per session (a calibration date dragged makes many)
 
 
@@ -183,3 +206,10 @@ def customer_values(dataset: str, model: str, source: str, horizon_months: int, 
 def subscription_cohorts(dataset: str, _subscriptions):
     """Active counts per monthly start cohort (``clv.predict.subscription_cohorts``)."""
     return predict.subscription_cohorts(_subscriptions)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, scope="session")
+def group_values(dataset: str, by: str, horizon_months: int, annual_discount_rate: float, _fits):
+    """``clv.groups.group_values``: each group's mean predicted CLV with its interval (``_fits`` named by the
+    other keys: the data and the grouping)."""
+    return groups.group_values(_fits, horizon_months, annual_discount_rate)

@@ -126,3 +126,8 @@ def use_sample(kind: str) -> None:
 def on_paid(widget_key: str) -> None:
     """The paid statuses' on_change: the statuses picked, as one sorted text (``paid_statuses`` reads it)."""
     state.put("data_paid", ",".join(sorted(st.session_state.get(widget_key) or [])))
+
+
+def sample_cac() -> dict[str, float]:
+    """The sample's documented CAC per acquisition channel (``clv.data.sample_channels``)."""
+    return {str(k): float(v) for k, v in data.sample_channels()["cac"].items()}

@@ -490,3 +490,129 @@ LEARN = register(
         "learn_lesson", "lesson", LESSONS[0], kind="choice", choices=(*LESSONS, "truth"), label_key="learn.lesson.label"
     ),
 )
+
+# --- Where the value is (pages/groups.py): the grouping column, a CAC per group, the baseline group ------
+GROUP_ROLES = data.GROUP_ROLES  # product, channel, group: one spelling, clv's
+GROUPS_PAGE = register(
+    Field(
+        "grp_by",
+        "gby",
+        "channel",
+        kind="choice",
+        choices=GROUP_ROLES,
+        label_key="grppage.fields.by",
+        help_key="grppage.fields.by_help",
+    ),
+    Field(
+        "grp_cac",
+        "gcac",
+        (),
+        0.0,
+        MONEY_HIGH,
+        kind="pairs",
+        label_key="grppage.fields.cac",
+        help_key="grppage.fields.cac_help",
+    ),
+    Field(
+        "grp_base",
+        "gbase",
+        "",
+        kind="text",
+        label_key="grppage.fields.base",
+        help_key="grppage.fields.base_help",
+    ),
+)
+
+# --- Targeting real customers (Segments and Predictions; ui/targeting.py): the target, the offer, its terms ----
+from clv import targeting  # noqa: E402
+
+TARGET_KINDS = ("segment", "group", "p_alive", "top_n")  # what the user picks (clv.targeting.TARGET_KINDS)
+OFFER_DEFAULT = "win_back"
+_OFFER = targeting.offer_from_template(OFFER_DEFAULT)
+OFFER_PERCENTS = ("purchase_lift", "dropout_reduction", "spend_lift", "reactivation", "take_up")
+OFFER_MONEY = ("cost_per_contact", "cost_per_response", "cost_per_month")
+OFFER_CONTACT_COST = 0.5  # templates carry no cost per contact: an e-mail with a voucher, say
+TARGETING = register(
+    Field(
+        "tg_kind",
+        "tgk",
+        "segment",
+        kind="choice",
+        choices=TARGET_KINDS,
+        label_key="targeting.fields.kind",
+        help_key="targeting.fields.kind_help",
+    ),
+    Field(
+        "tg_segment",
+        "tgs",
+        "at_risk",
+        kind="choice",
+        choices=SEGMENT_CODES,
+        label_key="targeting.fields.segment",
+    ),
+    Field("tg_group", "tgg", "", kind="text", label_key="targeting.fields.group"),
+    Field(
+        "tg_alive",
+        "tga",
+        (0.0, 50.0),
+        0.0,
+        100.0,
+        1.0,
+        kind="range",
+        percent=True,
+        fmt="%.0f%%",
+        label_key="targeting.fields.p_alive",
+    ),
+    Field("tg_top", "tgn", 1000, 1, 10_000_000, 1, kind="int", fmt="%d", label_key="targeting.fields.top_n"),
+    Field(
+        "tg_offer",
+        "tgo",
+        OFFER_DEFAULT,
+        kind="choice",
+        choices=targeting.OFFER_TEMPLATES,
+        label_key="targeting.fields.offer",
+        help_key="targeting.fields.offer_help",
+    ),
+    *(
+        Field(
+            f"tg_{name}",
+            f"tg_{name}",
+            round(getattr(_OFFER, name) * 100.0, 10),
+            -99.0 if name in ("purchase_lift", "spend_lift") else 0.0,
+            1000.0 if name in ("purchase_lift", "spend_lift") else 100.0,
+            1.0,
+            percent=True,
+            fmt="%.1f",
+            label_key=f"targeting.fields.{name}",
+            help_key=f"targeting.fields.{name}_help",
+        )
+        for name in OFFER_PERCENTS
+    ),
+    *(
+        Field(
+            f"tg_{name}",
+            f"tg_{name}",
+            OFFER_CONTACT_COST if name == "cost_per_contact" else float(getattr(_OFFER, name)),
+            0.0,
+            MONEY_HIGH,
+            0.1,
+            fmt="%.2f",
+            label_key=f"targeting.fields.{name}",
+            help_key=f"targeting.fields.{name}_help",
+        )
+        for name in OFFER_MONEY
+    ),
+    Field(
+        "tg_budget",
+        "tgb",
+        0,
+        0,
+        10_000_000,
+        100,
+        kind="int",
+        fmt="%d",
+        zero_is_none=True,
+        label_key="targeting.fields.budget",
+        help_key="targeting.fields.budget_help",
+    ),
+)

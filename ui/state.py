@@ -224,8 +224,9 @@ PAGE_PREFIXES = {
     "calculator": ("calc_",),
     "scenarios": ("calc_", "sc_"),
     "data": ("data_",),
-    "segments": ("data_", "seg_"),
-    "predictions": ("data_", "calc_", "pred_"),
+    "segments": ("data_", "seg_", "calc_", "pred_", "grp_by", "tg_"),
+    "groups": ("data_", "calc_", "grp_"),
+    "predictions": ("data_", "calc_", "pred_", "grp_by", "tg_"),
     "learn": ("calc_", "learn_"),
     "present": ("calc_", "sc_"),
 }

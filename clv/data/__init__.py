@@ -52,6 +52,7 @@ from .readers import (
     guess_mapping,
     load_sample,
     read_subscriptions,
+    sample_channels,
     read_summary,
     read_transactions,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "read_subscriptions",
     "read_raw",
     "load_sample",
+    "sample_channels",
     "guess_mapping",
     "sheet_names",
     "column_names",

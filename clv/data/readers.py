@@ -32,6 +32,7 @@ from .mapping import (
 )
 from .parse import _customer_ids, _row_currencies, parse_ids
 from .report import SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadResult, _report, _report_parts
+from .text import Distinct
 from .text import as_array as _as_array
 from .text import to_text as _to_text
 
@@ -59,12 +60,39 @@ def _assign(code: np.ndarray, mask: np.ndarray, value: int) -> None:
 
 def _key_repeats(codes: np.ndarray, when: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """True where (customer code, date, amount) occurs more than once. A 64-bit mix of the three is
-    hashed; a collision only adds a candidate, which the exact whole-row check then clears."""
+    compared, after sorting (faster than hashing a million keys); a collision only adds a candidate,
+    which the exact whole-row check then clears.
+
+    >>> day = np.array(["2024-01-01", "2024-01-01", "2024-01-01", "2024-01-02"], dtype="datetime64[ns]")
+    >>> _key_repeats(np.array([0, 0, 1, 0]), day, np.array([5.0, 5.0, 5.0, 5.0])).tolist()
+    [True, True, False, False]
+    """
     with np.errstate(over="ignore"):
         h = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         h ^= when.view(np.int64).astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
         h ^= np.ascontiguousarray(amount, dtype=np.float64).view(np.uint64) * np.uint64(0x165667B19E3779F9)
-    return pd.Series(h).duplicated(keep=False).to_numpy()
+    order = np.argsort(h)
+    ordered = h[order]
+    same = ordered[1:] == ordered[:-1]
+    repeated = np.zeros(h.size, dtype=bool)
+    repeated[1:] = same
+    repeated[:-1] |= same
+    out = np.empty(h.size, dtype=bool)
+    out[order] = repeated
+    return out
+
+
+def _kept_ids(col, keep: np.ndarray) -> pd.Series:
+    """``parse_ids`` of the rows marked in ``keep``, read once per distinct value (product, channel).
+
+    >>> _kept_ids(pa.array([" web", "app", None]), np.array([True, False, True])).tolist()
+    ['web', nan]
+    """
+    distinct = Distinct.of(col)
+    ids = parse_ids(distinct.values)
+    if distinct.index is None:
+        return ids.filter(pa.array(keep)).to_pandas()
+    return ids.take(pa.array(distinct.index[keep])).to_pandas()
 
 
 def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
@@ -125,7 +153,8 @@ def read_transactions(
     n = table.num_rows
     analysis = _analysis_date(options)
 
-    cust, merged = _customer_ids(table[used["customer_id"]])
+    ids = _customer_ids(table[used["customer_id"]])
+    cust_codes = ids.codes  # one code per customer, -1 where a row has none
     dates = parse_dates(table[used["date"]], options.dayfirst, excel=raw.file_format == "xlsx")
     amounts = read_amounts(table[used["amount"]], options.decimal, raw.delimiter)
     amount = amounts.values
@@ -133,13 +162,10 @@ def read_transactions(
         raise DataError("data.errors.date_unreadable", column=used["date"])
     reason_of = {r: i for i, r in enumerate(TRANSACTION_REASONS)}
     code = np.zeros(n, dtype=np.int8)
-    _assign(code, pc.is_null(cust).to_numpy(zero_copy_only=False), reason_of["missing_customer"])
+    _assign(code, cust_codes < 0, reason_of["missing_customer"])
     if raw.undecodable_rows:
-        _assign(
-            code,
-            pc.fill_null(pc.match_substring(cust, "\ufffd"), False).to_numpy(zero_copy_only=False),
-            reason_of["undecodable_customer"],
-        )
+        undecodable = pc.fill_null(pc.match_substring(ids.names, "\ufffd"), False).to_numpy(zero_copy_only=False)
+        _assign(code, ids.marked(undecodable), reason_of["undecodable_customer"])
     # a payment that is not completed is not revenue, whatever its date or amount
     statuses, paid = None, ()
     if "status" in used:
@@ -167,7 +193,6 @@ def read_transactions(
         _assign(code, amount < 0, reason_of["negative_amount"])
     # exact duplicates: cheap key first (customer, date, amount), then whole rows among the candidates
     ok = code == 0
-    cust_codes = pc.fill_null(pc.dictionary_encode(cust).indices, -1).to_numpy(zero_copy_only=False)
     candidates = np.zeros(n, dtype=bool)
     candidates[np.flatnonzero(ok)] = _key_repeats(cust_codes[ok], dates.values[ok], amount[ok])
     _assign(code, _exact_duplicates(table, candidates), reason_of["duplicate_row"])
@@ -207,24 +232,24 @@ def read_transactions(
         currencies_set_aside=payments.counts(currencies[code == reason_of["other_currency"]])
         if currencies is not None
         else {},
-        ids_merged_by_case=merged,
+        ids_merged_by_case=ids.merged,
     )
     if rows_kept == 0:
         raise _no_valid_rows(report, entries)
     mask = pa.array(keep)
     out = {
-        "customer_id": cust.filter(mask).to_pandas(),
+        "customer_id": ids.rows(keep).to_pandas(),
         "date": pd.Series(dates.values[keep], dtype="datetime64[ns]"),
         "amount": pd.Series(amount[keep], dtype=float),
     }
-    if "order_id" in used:
-        out["order_id"] = parse_ids(table[used["order_id"]]).filter(mask).to_pandas()
+    if "order_id" in used:  # (mostly distinct: trimmed after filtering)
+        out["order_id"] = parse_ids(table[used["order_id"]].filter(mask)).to_pandas()
     if "quantity" in used:
         out["quantity"] = pd.Series(parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0][keep])
     for role in GROUP_ROLES:
         if role in used:
-            out[role] = parse_ids(table[used[role]]).filter(mask).to_pandas()
-    transactions = pd.DataFrame(out)
+            out[role] = _kept_ids(table[used[role]], keep)
+    transactions = pd.DataFrame(out, copy=False)  # (no copy of the columns into blocks)
     kept_codes = cust_codes[keep]
     if kept_codes.min() == kept_codes.max():
         err = DataError("data.errors.single_customer", customer=str(transactions["customer_id"].iloc[0]))
@@ -387,3 +412,13 @@ def load_sample(name: str = "transactions") -> LoadResult:
     if name == "subscriptions":
         return read_subscriptions(path, options=opts)
     return read_summary(path)
+
+
+def sample_channels() -> pd.DataFrame:
+    """The sample log's acquisition channels (``sample_data/channels.csv``): share of customers, the true
+    BG/NBD (r, alpha, a, b; days) and Gamma-Gamma (p, q, gamma) parameters and the CAC, indexed by channel.
+
+    >>> float(sample_channels().loc["social_ads", "cac"]), list(sample_channels().index)
+    (250.0, ['web', 'app', 'marketplace', 'social_ads'])
+    """
+    return pd.read_csv(SAMPLE_DIR / "channels.csv", index_col="channel")
