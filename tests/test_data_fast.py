@@ -4,13 +4,21 @@ quote, and values read once per distinct text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from clv.data import ReadOptions, read_transactions
+import clv.data.text as text_module
+from clv.data import ReadOptions, parse_dates, read_amounts, read_subscriptions, read_summary, read_transactions
 from clv.data.files import _is_utf8
+from clv.data.parse import _customer_ids
 from clv.errors import DataError
+from tests import test_data_corpus as corpus
+from tests import test_data_exports_corpus as exports
 
 OPTS = ReadOptions(analysis_date="2024-12-31")
 TABLE = b"customer,date,amount\nA,2024-01-05,10.50\nB,2024-01-06,7\nA,2024-02-01,3.25\n"
@@ -97,3 +105,111 @@ def test_a_quoted_line_break_is_still_one_record():
     res = read_transactions(raw, "t.csv", options=OPTS)
     assert (res.report.rows_read, res.report.rows_kept, res.report.counts) == (3, 3, {})
     assert res.transactions["amount"].tolist() == [10.5, 7.0, 3.25]
+
+
+# --- values read once per distinct value (clv.data.text.Distinct) ------------------------------------
+# Each file of both corpora is read twice: every text column by distinct values (forced, however short
+# and however few repeats), and every column row by row; everything the reader returns must be equal.
+
+
+CASES = [(corpus.FILES / c[0], c[1]) for c in corpus.GOOD + corpus.PARTIAL] + [
+    (exports.EXPORTS / c[0], c[1]) for c in exports.GOOD + exports.PARTIAL
+]
+
+
+def _by(monkeypatch, distinct: bool) -> None:
+    monkeypatch.setattr(text_module, "DISTINCT_MIN_ROWS", 0 if distinct else 10**12)
+    monkeypatch.setattr(text_module, "DISTINCT_MAX_SHARE", 1.0)
+
+
+def _outcome(read, *args, **kwargs):
+    """Everything a reader gives (tables compared as frames), or the DataError's key and values."""
+    try:
+        res = read(*args, **kwargs)
+    except DataError as err:
+        return ("error", err.key, repr(err.values) if hasattr(err, "values") else str(err))
+    r = res.report
+    fields = {k: getattr(r, k) for k in r.__dataclass_fields__ if k not in ("set_aside", "set_aside_reasons")}
+    reasons = [(s.reason, s.count, s.examples) for s in r.set_aside_reasons]
+    return ("ok", res.transactions, res.mapping, fields, reasons, r.set_aside)
+
+
+def _same(a, b) -> None:
+    assert a[0] == b[0]
+    if a[0] == "error":
+        assert a == b
+        return
+    pd.testing.assert_frame_equal(a[1], b[1], check_exact=True)
+    assert a[2] == b[2] and a[3] == b[3]
+    assert [(r, c) for r, c, _ in a[4]] == [(r, c) for r, c, _ in b[4]]
+    for (_, _, x), (_, _, y) in zip(a[4], b[4]):
+        pd.testing.assert_frame_equal(x, y, check_exact=True)
+    pd.testing.assert_frame_equal(a[5], b[5], check_exact=True)
+
+
+@pytest.mark.parametrize("path, opts", CASES, ids=[f"{p.parent.name}/{p.name}" for p, _ in CASES])
+def test_a_file_reads_the_same_by_distinct_values_and_by_rows(monkeypatch, path: Path, opts):
+    _by(monkeypatch, True)
+    fast = _outcome(read_transactions, path, options=opts)
+    _by(monkeypatch, False)
+    slow = _outcome(read_transactions, path, options=opts)
+    _same(fast, slow)
+    assert fast[0] == "ok"  # every corpus case here is read
+
+
+def test_subscriptions_and_summaries_read_the_same_by_distinct_values(monkeypatch):
+    for read, name in ((read_subscriptions, "subscriptions_mixed.csv"), (read_summary, "summary_mixed.csv")):
+        kwargs = {"options": OPTS} if read is read_subscriptions else {}
+        _by(monkeypatch, True)
+        fast = _outcome(read, corpus.FILES / name, **kwargs)
+        _by(monkeypatch, False)
+        _same(fast, _outcome(read, corpus.FILES / name, **kwargs))
+
+
+DATE_TEXTS = ["2024-01-05", " 2024-01-05 ", "2024-01-05 10:30", "05/01/2024", "13/01/2024", "2024-02-31", "soon", ""]
+AMOUNT_TEXTS = ["12.50", "1,234", "1.234", "1.234,50", " $3 ", "(4.00)", "x", "", "1e400", "12,5", "٣٫٥"]
+ID_TEXTS = ["Ann@x.com", "ann@x.com", " bo@y.org", "C1", "", "\ufffd"]
+
+
+def _column(draw_from: list[str]):
+    return hs.lists(hs.sampled_from(draw_from) | hs.none(), min_size=1, max_size=60).map(
+        lambda v: pa.chunked_array([pa.array(v[: len(v) // 2], pa.string()), pa.array(v[len(v) // 2 :], pa.string())])
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(dates=_column(DATE_TEXTS), amounts=_column(AMOUNT_TEXTS), ids=_column(ID_TEXTS))
+def test_columns_read_the_same_by_distinct_values_and_by_rows(dates, amounts, ids):
+    def read_all():
+        d, a, c = parse_dates(dates), read_amounts(amounts), _customer_ids(ids)
+        return (
+            d.values.tolist(),
+            (d.date_format, d.dayfirst, d.ambiguous, d.other_format),
+            a.values.tobytes(),
+            a.status.tolist(),
+            a.decimal,
+            a.currency.tolist(),
+            c.rows().to_pylist(),
+            c.merged,
+            [c.codes[i] == c.codes[j] for i in range(len(c.codes)) for j in range(i)],
+        )
+
+    with pytest.MonkeyPatch.context() as mp:
+        _by(mp, True)
+        fast = read_all()
+        _by(mp, False)
+        slow = read_all()
+    assert fast == slow
+
+
+def test_distinct_values_by_hand():
+    # three rows of "2024-01-05" and one null: parsed once, spread back; other_format counts rows, not values
+    col = pa.array(["2024-01-05", None, "2024-01-05", "x", "2024-01-05", "x"])
+    d = text_module.Distinct.of(col, min_rows=0)
+    assert d.values.to_pylist() == ["2024-01-05", "x", None] and d.index.tolist() == [0, 2, 0, 1, 0, 1]
+    with pytest.MonkeyPatch.context() as mp:
+        _by(mp, True)
+        p = parse_dates(col)
+    assert [str(v)[:10] for v in p.values] == ["2024-01-05", "NaT", "2024-01-05", "NaT", "2024-01-05", "NaT"]
+    assert p.other_format == 2  # the two rows of "x"
+    assert d.weights().tolist() == [3, 2, 1]

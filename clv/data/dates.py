@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .text import as_array, normalise_digits, to_text
+from .text import Distinct, as_array, normalise_digits, to_text
 
 SAMPLE_VALUES = 2000  # distinct values sampled to detect a column's date format
 SAMPLE_SPREAD = 20  # ... drawn from up to 20x as many rows, spread evenly over the column
@@ -193,17 +193,28 @@ def _spread(n: int, k: int) -> np.ndarray:
     return np.linspace(0, n - 1, min(n, k)).astype(np.int64)  # strictly increasing: step >= 1
 
 
-def _sample(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+def _sample(text: pa.Array, index: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
     """Up to SAMPLE_VALUES distinct non-empty values, from up to SAMPLE_VALUES x SAMPLE_SPREAD rows
     spread over the whole column, and how many of those rows hold each (so the majority is of rows).
+    With ``index`` (``Distinct.index``), ``text`` holds a column's distinct values and row i is
+    ``text[index[i]]``: the same rows are sampled.
 
     >>> values, rows = _sample(pa.array(["a", "b", "a", None, "a"]))
     >>> values.to_pylist(), rows.tolist()
     (['a', 'b'], [3, 1])
+    >>> values, rows = _sample(pa.array(["a", "b", None]), np.array([0, 1, 0, 2, 0]))
+    >>> values.to_pylist(), rows.tolist()
+    (['a', 'b'], [3, 1])
     """
-    nonnull = text.drop_null()
-    if len(nonnull) > SAMPLE_VALUES * SAMPLE_SPREAD:
-        nonnull = nonnull.take(pa.array(_spread(len(nonnull), SAMPLE_VALUES * SAMPLE_SPREAD)))
+    if index is None:
+        nonnull = text.drop_null()
+        if len(nonnull) > SAMPLE_VALUES * SAMPLE_SPREAD:
+            nonnull = nonnull.take(pa.array(_spread(len(nonnull), SAMPLE_VALUES * SAMPLE_SPREAD)))
+    else:
+        at = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False)[index])  # rows with a value
+        if len(at) > SAMPLE_VALUES * SAMPLE_SPREAD:
+            at = at[_spread(len(at), SAMPLE_VALUES * SAMPLE_SPREAD)]
+        nonnull = text.take(pa.array(index[at]))
     counted = pc.value_counts(nonnull).slice(0, SAMPLE_VALUES)
     return counted.field("values"), counted.field("counts").to_numpy(zero_copy_only=False)
 
@@ -274,15 +285,17 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     >>> parse_dates(pa.array(["05-Jan-24", "31-Jan-24"])).date_format
     '%d-%b-%y'
     """
-    col = as_array(col)
     t = col.type
     if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        return _native(col)
+        return _native(as_array(col))
     if (pa.types.is_floating(t) or pa.types.is_integer(t)) and excel:
-        return _excel(col)
-    text = normalise_digits(to_text(col))
-    nat = np.full(len(text), np.datetime64("NaT", "ns"))
-    sample, rows = _sample(text)
+        return _excel(as_array(col))
+    # Text is read once per distinct value (``Distinct``); counts of rows weigh each value by its rows.
+    distinct = Distinct.of(col)
+    text = normalise_digits(to_text(distinct.values))
+    weights = distinct.weights()
+    nat = np.full(len(col), np.datetime64("NaT", "ns"))
+    sample, rows = _sample(text, distinct.index)
     if len(sample) == 0:
         return DateParse(nat, None, None, False)
     tidy = _tidy(sample)
@@ -316,8 +329,8 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
         label = ISO_LABEL
     work = _pretidy(text, sample) if rows[changed].sum() > PRETIDY_SHARE * rows.sum() else text
     parsed = _strptime(work, best_fmt)
-    present = len(text) - text.null_count
-    other_format = present - (len(parsed) - parsed.null_count)
+    present = int(weights[text.is_valid().to_numpy(zero_copy_only=False)].sum())
+    other_format = present - int(weights[parsed.is_valid().to_numpy(zero_copy_only=False)].sum())
     if other_format:  # other times of day, text needing a tidy
         read = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
         failed = np.flatnonzero(~read & pc.is_valid(text).to_numpy(zero_copy_only=False))
@@ -331,14 +344,14 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
             failed = failed[~more_read]
             if len(failed) == 0:
                 break
-        other_format = int(present - read.sum())
+        other_format = present - int(weights[read].sum())
         parsed = pa.array(seconds, pa.timestamp("s"), mask=~read)
     parsed = _reject_rollover(text, parsed, best_fmt)
     values = pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
     low = np.datetime64(f"{SANE_YEARS[0]}-01-01", "ns")
     high = np.datetime64(f"{SANE_YEARS[1] + 1}-01-01", "ns")
     values = np.where((values >= low) & (values < high), values, np.datetime64("NaT", "ns"))
-    return DateParse(values, label, chosen_dayfirst, ambiguous, other_format)
+    return DateParse(distinct.rows(values), label, chosen_dayfirst, ambiguous, other_format)
 
 
 def _sane_sample(tidy: pa.Array, date_part: str) -> np.ndarray:

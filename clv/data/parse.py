@@ -4,6 +4,8 @@ compared without case) and each row's currency. Amounts and dates have their own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -13,6 +15,7 @@ from . import payments
 from .amounts import AmountParse
 from .mapping import PROFILE_VALUES
 from .text import EMAIL_RE as _EMAIL_RE
+from .text import Distinct
 from .text import as_array as _as_array
 from .text import to_text as _to_text
 
@@ -28,20 +31,63 @@ def parse_ids(col) -> pa.Array:
     return _to_text(_as_array(col))
 
 
-def _customer_ids(col) -> tuple[pa.Array, int]:
-    """Customer ids as text; when most are e-mail addresses, compared without case (``Ann@x.com`` and
-    ``ann@x.com`` are one customer). Returns the ids and how many customers that merged."""
-    ids = parse_ids(col)
-    sample = ids.drop_null().slice(0, PROFILE_VALUES)
+@dataclass(frozen=True, slots=True)
+class CustomerIds:
+    """A customer column read once per distinct value.
+
+    names: the distinct customers (trimmed text; lower case when the ids are e-mail addresses).
+    codes: each row's position in ``names`` (int64), -1 where the row has no id.
+    merged: customers written more than one way (e-mail addresses differing only in case).
+    """
+
+    names: pa.Array
+    codes: np.ndarray
+    merged: int = 0
+
+    def rows(self, keep: np.ndarray | None = None) -> pa.Array:
+        """The ids of the rows (those marked in ``keep``), null where a row has none.
+
+        >>> ids = _customer_ids(pa.array([" A ", "b", None, "A"]))
+        >>> ids.rows().to_pylist(), ids.rows(np.array([True, False, False, True])).to_pylist()
+        (['A', 'b', None, 'A'], ['A', 'A'])
+        """
+        codes = self.codes if keep is None else self.codes[keep]
+        return self.names.take(pa.array(codes, mask=codes < 0))
+
+    def marked(self, per_name: np.ndarray) -> np.ndarray:
+        """A bool per name spread over the rows (False where a row has no id)."""
+        return np.append(per_name, False)[self.codes]
+
+
+def _customer_ids(col) -> CustomerIds:
+    """Customer ids as text (``parse_ids``); when most are e-mail addresses, compared without case
+    (``Ann@x.com`` and ``ann@x.com`` are one customer), and how many customers that merged. Read once
+    per distinct value (``Distinct``): rows with the same id get the same code.
+
+    >>> ids = _customer_ids(pa.array(["Ann@x.com", "bo@y.org", "ann@x.com", None]))
+    >>> ids.names.to_pylist(), ids.codes.tolist(), ids.merged
+    (['ann@x.com', 'bo@y.org'], [0, 1, 0, -1], 1)
+    """
+    distinct = Distinct.of(col, max_share=1.0)  # the codes are needed, whatever the repeats
+    ids = parse_ids(distinct.values)
+    valid = ids.is_valid().to_numpy(zero_copy_only=False)
+    if distinct.index is None:
+        sample = ids.drop_null().slice(0, PROFILE_VALUES)
+    else:  # the first PROFILE_VALUES rows with an id, as in the column
+        at = np.flatnonzero(valid[distinct.index])[:PROFILE_VALUES]
+        sample = ids.take(pa.array(distinct.index[at]))
+    merged = 0
     if (
-        len(sample) == 0
-        or pc.mean(pc.cast(pc.match_substring_regex(sample, _EMAIL_RE.pattern), pa.int8())).as_py() < 0.5
+        len(sample) > 0
+        and pc.mean(pc.cast(pc.match_substring_regex(sample, _EMAIL_RE.pattern), pa.int8())).as_py() >= 0.5
     ):
-        return ids, 0
-    lowered = pc.utf8_lower(ids)
-    spellings = pc.utf8_lower(pc.unique(ids.drop_null()))  # one per distinct spelling
-    counts = pc.value_counts(spellings).field("counts").to_numpy(zero_copy_only=False)
-    return lowered, int((counts > 1).sum())  # customers written more than one way
+        spellings = pc.utf8_lower(pc.unique(ids.drop_null()))  # one per distinct spelling
+        counts = pc.value_counts(spellings).field("counts").to_numpy(zero_copy_only=False)
+        merged = int((counts > 1).sum())  # customers written more than one way
+        ids = pc.utf8_lower(ids)
+    encoded = pc.dictionary_encode(ids)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return CustomerIds(encoded.dictionary, distinct.rows(codes), merged)
 
 
 def _row_currencies(table: pa.Table, used: dict, amounts: AmountParse) -> np.ndarray | None:
