@@ -856,10 +856,7 @@ def group_values(
     ``clv.predict.value_intervals``' revenue total, whose range holds both the parameters' uncertainty and the
     randomness of purchasing), and the same per customer: ``mean_clv``, ``mean_clv_low``, ``mean_clv_high``
     (the totals divided by the group's customers). The mean equals the mean of
-    ``clv.models.customer_lifetime_value`` over the group's customers.
-
-    >>> import clv
-    >>> tx = clv.simulate.transactions_log  # doctest: +SKIP
+    ``clv.models.customer_lifetime_value`` over the group's customers (``tests/test_groups.py``).
     """
     from .predict.intervals import value_intervals  # the intervals' module is heavy: loaded when used
 

@@ -485,3 +485,24 @@ def test_fit_groups_on_ten_thousand_customers_in_four_groups_takes_seconds():
     # "shop" keeps customers longer (b 5 against 2.5): the dropout part differs, and so do purchases ("app")
     assert fits.tests["dropout"].p_value < 0.001 and fits.tests["purchase"].p_value < 0.001
     assert elapsed < 10.0, f"{elapsed:.1f} s"  # measured 0.1-0.3 s on the CI machine (BG/NBD)
+
+
+def test_group_values_are_the_mean_predicted_clv_of_each_groups_own_or_pooled_models():
+    tx = simulated_log([("slow", 600, SLOW), ("fast", 600, FAST), ("tiny", 30, SLOW)], seed=2)
+    fits = groups.fit_groups(tx, "channel")
+    values = groups.group_values(fits, months=12, annual_discount_rate=0.10, draws=200).set_index("group")
+    monthly = 1.1 ** (1 / 12) - 1
+    for g in ("slow", "fast", "tiny"):
+        summary = fits.summary[fits.summary["group"] == g]
+        clv_each = clv.models.customer_lifetime_value(
+            fits.transaction_model(g), fits.spend_model(g), summary, months=12, monthly_discount_rate=monthly
+        )
+        row = values.loc[g]
+        assert row["customers"] == len(summary)
+        assert row["mean_clv"] == pytest.approx(clv_each.mean(), rel=1e-12)
+        assert row["total_clv"] == pytest.approx(clv_each.sum(), rel=1e-12)
+        assert row["mean_clv_low"] < row["mean_clv"] < row["mean_clv_high"]
+        assert row["pooled"] == (g == "tiny")
+    # a group of 30 customers is less certain than one of 600 (relative width of its range)
+    width = (values["mean_clv_high"] - values["mean_clv_low"]) / values["mean_clv"]
+    assert width["tiny"] > width["slow"]
