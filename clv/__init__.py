@@ -24,7 +24,7 @@ from .core import (
     payback_churn_adjusted,
 )
 from .errors import DataError, FitError, InputError
-from . import cohorts, data, export, groups, models, rfm, scenarios  # noqa: E402  (after core: they build on it)
+from . import cohorts, data, export, groups, models, rfm, scenarios, targeting  # noqa: E402  (after core: they build on it)
 from . import warehouse  # noqa: E402  (SQL for databases, rendered with sqlglot)
 from .scenarios import (
     MAX_CAMPAIGNS,
@@ -61,5 +61,6 @@ __all__ = [
     "cohorts",
     "warehouse",
     "export",
+    "targeting",
     "groups",
 ]

@@ -253,6 +253,7 @@ def test_templates_are_complete_and_editable():
         "annual_billing",
         "price_change",
         "cheaper_acquisition",
+        "win_back",
     }
     assert set(TEMPLATES) == kinds
     for key, template in TEMPLATES.items():

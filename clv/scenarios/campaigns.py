@@ -225,6 +225,9 @@ TEMPLATES: dict[str, Template] = {
         Template("price_change", price_change(0.05, churn_elasticity=1.0, name="price_change")),
         # Cheaper acquisition (referrals, a better channel): 30% of new customers cost 25% less to acquire.
         Template("cheaper_acquisition", Campaign("cheaper_acquisition", reach=0.30, cac_change=-0.25)),
+        # Win-back offer to customers gone quiet: a tenth respond, a quarter fewer of them are lost (on real
+        # customers, clv.targeting: a quarter of those who had lapsed come back); 5 per responder.
+        Template("win_back", Campaign("win_back", reach=0.10, churn_reduction=0.25, one_off_cost=5.0)),
     )
 }
 
