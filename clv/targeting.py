@@ -456,9 +456,10 @@ def incremental_values(
     summary) with the summary in the time unit ``freq`` ("D", "W", "M", "H"). ``months`` a whole number >= 1;
     ``monthly_discount_rate`` a fraction a month (each month's purchases discounted at its end);
     ``gross_margin`` a fraction of revenue. Columns ``VALUE_COLUMNS`` (module docstring: baseline_value is
-    ``clv.models.customer_lifetime_value``), then ``segment`` when the summary has one; indexed as the
-    summary. ``attrs[RECIPE_ATTR]`` keeps the offer and terms for ``evaluate_target`` and
-    ``break_even_effect``. InputError naming the field for anything out of range.
+    ``clv.models.customer_lifetime_value``; with ``monthly_discount_rate=clv.core.monthly_rate(annual rate)`` it
+    is ``clv.predict.customer_values``' predicted_clv, as are p_alive, expected_purchases and expected_spend),
+    then ``segment`` when the summary has one; indexed as the summary. ``attrs[RECIPE_ATTR]`` keeps the offer and
+    terms for ``evaluate_target`` and ``break_even_effect``. InputError naming the field for anything out of range.
     """
     inputs = _inputs(models, freq)
     terms = _check_terms(offer, months, monthly_discount_rate, gross_margin, inputs.freq)

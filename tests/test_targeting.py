@@ -1,5 +1,6 @@
 """clv.targeting: an offer's expected incremental value per customer, targets, rules and contact lists."""
 
+import copy
 import itertools
 import math
 import time
@@ -13,6 +14,7 @@ from scipy import integrate, special, stats
 
 from clv import i18n, predict, rfm, targeting
 from clv.errors import FitError, InputError
+from clv.core import monthly_rate
 from clv.export import safe_csv
 from clv.models import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, customer_lifetime_value
 from clv.predict import OwnAverageSpend
@@ -395,16 +397,49 @@ def test_interval_from_parameter_draws(fitted):
     offer = targeting.offer_from_template("repeat_purchase", cost_per_contact=0.2)
     v = incremental_values(fitted, offer, months=12, gross_margin=0.4)
     everyone = np.ones(len(v), dtype=bool)
-    r = evaluate_target(v, everyone, models=fitted, draws=200, seed=3)
-    assert r.draws == 200
+    r = evaluate_target(v, everyone, models=fitted, draws=100, seed=3)
+    assert r.draws == 100
     low, high = r.net_interval
     assert low < r.net < high and high - low < abs(r.net)  # a fit on 3,000 customers pins it down
     assert r.roi_interval == pytest.approx((low / r.cost, high / r.cost), rel=1e-14)
-    again = evaluate_target(v, everyone, models=fitted, draws=200, seed=3)
+    again = evaluate_target(v, everyone, models=fitted, draws=100, seed=3)
     assert again.net_interval == r.net_interval
-    assert evaluate_target(v, everyone, models=fitted, draws=200, seed=4).net_interval != r.net_interval
-    narrow = evaluate_target(v, everyone, models=fitted, draws=200, seed=3, level=0.5).net_interval
+    assert evaluate_target(v, everyone, models=fitted, draws=100, seed=4).net_interval != r.net_interval
+    narrow = evaluate_target(v, everyone, models=fitted, draws=100, seed=3, level=0.5).net_interval
     assert low < narrow[0] < narrow[1] < high
+    # against the delta method: the total net's gradient in the log-parameters of both models (central
+    # differences), sd = sqrt(g' Cov g) with the two fits independent; the draws' 95% half-width is 1.96 sd
+    # give or take the sampling error of two quantiles from 100 draws
+    tm, sm, summary = fitted.transaction_model, fitted.spend_model, fitted.summary
+    assert isinstance(sm, GammaGamma)
+
+    def total(tm_params, sm_params):
+        a, b = copy.copy(tm), copy.copy(sm)
+        a.params, b.params = tm_params, sm_params
+        return incremental_values((a, b, summary), offer, months=12, gross_margin=0.4)["net"].sum()
+
+    gradient = []
+    for which, m in ((0, tm), (1, sm)):
+        for name in m.param_names:
+            sides = []
+            for step in (1e-4, -1e-4):
+                changed = {**m.params, name: m.params[name] * math.exp(step)}
+                sides.append(total(changed, sm.params) if which == 0 else total(tm.params, changed))
+            gradient.append((sides[0] - sides[1]) / 2e-4)
+    k = len(tm.param_names)
+    g_t, g_s = np.array(gradient[:k]), np.array(gradient[k:])
+    sd = math.sqrt(g_t @ tm.log_covariance @ g_t + g_s @ sm.log_covariance @ g_s)
+    assert (high - low) / 2 == pytest.approx(1.959964 * sd, rel=0.25)
+
+
+def test_the_predictions_pages_figures_are_the_baseline(fitted):
+    # customer_values at 10% a year: the same P(alive), purchases, spend and CLV as the offer's baseline
+    table = predict.customer_values(fitted, horizon_months=12, annual_discount_rate=0.10).table
+    v = incremental_values(fitted, Offer("none"), months=12, monthly_discount_rate=monthly_rate(0.10))
+    for column in ("p_alive", "expected_purchases", "expected_spend"):
+        np.testing.assert_allclose(v[column], table[column], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(v["baseline_value"], table["predicted_clv"], rtol=1e-12, atol=0)
+    assert (v["segment"] == table["segment"]).all()
 
 
 def test_customer_models_segments_and_contact_list(fitted):
