@@ -49,18 +49,28 @@ month's purchases discounted at its end at the monthly rate d_m), with h the tre
 Units: currency as the spend data; a month is f = ``clv.models.PERIODS_PER_MONTH[freq]`` time units of the
 summary (30 days for ``clv.predict``'s daily summaries). An offer with no effect adds exactly 0.
 
-Campaign templates (``clv.scenarios.TEMPLATES``) map onto offers (``offer_from_template``):
+Totals and intervals (``evaluate_target``): sums over the contacted customers; ROI = net / cost. The interval
+reflects the models' parameter uncertainty: log-parameters drawn from N(log-estimates, ``log_covariance``) for
+the transaction model and, independently, Gamma-Gamma (INTERVAL_DRAWS draws, seeded), each draw re-valuing the
+target's distinct histories; the central ``level`` quantiles of the net. The cost does not depend on the
+parameters, so ROI's interval is the net's divided by the cost. The offer's own effects are taken as given;
+``break_even_effect`` says how large they must be (a factor on all four, by scipy's brentq) or what take-up is
+needed (exact: net is linear in it).
 
-================  =========  ====================  ====================  =========================
-template          reach      arpu_lift             churn_reduction       costs, margin
-================  =========  ====================  ====================  =========================
-repeat_purchase   take_up    purchase_lift         dropout_reduction     one_off_cost ->
-reminders         take_up    purchase_lift         dropout_reduction     cost_per_response;
-loyalty           take_up    purchase_lift         dropout_reduction     monthly_cost ->
-cross_sell        take_up    spend_lift            dropout_reduction     cost_per_month;
-upsell            take_up    spend_lift            dropout_reduction     margin_change -
-win_back          take_up    purchase_lift         reactivation          revenue_share_cost -> margin_change
-================  =========  ====================  ====================  =========================
+Campaign templates (``clv.scenarios.TEMPLATES``) map onto offers (``offer_from_template``): reach -> take_up,
+one_off_cost -> cost_per_response, monthly_cost -> cost_per_month, margin_change - revenue_share_cost ->
+margin_change, and
+
+================  ====================  ====================
+template          arpu_lift ->          churn_reduction ->
+================  ====================  ====================
+repeat_purchase   purchase_lift         dropout_reduction
+reminders         purchase_lift         dropout_reduction
+loyalty           purchase_lift         dropout_reduction
+cross_sell        spend_lift            dropout_reduction
+upsell            spend_lift            dropout_reduction
+win_back          purchase_lift         reactivation
+================  ====================  ====================
 
 ``arpu_lift`` is more purchases for campaigns about how often customers buy, more spend per purchase for those
 about what they buy (a second product line, a higher tier); a win-back's lower churn is, on customers who have
@@ -68,6 +78,12 @@ already lapsed in silence, the share that comes back. ``annual_billing`` (a bill
 (everyone's price, and a higher dropout that p (1 - d) cannot express for p near 1) and
 ``cheaper_acquisition`` (new customers) have no meaning as an offer to chosen existing customers: refused.
 Campaigns have no cost per contact: give it (``cost_per_contact=0.5``).
+
+Example, by hand (Pareto/NBD with alpha = beta and s = 2, one 30-day month, margin 1): customer a (no repeat
+purchase) has P(alive) = 1 / (1 + 2/4 (1.5^4 - 1)) = 0.32990 and g(30) = R t / (B + t) = 2 x 30 / 180; a 20%
+purchase lift adds 0.2 of that; with take-up 0.5 and the repeat buyers' mean spend of 20:
+0.5 x 20 x 0.32990 x 0.2 x 1/3 = 0.2199, net of a 0.1 contact 0.1199. Customer b (x 3, t_x 40): P(alive)
+1 / (1 + 2/7 ((150/140)^7 - 1)) = 0.84934, g = 5/6: 0.5 x 20 x 0.84934 x 0.2 x 5/6 = 1.4156.
 
 >>> import pandas as pd
 >>> from clv.models import ParetoNBD
@@ -239,7 +255,7 @@ def offer_from_campaign(campaign: Campaign, template: str) -> Offer:
     if template not in OFFER_TEMPLATES:
         raise InputError("template", template, "targeting.allowed.template", templates=", ".join(OFFER_TEMPLATES))
     if not isinstance(campaign, Campaign):
-        raise InputError("campaign", type(campaign).__name__, "scenarios.allowed.campaign_type")
+        raise InputError("campaign", type(campaign).__name__, "targeting.allowed.campaign")
     if campaign.annual_billing is not None:
         raise InputError("annual_billing", campaign.annual_billing, "targeting.allowed.no_annual_billing")
     if campaign.cac_change != 0:
