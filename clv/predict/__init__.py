@@ -93,6 +93,7 @@ from .holdout import (
     compare_models,
     default_calibration_end,
 )
+from .intervals import interval_coverage, purchase_intervals, total_percentile, totals_sentence, value_intervals
 from .story import AlivePath, CustomerStory, alive_path, customer_story, story_sentence
 from .readings import readings
 
@@ -147,4 +148,9 @@ __all__ = [
     "story_sentence",
     "alive_path",
     "AlivePath",
+    "value_intervals",
+    "purchase_intervals",
+    "interval_coverage",
+    "total_percentile",
+    "totals_sentence",
 ]
