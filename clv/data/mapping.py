@@ -223,7 +223,7 @@ class _Profile:
 
 
 def _profile(col, excel: bool = False) -> _Profile:
-    col = _as_array(col).slice(0, PROFILE_VALUES)
+    col = _as_array(col.slice(0, PROFILE_VALUES))  # (not a copy of the whole column first)
     nonnull = col.drop_null()
     n = max(len(nonnull), 1)
     if len(nonnull) == 0:

@@ -17,7 +17,7 @@ from .amounts import IMPLAUSIBLE as AMOUNT_IMPLAUSIBLE
 from .amounts import NOT_A_NUMBER as AMOUNT_NOT_A_NUMBER
 from .amounts import parse_amounts, read_amounts
 from .dates import parse_dates
-from .files import ReadOptions, _frame_raw, _read_raw
+from .files import ReadOptions, _frame_raw, _read_raw, give_back_memory
 from .mapping import (
     GROUP_ROLES,
     REQUIRED_ROLES,
@@ -67,10 +67,16 @@ def _key_repeats(codes: np.ndarray, when: np.ndarray, amount: np.ndarray) -> np.
     >>> _key_repeats(np.array([0, 0, 1, 0]), day, np.array([5.0, 5.0, 5.0, 5.0])).tolist()
     [True, True, False, False]
     """
-    with np.errstate(over="ignore"):
-        h = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        h ^= when.view(np.int64).astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-        h ^= np.ascontiguousarray(amount, dtype=np.float64).view(np.uint64) * np.uint64(0x165667B19E3779F9)
+    with np.errstate(over="ignore"):  # (in place: one array of temporaries)
+        h = codes.astype(np.uint64)
+        h *= np.uint64(0x9E3779B97F4A7C15)
+        mix = np.multiply(when.view(np.uint64), np.uint64(0xC2B2AE3D27D4EB4F))
+        h ^= mix
+        np.multiply(
+            np.ascontiguousarray(amount, dtype=np.float64).view(np.uint64), np.uint64(0x165667B19E3779F9), out=mix
+        )
+        h ^= mix
+        del mix
     order = np.argsort(h)
     ordered = h[order]
     same = ordered[1:] == ordered[:-1]
@@ -142,7 +148,13 @@ def read_transactions(
     Raises ``DataError`` for files that cannot be used at all (empty, not a table, no date/amount/customer
     column, fewer than two customers, too many columns, unsupported format, a mapped column missing).
     """
-    options = options or ReadOptions()
+    try:
+        return _transactions(source, filename, mapping, options or ReadOptions())
+    finally:
+        give_back_memory()  # the raw table and the intermediate columns, gone now
+
+
+def _transactions(source, filename: str | None, mapping: dict | None, options: ReadOptions) -> LoadResult:
     raw = _read_raw(source, filename, options)
     table = raw.table
     if table.num_columns < 2:
@@ -193,8 +205,11 @@ def read_transactions(
         _assign(code, amount < 0, reason_of["negative_amount"])
     # exact duplicates: cheap key first (customer, date, amount), then whole rows among the candidates
     ok = code == 0
-    candidates = np.zeros(n, dtype=bool)
-    candidates[np.flatnonzero(ok)] = _key_repeats(cust_codes[ok], dates.values[ok], amount[ok])
+    if ok.all():  # (no copies)
+        candidates = _key_repeats(cust_codes, dates.values, amount)
+    else:
+        candidates = np.zeros(n, dtype=bool)
+        candidates[np.flatnonzero(ok)] = _key_repeats(cust_codes[ok], dates.values[ok], amount[ok])
     _assign(code, _exact_duplicates(table, candidates), reason_of["duplicate_row"])
     _assign(code, dates.values >= (analysis + pd.Timedelta(days=1)).to_datetime64(), reason_of["after_analysis_date"])
     if options.returns == "net":
@@ -236,16 +251,19 @@ def read_transactions(
     )
     if rows_kept == 0:
         raise _no_valid_rows(report, entries)
-    mask = pa.array(keep)
+    every = rows_kept == n
+    kept = (lambda values: values) if every else (lambda values: values[keep])  # (no copies when all are)
     out = {
-        "customer_id": ids.rows(keep).to_pandas(),
-        "date": pd.Series(dates.values[keep], dtype="datetime64[ns]"),
-        "amount": pd.Series(amount[keep], dtype=float),
+        "customer_id": ids.rows(None if every else keep).to_pandas(),
+        "date": pd.Series(kept(dates.values), dtype="datetime64[ns]", copy=False),
+        "amount": pd.Series(kept(amount), dtype=float, copy=False),
     }
     if "order_id" in used:  # (mostly distinct: trimmed after filtering)
-        out["order_id"] = parse_ids(table[used["order_id"]].filter(mask)).to_pandas()
+        order_ids = table[used["order_id"]]
+        out["order_id"] = parse_ids(order_ids if every else order_ids.filter(pa.array(keep))).to_pandas()
     if "quantity" in used:
-        out["quantity"] = pd.Series(parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0][keep])
+        quantity = parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0]
+        out["quantity"] = pd.Series(kept(quantity), copy=False)
     for role in GROUP_ROLES:
         if role in used:
             out[role] = _kept_ids(table[used[role]], keep)
