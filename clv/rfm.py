@@ -83,7 +83,9 @@ def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     # step 0 on every group, from s = c = 0 (written out in full: 0 + v turns -0.0 into 0.0, as pandas does)
     y = values[starts]
     total = 0.0 + y
-    comp = (total - 0.0) - y
+    comp = total - 0.0
+    comp -= y
+    del y
     live = np.flatnonzero(sizes > 1)  # groups with more than k values
     k = 1
     while live.size:
@@ -101,7 +103,7 @@ def _periods(dates: pd.Series, freq: str) -> np.ndarray:
     """Integer period ordinals (pandas Period ordinals) of datetime values."""
     values = pd.to_datetime(dates)
     if freq in ("D", "d"):
-        return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+        return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
     return pd.PeriodIndex(values, freq=freq).asi8
 
 
@@ -135,18 +137,22 @@ def _core(
     bper = periods if every else periods[buys]
     base = int(periods[use].min()) if use.any() else 0
     span = int(periods[use].max()) - base + 1 if use.any() else 1
-    key = bcodes.astype(np.int64) * span + (bper - base)
+    key = bcodes.astype(np.int64)  # (in place: few arrays of a million values alive at once)
+    key *= span
+    key += bper
+    key -= base
     # Unstable sort: the order inside a (customer, period) group only matters with three or more rows
     # (with two, a + b == b + a), and those groups are put in a fixed order below.
     order = np.argsort(key)
-    ks = key[order]
-    new = np.empty(ks.size, dtype=bool)
+    key = key[order]
+    new = np.empty(key.size, dtype=bool)
     new[:1] = True
-    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    np.not_equal(key[1:], key[:-1], out=new[1:])
     start = np.flatnonzero(new)
-    uk = ks[start]  # unique (customer, period) keys, sorted
+    uk = key[start]  # unique (customer, period) keys, sorted
+    n_rows = key.size
+    del key, new
     pcust = uk // span
-    pper = uk % span + base
     new = np.empty(uk.size, dtype=bool)
     new[:1] = True
     np.not_equal(pcust[1:], pcust[:-1], out=new[1:])
@@ -154,24 +160,28 @@ def _core(
     counts = np.diff(first_of, append=uk.size)
     cust_ids = pcust[first_of]
     last_of = first_of + counts - 1
+    first_period = uk[first_of] % span + base
     out = {k: np.full(n_customers, np.nan) for k in ("frequency", "recency", "T", "monetary_value")}
     out["frequency"][cust_ids] = counts - 1
-    out["recency"][cust_ids] = (pper[last_of] - pper[first_of]) / multiplier
-    out["T"][cust_ids] = (end_period - pper[first_of]) / multiplier
+    out["recency"][cust_ids] = (uk[last_of] % span + base - first_period) / multiplier
+    out["T"][cust_ids] = (end_period - first_period) / multiplier
     if amounts is not None:
         amt = amounts if every else amounts[buys]
-        sizes = np.diff(start, append=ks.size)
+        sizes = np.diff(start, append=n_rows)
         big = np.flatnonzero(sizes >= 3)
+        del sizes
         if big.size:  # rows of those groups by (time, amount), else in the file's order (a stable sort)
-            lens = sizes[big]
+            lens = np.diff(start, append=n_rows)[big]
             at = np.repeat(start[big] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
             rows = order[at]
+            group = np.repeat(uk[big], lens)  # each row's (customer, period) key
             if times is None:
-                order[at] = rows[np.lexsort((rows, ks[at]))]
+                order[at] = rows[np.lexsort((rows, group))]
             else:
                 when = times[rows] if every else times[np.flatnonzero(buys)[rows]]
-                order[at] = rows[np.lexsort((rows, amt[rows], when, ks[at]))]
+                order[at] = rows[np.lexsort((rows, amt[rows], when, group))]
         psum = kahan_sums(amt[order], start)
+        del order
         if returns.any():
             rkey = codes[returns].astype(np.int64) * span + (periods[returns] - base)
             rc = codes[returns].astype(np.int64)
