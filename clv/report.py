@@ -339,3 +339,70 @@ def scenario_report(
 <h2>{_esc(t("report.formulas"))}</h2><p class="muted">{_esc(t("calc.conventions"))}</p><ul>{formula_items}</ul>
 <h2>{_esc(t("report.charts"))}</h2>{charts}
 </body></html>"""
+
+
+def frame_html(table, currency: str = "$", digits: str = "western") -> str:
+    """A table (a DataFrame with headers from the catalogue, ``attrs["decimals"]`` as ``clv.export`` reads it)
+    as escaped HTML: numbers with their decimals (money columns, named with ``currency``, as money), missing
+    values as an em dash.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"Group": ["<b>web"], "CAC ($)": [25.0], "LTV:CAC": [None]})
+    >>> t.attrs["decimals"] = {"CAC ($)": 2, "LTV:CAC": 2}
+    >>> frame_html(t).split("</tr>")[1]
+    "<tr><td>&lt;b&gt;web</td><td class='num'>25.00</td><td class='num'>—</td>"
+    """
+    decimals = table.attrs.get("decimals", {})
+    head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
+    rows = ""
+    for _, row in table.iterrows():
+        cells = []
+        for column in table.columns:
+            v = row[column]
+            if column in decimals:
+                shown = fmt.NOT_DEFINED if v is None or v != v else fmt.number(float(v), decimals[column], digits)
+                cells.append(f"<td class='num'>{_esc(shown)}</td>")
+            else:
+                cells.append(f"<td>{_esc(fmt.NOT_DEFINED if v is None or v != v else v)}</td>")
+        rows += "<tr>" + "".join(cells) + "</tr>"
+    return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def value_report(
+    sections: list[tuple[str, list[str], list, list]],
+    lang: str = "en",
+    generated_at: str | None = None,
+    *,
+    currency: str = "$",
+    digits: str = "western",
+) -> str:
+    """"Where the value is" and "Target real customers" as one self-contained HTML document (plotly.js embedded
+    once: it opens offline). ``sections``: (title, sentences, tables, figures) each, in order; every text is
+    escaped (group names, customer IDs and file names are the user's).
+
+    >>> import pandas as pd
+    >>> page = value_report([("By channel", ["<i>web</i> pays back."], [pd.DataFrame({"Group": ["web"]})], [])],
+    ...                     generated_at="today")
+    >>> "&lt;i&gt;web&lt;/i&gt; pays back." in page, "<i>" in page, "<h2>By channel</h2>" in page
+    (True, False, True)
+    """
+    t = lambda key, **v: i18n.text(key, lang, **v)  # noqa: E731
+    stamp = generated_at or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    direction = "rtl" if i18n.is_rtl(lang) else "ltr"
+    body, first_figure = "", True
+    for title, sentences, tables_, figures in sections:
+        body += f"<h2>{_esc(title)}</h2>"
+        body += "".join(f"<p>{_esc(localise_digits(s, digits))}</p>" for s in sentences)
+        body += "".join(frame_html(table, currency, digits) for table in tables_)
+        for fig in figures:
+            body += pio.to_html(fig, full_html=False, include_plotlyjs=first_figure, config={"displaylogo": False})
+            first_figure = False
+    return f"""<!DOCTYPE html>
+<html lang="{_esc(lang)}" dir="{direction}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_esc(t("report.value_title"))}</title><style>{STYLE}</style></head>
+<body>
+<h1>{_esc(t("report.value_title"))}</h1>
+<p class="muted">{_esc(t("report.value_generated", when=localise_digits(stamp, digits)))}</p>
+{body}
+</body></html>"""

@@ -213,6 +213,8 @@ PREDICTION_DECIMALS = {
     "expected_purchases": PROBABILITY_DECIMALS,
     "expected_spend": MONEY_DECIMALS,
     "predicted_clv": MONEY_DECIMALS,
+    "clv_low": MONEY_DECIMALS,
+    "clv_high": MONEY_DECIMALS,
 }
 
 

@@ -921,3 +921,98 @@ __all__ = [
     "OFFER_TEMPLATES",
     "EFFECTS",
 ]
+
+
+# ---------------------------------------------------------------------------------------------- in words
+RULE_COLUMNS = ("name", "contacted", "value", "cost", "net", "roi")
+RULE_MONEY = ("value", "cost", "net")
+RULE_DECIMALS = {"contacted": 0, "value": 2, "cost": 2, "net": 2, "roi": 4}
+
+
+def rules_table(comparison: pd.DataFrame, lang: str = "en", currency: str = "$") -> pd.DataFrame:
+    """``compare_rules`` for showing and CSV: rule, customers contacted, expected incremental margin, cost, net
+    and return on cost (a fraction; empty when nothing is spent), headers from ``targeting.table``.
+
+    >>> c = pd.DataFrame({"name": ["Everyone"], "segment": [""], "contacted": [100], "value": [90.0],
+    ...                   "cost": [100.0], "net": [-10.0], "roi": [-0.1]}, index=pd.Index(["everyone"], name="rule"))
+    >>> list(rules_table(c).columns)
+    ['Rule', 'Customers contacted', 'Expected incremental margin ($)', 'Cost ($)', 'Net ($)', 'Return on cost']
+    """
+    shown = comparison[list(RULE_COLUMNS)].reset_index(drop=True)
+    headers = {c: i18n.text(f"targeting.table.{c}", lang, currency=currency) for c in RULE_COLUMNS}
+    shown = shown.rename(columns=headers)
+    shown.attrs = {DECIMALS_ATTR: {headers[c]: d for c, d in RULE_DECIMALS.items()}}
+    return shown
+
+
+def rules_money_columns(lang: str = "en", currency: str = "$") -> tuple[str, ...]:
+    """The headers of ``rules_table``'s money columns."""
+    return tuple(i18n.text(f"targeting.table.{c}", lang, currency=currency) for c in RULE_MONEY)
+
+
+def result_sentence(result: TargetResult, lang: str = "en", currency: str = "$", digits: str = "western") -> str:
+    """What contacting the target is expected to earn, with its interval, in one sentence.
+
+    >>> r = TargetResult(500, 50.0, 1200.0, 400.0, 800.0, 2.0, (500.0, 1100.0), (1.2, 2.8), 0.95, 200)
+    >>> result_sentence(r)  # doctest: +NORMALIZE_WHITESPACE
+    'Contacting these 500 customers should bring $1,200 of extra margin for $400 of cost: a net of $800
+     (95% range $500 to $1,100), a return on cost of 200% (95% range 120% to 280%).'
+    """
+    money = lambda v: fmt.money(v, currency, 0, digits)  # noqa: E731
+    values = {
+        "count": fmt.number(result.contacted, 0, digits),
+        "value": money(result.value),
+        "cost": money(result.cost),
+        "net": money(result.net),
+        "level": fmt.percent(result.level, 0, digits),
+    }
+    text = i18n.text("targeting.sentence.result", lang, **values)
+    if result.net_interval is not None:
+        low, high = result.net_interval
+        text = i18n.text(
+            "targeting.sentence.with_range", lang, sentence=text, low=money(low), high=money(high), **values
+        )
+    if result.roi is not None:
+        roi = i18n.text("targeting.sentence.roi", lang, roi=fmt.percent(result.roi, 0, digits))
+        if result.roi_interval is not None:
+            low, high = result.roi_interval
+            roi = i18n.text(
+                "targeting.sentence.roi_range",
+                lang,
+                roi=fmt.percent(result.roi, 0, digits),
+                low=fmt.percent(low, 0, digits),
+                high=fmt.percent(high, 0, digits),
+                level=values["level"],
+            )
+        text = i18n.text("targeting.sentence.and", lang, first=text, second=roi)
+    return text + "."
+
+
+def break_even_sentence(effect: float | None, take_up: float | None, offer: Offer, lang: str = "en", digits="western"):
+    """Where the offer breaks even on this target: the factor on its effects (``break_even_effect``) and the
+    take-up, in words.
+
+    >>> o = Offer("x", purchase_lift=0.2, take_up=0.1, cost_per_contact=1.0)
+    >>> break_even_sentence(0.5, 0.05, o)
+    'It breaks even at half its effects (a purchase rate lift of 10%) or at a take-up of 5%.'
+    >>> break_even_sentence(None, None, o)
+    'No effect up to 100 times this offer’s, and no take-up, makes it pay on this target.'
+    """
+    if effect is None and take_up is None:
+        return i18n.text("targeting.sentence.never", lang, most=fmt.number(offer.max_scale(), 0, digits))
+    parts = []
+    if effect is not None:
+        main = max(EFFECTS, key=lambda e: abs(getattr(offer, e)))
+        scaled = offer.scaled(effect) if effect > 0 else offer.scaled(0.0)
+        parts.append(
+            i18n.text(
+                "targeting.sentence.effect_half" if abs(effect - 0.5) < 5e-3 else "targeting.sentence.effect",
+                lang,
+                factor=fmt.number(effect, 2, digits),
+                what=i18n.text(f"targeting.sentence.effects.{main}", lang),
+                value=fmt.percent(getattr(scaled, main), 0, digits),
+            )
+        )
+    if take_up is not None:
+        parts.append(i18n.text("targeting.sentence.take_up", lang, take_up=fmt.percent(take_up, 0, digits)))
+    return i18n.text("targeting.sentence.break_even", lang, ways=i18n.text("targeting.sentence.or", lang).join(parts))

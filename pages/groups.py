@@ -64,16 +64,15 @@ with ui.guard():
     except clv.InputError as err:
         widgets.show_input_error(err, s.lang)
         ui.halt()
-    right.caption(
-        s.text(
-            "grppage.terms",
-            margin=fmt.percent(calc.gross_margin, 0, s.digits),
-            rate=fmt.percent(calc.annual_discount_rate, 1, s.digits),
-            horizon=s.text("grppage.unlimited")
-            if calc.horizon_months is None
-            else s.text("grppage.months", months=calc.horizon_months),
-        )
+    terms_text = s.text(
+        "grppage.terms",
+        margin=fmt.percent(calc.gross_margin, 0, s.digits),
+        rate=fmt.percent(calc.annual_discount_rate, 1, s.digits),
+        horizon=s.text("grppage.unlimited")
+        if calc.horizon_months is None
+        else s.text("grppage.months", months=calc.horizon_months),
     )
+    right.caption(terms_text)
     inactive = int(state.get("data_inactive_days"))
     names = cache.on_data(key, "group_names", tx, by)
 
@@ -120,6 +119,13 @@ with ui.guard():
             icon=":material/download:",
         )
     st.caption(s.text("grppage.method", days=fmt.number(inactive, 0, s.digits)))
+    ui.report.remember(
+        "groups",
+        s.text("grppage.ratio_title"),
+        [groups.ratio_sentence(table, s.lang, s.digits), terms_text],
+        [shown],
+        [group_charts.ltv_to_cac_bars(table, s.lang)],
+    )
 
     # --- One group as the calculator's baseline ------------------------------------------------------------
     with st.container(border=True):
@@ -170,6 +176,13 @@ with ui.guard():
         with right:
             shown = tables.group_models_table(values, fits, s.lang, s.currency)
             widgets.grid(st, shown, s, "grp_models_table", hide_index=True)
+            ui.report.remember(
+                "models",
+                s.text("grppage.models_title"),
+                [fits.sentence(s.lang, s.digits), *fits.notes(s.lang)],
+                [shown],
+                [group_charts.clv_by_group(values, s.lang, s.currency)],
+            )
             st.download_button(
                 s.text("grppage.models_download"),
                 safe_csv(shown),
@@ -180,4 +193,5 @@ with ui.guard():
                 icon=":material/download:",
             )
 
+    ui.report.download(s, "grp_report")
     state.write_url()

@@ -263,8 +263,20 @@ with ui.guard():
                     cards[3], s.text("predict.metrics.top_share"), fmt.percent(values.top_share(), 0, s.digits)
                 )
 
+                with st.spinner(s.text("predict.ranges.wait")):
+                    ranges = cache.value_intervals(
+                        data_id, model_key, source, horizon, annual_rate, margin, customer_models
+                    )
+                said = [
+                    predict.totals_sentence(ranges, what, horizon, s.lang, s.currency, s.digits)
+                    for what in ("revenue", "purchases")
+                ]
+                st.markdown(s.md("predict.ranges.sentence", sentence=said[0][:1].upper() + said[0][1:]))
+                st.caption(s.text("predict.ranges.help", purchases=said[1]))
+
                 names = {code: rfm.segment_name(code, s.lang) for code in values.table["segment"].unique() if code}
-                shown = tables.customer_predictions(values.table, names, s.lang, s.currency)
+                with_ranges = values.table.join(ranges[["clv_low", "clv_high"]])
+                shown = tables.customer_predictions(with_ranges, names, s.lang, s.currency)
                 labels = {
                     "p_alive": s.text("predict.columns.p_alive"),
                     "expected_purchases": s.text("predict.columns.expected_purchases"),
@@ -283,7 +295,7 @@ with ui.guard():
                         total=fmt.number(len(values.table), 0, s.digits),
                     )
                 )
-                widgets.grid(
+                picked = widgets.grid(
                     st,
                     shown,
                     s,
@@ -295,8 +307,18 @@ with ui.guard():
                         labels["expected_purchases"]: st.column_config.NumberColumn(format="%.2f"),
                         labels["expected_spend"]: st.column_config.NumberColumn(format="%.2f"),
                         labels["predicted_clv"]: st.column_config.NumberColumn(format="%.2f"),
+                        **{
+                            s.text(f"predict.columns.{c}", currency=s.currency): st.column_config.NumberColumn(
+                                format="%.2f"
+                            )
+                            for c in ("clv_low", "clv_high")
+                        },
                     },
+                    on_select="rerun",
+                    selection_mode="single-row",
                 )
+                ui.story.pick_from_table(picked, shown, s.text("predict.columns.customer"))
+                st.caption(s.text("predict.ranges.click_row"))
                 # the CSV is written when the button is clicked, not on every rerun
                 st.download_button(
                     s.text("predict.page.download"),
@@ -306,6 +328,23 @@ with ui.guard():
                     key="pred_download",
                     on_click="ignore",
                     icon=":material/download:",
+                )
+
+                # ---- one customer's story, and targeting real customers --------------------------------------------
+                by = state.get("grp_by")
+                labels_by_customer = (
+                    cache.on_data(data_id, "group_labels", frame, by)
+                    if source == "transactions" and by in frame.columns
+                    else None
+                )
+                if source == "transactions":
+                    ui.story.section(
+                        s, customer_models, frame, values.table, horizon, annual_rate, ranges, labels_by_customer
+                    )
+                else:
+                    st.info(s.text("story.page.needs_log"), icon=":material/info:")
+                ui.targeting.panel(
+                    s, data_id, model_key, customer_models, horizon, annual_rate, margin, labels_by_customer, "pred_tg"
                 )
 
                 # ---- charts ---------------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ import streamlit as st
 
 import clv
 import ui
-from clv import fmt, rfm, tables
+from clv import fmt, predict, rfm, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
 from ui import cache, dataset, state, widgets
-from ui.fields import SEGMENTS_PAGE
+from ui.fields import PREDICTIONS, SEGMENTS_PAGE
+from ui.inputs import calc_assumptions
 
 KIND = "transactions"
+F_PRED_RATE = next(f for f in PREDICTIONS if f.key == "pred_rate")
+F_CALC_MARGIN_DEFAULT = 0.8  # the calculator's default margin, when its inputs are invalid
 COHORT_ROW_PX, HEATMAP_FRAME_PX, HEATMAP_MIN_PX = 24, 160, 450  # cohort heatmaps: a readable row per cohort
 
 
@@ -163,6 +166,31 @@ with ui.guard():
         state.write_url()
 
     customer_list()
+
+    # --- Targeting real customers: the models' value of each customer, an offer to a target ---------------
+    model_key = predict.pick_model(state.get("pred_model"))
+    try:
+        with st.spinner(s.text("predict.page.fitting")):
+            customer_models = cache.customer_models(key, model_key, KIND, tx)
+    except (clv.InputError, clv.DataError, clv.FitError) as err:
+        widgets.show_error(err, s.lang)
+    else:
+        by = state.get("grp_by")
+        try:
+            margin = calc_assumptions().gross_margin
+        except clv.InputError:
+            margin = F_CALC_MARGIN_DEFAULT
+        ui.targeting.panel(
+            s,
+            key,
+            model_key,
+            customer_models,
+            int(state.get("pred_horizon")),
+            F_PRED_RATE.to_core(state.get("pred_rate")),
+            margin,
+            cache.on_data(key, "group_labels", tx, by) if by in tx.columns else None,
+            "seg_tg",
+        )
 
     # --- Cohorts -----------------------------------------------------------------------------------------
     st.header(s.text("segpage.cohorts_title"))

@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from clv import fmt, i18n
 
-from . import fields, inputs, session, state, widgets, workshop  # noqa: F401  (fields registers the inputs' table)
+from . import fields, inputs, report, session, state, story, targeting, widgets, workshop  # noqa: F401  (fields registers the inputs' table)
 from .guard import guard  # noqa: F401  (every page: ``with ui.guard():`` around its body)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -120,6 +120,10 @@ def _groups(tx, by: str, cac: tuple, gross_margin: float, months, monthly_discou
     )
 
 
+def _group_labels(tx, by: str):
+    return groups.group_of_customers(tx, by)
+
+
 def _group_fits(tx, by: str):
     return groups.fit_groups(tx, by)
 
@@ -133,6 +137,7 @@ _ON_DATA = {
     "comparison": _comparison,
     "customer_models": _customer_models,
     "group_names": _group_names,
+    "group_labels": _group_labels,
     "groups": _groups,
     "group_fits": _group_fits,
 }
@@ -200,6 +205,21 @@ def customer_models(dataset: str, model: str, source: str, _frame):
 def customer_values(dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float, _models):
     """``clv.predict.customer_values`` for one horizon and rate (``_models`` named by the other keys)."""
     return predict.customer_values(_models, horizon_months, annual_discount_rate)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, scope="session")
+def value_intervals(
+    dataset: str, model: str, source: str, horizon_months: int, annual_discount_rate: float, margin: float, _models
+):
+    """``clv.predict.value_intervals`` (each customer's CLV range and the totals'), for one horizon and rate."""
+    return predict.value_intervals(
+        _models.transaction_model,
+        _models.spend_model,
+        _models.summary,
+        months=horizon_months,
+        monthly_discount_rate=(1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0,
+        gross_margin=margin,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4, scope="session")

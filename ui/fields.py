@@ -461,6 +461,9 @@ PREDICTIONS = register(
     ),
     Field("pred_search", "pq", "", kind="text", label_key="predict.page.search", help_key="predict.page.search_help"),
     Field(
+        "pred_customer", "pcust", "", kind="text", label_key="story.page.customer", help_key="story.page.customer_help"
+    ),
+    Field(
         "pred_source",
         "psrc",
         PRED_TYPED,
@@ -539,8 +542,8 @@ TARGETING = register(
         "segment",
         kind="choice",
         choices=TARGET_KINDS,
-        label_key="targeting.fields.kind",
-        help_key="targeting.fields.kind_help",
+        label_key="targeting.page.fields.kind",
+        help_key="targeting.page.fields.kind_help",
     ),
     Field(
         "tg_segment",
@@ -548,9 +551,9 @@ TARGETING = register(
         "at_risk",
         kind="choice",
         choices=SEGMENT_CODES,
-        label_key="targeting.fields.segment",
+        label_key="targeting.page.fields.segment",
     ),
-    Field("tg_group", "tgg", "", kind="text", label_key="targeting.fields.group"),
+    Field("tg_group", "tgg", "", kind="text", label_key="targeting.page.fields.group"),
     Field(
         "tg_alive",
         "tga",
@@ -561,17 +564,17 @@ TARGETING = register(
         kind="range",
         percent=True,
         fmt="%.0f%%",
-        label_key="targeting.fields.p_alive",
+        label_key="targeting.page.fields.p_alive",
     ),
-    Field("tg_top", "tgn", 1000, 1, 10_000_000, 1, kind="int", fmt="%d", label_key="targeting.fields.top_n"),
+    Field("tg_top", "tgn", 1000, 1, 10_000_000, 1, kind="int", fmt="%d", label_key="targeting.page.fields.top_n"),
     Field(
         "tg_offer",
         "tgo",
         OFFER_DEFAULT,
         kind="choice",
         choices=targeting.OFFER_TEMPLATES,
-        label_key="targeting.fields.offer",
-        help_key="targeting.fields.offer_help",
+        label_key="targeting.page.fields.offer",
+        help_key="targeting.page.fields.offer_help",
     ),
     *(
         Field(
@@ -583,8 +586,8 @@ TARGETING = register(
             1.0,
             percent=True,
             fmt="%.1f",
-            label_key=f"targeting.fields.{name}",
-            help_key=f"targeting.fields.{name}_help",
+            label_key=f"targeting.page.fields.{name}",
+            help_key=f"targeting.page.fields.{name}_help",
         )
         for name in OFFER_PERCENTS
     ),
@@ -597,8 +600,8 @@ TARGETING = register(
             MONEY_HIGH,
             0.1,
             fmt="%.2f",
-            label_key=f"targeting.fields.{name}",
-            help_key=f"targeting.fields.{name}_help",
+            label_key=f"targeting.page.fields.{name}",
+            help_key=f"targeting.page.fields.{name}_help",
         )
         for name in OFFER_MONEY
     ),
@@ -612,7 +615,7 @@ TARGETING = register(
         kind="int",
         fmt="%d",
         zero_is_none=True,
-        label_key="targeting.fields.budget",
-        help_key="targeting.fields.budget_help",
+        label_key="targeting.page.fields.budget",
+        help_key="targeting.page.fields.budget_help",
     ),
 )

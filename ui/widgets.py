@@ -525,16 +525,16 @@ def grid(
     decimals: int | dict = 2,
     money: tuple = (),
     **kwargs: Any,
-) -> None:
+) -> Any:
     """A sortable table (``st.dataframe``) with "—" for missing values. With Arabic-Indic digits chosen it
     shows the figures as text in those digits (the grid draws Western digits only), at the cost of sorting
-    them as text; the CSV beside it keeps the numbers either way."""
+    them as text; the CSV beside it keeps the numbers either way. Returns what ``st.dataframe`` returns (the
+    selection, with ``on_select``)."""
     if s.digits == "arabic":
-        where.dataframe(
+        return where.dataframe(
             formatted_table(table, s, money=money, decimals=decimals, markdown=False),
             key=key,
             placeholder=clv.fmt.NOT_DEFINED,
             **kwargs,
         )
-    else:
-        where.dataframe(table, key=key, column_config=column_config, placeholder=clv.fmt.NOT_DEFINED, **kwargs)
+    return where.dataframe(table, key=key, column_config=column_config, placeholder=clv.fmt.NOT_DEFINED, **kwargs)
