@@ -135,17 +135,17 @@ ends AS (
     FROM (SELECT COALESCE(:obs, MAX(ts)) AS obs_ts, :cal AS cal_ts FROM valid) AS e
 ),
 periods AS (
-    SELECT cust, ts, __period(dt) AS p, amt FROM valid
+    SELECT cust, ts, __period(dt) AS p, CASE WHEN amt < 0 THEN 1 ELSE 0 END AS kind, amt FROM valid
 )"""
 
 _USED_ALL = """
 used AS (
-    SELECT v.cust, v.p, v.amt, e.obs_p AS end_p FROM periods AS v CROSS JOIN ends AS e WHERE v.p <= e.obs_p
+    SELECT v.cust, v.p, v.kind, v.amt, e.obs_p AS end_p FROM periods AS v CROSS JOIN ends AS e WHERE v.p <= e.obs_p
 )"""
 
 _USED_CAL = """
 used AS (
-    SELECT v.cust, v.p, v.amt, e.cal_p AS end_p FROM periods AS v CROSS JOIN ends AS e WHERE v.ts <= e.cal_ts
+    SELECT v.cust, v.p, v.kind, v.amt, e.cal_p AS end_p FROM periods AS v CROSS JOIN ends AS e WHERE v.ts <= e.cal_ts
 ),
 held AS (
     SELECT v.cust, v.p, v.amt FROM periods AS v CROSS JOIN ends AS e WHERE v.ts > e.cal_ts AND v.ts <= e.obs_ts
@@ -158,42 +158,38 @@ holdout AS (
     FROM held GROUP BY cust
 )"""
 
-# Purchases merge by period; each return's period is the latest purchase period at or before it (the
-# running maximum of purchase periods, purchases sorted before returns of the same period), else the first.
+# Purchases merge by period (kind 0), returns too (kind 1); each return's period becomes the latest purchase
+# period at or before it (the running maximum of purchase periods, purchases sorted before returns of the same
+# period), else the first; customers without a purchase drop out (their period is NULL).
 _SUMMARY = """
-buys AS (
-    SELECT cust, p, SUM(amt) AS amt, MAX(end_p) AS end_p FROM used WHERE amt >= 0 GROUP BY cust, p
-),
-customers AS (
-    SELECT cust, MIN(p) AS first_p, MAX(p) AS last_p, COUNT(*) AS n, MAX(end_p) AS end_p FROM buys GROUP BY cust
-),
 events AS (
-    SELECT cust, p, 0 AS kind, amt FROM buys
-    UNION ALL
-    SELECT cust, p, 1 AS kind, SUM(amt) AS amt FROM used WHERE amt < 0 GROUP BY cust, p
+    SELECT cust, p, kind, SUM(amt) AS amt, MAX(end_p) AS end_p FROM used GROUP BY cust, p, kind
 ),
 netted AS (
-    SELECT ev.cust,
+    SELECT cust,
            COALESCE(
-               MAX(CASE WHEN ev.kind = 0 THEN ev.p END) OVER (
-                   PARTITION BY ev.cust ORDER BY ev.p, ev.kind ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+               MAX(CASE WHEN kind = 0 THEN p END) OVER (
+                   PARTITION BY cust ORDER BY p, kind ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                ),
-               c.first_p
+               MIN(CASE WHEN kind = 0 THEN p END) OVER (PARTITION BY cust)
            ) AS p,
-           ev.amt
-    FROM events AS ev JOIN customers AS c ON ev.cust = c.cust
+           amt,
+           end_p
+    FROM events
 ),
 sums AS (
-    SELECT cust, p, SUM(amt) AS amt FROM netted GROUP BY cust, p
+    SELECT cust, p, SUM(amt) AS amt, MAX(end_p) AS end_p FROM netted WHERE p IS NOT NULL GROUP BY cust, p
+),
+ranked AS (
+    SELECT cust, p, amt, end_p, MIN(p) OVER (PARTITION BY cust) AS first_p FROM sums
 ),
 summary AS (
-    SELECT c.cust,
-           c.n - 1 AS frequency,
-           c.last_p - c.first_p AS recency,
-           c.end_p - c.first_p AS t,
-           COALESCE(AVG(CASE WHEN s.p > c.first_p THEN s.amt END), 0) AS monetary_value
-    FROM customers AS c JOIN sums AS s ON s.cust = c.cust
-    GROUP BY c.cust, c.n, c.first_p, c.last_p, c.end_p
+    SELECT cust,
+           COUNT(*) - 1 AS frequency,
+           MAX(p) - MIN(p) AS recency,
+           MAX(end_p) - MIN(p) AS t,
+           COALESCE(AVG(CASE WHEN p > first_p THEN amt END), 0) AS monetary_value
+    FROM ranked GROUP BY cust
 )"""
 
 _SELECT_SUMMARY = """

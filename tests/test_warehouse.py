@@ -152,10 +152,11 @@ def test_cdnow_summary_equals_summarize(loaded):
 
 
 @pytest.mark.parametrize("freq", warehouse.FREQS)
-def test_generated_log_equals_summarize_exactly(loaded, freq):
-    for kwargs in ({"observation_end": OBS_END}, {"observation_end": OBS_END, "calibration_end": CAL_END}, {}):
-        got = _as_summary(loaded.query(warehouse.summary_sql(loaded.dialect, "generated", freq=freq, **kwargs)))
-        _assert_equal(got, _reference(GENERATED, freq=freq, **kwargs))
+def test_generated_log_with_holdout_equals_summarize_exactly(loaded, freq):
+    # periods of each length; without a holdout (the other branch of the query): the test below, in days
+    ends = {"observation_end": OBS_END, "calibration_end": CAL_END}
+    got = _as_summary(loaded.query(warehouse.summary_sql(loaded.dialect, "generated", freq=freq, **ends)))
+    _assert_equal(got, _reference(GENERATED, freq=freq, **ends))
 
 
 def test_generated_log_hand_checked_rows(loaded):
@@ -171,6 +172,14 @@ def test_generated_log_hand_checked_rows(loaded):
     # without calibration, periods count: 06-20 is the last day observed, its 16 and the -4 merge (12)
     whole = _as_summary(loaded.query(warehouse.summary_sql(loaded.dialect, "generated", observation_end=OBS_END)))
     assert whole.loc["h001"].tolist() == [2.0, 140.0, 140.0, (48.0 + 12.0) / 2]
+    _assert_equal(whole, _reference(GENERATED, observation_end=OBS_END))
+    # observation ending at the latest date used (06-30 here, rows of every customer up to it)
+    latest = _as_summary(loaded.query(warehouse.summary_sql(loaded.dialect, "generated")))
+    _assert_equal(latest, _reference(GENERATED))
+    assert (
+        latest.loc["h001", "T"]
+        == whole.loc["h001", "T"] + (GENERATED["date"].max().normalize() - pd.Timestamp("2024-06-20")).days
+    )
     # customers with only returns (r001, r002) are absent; so are rows without a customer
     assert not {"r001", "r002"} & (set(cal.index) | set(whole.index))
     assert len(whole) == 161  # c000..c159 and h001

@@ -40,99 +40,76 @@ WITH src AS (
     cust,
     ts,
     DATE_DIFF('DAY', CAST('1970-01-01' AS DATE), dt) AS p,
+    CASE WHEN amt < 0 THEN 1 ELSE 0 END AS kind,
     amt
   FROM valid
 ), used AS (
   SELECT
     v.cust,
     v.p,
+    v.kind,
     v.amt,
     e.obs_p AS end_p
   FROM periods AS v
   CROSS JOIN ends AS e
   WHERE
     v.p <= e.obs_p
-), buys AS (
+), events AS (
+  SELECT
+    cust,
+    p,
+    kind,
+    SUM(amt) AS amt,
+    MAX(end_p) AS end_p
+  FROM used
+  GROUP BY
+    cust,
+    p,
+    kind
+), netted AS (
+  SELECT
+    cust,
+    COALESCE(
+      MAX(CASE WHEN kind = 0 THEN p END) OVER (
+        PARTITION BY cust
+        ORDER BY p, kind
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+      ),
+      MIN(CASE WHEN kind = 0 THEN p END) OVER (PARTITION BY cust)
+    ) AS p,
+    amt,
+    end_p
+  FROM events
+), sums AS (
   SELECT
     cust,
     p,
     SUM(amt) AS amt,
     MAX(end_p) AS end_p
-  FROM used
-  WHERE
-    amt >= 0
-  GROUP BY
-    cust,
-    p
-), customers AS (
-  SELECT
-    cust,
-    MIN(p) AS first_p,
-    MAX(p) AS last_p,
-    COUNT(*) AS n,
-    MAX(end_p) AS end_p
-  FROM buys
-  GROUP BY
-    cust
-), events AS (
-  SELECT
-    cust,
-    p,
-    0 AS kind,
-    amt
-  FROM buys
-  UNION ALL
-  SELECT
-    cust,
-    p,
-    1 AS kind,
-    SUM(amt) AS amt
-  FROM used
-  WHERE
-    amt < 0
-  GROUP BY
-    cust,
-    p
-), netted AS (
-  SELECT
-    ev.cust,
-    COALESCE(
-      MAX(CASE WHEN ev.kind = 0 THEN ev.p END) OVER (
-        PARTITION BY ev.cust
-        ORDER BY ev.p, ev.kind
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ),
-      c.first_p
-    ) AS p,
-    ev.amt
-  FROM events AS ev
-  JOIN customers AS c
-    ON ev.cust = c.cust
-), sums AS (
-  SELECT
-    cust,
-    p,
-    SUM(amt) AS amt
   FROM netted
+  WHERE
+    NOT p IS NULL
   GROUP BY
     cust,
     p
+), ranked AS (
+  SELECT
+    cust,
+    p,
+    amt,
+    end_p,
+    MIN(p) OVER (PARTITION BY cust) AS first_p
+  FROM sums
 ), summary AS (
   SELECT
-    c.cust,
-    c.n - 1 AS frequency,
-    c.last_p - c.first_p AS recency,
-    c.end_p - c.first_p AS t,
-    COALESCE(AVG(CASE WHEN s.p > c.first_p THEN s.amt END), 0) AS monetary_value
-  FROM customers AS c
-  JOIN sums AS s
-    ON s.cust = c.cust
+    cust,
+    COUNT(*) - 1 AS frequency,
+    MAX(p) - MIN(p) AS recency,
+    MAX(end_p) - MIN(p) AS t,
+    COALESCE(AVG(CASE WHEN p > first_p THEN amt END), 0) AS monetary_value
+  FROM ranked
   GROUP BY
-    c.cust,
-    c.n,
-    c.first_p,
-    c.last_p,
-    c.end_p
+    cust
 )
 SELECT
   cust AS "customer_id",
