@@ -177,6 +177,7 @@ TEMPLATE_KEYS = (
     "annual_billing",
     "price_change",
     "cheaper_acquisition",
+    "win_back",
 )
 EMPTY = ""  # a free slot
 
