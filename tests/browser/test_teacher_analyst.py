@@ -59,7 +59,7 @@ def test_upload_segments_predictions_and_baseline(journey):
     j.settle()
     expect(pg.get_by_text("transactions.csv").first).to_be_visible()
     expect(pg.get_by_text("ARPU per month").first).to_be_visible()
-    expect(pg.get_by_test_id("stMetricValue").filter(has_text="$39.74").first).to_be_visible()
+    expect(pg.get_by_test_id("stMetricValue").filter(has_text="$38.58").first).to_be_visible()
     j.shot("uploaded")
     j.nav(SEGMENTS)
     expect(pg.get_by_test_id("stMetricValue").first).to_be_visible()
@@ -69,10 +69,10 @@ def test_upload_segments_predictions_and_baseline(journey):
     expect(pg.get_by_text("fits the holdout best")).to_be_visible(timeout=90_000)
     j.shot("predictions")
     j.nav(DATA)  # the upload is still there after the hops
-    expect(pg.get_by_test_id("stMetricValue").filter(has_text="$39.74").first).to_be_visible()
+    expect(pg.get_by_test_id("stMetricValue").filter(has_text="$38.58").first).to_be_visible()
     pg.get_by_role("button", name="Use as the calculator's baseline").click()
     j.settle()
-    expect(pg.get_by_text(re.compile("The calculator now uses: .*→ \\$39.74"))).to_be_visible()
+    expect(pg.get_by_text(re.compile("The calculator now uses: .*→ \\$38.58"))).to_be_visible()
     j.nav(CALCULATOR)
-    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$435.51")  # 39.74 x 0.80 / 0.073
+    expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$417.08")  # 38.58 x 0.80 / 0.074
     j.shot("calculator")
