@@ -61,7 +61,7 @@ def _template_picked() -> None:
     """A new offer template: its effects, take-up and costs replace the ones shown (the cost per contact stays)."""
     offer = targeting.offer_from_template(st.session_state[F["tg_offer"].key])
     state.put("tg_offer", st.session_state[F["tg_offer"].key])
-    values = {f"tg_{name}": F[f"tg_{name}"].from_core(getattr(offer, name) * 100.0) for name in OFFER_PERCENTS}
+    values = {f"tg_{name}": F[f"tg_{name}"].from_core(getattr(offer, name)) for name in OFFER_PERCENTS}
     values |= {f"tg_{name}": float(getattr(offer, name)) for name in OFFER_MONEY if name != "cost_per_contact"}
     state.apply({k: round(v, 10) for k, v in values.items()})
 
