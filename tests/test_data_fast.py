@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import clv.data.text as text_module
 from clv.data import ReadOptions, parse_dates, read_amounts, read_subscriptions, read_summary, read_transactions
+from clv.data import readers
 from clv.data.files import _is_utf8
 from clv.data.parse import _customer_ids
 from clv.errors import DataError
@@ -213,3 +216,43 @@ def test_distinct_values_by_hand():
     assert [str(v)[:10] for v in p.values] == ["2024-01-05", "NaT", "2024-01-05", "NaT", "2024-01-05", "NaT"]
     assert p.other_format == 2  # the two rows of "x"
     assert d.weights().tolist() == [3, 2, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=hs.lists(
+        hs.none()
+        | hs.text(hs.sampled_from(["a", "Z", "~", " ", "\t", "\x1c", "\x7f", "é", "\u00a0", "\u2003"]), max_size=4),
+        max_size=12,
+    ),
+    start=hs.integers(0, 3),
+)
+def test_text_is_trimmed_exactly_as_arrow_trims(values, start):
+    # to_text skips trimming when no value can start or end with white space: the same as always trimming
+    col = pa.array(values, pa.string()).slice(min(start, len(values)))
+    trimmed = pc.utf8_trim_whitespace(col)
+    want = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed).to_pylist()
+    assert text_module.to_text(col).to_pylist() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=hs.lists(
+        hs.tuples(hs.integers(0, 6), hs.integers(0, 4), hs.sampled_from([1.5, 2.0, -0.5, 12.25])), max_size=80
+    )
+)
+def test_repeated_keys_are_those_pandas_finds(rows):
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    days = np.datetime64("2024-01-01", "ns") + np.array([r[1] for r in rows], dtype="timedelta64[D]")
+    amounts = np.array([r[2] for r in rows], dtype=float)
+    want = pd.DataFrame({"c": codes, "d": days, "a": amounts}).duplicated(keep=False).to_numpy()
+    assert readers._key_repeats(codes, days, amounts).tolist() == want.tolist()
+
+
+def test_many_repeated_keys_take_the_sorting_path():
+    # 40 keys (more than FEW_KEYS), each twice, among 1,000 distinct ones
+    codes = np.r_[np.arange(1000), np.arange(40)]
+    days = np.full(codes.size, np.datetime64("2024-01-01", "ns"))
+    amounts = np.full(codes.size, 9.99)
+    got = readers._key_repeats(codes, days, amounts)
+    assert readers.FEW_KEYS < 40 and got.sum() == 80 and got[:40].all() and got[1000:].all() and not got[40:1000].any()

@@ -304,18 +304,7 @@ def read_amounts(col, decimal: str | None = None, delimiter: str | None = None) 
     """
     if decimal not in (None, DOT, COMMA):
         raise InputError("decimal", decimal, "data.allowed.decimal")
-    t = col.type
-    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
-        return _read_typed(as_array(col))
-    distinct = Distinct.of(col)  # every rule reads one value at a time: once per distinct value
-    try:
-        text = to_text(distinct.values)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a type with no text form: nothing to read
-        n = len(col)
-        return AmountParse(np.full(n, np.nan), np.full(n, NOT_A_NUMBER, np.int8), None, np.full(n, None, object))
-    parse = _read_plain(text, decimal) if decimal != COMMA else None
-    if parse is None:
-        parse = _read_text(text, decimal)
+    parse, distinct = _read_distinct(col, decimal)
     if distinct.index is None:
         return parse
     return AmountParse(
@@ -330,8 +319,28 @@ def parse_amounts(col, decimal: str | None = None, delimiter: str | None = None)
     >>> values.tolist(), mark
     ([1234.56, 12.5, -3.0, nan, 1000.0], ',')
     """
-    p = read_amounts(col, decimal, delimiter)
-    return p.values, p.decimal or DOT
+    if decimal not in (None, DOT, COMMA):
+        raise InputError("decimal", decimal, "data.allowed.decimal")
+    parse, distinct = _read_distinct(col, decimal)  # (only the values spread over the rows)
+    return distinct.rows(parse.values), parse.decimal or DOT
+
+
+def _read_distinct(col, decimal: str | None) -> tuple[AmountParse, Distinct]:
+    """``read_amounts`` of the column's distinct values (``Distinct``: every rule reads one value at a
+    time), and the rows' positions among them."""
+    t = col.type
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        col = as_array(col)
+        return _read_typed(col), Distinct(col)
+    distinct = Distinct.of(col)
+    try:
+        text = to_text(distinct.values)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a type with no text form: nothing to read
+        n = len(col)
+        none = AmountParse(np.full(n, np.nan), np.full(n, NOT_A_NUMBER, np.int8), None, np.full(n, None, object))
+        return none, Distinct(as_array(col))
+    parse = _read_plain(text, decimal) if decimal != COMMA else None
+    return (_read_text(text, decimal) if parse is None else parse), distinct
 
 
 # ----------------------------------------------------------------------------------------------

@@ -294,14 +294,13 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     distinct = Distinct.of(col)
     text = normalise_digits(to_text(distinct.values))
     weights = distinct.weights()
-    nat = np.full(len(col), np.datetime64("NaT", "ns"))
     sample, rows = _sample(text, distinct.index)
     if len(sample) == 0:
-        return DateParse(nat, None, None, False)
+        return _unread(len(col))
     tidy = _tidy(sample)
     probe = tidy.take(pa.array(_spread(len(tidy), PROBE_VALUES)))
     if not pc.any(pc.match_substring_regex(probe, _DATE_LIKE_RE)).as_py():
-        return DateParse(nat, None, None, False)
+        return _unread(len(col))
     candidates = _candidate_formats(dayfirst)
     hopeful = [c for c in candidates if _reads_any(probe, c[1] + c[2])] or candidates
     reads: dict[str, np.ndarray] = {}  # date part -> sample values read with any time of day
@@ -313,7 +312,7 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     best_part = max(reads, key=lambda d: int(rows[reads[d]].sum()))  # first in order wins ties
     best = int(reads[best_part].sum())
     if best == 0:
-        return DateParse(nat, None, None, False)
+        return _unread(len(col))
     fam = _family(best_part)
     times = [tp for tp in _TIME_PARTS if counts.get(best_part + tp, 0)]
     best_fmt = max((best_part + tp for tp in _TIME_PARTS), key=lambda f: counts.get(f, 0))
@@ -352,6 +351,11 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     high = np.datetime64(f"{SANE_YEARS[1] + 1}-01-01", "ns")
     values = np.where((values >= low) & (values < high), values, np.datetime64("NaT", "ns"))
     return DateParse(distinct.rows(values), label, chosen_dayfirst, ambiguous, other_format)
+
+
+def _unread(n: int) -> DateParse:
+    """No format reads the column: every value NaT."""
+    return DateParse(np.full(n, np.datetime64("NaT", "ns")), None, None, False)
 
 
 def _sane_sample(tidy: pa.Array, date_part: str) -> np.ndarray:

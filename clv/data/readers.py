@@ -32,11 +32,11 @@ from .mapping import (
 )
 from .parse import _customer_ids, _row_currencies, parse_ids
 from .report import SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadResult, _report, _report_parts
-from .text import Distinct
 from .text import as_array as _as_array
 from .text import to_text as _to_text
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
+FEW_KEYS = 32  # repeated duplicate keys found by comparing each with the column (more: by sorting rows)
 
 
 def guess_mapping(df) -> dict[str, str]:
@@ -77,9 +77,15 @@ def _key_repeats(codes: np.ndarray, when: np.ndarray, amount: np.ndarray) -> np.
         )
         h ^= mix
         del mix
-    order = np.argsort(h)
-    ordered = h[order]
+    ordered = np.sort(h)
     same = ordered[1:] == ordered[:-1]
+    keys = np.unique(ordered[1:][same])  # the keys that repeat (usually a handful)
+    if keys.size <= FEW_KEYS:
+        out = np.zeros(h.size, dtype=bool)
+        for key in keys:
+            out |= h == key
+        return out
+    order = np.argsort(h)
     repeated = np.zeros(h.size, dtype=bool)
     repeated[1:] = same
     repeated[:-1] |= same
@@ -88,17 +94,14 @@ def _key_repeats(codes: np.ndarray, when: np.ndarray, amount: np.ndarray) -> np.
     return out
 
 
-def _kept_ids(col, keep: np.ndarray) -> pd.Series:
-    """``parse_ids`` of the rows marked in ``keep``, read once per distinct value (product, channel).
+def _kept_ids(col, keep: np.ndarray | None) -> pd.Series:
+    """``parse_ids`` of the rows marked in ``keep`` (None: every row) as text (order id, product,
+    channel): trimmed after filtering, and not copied when no value needs trimming.
 
     >>> _kept_ids(pa.array([" web", "app", None]), np.array([True, False, True])).tolist()
     ['web', nan]
     """
-    distinct = Distinct.of(col)
-    ids = parse_ids(distinct.values)
-    if distinct.index is None:
-        return ids.filter(pa.array(keep)).to_pandas()
-    return ids.take(pa.array(distinct.index[keep])).to_pandas()
+    return parse_ids(col if keep is None else col.filter(pa.array(keep))).to_pandas()
 
 
 def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
@@ -170,6 +173,7 @@ def _transactions(source, filename: str | None, mapping: dict | None, options: R
     dates = parse_dates(table[used["date"]], options.dayfirst, excel=raw.file_format == "xlsx")
     amounts = read_amounts(table[used["amount"]], options.decimal, raw.delimiter)
     amount = amounts.values
+    give_back_memory()  # what reading the three columns used (hash tables of their distinct values)
     if dates.date_format is None and n:
         raise DataError("data.errors.date_unreadable", column=used["date"])
     reason_of = {r: i for i, r in enumerate(TRANSACTION_REASONS)}
@@ -258,15 +262,14 @@ def _transactions(source, filename: str | None, mapping: dict | None, options: R
         "date": pd.Series(kept(dates.values), dtype="datetime64[ns]", copy=False),
         "amount": pd.Series(kept(amount), dtype=float, copy=False),
     }
-    if "order_id" in used:  # (mostly distinct: trimmed after filtering)
-        order_ids = table[used["order_id"]]
-        out["order_id"] = parse_ids(order_ids if every else order_ids.filter(pa.array(keep))).to_pandas()
+    if "order_id" in used:
+        out["order_id"] = _kept_ids(table[used["order_id"]], None if every else keep)
     if "quantity" in used:
         quantity = parse_amounts(table[used["quantity"]], amounts.decimal, raw.delimiter)[0]
         out["quantity"] = pd.Series(kept(quantity), copy=False)
     for role in GROUP_ROLES:
         if role in used:
-            out[role] = _kept_ids(table[used[role]], keep)
+            out[role] = _kept_ids(table[used[role]], None if every else keep)
     transactions = pd.DataFrame(out, copy=False)  # (no copy of the columns into blocks)
     kept_codes = cust_codes[keep]
     if kept_codes.min() == kept_codes.max():

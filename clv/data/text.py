@@ -107,8 +107,33 @@ def to_text(col: pa.Array) -> pa.Array:
         )
     if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
         col = pc.cast(col, pa.string())
-    col = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    if not _plain_edges(col):  # (a million order ids need no trimming: no copy of them)
+        col = pc.utf8_trim_whitespace(col)
+    empty = pc.equal(col, "")
+    return pc.if_else(empty, pa.scalar(None, pa.string()), col) if pc.any(empty).as_py() else col
+
+
+def _plain_edges(col: pa.Array) -> bool:
+    """True when no value starts or ends with white space, for certain: the first and the last byte of
+    every value are printable ASCII other than the space (read from the array's buffers, no copy).
+
+    >>> _plain_edges(pa.array(["A1", "x", "", None])), _plain_edges(pa.array(["A1 ", "x"]))
+    (True, False)
+    >>> _plain_edges(pa.array(["\u00a0x"])), _plain_edges(pa.array(["é"]))   # maybe white space: trim
+    (False, False)
+    """
+    buffers = col.buffers()
+    if len(col) == 0 or buffers[2] is None:
+        return True
+    width = np.int64 if pa.types.is_large_string(col.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=width)[col.offset : col.offset + len(col) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.all():
+        starts, ends = starts[filled], ends[filled]
+    first, last = data[starts], data[ends - 1]
+    return bool(((first > 0x20) & (first < 0x7F)).all() and ((last > 0x20) & (last < 0x7F)).all())
 
 
 def normalise_digits(col: pa.Array) -> pa.Array:
