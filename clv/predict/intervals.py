@@ -390,7 +390,7 @@ def _kind(model) -> str:
         raise InputError("model", type(model).__name__, "models.allowed.transaction_model")
     model._require_fitted()
     if model.log_covariance is None:
-        raise InputError("model", repr(model), "intervals.allowed.fitted")
+        raise InputError("model", f"{type(model).__name__} without a fit", "intervals.allowed.fitted")
     return kind
 
 
@@ -400,7 +400,7 @@ def _spend_kind(spend_model) -> str:
     if isinstance(spend_model, GammaGamma):
         spend_model._require_fitted()
         if spend_model.log_covariance is None:
-            raise InputError("spend_model", repr(spend_model), "intervals.allowed.fitted")
+            raise InputError("spend_model", f"{type(spend_model).__name__} without a fit", "intervals.allowed.fitted")
         return "gg"
     raise InputError("spend_model", type(spend_model).__name__, "intervals.allowed.spend_model")
 
@@ -829,9 +829,13 @@ class _Mixture:
     def quantile(self, p: float) -> float:
         spread, shape, scale = self._shapes()
         ends = np.where(spread, special.gammaincinv(shape, p) * scale, self.means)
-        low, high = float(ends.min()), float(ends.max())
-        if not high > low:
+        # every component's quantile brackets the mixture's; widened by a hair, as gammainc and gammaincinv
+        # are inverses only to rounding
+        low, high = float(ends.min()) * (1 - 1e-9), float(ends.max()) * (1 + 1e-9) + 1e-300
+        if self.cdf(low) >= p:
             return low
+        if self.cdf(high) <= p:
+            return high
         return float(optimize.brentq(lambda q: self.cdf(q) - p, low, high, xtol=1e-12 * high, rtol=1e-12))
 
     def interval(self, level: float) -> tuple[float, float]:
@@ -853,16 +857,25 @@ def _mixture(means: np.ndarray, variances: np.ndarray, xi: np.ndarray, estimate:
 
 # ---------------------------------------------------------------------- words
 def _compact_pair(low: float, high: float, lang: str, digits: str, currency: str | None) -> tuple[str, str]:
-    """Both ends in one unit (thousands, millions, billions: the larger end's), with the fewest decimals
-    (1 to 3) that tell them apart; below a thousand, whole numbers (money under 10: cents)."""
-    top = max(abs(v) for v in (low, high) if math.isfinite(v)) if math.isfinite(low) else 0.0
-    unit, key = next(((u, k) for u, k in COMPACT_UNITS if top >= u), (1.0, None))
+    """Both ends in one unit (thousands, millions, billions: the larger end's) with the fewest decimals, up
+    to 3, that give each end two significant digits and tell the ends apart ($1.9M–$2.2M, $1.91M–$1.94M,
+    €676K–€774K); below a thousand (a count: below a million), whole numbers (money under 10: cents)."""
+    finite = [abs(v) for v in (low, high) if math.isfinite(v)]
+    top = max(finite, default=0.0)
+    units = COMPACT_UNITS if currency is not None else COMPACT_UNITS[:-1]  # counts: 1,612 rather than 1.6K
+    unit, key = next(((u, k) for u, k in units if top >= u), (1.0, None))
     if key is None:
-        decimals = 2 if currency is not None and top < 10 else 0
+        decimals = 2 if currency is not None and 0 < top < 10 else 0
     else:
-        decimals = next((d for d in (1, 2) if round(low / unit, d) != round(high / unit, d)), 3)
-    return _compact(low, unit, key, decimals, lang, digits, currency), _compact(
-        high, unit, key, decimals, lang, digits, currency
+        small = min(finite) / unit
+        least = max(0, 1 - math.floor(math.log10(small))) if small > 0 else 1
+        decimals = next(
+            (d for d in range(least, 3) if not (math.isfinite(high) and round(low / unit, d) == round(high / unit, d))),
+            3,
+        )
+    return (
+        _compact(low, unit, key, decimals, lang, digits, currency),
+        _compact(high, unit, key, decimals, lang, digits, currency),
     )
 
 
