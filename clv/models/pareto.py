@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from ..errors import InputError
 from .base import (
     RFMModel,
     broadcast_fields,
@@ -177,6 +178,36 @@ class ParetoNBD(RFMModel):
         x, tx, big_t = check_rfm(frequency, recency, T)
         _, stay, leave = self._row_loglik(params, x, tx, big_t)
         return scalar_or_array(special.expit(stay - leave))
+
+    def p_alive_at(self, params, frequency, recency, T) -> np.ndarray:
+        """P(alive at T | x, t_x, T) of the same customers at other parameters: ``params`` rows of
+        (r, alpha, s, beta) (parameter draws, or the points around a fit), shape (len(params), customers).
+
+        Each row is ``p_alive`` with those parameters (FH note, eq. 36), the Gauss hypergeometric terms
+        computed once per distinct (x, t_x) and (x, T) pair rather than per customer: a large base repeats
+        them (10,000 customers of the bundled sample: 4,333 pairs of (x, T) among 7,815 histories).
+
+        >>> m = ParetoNBD(); m.params = {"r": 0.553, "alpha": 10.58, "s": 0.606, "beta": 11.67}
+        >>> m.p_alive_at([[0.553, 10.58, 0.606, 11.67], [0.6, 11.0, 0.6, 12.0]], [2, 0], [30.43, 0], 38.86).round(4)
+        array([[0.8692, 0.2953],
+               [0.871 , 0.296 ]])
+        >>> other = ParetoNBD(); other.params = {"r": 0.6, "alpha": 11.0, "s": 0.6, "beta": 12.0}
+        >>> round(other.p_alive(2, 30.43, 38.86), 4)
+        0.871
+        """
+        x, tx, big_t = (np.ravel(a) for a in check_rfm(frequency, recency, T))
+        points = np.asarray(params, dtype=float).reshape(-1, 4)
+        if not np.all(np.isfinite(points)) or np.any(points <= 0):
+            raise InputError("params", points.tolist(), "models.allowed.positive")
+        pairs = []
+        for y in (tx, big_t):
+            code, idx = distinct_rows(x, y)
+            pairs.append((x[idx], y[idx], code))
+        out = np.empty((len(points), x.size))
+        for j, row in enumerate(points):
+            _, stay, leave = self._row_loglik(tuple(row), x, tx, big_t, tuple(pairs))
+            out[j] = special.expit(stay - leave)
+        return out
 
     def expected_purchases(self, t, frequency, recency, T):
         """E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive)

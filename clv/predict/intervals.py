@@ -86,7 +86,7 @@ LEVEL = 0.9  # default central probability of a range: 5% to 95%
 DRAWS = 1000  # default parameter draws behind the totals
 MAX_DRAWS = 100_000
 TAIL = 1e-12  # a count distribution's tail below this (times its count) is left out of its second moment
-PARETO_NODES = 32  # Gauss-Legendre nodes over the lifetime distribution in the Pareto/NBD count tails
+PARETO_NODES = 20  # Gauss-Legendre nodes over the lifetime distribution in the Pareto/NBD count tails (1e-13)
 BLOCK_ROWS = 4096  # distinct (frequency, T) rows whose count distributions are stepped together
 TOTALS = ("purchases", "revenue", "margin")
 COMPACT_UNITS = ((1e9, "intervals.billion"), (1e6, "intervals.million"), (1e3, "intervals.thousand"))
@@ -147,8 +147,9 @@ def value_intervals(
     spend_kind = _spend_kind(spend_model)
     level, draws = _check_level(level), _check_draws(draws)
     gross_margin = _check_margin(gross_margin)
+    once = _alive_once(model)  # the same numbers, P(alive) computed once rather than once a month
     clv = customer_lifetime_value(
-        model, spend_model, summary, months=months, monthly_discount_rate=monthly_discount_rate, freq=freq
+        once, spend_model, summary, months=months, monthly_discount_rate=monthly_discount_rate, freq=freq
     )
     months = check_months(months)
     factor = PERIODS_PER_MONTH[freq]
@@ -176,7 +177,7 @@ def value_intervals(
     )
     clv_values = clv.to_numpy(dtype=float)
 
-    purchases = np.asarray(model.expected_purchases(horizons[-1], x, tx, big_t), dtype=float) * np.ones(len(x))
+    purchases = np.asarray(once.expected_purchases(horizons[-1], x, tx, big_t), dtype=float) * np.ones(len(x))
     frame = pd.DataFrame(
         {
             "clv": clv_values,
@@ -491,6 +492,24 @@ def _at(model, params: np.ndarray):
     return other
 
 
+def _alive_once(model):
+    """A copy of ``model`` that keeps its last P(alive): ``expected_purchases`` asks for it at every horizon
+    of the same customers (twelve times for a year's CLV), and for Pareto/NBD each costs two Gauss
+    hypergeometric functions per customer. The numbers are the model's own, bit for bit."""
+    other = copy.copy(model)
+    kept = {}
+
+    def p_alive(frequency, recency, T):
+        arrays = [np.asarray(a, dtype=float) for a in (frequency, recency, T)]
+        key = tuple((a.shape, a.tobytes()) for a in arrays)
+        if kept.get("key") != key:
+            kept["key"], kept["value"] = key, model.p_alive(*arrays)
+        return kept["value"]
+
+    other.p_alive = p_alive
+    return other
+
+
 def _slopes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Slopes and curvatures along the k standardised parameter directions, from values f at the estimate
     and the 2k points (rows 0, then +/- pairs at +-sqrt(k)): c = (f+ - f-) / (2 sqrt(k)) and
@@ -549,10 +568,13 @@ class _Evaluation:
 def _evaluate(kind, model, rows: _Rows, horizons: np.ndarray, discounts: np.ndarray, level: float) -> _Evaluation:
     points = _param_points(model)
     n_points, n_rows, n_pairs = len(points), rows.x.size, rows.px.size
-    alive = np.empty((n_points, n_rows))
     means = np.empty((n_points, horizons.size, n_pairs))  # a customer alive at T: E[X(T, T+t_k]]
+    if kind == "pareto":  # its 2F1 terms once per distinct (x, t_x) and (x, T) pair
+        alive = model.p_alive_at(points, rows.x, rows.tx, rows.T) if n_rows else np.zeros((n_points, 0))
+    else:
+        alive = np.array([np.asarray(_at(model, p).p_alive(rows.x, rows.tx, rows.T), dtype=float) for p in points])
+        alive = alive.reshape(n_points, n_rows)
     for j, params in enumerate(points):
-        alive[j] = np.asarray(_at(model, params).p_alive(rows.x, rows.tx, rows.T), dtype=float) if n_rows else 0.0
         means[j] = _alive_means(kind, params, rows.px, rows.pT, horizons)
     steps = np.diff(means, axis=1, prepend=0.0)  # expected purchases in each month
     discounted = alive * np.einsum("k,pkn->pn", discounts, steps)[:, rows.pair]
