@@ -29,38 +29,52 @@ How (and why this way):
 - Parameter points. With L the Cholesky factor of the log-covariance (k parameters), the 2k points
   log p +- sqrt(k) L e_j are the spherical-radial cubature rule (exact for the mean of any polynomial of
   degree 3 in the log-parameters). They serve twice: the count distribution averaged over the parameters
-  is the mean over the points, and each quantity's slope along direction j is the secant
-  (f(+) - f(-)) / (2 sqrt(k)) through them (a statistical linearisation at +-sqrt(k) sd, about where the
-  90% quantiles of the parameters lie, rather than a tangent at the estimate).
-- Per-customer CLV: ln CLV is taken as linear in the standardised parameters (ln spend and ln discounted
-  purchases separately, per distinct history), so CLV is log-normal around its estimate and the range is
-  ``clv x exp(-+ z sd)`` exactly, with z the normal quantile: what infinitely many parameter draws of
-  the linearised CLV would give, without their sampling noise. tests/test_intervals.py checks it
-  against exact re-evaluation of ``customer_lifetime_value`` at parameter draws on CDNOW.
+  is the mean over the points, and with the estimate they give each quantity's slope and curvature along
+  each standardised direction, c_j = (f+ - f-) / (2 sqrt(k)) and h_j = (f+ + f- - 2 f0) / k, so that
+  f(xi) ~ f0 + sum_j c_j xi_j + h_j xi_j^2 / 2 with xi standard normal (second order through points at
+  +-sqrt(k) sd, about where the parameters' 90% quantiles lie, rather than derivatives at the estimate).
+- Per-customer CLV: ln CLV = ln spend + ln discounted purchases to second order as above (the purchases
+  per distinct history, the spend per customer). Its quantiles are taken along the direction of steepest
+  change u = c/|c|, where it is the one-dimensional |c| t + kappa t^2 / 2 (kappa = sum h_j u_j^2), plus the
+  mean curvature across it: ln(CLV/clv) at the quantiles = (sum h - kappa)/2 + kappa z^2/2 -+ |c| z, z
+  the normal quantile (kappa held within |c|/z so that the map stays monotone). Without curvature this is
+  the delta method, a log-normal range. Against ``customer_lifetime_value`` re-evaluated at 8,000
+  parameter draws (CDNOW, 200 customers) the ends lie within 3.5% (BG/NBD), 7.1% (Pareto/NBD) and 4.2%
+  (MBG/NBD) of the exact range's width (the first-order delta method: up to 23%); tests/test_intervals.py
+  keeps it under 10% with 1,000 draws. The customers furthest off are those the model thinks have
+  probably left, whose value turns on P(alive).
 - Totals: with the parameters fixed, customers are independent, so the total's mean and variance are the
-  sums over customers of each one's conditional mean and variance. Their logs are linearised as above,
-  ``draws`` standard-normal parameter draws give ``draws`` (mean, variance) pairs, and the total's
-  distribution is the mixture of ``draws`` Gamma distributions with those moments (a Gamma, not a normal:
-  a total of counts or money is never negative and is skewed to the right when few customers carry it;
-  it tends to the normal as the base grows). The range is the mixture's quantiles (solved by Brent's
-  method). ``seed`` fixes the draws.
+  sums over customers of each one's conditional mean and variance. Their logs are taken to second order
+  as above, ``draws`` standard-normal parameter draws give ``draws`` (mean, variance) pairs, and the
+  total's distribution is the mixture of ``draws`` Gamma distributions with those moments (a Gamma, not a
+  normal: a total of counts or money is never negative and is skewed to the right when few customers
+  carry it; it tends to the normal as the base grows, and is crude for a handful of customers, whose
+  total has a point mass at 0). The range is the mixture's quantiles (Brent's method). ``seed`` fixes the
+  draws. Against the mixture of the exact moments at the same draws: within 0.3% of the estimate on CDNOW.
 - Revenue is the discounted revenue of ``customer_lifetime_value`` (its total estimate is the sum of
   ``clv``). Its variance per customer is that of a sum of N purchases of random value,
   Var(S) = E[N] E[z^2] + E[N(N-1)] E[z z'] - (E[N] E[z])^2 (Gamma-Gamma: E[z^2] = p(p+1) E[nu^-2],
   E[z z'] = p^2 E[nu^-2], E[nu^-2] = (v + x zbar)^2 / ((px+q-1)(px+q-2))), times the customer's
   discount factor squared (discounted / undiscounted expected purchases): the months' discounts taken
   as one factor per customer, which is exact without discounting and, at 1% a month over a year,
-  changes the variance by about 1%. With ``OwnAverageSpend`` each purchase's value is fixed at the
-  customer's expected spend. Margin is revenue x ``gross_margin``.
+  overstates the variance by 0.03% to 2% (CDNOW customers with 0 to 20 purchases, simulated); longer
+  horizons or steeper discounts overstate it more. With ``OwnAverageSpend`` each purchase's value is
+  fixed at the customer's expected spend. Gamma-Gamma with px + q <= 2 gives a spend of infinite
+  variance: those customers count with their spend fixed, and the revenue's upper end is infinite.
+  Margin is revenue x ``gross_margin``.
 - Speed: everything runs once per distinct (frequency, recency, T) row (the count distribution once per
   distinct (frequency, T)), for 2k + 1 parameter points; no loop over customers or draws.
   benchmarks/bench_intervals.py measures it.
 
 Approximations, stated: the normal law of the log-parameters (Wald; the fit's own intervals rest on it);
-the linearisation of ln CLV and of the totals' log-moments (checked against exact draws in the tests);
-the Gamma shape of the total for fixed parameters (moment-matched); the one discount factor per customer
-in the revenue variance. Not included: that the model itself may be wrong (a seasonal holdout, customers
-who influence each other); the holdout checks in tests/test_intervals.py measure how much that matters.
+ln CLV and the totals' log-moments to second order in the parameters (checked against exact draws); the
+Gamma shape of the total for fixed parameters (moment-matched); one discount factor per customer in the
+revenue variance. Not included: that the model itself may be wrong (a seasonal holdout, customers who
+influence each other). The holdouts in tests/test_intervals.py measure how much that matters: on 30 bases
+drawn from the BG/NBD the 90% range of the holdout's total held it 26 times; on CDNOW (39 weeks, 1,882
+repeat purchases) Pareto/NBD's range held it (92nd percentile) but BG/NBD's and MBG/NBD's did not (98th
+and 99.8th), and 94.5-95.2% of customers' counts fell in their own 90% ranges, where the models expected
+96.0-96.6%.
 """
 
 from __future__ import annotations
