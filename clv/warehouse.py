@@ -10,7 +10,8 @@ pasting text.
 and ``calibration_and_holdout_data``) with ``freq_multiplier = 1``:
 
 - A row is used when it has a customer, a date and an amount (not NULL, not NaN; where the dialect has
-  TRY_CAST/SAFE_CAST a text value it cannot read counts as missing: DuckDB, Spark, BigQuery).
+  TRY_CAST/SAFE_CAST a text value it cannot read counts as missing: DuckDB, Spark, BigQuery; PostgreSQL
+  and Snowflake stop with their own error instead).
 - Dates map to periods: ``freq`` "D" days, "W" calendar weeks Monday to Sunday (pandas' W-SUN), "M"
   months, "Q" quarters, "Y" years. A customer's purchases in one period merge, amounts summed.
 - ``frequency`` = periods with a purchase - 1; ``recency`` = last - first purchase period; ``T`` = end
@@ -545,9 +546,9 @@ def _render(
             arg = arg.transform(fill, copy=False)  # stand-ins inside the argument first
             kind = str(node.this)
             if kind == "__stamp":
-                return exp.TryCast(this=arg, to=timestamp.copy())
+                return exp.TryCast(this=arg, to=timestamp.copy(), safe=True)
             if kind == "__money":
-                return exp.TryCast(this=arg, to=exp.DataType.build("DOUBLE"))
+                return exp.TryCast(this=arg, to=exp.DataType.build("DOUBLE"), safe=True)
             if kind == "__isnan":
                 return _isnan(arg, dialect)
             if kind == "__period":

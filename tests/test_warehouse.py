@@ -242,7 +242,7 @@ def test_text_dates_are_read_as_written_and_instants_in_the_session_zone(engine)
     _assert_equal(_as_summary(engine.query(warehouse.summary_sql(engine.dialect, "zoned_text"))), as_written)
     _assert_equal(_as_summary(engine.query(warehouse.summary_sql(engine.dialect, "zoned_instants"))), in_utc)
     # in another session zone: text is still as written, instants read at that zone's wall clock
-    setup = {
+    new_york = {
         "duckdb": "SET SESSION TimeZone = 'America/New_York'",
         "postgres": "SET TIME ZONE 'America/New_York'",
         "spark": "SET spark.sql.session.timeZone = America/New_York",
@@ -251,10 +251,15 @@ def test_text_dates_are_read_as_written_and_instants_in_the_session_zone(engine)
         instants.assign(date=instants["date"].dt.tz_convert("America/New_York").dt.tz_localize(None))
     )
     assert not in_new_york.equals(in_utc)
-    got = engine.query(warehouse.summary_sql(engine.dialect, "zoned_instants"), setup=setup)
+    got = engine.query(warehouse.summary_sql(engine.dialect, "zoned_instants"), setup=(new_york,))
     _assert_equal(_as_summary(got), in_new_york)
-    got = engine.query(warehouse.summary_sql(engine.dialect, "zoned_text"), setup=setup)
+    got = engine.query(warehouse.summary_sql(engine.dialect, "zoned_text"), setup=(new_york,))
     _assert_equal(_as_summary(got), as_written)
+    # warehouse.UTC_SESSION brings a session back to UTC days
+    back = (new_york, warehouse.UTC_SESSION[engine.dialect])
+    _assert_equal(
+        _as_summary(engine.query(warehouse.summary_sql(engine.dialect, "zoned_instants"), setup=back)), in_utc
+    )
 
 
 def test_utc_session_statements_parse_in_their_dialects():
@@ -376,6 +381,29 @@ def test_quality_counts(loaded):
     assert (
         counts["rows_read"] == len(GENERATED) == counts["rows_kept"] + sum(counts[r] for r in warehouse.QUALITY_REASONS)
     )
+
+
+def test_text_that_is_not_a_date_or_a_number(engine):
+    messy = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "b"],
+            "date": ["2024-01-01", "soon", "2024-01-05", "2024-01-02", "2024-01-03"],
+            "amount": ["10", "5", "x", "4", "6.5"],
+        }
+    )
+    engine.load("messy", messy, {"customer_id": "VARCHAR", "date": "VARCHAR", "amount": "VARCHAR"})
+    if engine.dialect == "postgres":  # no TRY_CAST there: the database stops with its own error instead
+        with pytest.raises(RuntimeError, match="invalid input syntax"):
+            engine.query(warehouse.summary_sql("postgres", "messy"))
+        return
+    counts = engine.query(warehouse.quality_sql(engine.dialect, "messy")).iloc[0]
+    assert [int(counts[k]) for k in ("rows_read", "unreadable_date", "non_numeric_amount", "rows_kept")] == [5, 1, 1, 3]
+    # a keeps 10 on 01-01 only; b buys on 01-02 and 01-03 (6.5); observation ends on 01-03, the latest date used
+    got = _as_summary(engine.query(warehouse.summary_sql(engine.dialect, "messy")))
+    assert got.to_dict("index") == {
+        "a": {"frequency": 0.0, "recency": 0.0, "T": 2.0, "monetary_value": 0.0},
+        "b": {"frequency": 1.0, "recency": 1.0, "T": 1.0, "monetary_value": 6.5},
+    }
 
 
 def test_quality_reasons_are_the_readers_codes():
@@ -516,7 +544,7 @@ def test_every_query_renders_and_parses_back(dialect):
 def test_dialect_specific_spellings():
     assert "SAFE_CAST(" in warehouse.summary_sql("bigquery") and "IS_NAN(amt)" in warehouse.summary_sql("bigquery")
     assert "TRY_CAST(" not in warehouse.summary_sql("postgres")  # PostgreSQL has none
-    assert "TIMESTAMP_NTZ" in warehouse.summary_sql("spark")  # a plain TIMESTAMP is an instant in Spark
+    assert "TRY_CAST(date AS TIMESTAMP_NTZ)" in warehouse.summary_sql("spark")  # a plain TIMESTAMP is an instant
     assert "FILTER" not in warehouse.summary_sql("bigquery", calibration_end="2024-01-31")
     assert 'AS "T"' in warehouse.summary_sql("snowflake")  # quoted, so Snowflake keeps the case
     assert "NULLS" not in "".join(_all_queries("spark")) + "".join(_all_queries("duckdb"))

@@ -73,7 +73,8 @@ class Engine:
         ]
         self._load(table, rows, types)
 
-    def query(self, sql: str, setup: str | None = None) -> pd.DataFrame:
+    def query(self, sql: str, setup: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Rows of ``sql``, run in a session after the ``setup`` statements (SET ...), which last only for it."""
         return self._query(sql, setup)
 
     def type_name(self, duckdb_type: str) -> str:
@@ -111,10 +112,10 @@ def duckdb_engine():
         con.execute(f"CREATE OR REPLACE TABLE {table} AS " + _cast_select("duckdb", "_text_rows", types))
         con.unregister("_text_rows")
 
-    def query(sql, setup=None):
+    def query(sql, setup=()):
         cur = con.cursor()  # a setup (SET TimeZone ...) stays in this cursor's session
-        if setup:
-            cur.execute(setup)
+        for statement in setup:
+            cur.execute(statement)
         rows = cur.execute(sql).fetchall()
         return pd.DataFrame(rows, columns=[d[0] for d in cur.description])
 
@@ -194,8 +195,8 @@ def postgres_engine():
             + "; DROP TABLE _text_rows"
         )
 
-    def query(sql, setup=None):
-        out = psql((setup + "; " if setup else "") + f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)")
+    def query(sql, setup=()):
+        out = psql("".join(s + "; " for s in setup) + f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)")
         return pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False, na_values=[""])
 
     try:
@@ -245,9 +246,9 @@ def spark_engine():
         spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {table} AS " + _cast_select("spark", f"_text_rows_{n}", types))
         spark.catalog.cacheTable(table)
 
-    def query(sql, setup=None):
-        if setup:
-            spark.sql(setup)
+    def query(sql, setup=()):
+        for statement in setup:
+            spark.sql(statement)
         try:
             result = spark.sql(sql)
             rows = [tuple(r) for r in result.collect()]
