@@ -283,8 +283,8 @@ def group_table(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> p
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "plan": ["pro", "pro", "basic"],
     ...     "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-10"]), "amount": [30.0, 30.0, 10.0]})
     >>> t = group_table(clv.groups.compare(tx, "plan", cac={"pro": 20.0}, months=12))
-    >>> list(t.columns[:3]), t["LTV:CAC"].isna().tolist(), t.attrs["decimals"]["ARPU ($ a month)"]
-    (['Group', 'Customers', 'Share of customers'], [True, False], 2)
+    >>> list(t.columns[:3]), t["LTV:CAC"].isna().tolist(), t.attrs["decimals"]["ARPU ($/month)"]
+    (['Group', 'Customers', 'Share'], [True, False], 2)
     """
     shown = table[list(GROUP_COLUMNS)].copy()
     shown.attrs.clear()  # compare's attrs (the observation end, the folded values) are not the CSV's
@@ -332,3 +332,23 @@ def group_models_table(values: pd.DataFrame, fits, lang: str = "en", currency: s
         **{n: PARAMETER_DECIMALS for n in (*names, "p", "q", "v")},
     }
     return _with_decimals(shown.rename(columns=headers), decimals)
+
+
+GROUP_FORMATS = {
+    "customers": "%d",
+    "share_of_customers": "percent",
+    "orders": "%d",
+    "repeat_rate": "percent",
+    "arpu": "%.2f",
+    "monthly_churn": "percent",
+    "formula_ltv": "%.2f",
+    "cac": "%.2f",
+    "ltv_to_cac": "%.2f",
+    "payback_months": "%.1f",
+}
+
+
+def group_formats(lang: str = "en", currency: str = "$") -> dict[str, str]:
+    """How the page's grid shows ``group_table``'s numbers: header -> a number format (printf style, or
+    "percent" for fractions shown as percent)."""
+    return {i18n.text(f"grppage.table.{c}", lang, currency=currency): f for c, f in GROUP_FORMATS.items()}

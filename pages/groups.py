@@ -104,20 +104,29 @@ with ui.guard():
         ui.halt()
     st.subheader(s.text("grppage.ratio_title"))
     st.markdown(groups.ratio_sentence(table, s.lang, s.digits))
-    left, right = st.columns([3, 2])
-    widgets.plot(left, s, group_charts.ltv_to_cac_bars(table, s.lang), key="grp_ratio_chart")
-    with right:
-        shown = tables.group_table(table, s.lang, s.currency)
-        widgets.grid(st, shown, s, "grp_table", hide_index=True, money=tables.group_money_columns(s.lang, s.currency))
-        st.download_button(
-            s.text("grppage.download"),
-            safe_csv(shown),
-            file_name=f"ltv-by-{by}.csv",
-            mime="text/csv",
-            key="grp_download",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    widgets.plot(st, s, group_charts.ltv_to_cac_bars(table, s.lang), key="grp_ratio_chart")
+    shown = tables.group_table(table, s.lang, s.currency)
+    widgets.grid(
+        st,
+        shown,
+        s,
+        "grp_table",
+        hide_index=True,
+        money=tables.group_money_columns(s.lang, s.currency),
+        column_config={
+            header: st.column_config.NumberColumn(format=form)
+            for header, form in tables.group_formats(s.lang, s.currency).items()
+        },
+    )
+    st.download_button(
+        s.text("grppage.download"),
+        safe_csv(shown),
+        file_name=f"ltv-by-{by}.csv",
+        mime="text/csv",
+        key="grp_download",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     st.caption(s.text("grppage.method", days=fmt.number(inactive, 0, s.digits)))
     ui.report.remember(
         "groups",
@@ -171,27 +180,25 @@ with ui.guard():
         st.markdown(fits.sentence(s.lang, s.digits))
         for note in fits.notes(s.lang):
             st.caption(widgets.literal(note))
-        left, right = st.columns([3, 2])
-        widgets.plot(left, s, group_charts.clv_by_group(values, s.lang, s.currency), key="grp_clv_chart")
-        with right:
-            shown = tables.group_models_table(values, fits, s.lang, s.currency)
-            widgets.grid(st, shown, s, "grp_models_table", hide_index=True)
-            ui.report.remember(
-                "models",
-                s.text("grppage.models_title"),
-                [fits.sentence(s.lang, s.digits), *fits.notes(s.lang)],
-                [shown],
-                [group_charts.clv_by_group(values, s.lang, s.currency)],
-            )
-            st.download_button(
-                s.text("grppage.models_download"),
-                safe_csv(shown),
-                file_name=f"models-by-{by}.csv",
-                mime="text/csv",
-                key="grp_models_download",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+        widgets.plot(st, s, group_charts.clv_by_group(values, s.lang, s.currency), key="grp_clv_chart")
+        shown = tables.group_models_table(values, fits, s.lang, s.currency)
+        widgets.grid(st, shown, s, "grp_models_table", hide_index=True)
+        ui.report.remember(
+            "models",
+            s.text("grppage.models_title"),
+            [fits.sentence(s.lang, s.digits), *fits.notes(s.lang)],
+            [shown],
+            [group_charts.clv_by_group(values, s.lang, s.currency)],
+        )
+        st.download_button(
+            s.text("grppage.models_download"),
+            safe_csv(shown),
+            file_name=f"models-by-{by}.csv",
+            mime="text/csv",
+            key="grp_models_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
     ui.report.download(s, "grp_report")
     state.write_url()

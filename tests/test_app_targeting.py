@@ -30,10 +30,10 @@ def test_predictions_show_the_totals_range_and_each_customers_range(sample_model
     )
     sentence = predict.totals_sentence(ranges, "revenue", 12)
     assert any(plain(m.value) == f"**{sentence[:1].upper()}{sentence[1:]}.**" for m in at.markdown)
-    shown = next(d.value for d in at.dataframe if "CLV 90% low ($)" in d.value.columns).set_index("Customer")
-    assert (shown["CLV 90% low ($)"] <= shown["Predicted CLV ($)"] + 1e-9).all()
-    assert (shown["Predicted CLV ($)"] <= shown["CLV 90% high ($)"] + 1e-9).all()
-    assert shown.loc["C00001", "CLV 90% high ($)"] == pytest.approx(ranges.loc["C00001", "clv_high"], rel=1e-12)
+    shown = next(d.value for d in at.dataframe if "90% low ($)" in d.value.columns).set_index("Customer")
+    assert (shown["90% low ($)"] <= shown["Predicted CLV ($)"] + 1e-9).all()
+    assert (shown["Predicted CLV ($)"] <= shown["90% high ($)"] + 1e-9).all()
+    assert shown.loc["C00001", "90% high ($)"] == pytest.approx(ranges.loc["C00001", "clv_high"], rel=1e-12)
 
 
 def test_the_story_of_the_most_valuable_customer_then_one_from_a_link(sample_models):

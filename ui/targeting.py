@@ -78,16 +78,15 @@ def offer(s: state.PageState) -> targeting.Offer:
         help=s.text("targeting.page.fields.offer_help"),
     )
     st.caption(s.text(f"scenarios.templates.{state.get('tg_offer')}.purpose"))
-    cells = st.columns(4)
     values = {}
-    for i, name in enumerate(OFFER_PERCENTS):
-        values[name] = F[f"tg_{name}"].to_core(widgets.number(F[f"tg_{name}"], s.lang, cells[i % 4]))
+    effects, (take_up,) = OFFER_PERCENTS[:4], OFFER_PERCENTS[4:]
+    for cell, name in zip(st.columns(4), effects):  # the four effects, then take-up and the three costs
+        values[name] = F[f"tg_{name}"].to_core(widgets.number(F[f"tg_{name}"], s.lang, cell))
     cells = st.columns(4)
-    for i, name in enumerate(OFFER_MONEY):
+    values[take_up] = F[f"tg_{take_up}"].to_core(widgets.number(F[f"tg_{take_up}"], s.lang, cells[0]))
+    for cell, name in zip(cells[1:], OFFER_MONEY):
         f = F[f"tg_{name}"]
-        values[name] = float(
-            widgets.number(f, s.lang, cells[(i + 1) % 4], label=s.text(f.label_key, currency=s.currency))
-        )
+        values[name] = float(widgets.number(f, s.lang, cell, label=s.text(f.label_key, currency=s.currency)))
     name = s.text(f"scenarios.templates.{state.get('tg_offer')}.name")
     template = targeting.offer_from_template(state.get("tg_offer"), s.lang)
     return targeting.Offer(name, **values, margin_change=template.margin_change)
@@ -204,7 +203,19 @@ def panel(
     st.markdown(f"**{s.text('targeting.page.rules_title')}**")
     st.markdown(_md(targeting.rules_sentence(rules, s.lang, s.currency, s.digits)))
     shown = targeting.rules_table(rules, s.lang, s.currency)
-    widgets.grid(st, shown, s, f"{key}_rules", hide_index=True, money=targeting.rules_money_columns(s.lang, s.currency))
+    formats = {"contacted": "%d", "value": "%.2f", "cost": "%.2f", "net": "%.2f", "roi": "percent"}
+    widgets.grid(
+        st,
+        shown,
+        s,
+        f"{key}_rules",
+        hide_index=True,
+        money=targeting.rules_money_columns(s.lang, s.currency),
+        column_config={
+            s.text(f"targeting.table.{c}", currency=s.currency): st.column_config.NumberColumn(format=f)
+            for c, f in formats.items()
+        },
+    )
 
     contacts = targeting.contact_list(values, mask, s.lang)
     report.remember(
@@ -219,7 +230,17 @@ def panel(
         [],
     )
     st.markdown(f"**{s.text('targeting.page.contacts_title', count=fmt.number(len(contacts), 0, s.digits))}**")
-    widgets.grid(st, contacts.head(CONTACTS_SHOWN), s, f"{key}_contacts", hide_index=True)
+    formats = {"p_alive": "%.3f", "incremental_margin": "%.2f", "net": "%.2f"}
+    widgets.grid(
+        st,
+        contacts.head(CONTACTS_SHOWN),
+        s,
+        f"{key}_contacts",
+        hide_index=True,
+        column_config={
+            s.text(f"targeting.columns.{c}"): st.column_config.NumberColumn(format=f) for c, f in formats.items()
+        },
+    )
     st.download_button(
         s.text("targeting.page.download"),
         lambda table=contacts: safe_csv(table),

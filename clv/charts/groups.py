@@ -80,6 +80,7 @@ def clv_by_group(table: pd.DataFrame, lang: str = "en", currency: str = "$") -> 
         marker_color=[NEUTRAL if p else PRIMARY for p in pooled],
         text=[fmt.money(v, currency, 0) for v in mean],
         textposition="inside",
+        insidetextanchor="start",  # at the bar's foot: the interval's whisker stands at its top
         name=i18n.text("groups.charts.clv.bars", lang),
         showlegend=False,
     )

@@ -21,7 +21,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 # Sidebar links, in the order ui.PAGES draws them.
-CALCULATOR, SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT = range(7)
+CALCULATOR, SCENARIOS, DATA, SEGMENTS, GROUPS, PREDICTIONS, LEARN, PRESENT = range(8)
 
 
 def pytest_collection_modifyitems(items):

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-CALCULATOR, SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT = range(7)
+from .conftest import CALCULATOR, DATA, GROUPS, LEARN, PREDICTIONS, PRESENT, SCENARIOS, SEGMENTS
 
 
 def test_inputs_survive_every_sidebar_hop(journey):
@@ -18,7 +18,7 @@ def test_inputs_survive_every_sidebar_hop(journey):
     expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")  # 55 x 0.8 / 0.04
     j.shot("typed")
     for lap in range(2):
-        for page in (SCENARIOS, DATA, SEGMENTS, PREDICTIONS, LEARN, PRESENT, CALCULATOR):
+        for page in (SCENARIOS, DATA, SEGMENTS, GROUPS, PREDICTIONS, LEARN, PRESENT, CALCULATOR):
             j.nav(page)
             assert "arpu=0" not in pg.url and "churn=0" not in pg.url, pg.url
         expect(pg.get_by_test_id("stMetricValue").first).to_have_text("$1,100.00")
