@@ -128,11 +128,11 @@ def _assert_equal(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 
 def test_cdnow_summary_equals_summarize(loaded):
-    got = _as_summary(
-        loaded.query(
-            warehouse.summary_sql(loaded.dialect, "cdnow", observation_end=CDNOW_OBS, calibration_end=CDNOW_CAL)
-        )
+    raw = loaded.query(
+        warehouse.summary_sql(loaded.dialect, "cdnow", observation_end=CDNOW_OBS, calibration_end=CDNOW_CAL)
     )
+    assert raw.columns.tolist() == [*warehouse.SUMMARY_COLUMNS, *warehouse.HOLDOUT_COLUMNS]
+    got = _as_summary(raw)
     want = _reference(CDNOW, observation_end=CDNOW_OBS, calibration_end=CDNOW_CAL)
     assert len(got) == 2357  # every customer of the sample bought in the calibration period
     counts = ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"]
@@ -539,6 +539,13 @@ def test_every_query_renders_and_parses_back(dialect):
         assert isinstance(tree, sqlglot.exp.Select)
         assert tree.sql(dialect=dialect, pretty=True) == sql  # what is written is what the dialect reads
         assert "__" not in sql and ":obs" not in sql  # every stand-in was filled
+
+
+def test_the_queries_read_only_the_source_columns():
+    for sql in _all_queries("duckdb"):
+        src = sqlglot.parse_one(sql, read="duckdb").find(sqlglot.exp.CTE)  # the first: src AS (SELECT ... FROM source)
+        assert src.alias == "src"
+        assert {c.name for c in src.this.find_all(sqlglot.exp.Column)} == set(warehouse.SOURCE_COLUMNS)
 
 
 def test_dialect_specific_spellings():
