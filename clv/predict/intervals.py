@@ -311,7 +311,7 @@ def interval_coverage(frame: pd.DataFrame, actual) -> float:
     """The share of customers whose actual count of purchases lies in their own range
     [purchases_low, purchases_high] of ``frame`` (from ``value_intervals`` or ``purchase_intervals``).
 
-    ``actual``: one whole count >= 0 per customer, a Series on the frame's index (any order) or an array
+    ``actual``: one count >= 0 per customer, a Series on the frame's index (any order) or an array
     in the frame's order. Read it against ``frame.attrs["expected_coverage"]``, the share the model itself
     expects (at least the level, as counts are whole numbers).
 
