@@ -16,7 +16,7 @@ from hypothesis import strategies as hs
 
 import clv.data.text as text_module
 from clv.data import ReadOptions, parse_dates, read_amounts, read_subscriptions, read_summary, read_transactions
-from clv.data import readers
+from clv.data import readers, report
 from clv.data.files import _is_utf8
 from clv.data.parse import _customer_ids
 from clv.errors import DataError
@@ -256,3 +256,34 @@ def test_many_repeated_keys_take_the_sorting_path():
     amounts = np.full(codes.size, 9.99)
     got = readers._key_repeats(codes, days, amounts)
     assert readers.FEW_KEYS < 40 and got.sum() == 80 and got[:40].all() and got[1000:].all() and not got[40:1000].any()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    blocks=hs.lists(hs.lists(hs.none() | hs.text(max_size=3), max_size=5), min_size=1, max_size=5),
+    data=hs.data(),
+)
+def test_rows_taken_block_by_block_are_the_rows_arrow_takes(blocks, data):
+    # a table read in several blocks (as the CSV reader gives it), empty blocks included
+    table = pa.concat_tables(
+        [pa.table({"a": pa.array(b, pa.string()), "n": pa.array(range(len(b)), pa.int64())}) for b in blocks]
+    )
+    rows = np.array(
+        data.draw(hs.lists(hs.integers(0, max(table.num_rows - 1, 0)), max_size=8)) if table.num_rows else []
+    )
+    for pick in (np.unique(rows), rows):  # increasing positions, and any order (Arrow's own take)
+        got = report.take_rows(table, pick.astype(np.int64))
+        assert got.equals(table.take(pa.array(pick, type=pa.int64())))
+
+
+def test_the_e_mail_sample_is_the_first_rows_with_an_id_however_far_down():
+    # 5,000 blank ids, then e-mail addresses: the sample looks past the blanks, by distinct values too
+    ids = pa.array([" "] * 5000 + ["Ann@x.com", "ann@x.com", "bo@y.org"] * 200 + ["C1"] * 1000)
+    with pytest.MonkeyPatch.context() as mp:
+        _by(mp, True)
+        fast = _customer_ids(ids)
+        _by(mp, False)
+        slow = _customer_ids(ids)
+    assert fast.merged == slow.merged == 1  # Ann@x.com and ann@x.com: one customer
+    assert fast.rows().to_pylist() == slow.rows().to_pylist()
+    assert fast.rows().to_pylist()[5000:5003] == ["ann@x.com", "ann@x.com", "bo@y.org"]

@@ -3,6 +3,7 @@ exports) and each column's content (dates, numbers, whole numbers, distinct valu
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -196,7 +197,14 @@ HEADER_NAMES = {
 
 
 def _norm_header(name: str) -> str:
-    s = str(name).strip().lower().lstrip("\ufeff")
+    return _norm_text(str(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm_text(name: str) -> str:
+    """A header as compared: lower case, Arabic letters folded, runs of spaces and punctuation as "_"
+    (cached: every column is scored against every known name of every role)."""
+    s = name.strip().lower().lstrip("\ufeff")
     s = re.sub(r"[\u064B-\u0652\u0640]", "", s)  # Arabic diacritics and tatweel
     s = s.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}))
     return re.sub(r"[\s\-./#]+", "_", s).strip("_")

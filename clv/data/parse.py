@@ -73,8 +73,13 @@ def _customer_ids(col) -> CustomerIds:
     valid = ids.is_valid().to_numpy(zero_copy_only=False)
     if distinct.index is None:
         sample = ids.drop_null().slice(0, PROFILE_VALUES)
-    else:  # the first PROFILE_VALUES rows with an id, as in the column
-        at = np.flatnonzero(valid[distinct.index])[:PROFILE_VALUES]
+    else:  # the first PROFILE_VALUES rows with an id, as in the column (looked for in a growing prefix)
+        size = 4 * PROFILE_VALUES
+        while True:
+            at = np.flatnonzero(valid[distinct.index[:size]])[:PROFILE_VALUES]
+            if len(at) == PROFILE_VALUES or size >= len(distinct.index):
+                break
+            size *= 4
         sample = ids.take(pa.array(distinct.index[at]))
     merged = 0
     if (

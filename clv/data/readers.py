@@ -31,7 +31,15 @@ from .mapping import (
     _resolve_mapping,
 )
 from .parse import _customer_ids, _row_currencies, parse_ids
-from .report import SUBSCRIPTION_REASONS, SUMMARY_REASONS, TRANSACTION_REASONS, LoadResult, _report, _report_parts
+from .report import (
+    SUBSCRIPTION_REASONS,
+    SUMMARY_REASONS,
+    TRANSACTION_REASONS,
+    LoadResult,
+    _report,
+    _report_parts,
+    take_rows,
+)
 from .text import as_array as _as_array
 from .text import to_text as _to_text
 
@@ -101,7 +109,10 @@ def _kept_ids(col, keep: np.ndarray | None) -> pd.Series:
     >>> _kept_ids(pa.array([" web", "app", None]), np.array([True, False, True])).tolist()
     ['web', nan]
     """
-    return parse_ids(col if keep is None else col.filter(pa.array(keep))).to_pandas()
+    col = col if keep is None else col.filter(pa.array(keep))
+    if isinstance(col, pa.ChunkedArray) and col.num_chunks > 1:  # block by block: no copy joining them
+        return pa.chunked_array([parse_ids(chunk) for chunk in col.chunks]).to_pandas()
+    return parse_ids(col).to_pandas()
 
 
 def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
@@ -110,7 +121,7 @@ def _exact_duplicates(table: pa.Table, candidates: np.ndarray) -> np.ndarray:
     out = np.zeros(table.num_rows, dtype=bool)
     idx = np.flatnonzero(candidates)
     if idx.size:
-        sub = table.take(pa.array(idx, type=pa.int64())).to_pandas()
+        sub = take_rows(table, idx).to_pandas()
         out[idx[sub.duplicated(keep="first").to_numpy()]] = True
     return out
 
