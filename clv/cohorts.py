@@ -317,7 +317,7 @@ def derive_assumptions(
     >>> tx = load_sample_transactions_for_doctest()
     >>> d = derive_assumptions(tx, analysis_date="2025-12-31")
     >>> round(d.arpu.value, 2), round(d.monthly_churn.value, 4), d.churn_method, d.customers
-    (39.74, 0.0735, 'inactivity', 10000)
+    (38.58, 0.0737, 'inactivity', 10000)
     """
     if method not in ("inactivity", "cohort"):
         raise InputError("method", method, "cohorts.allowed.method")

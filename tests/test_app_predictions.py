@@ -22,6 +22,8 @@ COLUMNS = [
     "Expected spend per purchase ($)",
     "Predicted CLV ($)",
     "RFM segment",
+    "90% low ($)",
+    "90% high ($)",
 ]
 
 
@@ -43,6 +45,7 @@ def test_page_renders_alone_with_comparison_parameters_and_customers():
     assert chart_titles(at) == [
         "Holdout purchases per customer, by calibration purchases",
         "Cumulative repeat purchases, actual and predicted, by week",
+        "Chance that customer C01915 is still active",  # the story of the customer with the highest CLV
         "Expected purchases in the next 12 months, by frequency and recency",
     ]
     assert dict(at.query_params) == {}  # defaults make a clean link
@@ -57,7 +60,8 @@ def test_only_the_open_tabs_are_built():
     at = app(PAGE, **FAST).run()
     at.session_state["pred_chart_tab"] = "Value concentration"
     at.run()
-    assert chart_titles(at)[-1] == "How concentrated is the predicted value?" and len(chart_titles(at)) == 3
+    # the holdout's two charts, the customer's story and the open tab's chart
+    assert chart_titles(at)[-1] == "How concentrated is the predicted value?" and len(chart_titles(at)) == 4
     at.session_state["pred_tab_open"] = CONTRACT
     at.run()
     assert not at.exception
@@ -166,7 +170,8 @@ def test_tables_show_a_dash_and_model_tables_download_rounded(monkeypatch):
     served = served_csv(monkeypatch)
     at = app(PAGE, **FAST).run()
     assert not at.exception
-    assert len(at.dataframe) == 4  # comparison, BG/NBD and Gamma-Gamma parameters, customers
+    # comparison, BG/NBD and Gamma-Gamma parameters, customers, targeting's rules and contacts
+    assert len(at.dataframe) == 6
     for table in at.dataframe:
         assert table.proto.placeholder == "—"
         cells = [table.proto.placeholder if v != v or v is None else str(v) for v in table.value.to_numpy().ravel()]
@@ -205,9 +210,11 @@ def test_customer_table_keeps_its_precision_for_the_csv():
         "Expected purchases": 4,
         "Expected spend per purchase ($)": 2,
         "Predicted CLV ($)": 2,
+        "90% low ($)": 2,
+        "90% high ($)": 2,
     }
     row = table.iloc[0]
     assert safe_csv(table)[3:].decode("utf-8").split("\r\n")[1] == (
         f"C00001,{row['P(alive)']:.4f},{row['Expected purchases']:.4f},{row['Expected spend per purchase ($)']:.2f},"
-        f"{row['Predicted CLV ($)']:.2f},{row['RFM segment']}"
+        f"{row['Predicted CLV ($)']:.2f},{row['RFM segment']},{row['90% low ($)']:.2f},{row['90% high ($)']:.2f}"
     )

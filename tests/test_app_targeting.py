@@ -40,7 +40,7 @@ def test_the_story_of_the_most_valuable_customer_then_one_from_a_link(sample_mod
     at = app(PRED, pmod="bgnbd").run()
     values = predict.customer_values(sample_models, 12, 0.10).table
     top = values["predicted_clv"].idxmax()
-    assert at.text_input(key="pred_customer").value == top
+    assert at.text_input(key="pred_customer").value == "" and at.text_input(key="pred_customer").placeholder == top
     story = predict.customer_story(sample_models, data.load_sample("transactions").transactions, top, 12, 0.10)
     assert metrics(at)["Orders so far"] == f"{story.orders:,}"
     assert any(plain(m.value) == predict.story_sentence(story) for m in at.markdown)

@@ -40,10 +40,9 @@ def section(
     """The story of the customer named in ``pred_customer`` (by default the one with the highest predicted CLV)."""
     st.subheader(s.text("story.page.title"))
     st.caption(s.text("story.page.intro"))
-    if not state.get("pred_customer"):
-        state.put("pred_customer", str(values["predicted_clv"].idxmax()))
+    top = str(values["predicted_clv"].idxmax())  # shown until an ID is typed or a row clicked (not in the link)
     left, _ = st.columns([1, 2])
-    wanted = widgets.text_input(F["pred_customer"], s.lang, left).strip()
+    wanted = widgets.text_input(F["pred_customer"], s.lang, left, placeholder=top).strip() or top
     try:
         group = None
         if groups is not None and wanted in groups.index.astype(str):
