@@ -368,8 +368,12 @@ def totals_sentence(
     >>> f = pd.DataFrame(); f.attrs.update(totals=totals, level=0.9)
     >>> totals_sentence(f)
     'the next 12 months should bring $1.9M–$2.2M from these customers (90%)'
+    >>> f.attrs["totals"] = pd.DataFrame({"estimate": [2.05e6], "low": [1.93e6], "high": [math.inf]}, index=["revenue"])
+    >>> totals_sentence(f)
+    'the next 12 months should bring at least $1.9M from these customers (90%); the spend data put no upper limit on it'
+    >>> f.attrs["totals"] = totals
     >>> totals_sentence(f, lang="ar", digits="arabic")
-    'من المتوقع أن يجلب هؤلاء العملاء ما بين $١٫٩ مليون و$٢٫٢ مليون خلال الأشهر القادمة (١٢ شهر)، بثقة ٩٠%'
+    'من المتوقع أن يجلب هؤلاء العملاء ما بين $١٫٩ مليون و$٢٫٢ مليون خلال الأشهر القادمة (عدد الأشهر: ١٢)، بثقة ٩٠%'
     """
     totals = frame.attrs.get("totals")
     if not isinstance(totals, pd.DataFrame) or not {"low", "high"} <= set(totals.columns):
@@ -382,6 +386,8 @@ def totals_sentence(
     money = what != "purchases"
     low_text, high_text = _compact_pair(low, high, lang, digits, currency if money else None)
     key = f"intervals.{what}_{'one' if months == 1 else 'many'}"
+    if not math.isfinite(high):  # spend with no finite variance (Gamma-Gamma q <= 2): no upper end to give
+        key += "_open"
     return i18n.text_in_digits(
         key,
         lang,
