@@ -10,13 +10,14 @@ import pandas as pd
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 import clv.data.text as text_module
 from clv.data import ReadOptions, parse_dates, read_amounts, read_subscriptions, read_summary, read_transactions
-from clv.data import readers, report
+from clv.data import files, readers, report
 from clv.data.files import _is_utf8
 from clv.data.parse import _customer_ids
 from clv.errors import DataError
@@ -287,3 +288,45 @@ def test_the_e_mail_sample_is_the_first_rows_with_an_id_however_far_down():
     assert fast.merged == slow.merged == 1  # Ann@x.com and ann@x.com: one customer
     assert fast.rows().to_pylist() == slow.rows().to_pylist()
     assert fast.rows().to_pylist()[5000:5003] == ["ann@x.com", "ann@x.com", "bo@y.org"]
+
+
+# --- the CSV parser's blocks ----------------------------------------------------------------------------
+
+
+def test_a_record_longer_than_a_block_is_still_read(monkeypatch):
+    monkeypatch.setattr(files, "BLOCK_BYTES", 1024)  # a 3,000-character note straddles blocks of 1 KiB
+    raw = b"customer,date,amount,note\nA,2024-01-05,10.50,short\nB,2024-01-06,7," + b"n" * 3000 + b"\n"
+    res = read_transactions(raw + b"A,2024-02-01,3.25,x\n", "t.csv", options=OPTS)
+    assert (res.report.rows_read, res.report.rows_kept) == (3, 3)
+    assert res.transactions["amount"].tolist() == [10.5, 7.0, 3.25]
+
+
+def test_malformed_lines_in_many_blocks_keep_their_numbers(monkeypatch):
+    # 3,000 records in blocks of 4 KiB; every 250th is one field short. Blocks parsed in parallel report
+    # their malformed lines in any order: here in the worst one (reversed), whenever there are several.
+    lines = [b"customer,date,amount"]
+    for i in range(1, 3001):
+        lines.append(b"broken %d" % i if i % 250 == 0 else b"C%d,2024-01-%02d,%d.50" % (i % 40, 1 + i % 28, i))
+    raw = b"\n".join(lines) + b"\n"
+    read_csv = pcsv.read_csv
+
+    def reversed_when_threaded(source, read_options=None, parse_options=None, convert_options=None, **kw):
+        if not read_options.use_threads or source.size <= read_options.block_size:  # one block: in order
+            return read_csv(source, read_options, parse_options, convert_options, **kw)
+        handler, seen = parse_options.invalid_row_handler, []
+        parse_options.invalid_row_handler = lambda row: seen.append(row) or "skip"
+        table = read_csv(source, read_options, parse_options, convert_options, **kw)
+        for row in reversed(seen):
+            handler(row)
+        return table
+
+    monkeypatch.setattr(pcsv, "read_csv", reversed_when_threaded)
+    monkeypatch.setattr(files, "BLOCK_BYTES", 4096)
+    res = read_transactions(raw, "t.csv", options=OPTS)
+    monkeypatch.setattr(files, "BLOCK_BYTES", 2**30)
+    one_block = read_transactions(raw, "t.csv", options=OPTS)
+    bad = res.report.set_aside[res.report.set_aside["reason"] == "malformed_row"]
+    assert bad["row"].tolist() == list(range(250, 3001, 250))
+    assert bad["raw"].tolist() == [f"broken {i}" for i in range(250, 3001, 250)]  # each text beside its number
+    pd.testing.assert_frame_equal(res.report.set_aside, one_block.report.set_aside)
+    pd.testing.assert_frame_equal(res.transactions, one_block.transactions)

@@ -33,6 +33,8 @@ MAX_COLUMNS = 200  # more columns than this is not a transaction table
 MAX_ROWS = 10_000_000  # rows in one table (a 5,000,000-row log is about 150 MB as CSV)
 MAX_TABLE_BYTES = 2 * 2**30  # a Parquet file's declared uncompressed size
 SNIFF_BYTES = 256 * 1024  # bytes looked at to detect encoding and delimiter
+BLOCK_BYTES = 4 * 2**20  # the CSV parser's blocks (larger ones are allocated and freed by the OS each time)
+LONG_ROW_BLOCK_BYTES = 16 * 2**20  # ... and when one record is longer than a block
 SNIFF_LINES = 60  # lines looked at to detect the delimiter and the header
 MAX_MALFORMED = 100_000  # malformed lines before a file is refused as not this kind of table
 MAX_TITLE_LINES = 10  # lines above the header (a title, a date range) that are skipped
@@ -453,18 +455,41 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
 
     body = memoryview(utf8)[offset:]  # a view: no copy of the file
     quoted = utf8.find(b'"', offset) >= 0  # without quotes no value can hold a line break (a faster parse)
-    try:
-        table = pcsv.read_csv(
+
+    def parse(block_size: int, threads: bool = True) -> pa.Table:
+        nonlocal blank
+        malformed.clear()
+        blank = 0
+        return pcsv.read_csv(
             pa.py_buffer(body),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1 if has_header else 0, block_size=1 << 24),
+            read_options=pcsv.ReadOptions(
+                column_names=names, skip_rows=1 if has_header else 0, block_size=block_size, use_threads=threads
+            ),
             parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid, newlines_in_values=quoted),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
+                # _decode checked the bytes (or made them by encoding text), and a cell cut out of valid
+                # UTF-8 at delimiters, quotes and line breaks (ASCII bytes) is valid UTF-8: no second check
+                check_utf8=False,
             ),
         )  # "NA" or "null" may be a customer
+
+    try:
+        block = BLOCK_BYTES
+        try:
+            table = parse(block)
+        except pa.ArrowInvalid as err:
+            if "straddl" not in str(err):
+                raise
+            block = LONG_ROW_BLOCK_BYTES  # a record longer than a block
+            table = parse(block)
+        if malformed and len(body) > block:
+            # blocks are parsed in parallel, so their malformed lines came in any order: again on one thread,
+            # which meets them in the file's order (numbered by _number_records)
+            table = parse(LONG_ROW_BLOCK_BYTES, threads=False)
     except pa.ArrowInvalid as err:
         if len(malformed) > MAX_MALFORMED or blank > MAX_MALFORMED:
             raise DataError(
