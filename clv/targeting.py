@@ -107,7 +107,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 
 from . import fmt, i18n
 from .errors import FitError, InputError
@@ -640,6 +640,33 @@ def _net_draws(inputs: _Inputs, terms: _Terms, mask: np.ndarray, draws: int, see
     return totals[np.isfinite(totals)]
 
 
+DELTA_STEP = 1e-4  # central-difference step in the log-parameters (the delta method's gradient)
+
+
+def _net_sd(inputs: _Inputs, terms: _Terms, mask: np.ndarray) -> float | None:
+    """Standard deviation of the target's total net over the fitted parameters, by the delta method: both fits
+    independent, each with its log-parameter covariance; None when neither model has one."""
+    h = _Histories.of(inputs.summary[mask])
+    tm, sm = inputs.transaction_model, inputs.spend_model
+    variance, found = 0.0, False
+    for which, m in ((0, tm), (1, sm)):
+        cov = getattr(m, "log_covariance", None)
+        if getattr(m, "params", None) is None or cov is None or not np.all(np.isfinite(cov)):
+            continue
+        found = True
+        gradient = np.empty(len(m.param_names))
+        for i, name in enumerate(m.param_names):
+            sides = []
+            for step in (DELTA_STEP, -DELTA_STEP):
+                changed = _with_params(m, {**m.params, name: m.params[name] * math.exp(step)})
+                pair = (changed, sm) if which == 0 else (tm, changed)
+                with np.errstate(all="ignore"):
+                    sides.append(float(np.sum(_per_customer(*pair, h, terms)["net"])))
+            gradient[i] = (sides[0] - sides[1]) / (2 * DELTA_STEP)
+        variance += float(gradient @ cov @ gradient)
+    return math.sqrt(max(variance, 0.0)) if found else None
+
+
 def evaluate_target(
     values: pd.DataFrame,
     contacted,
@@ -647,10 +674,14 @@ def evaluate_target(
     draws: int = INTERVAL_DRAWS,
     seed=0,
     level: float = INTERVAL_LEVEL,
+    method: str = "draws",
 ) -> TargetResult:
     """Totals over the contacted customers of ``values`` (``incremental_values``): a boolean mask (array, or
     Series on the same customers) or a list of customer ids. With ``models`` (those the values came from), the
-    central ``level`` interval of net and ROI over ``draws`` parameter draws, seeded by ``seed``.
+    central ``level`` interval of net and ROI: ``method`` "draws", over ``draws`` parameter draws seeded by
+    ``seed``; "delta", net +- z sqrt(g' Cov g) with g the total net's gradient in the log-parameters of both
+    models (central differences, 2 x (4 + 3) evaluations instead of ``draws``: what the pages use, in a tenth
+    of the time; it agrees with the draws within their sampling error, ``tests/test_targeting.py``).
 
     >>> t = pd.DataFrame({"incremental_margin": [3.0, 1.0, 0.5], "cost": [1.0, 1.0, 1.0]}, index=list("abc"))
     >>> t["net"] = t["incremental_margin"] - t["cost"]
@@ -671,7 +702,16 @@ def evaluate_target(
     roi = net / cost if cost > 0 else None
     net_interval = roi_interval = None
     used = 0
-    if models is not None and mask.any():
+    if method not in ("draws", "delta"):
+        raise InputError("method", method, "targeting.allowed.method")
+    if models is not None and mask.any() and method == "delta":
+        inputs = _same_customers(models, values, terms)
+        sd = _net_sd(inputs, terms, mask)
+        if sd is not None and math.isfinite(sd):
+            z = float(special.ndtri((1 + level) / 2))
+            net_interval = (net - z * sd, net + z * sd)
+            roi_interval = (net_interval[0] / cost, net_interval[1] / cost) if cost > 0 else None
+    elif models is not None and mask.any():
         inputs = _same_customers(models, values, terms)
         totals = _net_draws(inputs, terms, mask, int(draws), seed)
         used = int(totals.size)

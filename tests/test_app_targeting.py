@@ -66,7 +66,7 @@ def test_targeting_a_segment_on_the_segments_page_matches_clv(sample_models):
     offer = targeting.offer_from_template("win_back", cost_per_contact=0.5)
     values = targeting.incremental_values(sample_models, offer, 12, monthly_rate(0.10), 0.8)
     mask = targeting.target_mask(values, "segment", "at_risk")
-    result = targeting.evaluate_target(values, mask, sample_models)
+    result = targeting.evaluate_target(values, mask, sample_models, method="delta")
     shown = metrics(at)
     assert shown["Customers contacted"] == f"{result.contacted:,}"
     assert shown["Expected net"] == f"${result.net:,.0f}"

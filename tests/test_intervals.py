@@ -412,7 +412,8 @@ def test_totals_sentence_in_english_and_arabic():
         "the next 6 months should bring 1,612–1,905 repeat purchases from these customers (90%)"
     )
     assert totals_sentence(frame, "revenue", currency="SAR", lang="ar", digits="arabic") == (
-        "من المتوقع أن يجلب هؤلاء العملاء ما بين SAR ١٫٩ مليون وSAR ٢٫٢ مليون خلال الأشهر القادمة (عدد الأشهر: ١٢)، بثقة ٩٠%"
+        "من المتوقع أن يجلب هؤلاء العملاء ما بين SAR ١٫٩ مليون وSAR ٢٫٢ مليون "
+        "خلال الأشهر القادمة (عدد الأشهر: ١٢)، بثقة ٩٠%"
     )
     close = pd.DataFrame({"estimate": [1.93e6], "low": [1.91e6], "high": [1.94e6]}, index=["revenue"])
     frame.attrs.update(totals=close, level=0.95)

@@ -430,6 +430,12 @@ def test_interval_from_parameter_draws(fitted):
     g_t, g_s = np.array(gradient[:k]), np.array(gradient[k:])
     sd = math.sqrt(g_t @ tm.log_covariance @ g_t + g_s @ sm.log_covariance @ g_s)
     assert (high - low) / 2 == pytest.approx(1.959964 * sd, rel=0.25)
+    # the pages' method: exactly that, centred on the net
+    delta = evaluate_target(v, everyone, models=fitted, method="delta")
+    assert delta.net_interval == pytest.approx((r.net - 1.959963985 * sd, r.net + 1.959963985 * sd), rel=1e-9)
+    assert delta.roi_interval == pytest.approx((delta.net_interval[0] / r.cost, delta.net_interval[1] / r.cost))
+    with pytest.raises(InputError, match="method"):
+        evaluate_target(v, everyone, models=fitted, method="bootstrap")
 
 
 def test_the_predictions_pages_figures_are_the_baseline(fitted):

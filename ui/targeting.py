@@ -35,7 +35,7 @@ def _outcome(dataset: str, model: str, offer, months, rate, margin, target: tupl
     mask = _mask(_values, target)
     if budget:
         mask = pd.Series(targeting.within_budget(_values, mask, max_contacts=budget), index=_values.index)
-    result = targeting.evaluate_target(_values, mask, _models)
+    result = targeting.evaluate_target(_values, mask, _models, method="delta")
     effect = targeting.break_even_effect(_values, mask, _models) if offer.has_effect else None
     take_up = targeting.break_even_effect(_values, mask, _models, what="take_up")
     segment = target[1] if target[0] == "segment" else None
