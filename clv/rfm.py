@@ -79,24 +79,39 @@ def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
     starts = np.asarray(starts, dtype=np.int64)
     if starts.size == 0:
         return np.zeros(0)
-    sizes = np.diff(starts, append=values.size)
-    # step 0 on every group, from s = c = 0 (written out in full: 0 + v turns -0.0 into 0.0, as pandas does)
-    y = values[starts]
-    total = 0.0 + y
-    comp = total - 0.0
-    comp -= y
-    del y
-    live = np.flatnonzero(sizes > 1)  # groups with more than k values
-    k = 1
-    while live.size:
-        y = values[starts[live] + k] - comp[live]
-        s = total[live]
-        t = s + y
-        comp[live] = (t - s) - y
+    sizes = _sizes(starts, values.size)
+    # step 0 on every group, from s = c = 0: t = 0 + v (which turns -0.0 into 0.0, as pandas does); c is
+    # kept, in compact arrays, only for the groups with more values (few, where each day is one purchase)
+    total = values[starts]
+    total += 0.0
+    live = np.flatnonzero(sizes > 1)
+    if live.size:
+        first, size, t = starts[live], sizes[live], total[live]
+        comp = (t - 0.0) - values[first]
+        at = np.arange(live.size)  # positions (in the compact arrays) of the groups longer than k
+        k = 1
+        while at.size:
+            y = values[first[at] + k] - comp[at]
+            s = t[at]
+            u = s + y
+            comp[at] = (u - s) - y
+            t[at] = u
+            k += 1
+            at = at[size[at] > k]
         total[live] = t
-        k += 1
-        live = live[sizes[live] > k]
     return total
+
+
+def _sizes(starts: np.ndarray, n: int) -> np.ndarray:
+    """Lengths of the consecutive groups starting at ``starts`` in ``n`` values (one array, no temporaries).
+
+    >>> _sizes(np.array([0, 2, 3]), 7).tolist()
+    [2, 1, 4]
+    """
+    sizes = np.empty(starts.size, dtype=np.int64)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = n - starts[-1:]
+    return sizes
 
 
 def _periods(dates: pd.Series, freq: str) -> np.ndarray:
@@ -167,11 +182,11 @@ def _core(
     out["T"][cust_ids] = (end_period - first_period) / multiplier
     if amounts is not None:
         amt = amounts if every else amounts[buys]
-        sizes = np.diff(start, append=n_rows)
+        sizes = _sizes(start, n_rows)
         big = np.flatnonzero(sizes >= 3)
+        lens = sizes[big]
         del sizes
         if big.size:  # rows of those groups by (time, amount), else in the file's order (a stable sort)
-            lens = np.diff(start, append=n_rows)[big]
             at = np.repeat(start[big] - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
             rows = order[at]
             group = np.repeat(uk[big], lens)  # each row's (customer, period) key
@@ -180,8 +195,10 @@ def _core(
             else:
                 when = times[rows] if every else times[np.flatnonzero(buys)[rows]]
                 order[at] = rows[np.lexsort((rows, amt[rows], when, group))]
-        psum = kahan_sums(amt[order], start)
+        ordered = amt[order]
         del order
+        psum = kahan_sums(ordered, start)
+        del ordered
         if returns.any():
             rkey = codes[returns].astype(np.int64) * span + (periods[returns] - base)
             rc = codes[returns].astype(np.int64)

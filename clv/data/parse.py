@@ -92,7 +92,8 @@ def _customer_ids(col) -> CustomerIds:
         ids = pc.utf8_lower(ids)
     encoded = pc.dictionary_encode(ids)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return CustomerIds(encoded.dictionary, distinct.rows(codes), merged)
+    # large_string, as pandas keeps text: the ids taken from it need no conversion in a DataFrame
+    return CustomerIds(encoded.dictionary.cast(pa.large_string()), distinct.rows(codes), merged)
 
 
 def _row_currencies(table: pa.Table, used: dict, amounts: AmountParse) -> np.ndarray | None:
