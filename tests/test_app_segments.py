@@ -136,7 +136,8 @@ def test_picking_a_segment_does_not_recompute(monkeypatch):
     at.selectbox(key="seg_segment").select("loyal").run()
     at.sidebar.selectbox(key="currency").select("€").run()
     assert not at.exception
-    assert calls == {"rfm": 1, "cohorts": 1}
+    # once for the page's segments, once inside the models' fit for targeting (each customer's segment)
+    assert calls == {"rfm": 2, "cohorts": 1}
 
 
 def served_csv(monkeypatch) -> dict:
@@ -160,8 +161,8 @@ def served_csv(monkeypatch) -> dict:
 def test_every_table_shows_a_dash_for_missing_values(lang):
     at = app(PAGE, seg="lost", lang=lang).run()
     assert not at.exception
-    assert len(at.dataframe) == 2
-    for table in at.dataframe:  # rules grid, a segment's customers
+    assert len(at.dataframe) == 4
+    for table in at.dataframe:  # rules grid, a segment's customers, targeting's rules and contacts
         assert table.proto.placeholder == "—"
         assert "None" not in shown_cells(table) and "nan" not in shown_cells(table)
     share = i18n.text("segpage.table.share", lang)

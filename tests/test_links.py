@@ -14,7 +14,11 @@ from apptest import app
             {"margin": "50", "phz": "24", "inactive": "90"},
             {"margin": "50", "phz": "24", "inactive": "90"},
         ),
-        ("pages/segments.py", {"inactive": "90", "seg": "at_risk", "churn": "4"}, {"inactive": "90", "seg": "at_risk"}),
+        (
+            "pages/segments.py",
+            {"inactive": "90", "seg": "at_risk", "churn": "4", "margin": "50", "tgo": "loyalty"},
+            {"inactive": "90", "seg": "at_risk", "margin": "50", "tgo": "loyalty"},  # targeting uses the margin
+        ),
         ("pages/learn.py", {"arpu": "60", "churn": "4"}, {"arpu": "60", "churn": "4"}),
         (
             "pages/present.py",

@@ -224,7 +224,8 @@ PAGE_PREFIXES = {
     "calculator": ("calc_",),
     "scenarios": ("calc_", "sc_"),
     "data": ("data_",),
-    "segments": ("data_", "seg_", "calc_", "pred_", "grp_by", "tg_"),
+    # Segments' targeting values customers with the calculator's margin and the Predictions model and terms
+    "segments": ("data_", "seg_", "calc_margin", "pred_horizon", "pred_rate", "pred_model", "grp_by", "tg_"),
     "groups": ("data_", "calc_", "grp_"),
     "predictions": ("data_", "calc_", "pred_", "grp_by", "tg_"),
     "learn": ("calc_", "learn_"),
