@@ -9,17 +9,225 @@ import ui
 from clv import data, fmt, predict, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
-from ui import cache, dataset, inputs, panels, state, widgets
-from ui.fields import DATA, DATA_PAGE
+from ui import cache, database, dataset, inputs, panels, state, widgets
+from ui.fields import DATA, DATA_PAGE, DATABASE
 
 PREVIEW_ROWS = 100  # kept rows shown in the preview
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "ndjson"]
 
 with ui.guard():
     s = ui.page_setup("data")
-    F = {f.key: f for f in (*DATA, *DATA_PAGE)}
+    F = {f.key: f for f in (*DATA, *DATA_PAGE, *DATABASE)}
     st.title(s.text("datapage.title"))
     st.caption(s.text("datapage.intro"))
+
+    def show_report(report, up, kind: str, detected: list[str] | None = None) -> None:
+        """The data-quality report (an upload's, the sample's, or a database's: ``detected`` then replaces
+        the file's format lines, and the reasons have no example rows, which stay in the database)."""
+        st.subheader(s.text("datapage.report.title"))
+        cards = st.columns(3)
+        widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
+        widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
+        widgets.metric(
+            cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits)
+        )
+        st.text(" · ".join(report.detected(s.lang) if detected is None else detected))  # a sheet name: plain text
+        for note in report.notes(s.lang):  # quotes the file (lines, names, statuses): plain text
+            st.text(note)
+        if up is not None and (report.status_column or len(report.currencies_found) > 1):
+            with st.container(border=True):
+                if report.status_column:
+                    found = list(report.statuses_found)
+                    picked = [v for v in (dataset.paid_statuses() or report.paid_statuses) if v in found]
+                    widget_key = f"data_paid_pick_{up.digest[:12]}"
+                    st.multiselect(
+                        s.text("datapage.paid.label"),
+                        found,
+                        default=picked,
+                        key=widget_key,
+                        on_change=dataset.on_paid,
+                        args=(widget_key,),
+                        help=s.text("datapage.paid.help"),
+                    )
+                if len(report.currencies_found) > 1:
+                    found = list(report.currencies_found)
+                    widgets.select(
+                        F["data_currency"], found, s.lang, report.currency if report.currency in found else found[0]
+                    )
+
+        if report.dayfirst is not None:
+            how = (
+                "chosen"
+                if state.get("data_dayfirst") != "auto" and up is not None
+                else ("ambiguous" if report.date_ambiguous else "detected")
+            )
+            order = "day" if report.dayfirst else "month"
+            st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
+        if kind == "transactions" and report.returns_mode == "set_aside":
+            st.markdown(s.text("datapage.report.returns_set_aside"))
+        elif kind == "transactions" and report.returns_netted:
+            st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
+
+        if not report.set_aside_reasons:
+            st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
+        elif detected is not None:  # a database: the counts only
+            st.markdown(f"**{s.text('datapage.report.reasons')}**")
+            for entry in report.set_aside_reasons:
+                key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
+                st.markdown(
+                    "- " + s.md(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))
+                )
+            st.caption(s.text("dbpage.reasons_note"))
+        else:
+            st.markdown(f"**{s.text('datapage.report.reasons')}**")
+            for entry in report.set_aside_reasons:
+                key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
+                count = fmt.number(entry.count, 0, s.digits)
+                with st.expander(s.text(key_name, reason=entry.label(s.lang), count=count)):
+                    st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
+                    st.dataframe(
+                        tables.set_aside_rows(entry.examples, s.lang),
+                        hide_index=True,
+                        key=f"data_examples_{entry.reason}",
+                        placeholder=fmt.NOT_DEFINED,
+                    )
+            st.download_button(
+                s.text("datapage.report.download"),
+                safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
+                file_name="set-aside-rows.csv",
+                mime="text/csv",
+                key="data_download_set_aside",
+                on_click="ignore",
+                icon=":material/download:",
+                help=s.text("datapage.report.download_help"),
+            )
+
+    # --- From a file or from a database ------------------------------------------------------------------
+    if widgets.choice(F["data_source"], s.lang) == "database":
+        st.subheader(s.text("dbpage.title"))
+        st.caption(s.text("dbpage.intro"))
+        db_kind = widgets.choice(F["data_db_kind"], s.lang)
+        st.caption(s.text(f"dbpage.kind.{db_kind}_help"))
+        if db_kind == "files":
+            state.bind("data_db_path", state.get("data_db_path"))
+            st.text_input(
+                s.text(F["data_db_path"].label_key),
+                key="data_db_path",
+                max_chars=database.MAX_PATH_CHARS,
+                placeholder=s.text("dbpage.path.placeholder"),
+                help=s.text(F["data_db_path"].help_key),
+                on_change=database.commit_text,
+                args=("data_db_path",),
+            )
+        elif db_kind == "connection":
+            names = list(database.connection_names())
+            if not names:
+                st.info(s.text("dbpage.connection.none"), icon=":material/key:")
+                ui.halt()
+            widgets.select(
+                F["data_db"],
+                names,
+                s.lang,
+                state.get("data_db") if state.get("data_db") in names else names[0],
+                keep=True,
+            )
+        source = database.current_source()
+        state.bind("data_db_query", state.get("data_db_query"))
+        st.text_area(
+            s.text(F["data_db_query"].label_key),
+            key="data_db_query",
+            max_chars=database.MAX_QUERY_CHARS,
+            height=100,
+            placeholder=s.text(f"dbpage.query.placeholder_{db_kind}"),
+            help=s.text(F["data_db_query"].help_key),
+            on_change=database.commit_text,
+            args=("data_db_query",),
+        )
+        st.button(
+            s.text("dbpage.run_again"),
+            key="data_db_run",
+            on_click=database.run_again,
+            icon=":material/refresh:",
+            help=s.text("dbpage.run_again_help"),
+        )
+        try:
+            db_columns = database.source_columns(source, s.lang)
+        except clv.DataError as err:
+            widgets.show_error(err, s.lang)
+            ui.halt()
+        guessed = database.guess_mapping(db_columns)
+        with st.expander(s.text("datapage.map.title"), icon=":material/table_chart:"):
+            st.caption(s.text("dbpage.map_intro"))
+            grid = st.columns(len(database.ROLES))
+            for i, role in enumerate(database.ROLES):
+                fkey = f"data_db_map_{role}"
+                chosen = state.get(fkey)
+                choices = ["", *db_columns] if chosen in ("", *db_columns) else ["", chosen, *db_columns]
+                auto = (
+                    s.text("datapage.map.auto", column=guessed[role])
+                    if role in guessed
+                    else s.text("datapage.map.auto_none")
+                )
+                widgets.select(
+                    F[fkey],
+                    choices,
+                    s.lang,
+                    chosen,
+                    grid[i],
+                    label=s.text(F[fkey].label_key) + (" *" if role in database.REQUIRED_ROLES else ""),
+                    format_func=lambda c, auto=auto: auto if c == "" else c,
+                )
+            st.caption(s.text("datapage.map.required"))
+        source = database.current_source()
+        try:
+            db_report = database.quality(source, s.lang)
+            db_sql, db_dialect, db_mapping = database.mapped_sql(source, s.lang)
+        except clv.DataError as err:
+            widgets.show_error(err, s.lang)
+            ui.halt()
+        show_report(db_report, None, "transactions", [s.text("dbpage.detected", dialect=db_dialect)])
+        if db_report.rows_kept == 0:
+            ui.halt()
+        st.success(s.text("dbpage.in_use"), icon=":material/database:")
+        links = st.columns(2)
+        with links[0]:
+            ui.page_link("pages/segments.py", s.text("nav.segments"), ":material/groups:")
+        with links[1]:
+            ui.page_link("pages/predictions.py", s.text("nav.predictions"), ":material/insights:")
+        with st.expander(s.text("datapage.preview.title"), icon=":material/visibility:"):
+            try:
+                shown = database.preview(source, s.lang)
+            except clv.DataError as err:
+                widgets.show_error(err, s.lang)
+            else:
+                st.caption(s.text("dbpage.preview_caption", shown=fmt.number(len(shown), 0, s.digits)))
+                st.dataframe(shown, key="data_db_preview", hide_index=True, placeholder=fmt.NOT_DEFINED)
+        try:
+            by_channel = database.channels(source, s.lang)
+        except clv.DataError as err:
+            widgets.show_error(err, s.lang)
+            by_channel = None
+        if by_channel is not None:
+            st.markdown(f"**{s.text('dbpage.channels.title')}**")
+            st.dataframe(
+                by_channel.rename(
+                    columns={
+                        "channel": s.text("data.roles.channel"),
+                        "rows": s.text("dbpage.channels.rows"),
+                        "revenue": s.text("dbpage.channels.revenue", currency=s.currency),
+                    }
+                ),
+                key="data_db_channels",
+                hide_index=True,
+                placeholder=fmt.NOT_DEFINED,
+                column_config={
+                    s.text("dbpage.channels.revenue", currency=s.currency): st.column_config.NumberColumn(
+                        format="%,.2f"
+                    )
+                },
+            )
+        st.info(s.text("dbpage.baseline_file_only"), icon=":material/info:")
+        ui.halt()
 
     # --- What to upload -------------------------------------------------------------------------------
     kind = widgets.choice(F["data_kind"], s.lang)
@@ -148,72 +356,7 @@ with ui.guard():
         ui.halt()
 
     # --- Data-quality report -----------------------------------------------------------------------------
-    st.subheader(s.text("datapage.report.title"))
-    cards = st.columns(3)
-    widgets.metric(cards[0], s.text("datapage.report.rows_read"), fmt.number(report.rows_read, 0, s.digits))
-    widgets.metric(cards[1], s.text("datapage.report.rows_kept"), fmt.number(report.rows_kept, 0, s.digits))
-    widgets.metric(cards[2], s.text("datapage.report.rows_set_aside"), fmt.number(report.rows_set_aside, 0, s.digits))
-    st.text(" · ".join(report.detected(s.lang)))  # plain text: a sheet name is the user's own text
-    for note in report.notes(s.lang):  # quotes the file (lines, names, statuses): plain text
-        st.text(note)
-    if up is not None and (report.status_column or len(report.currencies_found) > 1):
-        with st.container(border=True):
-            if report.status_column:
-                found = list(report.statuses_found)
-                picked = [v for v in (dataset.paid_statuses() or report.paid_statuses) if v in found]
-                widget_key = f"data_paid_pick_{up.digest[:12]}"
-                st.multiselect(
-                    s.text("datapage.paid.label"),
-                    found,
-                    default=picked,
-                    key=widget_key,
-                    on_change=dataset.on_paid,
-                    args=(widget_key,),
-                    help=s.text("datapage.paid.help"),
-                )
-            if len(report.currencies_found) > 1:
-                found = list(report.currencies_found)
-                widgets.select(
-                    F["data_currency"], found, s.lang, report.currency if report.currency in found else found[0]
-                )
-
-    if report.dayfirst is not None:
-        how = (
-            "chosen"
-            if state.get("data_dayfirst") != "auto" and up is not None
-            else ("ambiguous" if report.date_ambiguous else "detected")
-        )
-        order = "day" if report.dayfirst else "month"
-        st.markdown(s.text(f"datapage.report.dates_{order}") + " " + s.text(f"datapage.report.dates_{how}"))
-    if kind == "transactions" and report.returns_mode == "set_aside":
-        st.markdown(s.text("datapage.report.returns_set_aside"))
-    elif kind == "transactions" and report.returns_netted:
-        st.markdown(s.text("datapage.report.returns_net", count=fmt.number(report.returns_netted, 0, s.digits)))
-
-    if report.set_aside_reasons:
-        st.markdown(f"**{s.text('datapage.report.reasons')}**")
-        for entry in report.set_aside_reasons:
-            key_name = "datapage.report.reason_one" if entry.count == 1 else "datapage.report.reason_many"
-            with st.expander(s.text(key_name, reason=entry.label(s.lang), count=fmt.number(entry.count, 0, s.digits))):
-                st.caption(s.text("datapage.report.examples", shown=data.EXAMPLES_PER_REASON))
-                st.dataframe(
-                    tables.set_aside_rows(entry.examples, s.lang),
-                    hide_index=True,
-                    key=f"data_examples_{entry.reason}",
-                    placeholder=fmt.NOT_DEFINED,
-                )
-        st.download_button(
-            s.text("datapage.report.download"),
-            safe_csv(tables.set_aside_rows(report.set_aside, s.lang)),
-            file_name="set-aside-rows.csv",
-            mime="text/csv",
-            key="data_download_set_aside",
-            on_click="ignore",
-            icon=":material/download:",
-            help=s.text("datapage.report.download_help"),
-        )
-    else:
-        st.success(s.text("datapage.report.all_kept"), icon=":material/check_circle:")
+    show_report(report, up, kind)
 
     if result is None:
         ui.halt()

@@ -9,7 +9,7 @@ from clv import fmt, predict, rfm, tables
 from clv.charts import models as charts
 from clv.export import safe_csv
 from clv.models import GammaGamma
-from ui import cache, dataset, panels, state, widgets
+from ui import cache, database, dataset, panels, state, widgets
 from ui.fields import PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
 from ui.inputs import calc_assumptions, calc_fields
 
@@ -24,6 +24,119 @@ with ui.guard():
     def _errors(err: Exception, label: str | None = None) -> str:
         """Our errors as one sentence in the page's language, shown literally (they may quote a file or typed text)."""
         return widgets.literal(err.message(s.lang, label=label) if label else err.message(s.lang))
+
+    # ---- a database in use: models fitted on its distinct histories, customers a page at a time ----------
+    if dataset.is_database():
+        db = dataset.database_source()
+        st.info(s.text("dbpage.predict.in_use"), icon=":material/database:")
+        with st.container(border=True):
+            st.markdown(f"**{s.text('predict.page.settings')}**")
+            c_h, c_rate, c_model = st.columns(3)
+            horizon = int(widgets.number(F["pred_horizon"], s.lang, container=c_h))
+            annual_rate = F["pred_rate"].to_core(widgets.number(F["pred_rate"], s.lang, container=c_rate))
+            choice = widgets.choice(
+                F["pred_model"], s.lang, container=c_model, widget="select", option_key=lambda o: f"predict.fields.{o}"
+            )
+        st.caption(s.text("dbpage.predict.file_only"))
+        model_key = predict.pick_model(choice)
+        try:
+            with st.spinner(s.text("predict.page.fitting")):
+                fitted = database.fit_models(db, model_key, s.lang)
+                total_clv, total_purchases = database.value_totals(db, fitted, horizon, annual_rate, s.lang)
+        except (clv.InputError, clv.DataError, clv.FitError) as err:
+            widgets.show_error(err, s.lang)
+            ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+            ui.halt()
+        db_models = fitted.models
+        st.subheader(s.text("predict.page.params_header"))
+        st.caption(s.text("dbpage.predict.params_caption", customers=fmt.number(fitted.customers, 0, s.digits)))
+        if db_models.spend_error is not None:
+            st.warning(
+                widgets.literal(db_models.spend_error.message(s.lang))
+                + "\n\n"
+                + s.text("predict.page.own_average_spend"),
+                icon=":material/warning:",
+            )
+        if fitted.spend_sampled:
+            st.caption(s.text("dbpage.predict.spend_sampled", rows=fmt.number(database.SPEND_ROWS, 0, s.digits)))
+        for fitted_model in (db_models.transaction_model, db_models.spend_model):
+            if not hasattr(fitted_model, "summary"):
+                continue
+            st.markdown(f"**{s.text(f'models.names.{fitted_model.name}')}**")
+            widgets.grid(
+                st,
+                tables.model_parameters(fitted_model.summary(), s.lang),
+                s,
+                f"pred_db_params_{fitted_model.name}",
+                hide_index=True,
+                decimals=4,
+                column_config={
+                    s.text(f"predict.columns.{c}"): st.column_config.NumberColumn(format="%.4g")
+                    for c in ("estimate", "se", "lower_95", "upper_95")
+                },
+            )
+            for sentence in predict.readings(fitted_model, s.lang, s.currency, s.digits):
+                st.markdown(f"- {sentence}")
+
+        st.subheader(s.text("predict.page.customers_header"))
+        st.caption(
+            s.text(
+                "predict.page.customers_caption",
+                model=s.text(f"models.names.{model_key}"),
+                months=horizon,
+                rate=fmt.percent(annual_rate, 1, s.digits),
+            )
+        )
+        cards = st.columns(4)
+        widgets.metric(cards[0], s.text("predict.metrics.customers"), fmt.number(fitted.customers, 0, s.digits))
+        widgets.metric(cards[1], s.text("predict.metrics.mean_clv"), s.money(total_clv / fitted.customers))
+        widgets.metric(cards[2], s.text("predict.metrics.total_clv"), s.money(total_clv, 0))
+        widgets.metric(
+            cards[3],
+            s.text("dbpage.predict.purchases", months=fmt.number(horizon, 0, s.digits)),
+            fmt.number(total_purchases, 0, s.digits),
+        )
+        pages = max(-(-fitted.customers // database.PAGE_ROWS), 1)
+        page = int(st.number_input(s.text("dbpage.predict.page"), 1, pages, step=1, **widgets.kept("pred_db_page", 1)))
+        try:
+            values = database.customer_page(db, fitted, page, horizon, annual_rate, s.lang)
+        except (clv.InputError, clv.DataError) as err:
+            widgets.show_error(err, s.lang)
+        else:
+            st.caption(
+                s.text(
+                    "dbpage.predict.page_caption",
+                    rows=fmt.number(database.PAGE_ROWS, 0, s.digits),
+                    page=fmt.number(page, 0, s.digits),
+                    pages=fmt.number(pages, 0, s.digits),
+                )
+            )
+            names = {code: rfm.segment_name(code, s.lang) for code in values.table["segment"].unique() if code}
+            widgets.grid(
+                st,
+                tables.customer_predictions(values.table, names, s.lang, s.currency),
+                s,
+                "pred_db_customers",
+                hide_index=True,
+                decimals={s.text("predict.columns.p_alive"): 3},
+            )
+        st.subheader(s.text("predict.page.charts_header"))
+        expected_matrix, alive_matrix = predict.frequency_recency_matrices(db_models, horizon)
+        t_matrix, t_alive = st.tabs([s.text(f"predict.charts.tab_{k}") for k in ("matrix", "alive")])
+        widgets.plot(t_matrix, s, charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_db_matrix")
+        widgets.plot(t_alive, s, charts.p_alive(alive_matrix, s.lang), key="pred_db_alive")
+        newcomer = predict.new_customer_baseline(db_models, horizon, annual_rate)
+        db_baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
+        st.button(
+            s.text("predict.page.baseline"),
+            key="pred_baseline",
+            on_click=panels.use_as_baseline,
+            args=(db_baseline, s.lang, s.currency),
+            icon=":material/move_up:",
+            type="primary",
+        )
+        panels.baseline_note()
+        ui.halt()
 
     # ---- the data: an uploaded transaction log, else an uploaded summary, else the sample ----------------
     source = "summary" if dataset.is_sample("transactions") and not dataset.is_sample("summary") else "transactions"

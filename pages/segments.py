@@ -10,7 +10,7 @@ import ui
 from clv import fmt, predict, rfm, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
-from ui import cache, dataset, state, widgets
+from ui import cache, database, dataset, state, widgets
 from ui.fields import PREDICTIONS, SEGMENTS_PAGE
 from ui.inputs import calc_assumptions
 
@@ -27,25 +27,39 @@ with ui.guard():
     st.caption(s.text("segpage.intro"))
 
     # --- The data in use -------------------------------------------------------------------------------
-    try:
-        loaded = dataset.current(KIND)
-    except clv.DataError as err:
-        st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
-        widgets.show_error(err, s.lang)
+    in_db = dataset.is_database()  # a database: RFM inputs and cohort cells computed in it (ui.database)
+    if in_db:
+        db = dataset.database_source()
+        try:
+            scores = database.rfm_scores(db, s.lang)
+        except clv.DataError as err:
+            st.error(s.text("dbpage.segments.unusable"), icon=":material/error:")
+            widgets.show_error(err, s.lang)
+            ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+            ui.halt()
+        st.info(s.text("dbpage.segments.in_use"), icon=":material/database:")
         ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-        ui.halt()
-    up = dataset.upload(KIND)
-    if up is None:
-        st.info(s.text("segpage.in_use_sample"), icon=":material/dataset:")
+        key, tx = dataset.database_id(), None
     else:
-        with st.container(border=True):
-            st.markdown(s.text("segpage.in_use_upload"))
-            st.text(up.name)  # the user's file name: plain text only
-    ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+        try:
+            loaded = dataset.current(KIND)
+        except clv.DataError as err:
+            st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
+            widgets.show_error(err, s.lang)
+            ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+            ui.halt()
+        up = dataset.upload(KIND)
+        if up is None:
+            st.info(s.text("segpage.in_use_sample"), icon=":material/dataset:")
+        else:
+            with st.container(border=True):
+                st.markdown(s.text("segpage.in_use_upload"))
+                st.text(up.name)  # the user's file name: plain text only
+        ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
 
-    key = dataset.dataset_id(KIND)
-    tx = loaded.transactions
-    scores = cache.on_data(key, "rfm", tx)
+        key = dataset.dataset_id(KIND)
+        tx = loaded.transactions
+        scores = cache.on_data(key, "rfm", tx)
     segments = rfm.segment_table(scores, s.lang)
     end = scores["last_purchase"].max()
 
@@ -168,36 +182,43 @@ with ui.guard():
     customer_list()
 
     # --- Targeting real customers: the models' value of each customer, an offer to a target ---------------
-    model_key = predict.pick_model(state.get("pred_model"))
-    try:
-        with st.spinner(s.text("predict.page.fitting")):
-            customer_models = cache.customer_models(key, model_key, KIND, tx)
-    except (clv.InputError, clv.DataError, clv.FitError) as err:
-        widgets.show_error(err, s.lang)
+    if in_db:  # targeting lists each customer's value from their own purchases: files only for now
+        st.info(s.text("dbpage.segments.targeting_file_only"), icon=":material/info:")
     else:
-        by = state.get("grp_by")
+        model_key = predict.pick_model(state.get("pred_model"))
         try:
-            margin = calc_assumptions().gross_margin
-        except clv.InputError:
-            margin = F_CALC_MARGIN_DEFAULT
-        ui.targeting.panel(
-            s,
-            key,
-            model_key,
-            customer_models,
-            int(state.get("pred_horizon")),
-            F_PRED_RATE.to_core(state.get("pred_rate")),
-            margin,
-            cache.on_data(key, "group_labels", tx, by) if by in tx.columns else None,
-            "seg_tg",
-        )
+            with st.spinner(s.text("predict.page.fitting")):
+                customer_models = cache.customer_models(key, model_key, KIND, tx)
+        except (clv.InputError, clv.DataError, clv.FitError) as err:
+            widgets.show_error(err, s.lang)
+        else:
+            by = state.get("grp_by")
+            try:
+                margin = calc_assumptions().gross_margin
+            except clv.InputError:
+                margin = F_CALC_MARGIN_DEFAULT
+            ui.targeting.panel(
+                s,
+                key,
+                model_key,
+                customer_models,
+                int(state.get("pred_horizon")),
+                F_PRED_RATE.to_core(state.get("pred_rate")),
+                margin,
+                cache.on_data(key, "group_labels", tx, by) if by in tx.columns else None,
+                "seg_tg",
+            )
 
     # --- Cohorts -----------------------------------------------------------------------------------------
     st.header(s.text("segpage.cohorts_title"))
     st.caption(s.text("segpage.cohorts_intro"))
-    cohort_tables = cache.on_data(key, "cohorts", tx)
+    try:
+        cohort_tables = database.cohort_tables(db, s.lang) if in_db else cache.on_data(key, "cohorts", tx)
+    except clv.DataError as err:
+        widgets.show_error(err, s.lang)
+        ui.halt()
     heatmap_height = max(HEATMAP_MIN_PX, HEATMAP_FRAME_PX + COHORT_ROW_PX * len(cohort_tables.sizes))
-    trend = cache.on_data(key, "orders", tx)
+    trend = None if in_db else cache.on_data(key, "orders", tx)
     tab_retention, tab_revenue, tab_cumulative, tab_aov = st.tabs(
         [
             s.text("segpage.tab.retention"),
@@ -240,7 +261,10 @@ with ui.guard():
             on_click="ignore",
             icon=":material/download:",
         )
-    widgets.plot(tab_aov, s, data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
-    tab_aov.caption(s.text("segpage.notes.aov"))
+    if trend is None:  # a database: the orders' trend reads order rows (files only for now)
+        tab_aov.info(s.text("dbpage.segments.aov_file_only"), icon=":material/info:")
+    else:
+        widgets.plot(tab_aov, s, data_charts.aov_chart(trend, s.lang, s.currency), key="seg_aov")
+        tab_aov.caption(s.text("segpage.notes.aov"))
 
     state.write_url()

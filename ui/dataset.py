@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from clv import data
+from clv import data, i18n
 
 from . import cache, state
 from .guard import callback
@@ -75,7 +75,12 @@ def mapping_items(kind: str = "transactions") -> tuple:
 
 
 def current(kind: str = "transactions") -> data.LoadResult:
-    """The upload of that kind if there is one, else the sample. Raises ``clv.DataError``."""
+    """The upload of that kind if there is one, else the sample. Raises ``clv.DataError``.
+
+    With a database in use (``is_database``) this is still the file data: a page that reads it (Where the
+    value is, the contractual model) says so once per run (``file_only_note``)."""
+    if is_database():
+        file_only_note(kind)
     up = upload(kind)
     if up is None:
         return cache.sample(kind)
@@ -131,3 +136,35 @@ def on_paid(widget_key: str) -> None:
 def sample_cac() -> dict[str, float]:
     """The sample's documented CAC per acquisition channel (``clv.data.sample_channels``)."""
     return {str(k): float(v) for k, v in data.sample_channels()["cac"].items()}
+
+
+# ---- A database as the data in use (ui/database.py): Segments and Predictions read it; other pages read files --
+FILE_ONLY_NOTED = "db_note"  # key in this run's record (state.RUN): the file-only note was shown
+
+
+def is_database() -> bool:
+    """True when the Your data page's source is a database (Segments and Predictions then read it)."""
+    return state.get("data_source") == "database"
+
+
+def database_source():
+    """The database source in use (``ui.database.Source``)."""
+    from . import database
+
+    return database.current_source()
+
+
+def database_id() -> str:
+    """A short key naming the database data in use (its source: kind, connection name, path, query)."""
+    return f"db:{database_source().key}"
+
+
+def file_only_note(kind: str = "transactions") -> None:
+    """Once per run: this page reads files (the upload or the sample), not the database in use."""
+    run = st.session_state.get(state.RUN)
+    if run is None or run.get(FILE_ONLY_NOTED):
+        return
+    run[FILE_ONLY_NOTED] = True
+    lang = state.get("lang")
+    which = i18n.text("dbpage.file_only.sample" if upload(kind) is None else "dbpage.file_only.upload", lang)
+    st.info(i18n.text("dbpage.file_only.note", lang, which=which), icon=":material/info:")

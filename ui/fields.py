@@ -620,3 +620,53 @@ TARGETING = register(
         help_key="targeting.page.fields.budget_help",
     ),
 )
+
+
+# ---- Your data: from a database (issue 15; ui/database.py) -----------------------------------------------------
+# The connection's NAME only (a section of .streamlit/secrets.toml): no field ever holds a credential.
+from clv import session as _session  # noqa: E402
+
+DATA_SOURCES = ("file", "database")
+DB_KINDS = ("sample", "files", "connection")  # ui.database.KINDS
+DB_ROLES = ("customer_id", "date", "amount", "channel", "status")  # ui.database.ROLES
+
+
+class LongText(Field):
+    """A text field up to ``session.MAX_VALUE_CHARS`` (a path, a query) instead of 80 characters, on one line
+    (links and session files hold no line breaks: the page stores a query on one line)."""
+
+    def parse(self, raw: str) -> str:
+        if not isinstance(raw, str):
+            raise TypeError(type(raw).__name__)
+        if len(raw) > _session.MAX_VALUE_CHARS or not _session.is_text(raw):
+            raise ValueError("not a short plain text")
+        return raw
+
+
+DATABASE = register(
+    Field(
+        "data_source",
+        "src",
+        "file",
+        kind="choice",
+        choices=DATA_SOURCES,
+        label_key="dbpage.source.label",
+        help_key="dbpage.source.help",
+    ),
+    Field(
+        "data_db_kind",
+        "dbk",
+        "sample",
+        kind="choice",
+        choices=DB_KINDS,
+        label_key="dbpage.kind.label",
+        help_key="dbpage.kind.help",
+    ),
+    Field("data_db", "db", "", kind="text", label_key="dbpage.connection.label", help_key="dbpage.connection.help"),
+    LongText("data_db_path", "dbpath", "", kind="text", label_key="dbpage.path.label", help_key="dbpage.path.help"),
+    LongText("data_db_query", "dbq", "", kind="text", label_key="dbpage.query.label", help_key="dbpage.query.help"),
+    *(
+        Field(f"data_db_map_{role}", f"dbmap_{role}", "", kind="text", label_key=f"data.roles.{role}")
+        for role in DB_ROLES
+    ),
+)
