@@ -118,3 +118,18 @@ def test_in_arabic_and_in_workshop_mode():
     assert not hidden.dataframe  # results wait for the reveal
     hidden.button(key="groups_reveal").click().run()
     assert table(hidden)["LTV:CAC"].round(1).tolist() == [17.9, 13.1, 18.1, 1.8]
+
+
+def test_a_saved_session_restores_the_cacs_and_the_target():
+    from clv import session
+
+    raw = session.dump({"gcac": "social_ads:50;web:30", "tgk": "top_n", "tgn": "250"}, saved_at="x")
+    at = app(PAGE).run()
+    at.sidebar.file_uploader(key="session_file").set_value(("s.json", raw, "application/json")).run()
+    assert not at.exception
+    assert any("3 inputs restored" in s.value for s in at.sidebar.success)
+    shown = table(at).set_index("Group")
+    assert shown.loc["social_ads", "CAC ($)"] == 50.0 and shown.loc["web", "CAC ($)"] == 30.0
+    assert link(at)["gcac"] == "social_ads:50;web:30"
+    segments = app("pages/segments.py", **{"tgk": "top_n", "tgn": "250"}).run()
+    assert segments.number_input(key="tg_top").value == 250

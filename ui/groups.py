@@ -1,5 +1,7 @@
 """The CAC per group table (pages/groups.py): one number field per group, kept in the ``grp_cac`` field (a
-``pairs`` field), so the link and the session file reopen the CACs the user typed.
+``pairs`` field), so the link and the session file reopen the CACs the user typed. The fields are not in the
+inputs' table (their number depends on the data), so a change of the store behind them (a loaded session,
+Reset) is noticed by comparing the store with what each field was last given.
 
 A group's widget key comes from its name (a digest), not its position: a group list that changes order
 (another grouping column, a new upload) does not hand one group's CAC to another.
@@ -36,6 +38,9 @@ def typed() -> dict[str, float]:
     return dict(state.get(CAC_FIELD))
 
 
+SEEN = "_grp_cac_seen"  # session-state key: {widget key: the value it was last given from the store}
+
+
 @callback
 def _commit(group: str, key: str) -> None:
     value = st.session_state.get(key)
@@ -44,6 +49,7 @@ def _commit(group: str, key: str) -> None:
         current.pop(group, None)
     else:
         current[group] = float(value)
+        st.session_state.setdefault(SEEN, {})[key] = float(value)
     state.put(CAC_FIELD, tuple(current.items())[-state.MAX_PAIRS :])
 
 
@@ -57,8 +63,12 @@ def cac_inputs(groups: list[str], defaults: Mapping[str, float], lang: str, curr
         row = st.columns(COLUMNS_PER_ROW)
         for cell, group in zip(row, groups[start : start + COLUMNS_PER_ROW]):
             key = widget_key(group)
-            value = chosen.get(group, defaults.get(group, 0.0))
-            state.bind(key, float(value))
+            value = float(chosen.get(group, defaults.get(group, 0.0)))
+            seen = st.session_state.setdefault(SEEN, {})
+            if seen.get(key) != value:  # the store changed under the widget (a loaded session, Reset, a link)
+                st.session_state.pop(key, None)
+                seen[key] = value
+            state.bind(key, value)
             cell.number_input(
                 i18n.text("grppage.fields.cac_one", lang, group=literal(group), currency=currency),
                 min_value=f.low,
