@@ -467,7 +467,8 @@ def _read_text(data: bytes, options: ReadOptions, filename) -> RawTable:
             ),
             parse_options=pcsv.ParseOptions(delimiter=delim, invalid_row_handler=on_invalid, newlines_in_values=quoted),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                # large_string: the form pandas keeps text in, so kept columns need no conversion
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],

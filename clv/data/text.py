@@ -44,7 +44,7 @@ class Distinct:
 
     values: the distinct values in order of first appearance, then one null (rows that are null point to
         it); or, when ``index`` is None, the column itself (no repeats worth it, or a short column).
-    index: for each row, the position of its value in ``values`` (int32 or int64); None: row i is value i.
+    index: for each row, the position of its value in ``values`` (np.intp); None: row i is value i.
 
     Anything computed elementwise on ``values`` and taken with ``rows`` is what the same computation on
     the column gives; counts of rows weigh each value by ``weights``.
@@ -77,7 +77,12 @@ class Distinct:
         if len(dictionary) > max_share * n:
             return cls(as_array(col))
         null = len(dictionary)
-        index = np.concatenate([pc.fill_null(c.indices, null).to_numpy(zero_copy_only=False) for c in chunks])
+        index = np.empty(n, dtype=np.intp)  # NumPy's index type: no conversion at each take
+        at = 0
+        for c in chunks:
+            part = c.indices if c.null_count == 0 else pc.fill_null(c.indices, null)
+            index[at : at + len(part)] = part.to_numpy(zero_copy_only=False)
+            at += len(part)
         return cls(pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)]), index)
 
     def rows(self, per_value):
