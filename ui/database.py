@@ -50,7 +50,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 
 from clv import cohorts, data, i18n, predict, rfm, session, warehouse
-from clv.data.payments import PAID
+from clv.data.payments import PAID, STATUS_HEADERS
 from clv.errors import DataError, FitError
 from clv.models import GammaGamma, customer_lifetime_value
 
@@ -213,6 +213,7 @@ def _open_sample():
 
 def _open_files(files: list[str]):
     con = duckdb.connect(":memory:", config=_duckdb_config())
+    con.execute(warehouse.UTC_SESSION["duckdb"])
     con.execute("SET allowed_paths = ?", [files])  # these files, and no other
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")  # a query cannot set it back
@@ -324,7 +325,8 @@ class Job:
             self._interrupt = cur.interrupt
             if self.cancelled:
                 raise DataError("dbpage.errors.cancelled")
-            cur.execute(warehouse.UTC_SESSION["duckdb"])
+            if self.source.kind == SAMPLE:  # files: set before the configuration was locked
+                cur.execute(warehouse.UTC_SESSION["duckdb"])
             cur.execute(self.sql)
             rows = cur.fetchmany(self.max_rows + 1)
             return self._frame([d[0] for d in cur.description], rows)
@@ -334,7 +336,11 @@ class Job:
 
     def _on_connection(self) -> pd.DataFrame:
         name = DIALECT_OF.get(self.engine.dialect.name, "")
-        with self.engine.connect() as conn:
+        try:
+            opened = self.engine.connect()
+        except Exception as err:  # noqa: BLE001  (the driver's message may hold the connection string)
+            raise DataError("dbpage.errors.connect", kind=type(err).__name__) from None
+        with opened as conn:
             driver = conn.connection.dbapi_connection
             self._interrupt = getattr(driver, "interrupt", None) or getattr(driver, "cancel", None)
             try:
@@ -456,23 +462,33 @@ def user_tree(source: Source, dialect_name: str) -> exp.Expression:
         raise DataError("dbpage.errors.no_query")
     if len(text) > MAX_QUERY_CHARS:
         raise DataError("dbpage.errors.query_long", count=f"{len(text):,}", limit=f"{MAX_QUERY_CHARS:,}")
-    if _is_query(text, dialect_name):
+    table = None if _is_query(text, dialect_name) else _table_name(text, dialect_name)
+    if table is None:  # a query, or a statement that check_read_only names (DROP, COPY, ATTACH ...)
         tree = sqlglot.parse_one(warehouse.check_read_only(text, dialect_name), read=dialect_name)
     else:
-        try:
-            table = sqlglot.parse_one(text, into=exp.Table, read=dialect_name)
-        except SqlglotError:
-            raise DataError("warehouse.errors.table_name", name=text[:200]) from None
-        parts = ("this", "db", "catalog")
-        if not isinstance(table, exp.Table) or any(v for k, v in table.args.items() if k not in parts):
-            raise DataError("warehouse.errors.table_name", name=text[:200])
         tree = exp.select("*").from_(table)
     if source.kind == FILES:
         files, reader = matched_files(source.path)
         listed = exp.Array(expressions=[exp.Literal.string(f) for f in files])
         tree = exp.select("*").from_(_subquery(tree, "user_query"))
-        tree = tree.with_(DEFAULT_TABLE[FILES], as_=exp.select("*").from_(exp.Table(this=exp.func(reader, listed))))
+        by_name = exp.EQ(this=exp.column("union_by_name"), expression=exp.true())  # columns matched by name
+        read = exp.Table(this=exp.func(reader, listed, by_name))
+        tree = tree.with_(DEFAULT_TABLE[FILES], as_=exp.select("*").from_(read))
     return tree
+
+
+def _table_name(text: str, dialect_name: str) -> exp.Table | None:
+    """``text`` as a table name (``db.schema.name``, nothing else), or None."""
+    try:
+        table = sqlglot.parse_one(text, into=exp.Table, read=dialect_name)
+    except SqlglotError:
+        return None
+    parts = ("this", "db", "catalog")
+    if not isinstance(table, exp.Table) or any(v for k, v in table.args.items() if k not in parts):
+        return None
+    if not all(isinstance(table.args.get(k), (exp.Identifier, type(None))) for k in parts):
+        return None
+    return table
 
 
 def _subquery(tree: exp.Expression, alias: str) -> exp.Subquery:
@@ -496,14 +512,16 @@ def _norm(name: str) -> str:
 
 def guess_mapping(columns: list[str]) -> dict[str, str]:
     """Each role's column by its name (``clv.data.HEADER_NAMES``, exact after lower case and "_" for spaces;
-    a column serves one role). ``status`` also takes ``order_status`` and the like.
+    a column serves one role); ``status`` by ``clv.data.payments.STATUS_HEADERS``.
 
-    >>> guess_mapping(["Customer ID", "Order Date", "Total", "Channel"])
-    {'customer_id': 'Customer ID', 'date': 'Order Date', 'amount': 'Total', 'channel': 'Channel'}
+    >>> guess_mapping(["Customer ID", "Order Date", "Total", "Channel", "Payment Status"])["status"]
+    'Payment Status'
+    >>> guess_mapping(["cust", "when", "Total"])
+    {'amount': 'Total'}
     """
     out: dict[str, str] = {}
     for role in ROLES:
-        names = data.HEADER_NAMES.get(role, ())
+        names = STATUS_HEADERS if role == "status" else data.HEADER_NAMES.get(role, ())
         for column in columns:
             if column not in out.values() and _norm(column) in names:
                 out[role] = column
@@ -800,7 +818,7 @@ def customer_page(
 
 
 def one_line(text: str, dialect_name: str | None = "duckdb") -> str:
-    """``text`` on one line with the same meaning: a query sqlglot can read is written back by it (comments
+    """``text`` on one line with the same meaning: one query sqlglot can read is written back by it (comments
     kept as ``/* */``); other text gets its line breaks and tabs as spaces and other control characters
     dropped, so it can go into a link (where it is refused again when it is not a query).
 
@@ -812,12 +830,13 @@ def one_line(text: str, dialect_name: str | None = "duckdb") -> str:
     text = (text or "").replace("\r\n", "\n")
     if session.is_text(text):
         return text
-    try:
-        statements = [s for s in sqlglot.parse(text, read=dialect_name) if s is not None]
-        if len(statements) == 1 and len(text) <= MAX_QUERY_CHARS:
-            return statements[0].sql(dialect=dialect_name)
-    except SqlglotError:
-        pass
+    if len(text) <= MAX_QUERY_CHARS and _is_query(text, dialect_name or "duckdb"):
+        try:
+            statements = [s for s in sqlglot.parse(text, read=dialect_name) if s is not None]
+            if len(statements) == 1:
+                return statements[0].sql(dialect=dialect_name)
+        except SqlglotError:
+            pass
     return "".join(" " if c in "\n\t" else c for c in text if c in "\n\t" or session.is_text(c))
 
 
