@@ -114,6 +114,29 @@ def _sizes(starts: np.ndarray, n: int) -> np.ndarray:
     return sizes
 
 
+def sort_with_rows(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """(order, key[order]) for a non-negative int64 ``key`` below ``bound``, rows of equal keys in their
+    own order (a stable sort). Key and row number are packed into one int64 and sorted as values, which is
+    several times faster than ``np.argsort`` (a vectorised value sort; half the memory traffic); when they
+    do not fit in 63 bits, a stable argsort. ``key`` is used as the workspace (overwritten).
+
+    >>> order, ks = sort_with_rows(np.array([3, 1, 3, 0]), 4)
+    >>> order.tolist(), ks.tolist()
+    ([3, 1, 0, 2], [0, 1, 3, 3])
+    """
+    n = key.size
+    shift = max(int(n - 1).bit_length(), 1)
+    if max(int(bound) - 1, 0).bit_length() + shift > 63:
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
+    key <<= shift
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    order = key & ((1 << shift) - 1)
+    key >>= shift
+    return order, key
+
+
 def _periods(dates: pd.Series, freq: str) -> np.ndarray:
     """Integer period ordinals (pandas Period ordinals) of datetime values."""
     values = pd.to_datetime(dates)
@@ -156,10 +179,7 @@ def _core(
     key *= span
     key += bper
     key -= base
-    # Unstable sort: the order inside a (customer, period) group only matters with three or more rows
-    # (with two, a + b == b + a), and those groups are put in a fixed order below.
-    order = np.argsort(key)
-    key = key[order]
+    order, key = sort_with_rows(key, n_customers * span)
     new = np.empty(key.size, dtype=bool)
     new[:1] = True
     np.not_equal(key[1:], key[:-1], out=new[1:])

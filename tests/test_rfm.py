@@ -14,11 +14,13 @@ from clv import i18n
 from clv.data import load_sample
 from clv.rfm import (
     SEGMENTS,
+    kahan_sums,
     rfm_scores,
     rfm_table,
     segment_customers,
     segment_of,
     segment_table,
+    sort_with_rows,
     summarize,
     summary_sql,
 )
@@ -280,3 +282,41 @@ def test_quintile_scores_are_balanced(values):
     # higher values never score lower
     order = np.argsort(values, kind="stable")
     assert (np.diff(got["F"].to_numpy()[order]) >= 0).all()
+
+
+# --- the summary's building blocks, against plain restatements ---------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=hs.lists(hs.integers(0, 2**40), max_size=200), wide=hs.booleans())
+def test_sort_with_rows_is_a_stable_sort(keys, wide):
+    key = np.array(keys, dtype=np.int64) % 7  # many equal keys: their rows must stay in order
+    bound = 2**62 if wide else 7  # too wide to pack with the row number: the argsort path
+    order, ks = sort_with_rows(key.copy(), bound)
+    want = np.argsort(key, kind="stable")
+    assert order.tolist() == want.tolist() and ks.tolist() == key[want].tolist()
+
+
+def _kahan(values) -> float:
+    """Kahan's compensated sum, one value at a time (pandas' group_sum)."""
+    s = c = 0.0
+    for v in values:
+        y = v - c
+        t = s + y
+        c = (t - s) - y
+        s = t
+    return s
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=hs.lists(hs.floats(-1e6, 1e6, allow_nan=False) | hs.sampled_from([0.1, -0.0, 1e16, -1e16]), min_size=1),
+    cuts=hs.lists(hs.integers(1, 200), max_size=20),
+)
+def test_kahan_sums_add_each_group_as_pandas_does(values, cuts):
+    starts = np.unique([0] + [c for c in cuts if c < len(values)])
+    got = kahan_sums(np.array(values), starts)
+    ends = list(starts[1:]) + [len(values)]
+    want = [_kahan(values[a:b]) for a, b in zip(starts, ends)]
+    assert [float(x) for x in got] == want  # to the last bit, and 0.0 (not -0.0) for a lone -0.0
+    assert all(np.signbit(g) == np.signbit(w) for g, w in zip(got, want))
