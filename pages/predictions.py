@@ -37,8 +37,10 @@ with ui.guard():
             choice = widgets.choice(
                 F["pred_model"], s.lang, container=c_model, widget="select", option_key=lambda o: f"predict.fields.{o}"
             )
-        st.caption(s.text("dbpage.predict.file_only"))
         model_key = predict.pick_model(choice)
+        if choice == predict.AUTO:  # no holdout to pick the best on
+            st.caption(s.text("dbpage.predict.auto_model", model=s.text(f"models.names.{model_key}")))
+        st.caption(s.text("dbpage.predict.file_only"))
         try:
             with st.spinner(s.text("predict.page.fitting")):
                 fitted = database.fit_models(db, model_key, s.lang)
@@ -97,7 +99,11 @@ with ui.guard():
             fmt.number(total_purchases, 0, s.digits),
         )
         pages = max(-(-fitted.customers // database.PAGE_ROWS), 1)
-        page = int(st.number_input(s.text("dbpage.predict.page"), 1, pages, step=1, **widgets.kept("pred_db_page", 1)))
+        page = int(
+            st.columns([1, 3])[0].number_input(
+                s.text("dbpage.predict.page"), 1, pages, step=1, **widgets.kept("pred_db_page", 1)
+            )
+        )
         try:
             values = database.customer_page(db, fitted, page, horizon, annual_rate, s.lang)
         except (clv.InputError, clv.DataError) as err:

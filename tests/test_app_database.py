@@ -3,6 +3,7 @@ a typed SELECT, statements refused before they are sent, local files by a glob, 
 password never shows, the link round trip, the timeout and the stop. The queries are clv.warehouse's
 (tests/test_warehouse.py checks them against clv.rfm on DuckDB, PostgreSQL and Spark)."""
 
+import base64
 import json
 import logging
 import threading
@@ -427,3 +428,28 @@ def test_session_statements_per_database():
         "ALTER SESSION SET TIMEZONE = 'UTC'",
     )
     assert database.session_statements("bigquery") == ()
+
+
+def test_the_database_matrices_are_the_files(sample_tx):
+    """The expected-purchases matrix on the database (weighted histories) is the file's (one row per customer):
+    the same frequency axis (the customers' 99th percentile) and the same values to the fit's tolerance."""
+    on_file = app(PREDICTIONS, pmod="bgnbd").run()
+    on_db = app(PREDICTIONS, **DB, pmod="bgnbd").run()
+    assert not on_db.exception and errors(on_db) == []
+
+    def matrix(at):
+        figure = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Expected purchases" in c.proto.spec)
+        return figure["data"][0]
+
+    def array(value):  # Plotly writes arrays as typed base64 ({"dtype", "bdata", "shape"})
+        if not isinstance(value, dict):
+            return np.array(value, dtype=float)
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).astype(float)
+        return flat.reshape([int(n) for n in str(value.get("shape", len(flat))).split(",")])
+
+    got, want = matrix(on_db), matrix(on_file)
+    assert array(got["y"]).tolist() == array(want["y"]).tolist() and len(array(got["y"])) == 24  # frequency 0..23
+    assert array(got["x"]).tolist() == array(want["x"]).tolist()
+    np.testing.assert_allclose(array(got["z"]), array(want["z"]), rtol=1e-5, equal_nan=True)
+    auto = app(PREDICTIONS, **DB).run()
+    assert any(c.value.startswith("No holdout comparison on a database: BG/NBD is used.") for c in auto.caption)

@@ -731,6 +731,24 @@ def _spend_pairs(source: Source, lang: str) -> tuple[pd.DataFrame, bool]:
     return run(source, first.sql(name), SPEND_ROWS, lang).astype(float), True
 
 
+MATRIX_QUANTILE = 0.99  # clv.predict.frequency_recency_matrices: the frequency axis reaches this quantile
+
+
+def repeated_quantile(values, weights, q: float) -> float:
+    """``np.quantile(np.repeat(values, weights), q)`` (linear interpolation) without repeating: ``weights``
+    are whole counts, ``values`` any order.
+
+    >>> repeated_quantile([3, 1, 2], [1, 2, 7], 0.99), float(np.quantile(np.repeat([3, 1, 2], [1, 2, 7]), 0.99))
+    (2.91, 2.91)
+    """
+    order = np.argsort(np.asarray(values, dtype=float), kind="stable")
+    v = np.asarray(values, dtype=float)[order]
+    ends = np.cumsum(np.asarray(weights, dtype=np.int64)[order])  # sorted positions 0..n-1: value i ends at ends[i]
+    at = q * (ends[-1] - 1)
+    low, high = (v[np.searchsorted(ends, k, side="right")] for k in (np.floor(at), np.ceil(at)))
+    return float(low + (high - low) * (at - np.floor(at)))
+
+
 @dataclass(frozen=True)
 class DatabaseModels:
     """The models fitted on a database: ``models`` (``clv.predict.CustomerModels``, its summary the distinct
@@ -758,7 +776,12 @@ def fit_models(source: Source, model: str, lang: str = "en") -> DatabaseModels:
         spend_model, spend_error = predict.OwnAverageSpend(x, m), err
         buys = x * w * (m > 0)  # repeat purchases of the buyers who spent, customers counted
         spend_model.population_mean_spend = float(np.sum(buys * m) / np.sum(buys)) if buys.sum() > 0 else 0.0
-    shown = found[["frequency", "recency", "T"]].assign(monetary_value=0.0, segment="")
+    # What the frequency-recency matrices read of a summary: the longest T and the customers' 99th percentile of
+    # frequency (clv.predict.frequency_recency_matrices), here from the weighted histories, as two rows.
+    top = repeated_quantile(found["frequency"].to_numpy(), weight, MATRIX_QUANTILE)
+    shown = pd.DataFrame(
+        {"frequency": [top, top], "recency": 0.0, "T": float(found["T"].max()), "monetary_value": 0.0, "segment": ""}
+    )
     models = predict.CustomerModels(key, transaction_model, spend_model, shown, "database", spend_error)
     return DatabaseModels(models, int(weight.sum()), sampled)
 
