@@ -453,3 +453,16 @@ def test_the_database_matrices_are_the_files(sample_tx):
     np.testing.assert_allclose(array(got["z"]), array(want["z"]), rtol=1e-5, equal_nan=True)
     auto = app(PREDICTIONS, **DB).run()
     assert any(c.value.startswith("No holdout comparison on a database: BG/NBD is used.") for c in auto.caption)
+
+
+def test_a_glob_past_the_file_limit_is_refused(tmp_path, monkeypatch):
+    write_two_csvs(tmp_path)
+    monkeypatch.setattr(database, "MAX_FILES", 1)
+    at = app(DATA, **DB, dbk="files", dbpath=str(tmp_path / "*.csv")).run()
+    assert errors(at) == ["The pattern matches 2 files; at most 1 can be read at once. Narrow the pattern."]
+
+
+def test_the_modules_examples():
+    import doctest
+
+    assert doctest.testmod(database).failed == 0 and doctest.testmod(database).attempted >= 8

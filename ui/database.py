@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import glob
+import itertools
 import os
 import re
 import shutil
@@ -183,7 +184,10 @@ def matched_files(path: str) -> tuple[list[str], str]:
     if len(text) > MAX_PATH_CHARS or not session.is_text(text):
         raise DataError("dbpage.errors.path_long", limit=MAX_PATH_CHARS)
     pattern = os.path.expanduser(text)
-    names = sorted(glob.iglob(pattern)) if glob.has_magic(pattern) else [pattern] if os.path.lexists(pattern) else []
+    if glob.has_magic(pattern):  # stop listing past MAX_FILES: a pattern over a huge folder costs that much only
+        names = sorted(itertools.islice(glob.iglob(pattern), MAX_FILES + 1))
+    else:
+        names = [pattern] if os.path.lexists(pattern) else []
     if not names:
         raise DataError("dbpage.errors.path_none", path=text)
     if len(names) > MAX_FILES:

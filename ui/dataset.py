@@ -1,4 +1,5 @@
-"""The dataset pages work on: the user's upload (kept in this session only) or the bundled sample."""
+"""The dataset pages work on: the user's upload (kept in this session only) or the bundled sample; or a database
+(``is_database``, ``database_source``: ui/database.py), which Segments and Predictions read."""
 
 from __future__ import annotations
 
