@@ -28,6 +28,22 @@ SAMPLE_ROWS, SAMPLE_CUSTOMERS = 37_346, 10_000  # sample_data/README.md
 PASSWORD = "Pa55-w0rd-9f3c-XYZ"  # placed in secrets; must never show anywhere
 
 
+@pytest.fixture(autouse=True)
+def files_readable_in_tmp(tmp_path, monkeypatch):
+    """The files source reads only under CLV_FILE_ROOTS: each test's own folder."""
+    monkeypatch.setenv(database.FILE_ROOTS_ENV, str(tmp_path))
+
+
+def test_files_outside_the_allowed_folders_are_refused(tmp_path, monkeypatch):
+    write_two_csvs(tmp_path)
+    monkeypatch.setenv(database.FILE_ROOTS_ENV, str(tmp_path / "elsewhere"))
+    at = app(DATA, **DB, dbk="files", dbpath=str(tmp_path / "orders-*.csv")).run()
+    assert not at.exception
+    assert any("is outside the folders this app may read" in e for e in errors(at))
+    monkeypatch.delenv(database.FILE_ROOTS_ENV)
+    assert database.file_roots()[0] == database.Path.home().resolve()  # by default: home and the app's folder
+
+
 @pytest.fixture(scope="module")
 def sample_tx():
     return data.load_sample("transactions").transactions

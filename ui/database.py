@@ -70,6 +70,17 @@ SHOW_RUNNING_AFTER_S = 1.0  # a query running longer shows the seconds and a Sto
 MAX_QUERY_CHARS = session.MAX_VALUE_CHARS  # as long as a link's value may be
 MAX_PATH_CHARS = 1_000
 MAX_FILES = 1_000  # files one glob may match
+FILE_ROOTS_ENV = "CLV_FILE_ROOTS"  # folders (os.pathsep-separated) whose files the "files" source may read
+
+
+def file_roots() -> tuple[Path, ...]:
+    """The folders whose CSV/Parquet files may be read by path: ``$CLV_FILE_ROOTS`` (e.g. one data folder on a
+    shared server), else the user's home and the folder the app runs in (a machine's own files, for ``make run``)."""
+    configured = [p for p in os.environ.get(FILE_ROOTS_ENV, "").split(os.pathsep) if p.strip()]
+    roots = configured or [str(Path.home()), os.getcwd()]
+    return tuple(Path(os.path.realpath(os.path.expanduser(p))) for p in roots)
+
+
 MAX_ROWS = 2_000_000  # rows one query may bring back (per-customer RFM inputs, spend pairs)
 SPEND_ROWS = 1_000_000  # repeat buyers' (frequency, spend) pairs fitted at most (else the first by customer)
 PAGE_ROWS = 100  # customers per page of the predictions table
@@ -193,11 +204,18 @@ def matched_files(path: str) -> tuple[list[str], str]:
     if len(names) > MAX_FILES:
         raise DataError("dbpage.errors.path_many", count=f"{len(names):,}", limit=f"{MAX_FILES:,}")
     files, kinds = [], set()
+    roots = file_roots()
     for name in names:
         real = os.path.realpath(name)
         ext = Path(real).suffix.lower()
         if not os.path.isfile(real) or ext not in FILE_READERS or Path(name).suffix.lower() != ext:
             raise DataError("dbpage.errors.path_kind", path=session.printable(name)[:200])
+        if not any(Path(real).is_relative_to(root) for root in roots):
+            raise DataError(
+                "dbpage.errors.path_outside",
+                path=session.printable(name)[:200],
+                roots=", ".join(session.printable(str(r))[:200] for r in roots),
+            )
         files.append(real)
         kinds.add(ext)
     if len(kinds) > 1:
