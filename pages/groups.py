@@ -24,24 +24,7 @@ with ui.guard():
     st.caption(s.text("grppage.intro"))
 
     # --- The data in use -------------------------------------------------------------------------------
-    try:
-        loaded = dataset.current(KIND)
-    except clv.DataError as err:
-        st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
-        widgets.show_error(err, s.lang)
-        ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-        ui.halt()
-    up = dataset.upload(KIND)
-    if up is None:
-        st.info(s.text("grppage.in_use_sample"), icon=":material/dataset:")
-    else:
-        with st.container(border=True):
-            st.markdown(s.text("segpage.in_use_upload"))
-            st.text(up.name)  # the user's file name: plain text only
-    ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-
-    key = dataset.dataset_id(KIND)
-    tx = loaded.transactions
+    key, tx = panels.transactions_in_use(s, "grppage.in_use_sample")
     offered = [role for role in ("channel", "product", "group") if role in tx.columns]
     if not offered:
         st.info(s.text("grppage.no_column"), icon=":material/info:")

@@ -10,7 +10,7 @@ import ui
 from clv import fmt, predict, rfm, tables
 from clv.charts import data as data_charts
 from clv.export import safe_csv
-from ui import cache, database, dataset, state, widgets
+from ui import cache, database, dataset, panels, state, widgets
 from ui.fields import PREDICTIONS, SEGMENTS_PAGE
 from ui.inputs import calc_assumptions
 
@@ -41,24 +41,7 @@ with ui.guard():
         ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
         key, tx = dataset.database_id(), None
     else:
-        try:
-            loaded = dataset.current(KIND)
-        except clv.DataError as err:
-            st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
-            widgets.show_error(err, s.lang)
-            ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-            ui.halt()
-        up = dataset.upload(KIND)
-        if up is None:
-            st.info(s.text("segpage.in_use_sample"), icon=":material/dataset:")
-        else:
-            with st.container(border=True):
-                st.markdown(s.text("segpage.in_use_upload"))
-                st.text(up.name)  # the user's file name: plain text only
-        ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
-
-        key = dataset.dataset_id(KIND)
-        tx = loaded.transactions
+        key, tx = panels.transactions_in_use(s, "segpage.in_use_sample")
         scores = cache.on_data(key, "rfm", tx)
     segments = rfm.segment_table(scores, s.lang)
     end = scores["last_purchase"].max()

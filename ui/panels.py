@@ -171,3 +171,36 @@ def with_advanced(a: clv.Assumptions) -> clv.Assumptions:
     elif shape == CHURN_CURVE:
         changes["retention_curve"] = (state.get("calc_sbg_alpha"), state.get("calc_sbg_beta"))
     return replace(a, **changes)
+
+
+def transactions_in_use(s: state.PageState, sample_key: str) -> tuple[str, Any]:
+    """The transaction log pages work on, said at the top of the page: the sample (``sample_key``: the
+    catalogue sentence about it) or the user's upload by name (plain text), with the link to Your data. An
+    upload that cannot be used says why and stops the page. Returns (the data's cache key, the log)."""
+    from . import dataset
+
+    kind = "transactions"
+    try:
+        loaded = dataset.current(kind)
+    except clv.DataError as err:
+        st.error(s.text("segpage.upload_unusable"), icon=":material/error:")
+        widgets.show_error(err, s.lang)
+        _data_link(s)
+        state.write_url()  # ui.halt(): the link still reopens the page
+        st.stop()
+    up = dataset.upload(kind)
+    if up is None:
+        st.info(s.text(sample_key), icon=":material/dataset:")
+    else:
+        with st.container(border=True):
+            st.markdown(s.text("segpage.in_use_upload"))
+            st.text(up.name)  # the user's file name: plain text only
+    _data_link(s)
+    return dataset.dataset_id(kind), loaded.transactions
+
+
+def _data_link(s: state.PageState) -> None:
+    """The link to Your data (upload, check and map a file)."""
+    import ui  # the package's page_link (imported when drawn: ui imports this module)
+
+    ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
