@@ -14,8 +14,12 @@ chosen interpretation is reported and can be overridden (``ReadOptions``).
 Every row read is either kept or set aside with one reason (the first that applies, in the order
 of ``TRANSACTION_REASONS``), so ``rows_read == rows_kept + sum(counts)`` always holds.
 
-Performance: CSV is parsed by pyarrow with every column as text, then each role column is converted
-once with vectorised kernels (an explicit date format is detected on a sample, never per row).
+Performance: CSV is parsed by pyarrow (in blocks, on every core) with every column as text, then each
+role column is converted once with vectorised kernels (an explicit date format is detected on a sample,
+never per row); a long column is read once per distinct value (``clv.data.text.Distinct``: 731 dates in
+a million rows of two years), and the counts that rules weigh are counts of rows. A million-row upload
+(49 MB) becomes a validated per-customer summary in under half a second on two cores
+(``benchmarks/bench_data.py``).
 
 >>> import io
 >>> csv = b"customer,date,amount\\nA,2024-01-05,10\\nA,2024-02-05,-4\\nB,05/01/2024,x\\nB,2024-03-01,20\\n"

@@ -73,7 +73,7 @@ class Distinct:
             return cls(as_array(col))
         encoded = pc.dictionary_encode(col)  # one dictionary for every chunk
         chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-        dictionary = chunks[-1].dictionary
+        dictionary = max((c.dictionary for c in chunks), key=len)  # (each chunk's indices point into it)
         if len(dictionary) > max_share * n:
             return cls(as_array(col))
         null = len(dictionary)
