@@ -320,7 +320,8 @@ def test_a_connection_reads_the_database_and_its_password_never_shows(shop_duckd
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        (f"postgresql://reader:{PASSWORD}@127.0.0.1:1/shop", "The database driver psycopg is not installed"),
+        # a driver that is not installed (psycopg is: requirements-test.txt, for tests/test_app_database_postgres.py)
+        (f"postgresql+pg8000://reader:{PASSWORD}@127.0.0.1:1/shop", "The database driver pg8000 is not installed"),
         (f"duckdb:////no-such-folder/{PASSWORD}/shop.duckdb", "Could not open the connection (OperationalError)"),
         (f"nosuchdb://reader:{PASSWORD}@host/shop", "Could not open the connection (NoSuchModuleError)"),
     ],

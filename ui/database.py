@@ -65,6 +65,7 @@ REQUIRED_ROLES = data.REQUIRED_ROLES
 DEFAULT_TABLE = {SAMPLE: "transactions", FILES: "files"}  # what an empty query reads; a connection needs one
 FILE_READERS = {".csv": "read_csv_auto", ".parquet": "read_parquet"}
 QUERY_TIMEOUT_S = 60.0  # a query still running then is interrupted, with a message
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement the server cancelled (PostgreSQL's statement_timeout)
 POLL_S = 0.2  # how often the waiting page lets Streamlit stop the run
 SHOW_RUNNING_AFTER_S = 1.0  # a query running longer shows the seconds and a Stop button
 MAX_QUERY_CHARS = session.MAX_VALUE_CHARS  # as long as a link's value may be
@@ -266,13 +267,15 @@ def dialect(source: Source) -> str:
     return DIALECT_OF[name]
 
 
-def session_statements(dialect_name: str, timeout_s: float = QUERY_TIMEOUT_S) -> tuple[str, ...]:
+def session_statements(dialect_name: str, timeout_s: float | None = None) -> tuple[str, ...]:
     """What runs before each query on a connection: a read-only transaction and a statement timeout where
-    the database has them, and ``clv.warehouse.UTC_SESSION`` (time-zone-aware timestamps read in UTC).
+    the database has them (``timeout_s``, default ``QUERY_TIMEOUT_S`` as it is then), and
+    ``clv.warehouse.UTC_SESSION`` (time-zone-aware timestamps read in UTC).
 
     >>> session_statements("postgres", 60)
     ('SET TRANSACTION READ ONLY', 'SET LOCAL statement_timeout = 60000', "SET TIME ZONE 'UTC'")
     """
+    timeout_s = QUERY_TIMEOUT_S if timeout_s is None else timeout_s
     out = []
     if dialect_name == "postgres":
         out += ["SET TRANSACTION READ ONLY", f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}"]
@@ -330,6 +333,9 @@ class Job:
     def _explain(self, err: Exception) -> DataError:
         if self.cancelled:
             return DataError("dbpage.errors.cancelled")
+        cause = getattr(err, "orig", err)  # SQLAlchemy's wrapper -> the driver's error
+        if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) == QUERY_CANCELED:
+            return DataError("dbpage.errors.timeout", seconds=f"{QUERY_TIMEOUT_S:g}")  # the server's statement_timeout
         if self.source.kind == CONNECTION:
             return DataError("dbpage.errors.query", kind=type(err).__name__)
         detail = session.printable(str(err).splitlines()[0] if str(err) else "")[:300]  # DuckDB: no secret
@@ -363,6 +369,8 @@ class Job:
         except Exception as err:  # noqa: BLE001  (the driver's message may hold the connection string)
             raise DataError("dbpage.errors.connect", kind=type(err).__name__) from None
         with opened as conn:
+            if name == "postgres":  # SET TRANSACTION and SET LOCAL act in a transaction only: never autocommit here
+                conn.execution_options(isolation_level=conn.default_isolation_level)
             driver = conn.connection.dbapi_connection
             self._interrupt = getattr(driver, "interrupt", None) or getattr(driver, "cancel", None)
             try:
@@ -816,15 +824,16 @@ def value_totals(source: Source, fitted: DatabaseModels, horizon_months: int, an
     with each customer's own average it is exact when the history's repeat buyers all spent)."""
     summary, name = _summary_tree(source, lang)
     keys = ("frequency", "recency", "T")
+    columns = [exp.column(k, quoted=True) for k in keys]  # "T" as the summary spells it (PostgreSQL folds T to t)
     groups = (
         exp.select(
-            *keys,
+            *columns,
             exp.Count(this=exp.Star()).as_("weight"),
             exp.Avg(this=exp.column("monetary_value")).as_("monetary_value"),
         )
         .from_(summary)
-        .group_by(*keys)
-        .order_by(*keys)
+        .group_by(*columns)
+        .order_by(*columns)
     )
     frame = run(source, groups.sql(name), MAX_ROWS, lang).astype(float)
     m, g = fitted.models.transaction_model, fitted.models.spend_model
