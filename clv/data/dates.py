@@ -193,11 +193,14 @@ def _spread(n: int, k: int) -> np.ndarray:
     return np.linspace(0, n - 1, min(n, k)).astype(np.int64)  # strictly increasing: step >= 1
 
 
-def _sample(text: pa.Array, index: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
+def _sample(
+    text: pa.Array, index: np.ndarray | None = None, weights: np.ndarray | None = None
+) -> tuple[pa.Array, np.ndarray]:
     """Up to SAMPLE_VALUES distinct non-empty values, from up to SAMPLE_VALUES x SAMPLE_SPREAD rows
     spread over the whole column, and how many of those rows hold each (so the majority is of rows).
     With ``index`` (``Distinct.index``), ``text`` holds a column's distinct values and row i is
-    ``text[index[i]]``: the same rows are sampled.
+    ``text[index[i]]``: the same rows are sampled (``weights``, rows per value, spares a pass over the rows
+    when no row is empty).
 
     >>> values, rows = _sample(pa.array(["a", "b", "a", None, "a"]))
     >>> values.to_pylist(), rows.tolist()
@@ -211,7 +214,11 @@ def _sample(text: pa.Array, index: np.ndarray | None = None) -> tuple[pa.Array, 
         if len(nonnull) > SAMPLE_VALUES * SAMPLE_SPREAD:
             nonnull = nonnull.take(pa.array(_spread(len(nonnull), SAMPLE_VALUES * SAMPLE_SPREAD)))
     else:
-        at = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False)[index])  # rows with a value
+        valid = text.is_valid().to_numpy(zero_copy_only=False)
+        if weights is not None and not weights[~valid].any():  # every row has a value
+            at = _spread(len(index), SAMPLE_VALUES * SAMPLE_SPREAD)
+        else:
+            at = np.flatnonzero(valid[index])  # rows with a value
         if len(at) > SAMPLE_VALUES * SAMPLE_SPREAD:
             at = at[_spread(len(at), SAMPLE_VALUES * SAMPLE_SPREAD)]
         nonnull = text.take(pa.array(index[at]))
@@ -294,7 +301,7 @@ def parse_dates(col, dayfirst: bool | None = None, excel: bool = False) -> DateP
     distinct = Distinct.of(col)
     text = normalise_digits(to_text(distinct.values))
     weights = distinct.weights()
-    sample, rows = _sample(text, distinct.index)
+    sample, rows = _sample(text, distinct.index, weights)
     if len(sample) == 0:
         return _unread(len(col))
     tidy = _tidy(sample)

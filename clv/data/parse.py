@@ -90,10 +90,16 @@ def _customer_ids(col) -> CustomerIds:
         counts = pc.value_counts(spellings).field("counts").to_numpy(zero_copy_only=False)
         merged = int((counts > 1).sum())  # customers written more than one way
         ids = pc.utf8_lower(ids)
-    encoded = pc.dictionary_encode(ids)
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if ids is distinct.values and distinct.index is not None:  # nothing trimmed, blanked or lowered:
+        names = ids.slice(0, len(ids) - 1)  # still distinct (the last value is Distinct's null)
+        codes = np.arange(len(ids), dtype=np.int64)
+        codes[-1] = -1
+    else:
+        encoded = pc.dictionary_encode(ids)
+        names = encoded.dictionary
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     # large_string, as pandas keeps text: the ids taken from it need no conversion in a DataFrame
-    return CustomerIds(encoded.dictionary.cast(pa.large_string()), distinct.rows(codes), merged)
+    return CustomerIds(names.cast(pa.large_string()), distinct.rows(codes), merged)
 
 
 def _row_currencies(table: pa.Table, used: dict, amounts: AmountParse) -> np.ndarray | None:
