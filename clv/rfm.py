@@ -63,9 +63,10 @@ def unique_ints(keys: np.ndarray) -> np.ndarray:
     return k[np.r_[True, k[1:] != k[:-1]]] if k.size else k
 
 
-def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def kahan_sums(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
     """Sums of consecutive groups of ``values`` (group g is ``values[starts[g]:starts[g + 1]]``, the last
-    to the end; every group non-empty), each added one value at a time in order with Kahan's
+    to the end, or ``values[starts[g]:starts[g] + sizes[g]]`` with ``sizes``; every group non-empty,
+    in increasing order), each added one value at a time in order with Kahan's
     compensation: y = v - c; t = s + y; c = (t - s) - y; s = t. That is how pandas' groupby sum and mean
     add (``group_sum``/``group_mean``), so lifetimes' monetary value comes out to the last bit.
 
@@ -74,12 +75,14 @@ def kahan_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
     >>> kahan_sums(np.full(12, 0.1), np.array([0, 10])).tolist()   # sum([0.1] * 10) is 0.9999999999999999
     [1.0, 0.2]
+    >>> kahan_sums(np.array([9.0, 1.0, 2.0, 9.0, 3.0]), np.array([1, 4]), sizes=np.array([2, 1])).tolist()
+    [3.0, 3.0]
     """
     values = np.asarray(values, dtype=float)
     starts = np.asarray(starts, dtype=np.int64)
     if starts.size == 0:
         return np.zeros(0)
-    sizes = _sizes(starts, values.size)
+    sizes = _sizes(starts, values.size) if sizes is None else np.asarray(sizes, dtype=np.int64)
     # step 0 on every group, from s = c = 0: t = 0 + v (which turns -0.0 into 0.0, as pandas does); c is
     # kept, in compact arrays, only for the groups with more values (few, where each day is one purchase)
     total = values[starts]
@@ -129,10 +132,11 @@ def sort_with_rows(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]
     if max(int(bound) - 1, 0).bit_length() + shift > 63:
         order = np.argsort(key, kind="stable")
         return order, key[order]
+    order = np.arange(n, dtype=np.int64)  # the row numbers, then (same array) the order
     key <<= shift
-    key |= np.arange(n, dtype=np.int64)
+    key |= order
     key.sort()
-    order = key & ((1 << shift) - 1)
+    np.bitwise_and(key, (1 << shift) - 1, out=order)
     key >>= shift
     return order, key
 
@@ -186,8 +190,8 @@ def _core(
     start = np.flatnonzero(new)
     uk = key[start]  # unique (customer, period) keys, sorted
     n_rows = key.size
+    pcust = np.floor_divide(uk, span, out=key[: uk.size])  # (in the sorted keys' place: no new array)
     del key, new
-    pcust = uk // span
     new = np.empty(uk.size, dtype=bool)
     new[:1] = True
     np.not_equal(pcust[1:], pcust[:-1], out=new[1:])
@@ -237,9 +241,7 @@ def _core(
         repeaters = freq > 0
         mean = np.zeros(freq.size)
         if repeaters.any():  # the periods after the first, in period order
-            mean[repeaters] = (
-                kahan_sums(np.delete(psum, first_of), np.cumsum(np.r_[0, freq[repeaters][:-1]])) / freq[repeaters]
-            )
+            mean[repeaters] = kahan_sums(psum, first_of[repeaters] + 1, sizes=freq[repeaters]) / freq[repeaters]
         out["monetary_value"][cust_ids] = mean
     return out
 

@@ -320,3 +320,10 @@ def test_kahan_sums_add_each_group_as_pandas_does(values, cuts):
     want = [_kahan(values[a:b]) for a, b in zip(starts, ends)]
     assert [float(x) for x in got] == want  # to the last bit, and 0.0 (not -0.0) for a lone -0.0
     assert all(np.signbit(g) == np.signbit(w) for g, w in zip(got, want))
+    # groups given by their sizes, with gaps between them: each group without its first value
+    longer = [(a, b) for a, b in zip(starts, ends) if b - a > 1]
+    if longer:
+        got = kahan_sums(
+            np.array(values), np.array([a + 1 for a, _ in longer]), sizes=np.array([b - a - 1 for a, b in longer])
+        )
+        assert [float(x) for x in got] == [_kahan(values[a + 1 : b]) for a, b in longer]
