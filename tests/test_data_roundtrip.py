@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
 
 from clv.data import ReadOptions, read_transactions
@@ -77,6 +77,16 @@ def written(df: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx", "parquet"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # Excel ids that are also plausible date serials (11372: 1931-02-18): still the customer column
+    df=pd.DataFrame(
+        {
+            "customer_id": ["11372", "34106", "11372"],
+            "date": ["2023-01-01", "2023-01-01", "2024-09-02"],
+            "amount": ["0.01", "0.01", "285.81"],
+            "order_id": ["1000000000000000", "2304308304079900", "1499857803893004"],
+        }
+    )
+)
 @given(df=tables())
 def test_every_id_survives_every_format_and_every_row_is_accounted_for(fmt, df):
     raw, name = written(df, fmt)

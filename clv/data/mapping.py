@@ -268,11 +268,21 @@ def _guess(table: pa.Table, excel: bool = False, need: tuple[str, ...] = REQUIRE
             return p.date_share < 0.5 and p.number_share - p.integer_share < 0.5
         return p.date_share < 0.5
 
+    def named_id(role: str, name: str, p: _Profile) -> bool:
+        """A column named exactly as an ID (``customer_id``, ``order_id``) holding whole numbers: an ID, even
+        when its numbers could also be Excel date serials (ids 11372 and 34106 read as 1931-02-18 and 1993-05-17)."""
+        return (
+            role in ("customer_id", "order_id")
+            and not p.text
+            and _header_score(role, name) == 3
+            and p.number_share - p.integer_share < 0.5
+        )
+
     for role in ("date", "amount", "customer_id", "order_id", "quantity", "product", "channel"):
         scored = [
             (_header_score(role, n), -i, n)
             for i, n in enumerate(names)
-            if n not in taken and content_ok(role, profiles[n])
+            if n not in taken and (content_ok(role, profiles[n]) or named_id(role, n, profiles[n]))
         ]
         scored = [s for s in scored if s[0] > 0]
         if scored:
