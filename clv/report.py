@@ -376,9 +376,9 @@ def value_report(
     currency: str = "$",
     digits: str = "western",
 ) -> str:
-    """"Where the value is" and "Target real customers" as one self-contained HTML document (plotly.js embedded
-    once: it opens offline). ``sections``: (title, sentences, tables, figures) each, in order; every text is
-    escaped (group names, customer IDs and file names are the user's).
+    """The sections "Where the value is" and "Target real customers" as one self-contained HTML document
+    (plotly.js embedded once: it opens offline). ``sections``: (title, sentences, tables, figures) each, in
+    order; every text is escaped (group names, customer IDs and file names are the user's).
 
     >>> import pandas as pd
     >>> page = value_report([("By channel", ["<i>web</i> pays back."], [pd.DataFrame({"Group": ["web"]})], [])],
