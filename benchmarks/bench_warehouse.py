@@ -255,6 +255,7 @@ def cached_database(n_orders: int, seed: int = SEED, cache: Path = CACHE, memory
         with duckdb.connect(str(partial)) as con:
             con.execute(f"SET memory_limit = '{memory_limit}'")
             con.execute(f"SET temp_directory = '{cache / 'spill'}'")
+            con.execute("SET enable_progress_bar = false")
             con.execute("CREATE TABLE orders AS " + orders_sql(n_orders, seed))
             count = con.execute("SELECT count(*) FROM orders").fetchone()[0]
             if count != n_orders:
@@ -282,6 +283,7 @@ def connect(database: str = ":memory:", memory_limit: str = "500MB", threads: in
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads)}")
     con.execute(f"SET temp_directory = '{spill / 'spill'}'")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -483,7 +485,7 @@ def _run_fresh(case: str, path: Path, memory_limit: str, threads: int, cache: Pa
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _wait_for_load(limit: float | None, timeout_s: float = 900.0) -> None:
+def _wait_for_load(limit: float | None, timeout_s: float) -> None:
     """Wait (up to ``timeout_s``) until the 1-minute load average is below ``limit``."""
     start = time.monotonic()
     while limit is not None and os.getloadavg()[0] >= limit and time.monotonic() - start < timeout_s:
@@ -503,7 +505,13 @@ LABELS = {
 }
 
 
-def _row(case: str, orders: int, runs: list[dict], loads: list[float]) -> str:
+def _loads(pairs: list[tuple[float, float]]) -> str:
+    """Each run's 1-minute load average at its start and at its end ("0.5→2.1"; the run itself adds up to
+    its DuckDB threads, so an end well above start + threads means others were busy too)."""
+    return ", ".join(f"{start:.1f}→{end:.1f}" for start, end in pairs)
+
+
+def _row(case: str, orders: int, runs: list[dict], loads: list[tuple[float, float]]) -> str:
     steps = " · ".join(f"{name} {statistics.median([r['steps'][name] for r in runs]):.2f}" for name in runs[0]["steps"])
     rows = f"{runs[0]['history_rows']:,} histories"
     if runs[0]["spend_rows"] is not None:
@@ -513,7 +521,7 @@ def _row(case: str, orders: int, runs: list[dict], loads: list[float]) -> str:
     ok = "met" if statistics.median(seconds) <= target_s and statistics.median(mb) < target_mb else "missed"
     return (
         f"| {LABELS[case]} | {orders:,} | {int(runs[0]['customers']):,} | {rows} | {_spread(seconds, '{:.2f}')} "
-        f"| {steps} | {_spread(mb, '{:.0f}')} | {_spread(loads)} "
+        f"| {steps} | {_spread(mb, '{:.0f}')} | {_loads(loads)} "
         f"| ≤ {target_s:g} s, < {target_mb:,.0f} MB: {ok} |"
     )
 
@@ -525,8 +533,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per case (median reported)")
     parser.add_argument("--peer-repeat", type=int, default=1, help="runs of the lifetimes peer")
     parser.add_argument("--wait-load", type=float, default=None, help="wait for a 1-minute load below this")
+    parser.add_argument("--wait-timeout", type=float, default=300.0, help="seconds to wait for it at most, per run")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB's SET threads")
     parser.add_argument("--no-peer", action="store_true", help="skip pandas + lifetimes")
+    parser.add_argument("--cases", nargs="*", choices=list(CASES), default=list(CASES), help="our cases to run")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--measure", nargs=2, metavar=("CASE", "PATH"), help=argparse.SUPPRESS)
@@ -540,8 +550,8 @@ def main(argv: list[str] | None = None) -> None:
     t = time.perf_counter()
     parquet = cached_parquet(args.orders, args.seed, args.cache)
     setup = [f"Parquet file: {parquet.stat().st_size / 1e6:,.0f} MB ({time.perf_counter() - t:.1f} s to make or find)"]
-    plan = [("parquet2", args.orders, parquet), ("parquet1", args.orders, parquet)]
-    if args.big_orders:
+    plan = [(case, args.orders, parquet) for case in ("parquet2", "parquet1") if case in args.cases]
+    if args.big_orders and "table" in args.cases:
         t = time.perf_counter()
         database = cached_database(args.big_orders, args.seed, args.cache)
         size = database.stat().st_size / 1e6
@@ -550,16 +560,17 @@ def main(argv: list[str] | None = None) -> None:
 
     lines = [
         "| case | orders | customers | rows reaching Python | wall s, median (range) | steps, median s "
-        "| peak MB, median (range) | load (1 min) | target |",
+        "| peak MB, median (range) | load at start→end of each run (1 min) | target |",
         "|---|---:|---:|---|---:|---|---:|---:|---|",
     ]
     medians = {}
     for case, orders, path in plan:
         runs, loads = [], []
         for _ in range(max(args.repeat, 1)):
-            _wait_for_load(args.wait_load)
-            loads.append(os.getloadavg()[0])
+            _wait_for_load(args.wait_load, args.wait_timeout)
+            start = os.getloadavg()[0]
             runs.append(_run_fresh(case, path, args.memory_limit or MEMORY_LIMITS[case], args.threads, args.cache))
+            loads.append((start, os.getloadavg()[0]))
         medians[case] = statistics.median([r["total"] for r in runs])
         lines.append(_row(case, orders, runs, loads))
         params = ", ".join(f"{k} {v:.4g}" for k, v in runs[0]["bgnbd"].items())
@@ -568,9 +579,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_peer and PEER.exists():
         peers, loads = [], []
         for _ in range(max(args.peer_repeat, 1)):
-            _wait_for_load(args.wait_load)
-            loads.append(os.getloadavg()[0])
+            _wait_for_load(args.wait_load, args.wait_timeout)
+            start = os.getloadavg()[0]
             peers.append(run_peer(parquet))
+            loads.append((start, os.getloadavg()[0]))
         total = [p["summary"] + p["bgnbd_fit"] + p["gamma_gamma_fit"] for p in peers]
         steps = " · ".join(
             f"{name} {statistics.median([p[key] for p in peers]):.2f}"
@@ -584,9 +596,9 @@ def main(argv: list[str] | None = None) -> None:
             f"| pandas 1.5 + lifetimes 0.11.3: summary_data_from_transaction_data → BetaGeoFitter + GammaGammaFitter "
             f"(same orders, from arrays in memory) | {args.orders:,} | {peers[0]['customers']:,} | "
             f"{peers[0]['customers']:,} summary rows | {_spread(total, '{:.2f}')} | {steps} "
-            f"| {_spread([p['peak_mb'] for p in peers], '{:.0f}')} | {_spread(loads)} | — |"
+            f"| {_spread([p['peak_mb'] for p in peers], '{:.0f}')} | {_loads(loads)} | — |"
         )
-        for case in ("parquet2", "parquet1"):
+        for case in [c for c in ("parquet2", "parquet1") if c in medians]:
             setup.append(f"lifetimes / ours ({case}, end to end): {statistics.median(total) / medians[case]:.1f}x")
         params = ", ".join(f"{k} {v:.4g}" for k, v in peers[0]["bgnbd"].items())
         setup.append(f"lifetimes: BG/NBD {params}")
