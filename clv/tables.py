@@ -348,6 +348,16 @@ GROUP_FORMATS = {
 }
 
 
+def group_columns(kind: str, lang: str = "en", currency: str = "$") -> tuple[str, ...]:
+    """The headers of ``group_table``'s columns shown as ``kind``: "percent", "counts" or "money"."""
+    wanted = {"percent": ("percent",), "counts": ("%d",), "money": ()}[kind]
+    if kind == "money":
+        return group_money_columns(lang, currency)
+    return tuple(
+        i18n.text(f"grppage.table.{c}", lang, currency=currency) for c, f in GROUP_FORMATS.items() if f in wanted
+    )
+
+
 def group_formats(lang: str = "en", currency: str = "$") -> dict[str, str]:
     """How the page's grid shows ``group_table``'s numbers: header -> a number format (printf style, or
     "percent" for fractions shown as percent)."""

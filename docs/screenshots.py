@@ -54,6 +54,7 @@ SHOTS = (
     Shot("scenarios", "/scenarios", CAMPAIGNS, 1400, 2250, charts=1),  # down to the first chart
     Shot("data", "/data", "", 1400, 1550),  # the sample log: a report, no chart
     Shot("segments", "/segments", "", 1400, 1650, charts=1),  # down to the treemap
+    Shot("groups", "/groups", "", 1400, 1500, charts=1),  # the CACs and LTV:CAC by channel
     Shot("predictions", "/predictions", "", 1400, 1800, charts=2),  # the holdout check and its charts
     Shot("learn", "/learn", "lesson=discounting", 1400, 1500, charts=1),
     Shot("present", "/present", CAMPAIGNS, 1400, 1500, charts=2),

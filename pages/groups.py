@@ -95,7 +95,9 @@ with ui.guard():
         s,
         "grp_table",
         hide_index=True,
-        money=tables.group_money_columns(s.lang, s.currency),
+        money=tables.group_columns("money", s.lang, s.currency),
+        percent=tables.group_columns("percent", s.lang, s.currency),
+        counts=tables.group_columns("counts", s.lang, s.currency),
         column_config={
             header: st.column_config.NumberColumn(format=form)
             for header, form in tables.group_formats(s.lang, s.currency).items()

@@ -524,6 +524,8 @@ def grid(
     column_config: dict | None = None,
     decimals: int | dict = 2,
     money: tuple = (),
+    percent: tuple = (),
+    counts: tuple = (),
     **kwargs: Any,
 ) -> Any:
     """A sortable table (``st.dataframe``) with "—" for missing values. With Arabic-Indic digits chosen it
@@ -532,7 +534,7 @@ def grid(
     selection, with ``on_select``)."""
     if s.digits == "arabic":
         return where.dataframe(
-            formatted_table(table, s, money=money, decimals=decimals, markdown=False),
+            formatted_table(table, s, money=money, percent=percent, counts=counts, decimals=decimals, markdown=False),
             key=key,
             placeholder=clv.fmt.NOT_DEFINED,
             **kwargs,
