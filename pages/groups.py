@@ -86,7 +86,7 @@ with ui.guard():
         widgets.show_error(err, s.lang)
         ui.halt()
     st.subheader(s.text("grppage.ratio_title"))
-    st.markdown(groups.ratio_sentence(table, s.lang, s.digits))
+    st.markdown(widgets.literal(groups.ratio_sentence(table, s.lang, s.digits)))  # names groups: user text
     widgets.plot(st, s, group_charts.ltv_to_cac_bars(table, s.lang), key="grp_ratio_chart")
     shown = tables.group_table(table, s.lang, s.currency)
     widgets.grid(
@@ -162,7 +162,7 @@ with ui.guard():
     except (clv.InputError, clv.DataError, clv.FitError) as err:
         widgets.show_error(err, s.lang)
     else:
-        st.markdown(fits.sentence(s.lang, s.digits))
+        st.markdown(widgets.literal(fits.sentence(s.lang, s.digits)))
         for note in fits.notes(s.lang):
             st.caption(widgets.literal(note))
         widgets.plot(st, s, group_charts.clv_by_group(values, s.lang, s.currency), key="grp_clv_chart")

@@ -133,3 +133,23 @@ def test_a_saved_session_restores_the_cacs_and_the_target():
     assert link(at)["gcac"] == "social_ads:50;web:30"
     segments = app("pages/segments.py", **{"tgk": "top_n", "tgn": "250"}).run()
     assert segments.number_input(key="tg_top").value == 250
+
+
+def test_hostile_group_names_are_shown_as_typed():
+    from apptest import linkable, markdown_bodies
+
+    rows = ["customer,date,amount,channel"]
+    names = ["**bold**", "[x](http://evil.example)", "<img src=x onerror=alert(1)>", "www.evil.example"]
+    for i in range(40):
+        name = names[i % len(names)]
+        rows += [f"C{i},2024-01-{1 + i % 28:02d},{10 + i},{name}", f"C{i},2024-03-{1 + i % 28:02d},{5 + i},{name}"]
+    raw = ("\n".join(rows) + "\n").encode()
+    at = app(PAGE, gcac="**bold**:10")
+    at.session_state[UPLOAD] = {"transactions": Upload("t.csv", hashlib.sha256(raw).hexdigest(), raw)}
+    at.run()
+    assert not at.exception
+    bodies = markdown_bodies(at)
+    assert not [m for body in bodies for m in linkable(body)]  # no link, no tag
+    sentence = next(b for b in bodies if "rule of thumb" in b)
+    assert "\\*\\*bold\\*\\*" in sentence  # the name shown with its asterisks, not in bold
+    assert table(at).set_index("Group").loc["**bold**", "CAC ($)"] == 10.0
