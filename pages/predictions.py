@@ -11,7 +11,7 @@ from clv.export import safe_csv
 from clv.models import GammaGamma
 from ui import cache, database, dataset, panels, state, widgets
 from ui.fields import PRED_DATA, PRED_MODELS, PRED_TYPED, PREDICTIONS
-from ui.inputs import calc_assumptions, calc_fields
+from ui.inputs import calc_assumptions
 
 F = {f.key: f for f in PREDICTIONS}
 DEFAULT_MARGIN = 0.8  # used only when the calculator's inputs are invalid (a message says so)
@@ -131,17 +131,7 @@ with ui.guard():
         t_matrix, t_alive = st.tabs([s.text(f"predict.charts.tab_{k}") for k in ("matrix", "alive")])
         widgets.plot(t_matrix, s, charts.frequency_recency(expected_matrix, horizon, s.lang), key="pred_db_matrix")
         widgets.plot(t_alive, s, charts.p_alive(alive_matrix, s.lang), key="pred_db_alive")
-        newcomer = predict.new_customer_baseline(db_models, horizon, annual_rate)
-        db_baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
-        st.button(
-            s.text("predict.page.baseline"),
-            key="pred_baseline",
-            on_click=panels.use_as_baseline,
-            args=(db_baseline, s.lang, s.currency),
-            icon=":material/move_up:",
-            type="primary",
-        )
-        panels.baseline_note()
+        panels.model_baseline(s, db_models, horizon, annual_rate)
         ui.halt()
 
     # ---- the data: an uploaded transaction log, else an uploaded summary, else the sample ----------------
@@ -525,31 +515,8 @@ with ui.guard():
                         st.markdown(versus.sentence(s.lang, s.currency, s.digits))
                 else:
                     st.info(s.text("predict.page.formula_na"), icon=":material/info:")
-                # The calculator's LTV is per new customer, so its baseline is what the models expect from a
-                # customer acquired today (not the mean remaining value of customers already on the books).
-                newcomer = predict.new_customer_baseline(customer_models, horizon, annual_rate)
-                baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
-                st.button(
-                    s.text("predict.page.baseline"),
-                    key="pred_baseline",
-                    on_click=panels.use_as_baseline,
-                    args=(baseline, s.lang, s.currency),
-                    icon=":material/move_up:",
-                    type="primary",
-                )
-                st.caption(
-                    s.md(
-                        "predict.page.baseline_help",
-                        months=fmt.number(horizon, 0, s.digits),
-                        revenue=s.money(newcomer.revenue),
-                        spend=s.money(newcomer.mean_spend),
-                        repeat=fmt.number(newcomer.repeat_purchases, 2, s.digits),
-                        arpu=s.money(baseline["calc_arpu"]),
-                        churn=fmt.number(baseline["calc_churn"], 2, s.digits),
-                        rate=fmt.number(baseline["calc_discount"], 1, s.digits),
-                    )
-                )
-                panels.baseline_note()
+                # The calculator's LTV is per new customer: the models' expectation of a customer acquired today.
+                panels.model_baseline(s, customer_models, horizon, annual_rate)
 
     # =====================================================================================================
     # Contractual: sBG on retention counts

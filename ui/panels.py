@@ -204,3 +204,36 @@ def _data_link(s: state.PageState) -> None:
     import ui  # the package's page_link (imported when drawn: ui imports this module)
 
     ui.page_link("pages/data.py", s.text("segpage.open_data"), ":material/upload_file:")
+
+
+def model_baseline(s: state.PageState, models, horizon: int, annual_rate: float) -> None:
+    """Predictions' "use as the calculator's baseline" from fitted models: what the models expect of a customer
+    acquired today over ``horizon`` months (not the mean remaining value of customers already on the books),
+    the button, what it sets, and the note of what changed."""
+    from clv import fmt, predict
+
+    from .inputs import calc_fields
+
+    newcomer = predict.new_customer_baseline(models, horizon, annual_rate)
+    baseline = calc_fields(newcomer.assumptions(), predict.MODEL_FIELDS)
+    st.button(
+        s.text("predict.page.baseline"),
+        key="pred_baseline",
+        on_click=use_as_baseline,
+        args=(baseline, s.lang, s.currency),
+        icon=":material/move_up:",
+        type="primary",
+    )
+    st.caption(
+        s.md(
+            "predict.page.baseline_help",
+            months=fmt.number(horizon, 0, s.digits),
+            revenue=s.money(newcomer.revenue),
+            spend=s.money(newcomer.mean_spend),
+            repeat=fmt.number(newcomer.repeat_purchases, 2, s.digits),
+            arpu=s.money(baseline["calc_arpu"]),
+            churn=fmt.number(baseline["calc_churn"], 2, s.digits),
+            rate=fmt.number(baseline["calc_discount"], 1, s.digits),
+        )
+    )
+    baseline_note()
